@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cpu/access.c - executing memory accesses: the MMU (TLB lookup, page-table
+ * walk setting the accessed and dirty bits, fault on an unusable entry), the
+ * oracle's check of every access a possibly stale TLB entry serves, and the
+ * sweep and random-access executors.
+ *
+ * The hot path: a sequential sweep over a 2 MiB region whose PTE table is
+ * entirely usable (the table summary says so in O(1)) is charged in bulk: one
+ * step per region, bytes per node from the summary, TLB misses counted
+ * without walking. This is exact for placement and cost; TLB contents after a
+ * bulk step hold only the step's last pages (APPROX), which changes nothing
+ * for sweeps larger than the TLB's reach, the only ones taken in bulk.
+ * Bulk steps are taken only while no CPU may hold a stale translation
+ * (sim->nr_stale_cpus == 0), so the oracle sees every access that matters.
+ */
+#include "cpu/access.h"
+#include "fault/fault.h"
+#include "sim.h"
+
+#define BULK_TLB_KEEP 8		/* pages of a bulk step left in the TLB */
+
+struct xlate {
+	uint64_t pfn;		/* frame of the 4 KiB page accessed */
+	uint32_t nid;
+	bool huge;
+};
+
+/* What the page table maps at @addr now, or PFN_NONE. */
+static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr)
+{
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
+	if (!slot)
+		return PFN_NONE;
+	if (slot->pmd.val)
+		return pmd_present(slot->pmd) ? pmd_pfn(slot->pmd) + pte_index(addr) : PFN_NONE;
+	if (!slot->pt)
+		return PFN_NONE;
+	pte_t p = slot->pt->pte[pte_index(addr)];
+	return pte_present(p) ? pte_pfn(p) : PFN_NONE;
+}
+
+/*
+ * The oracle (DESIGN §5): an access served by a TLB entry whose frame is no
+ * longer the one the page table maps is stale. A stale write is lost; a stale
+ * read is wrong when the copy read differs from the live data (or there is no
+ * live data any more).
+ */
+static void oracle_check(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t used,
+			 bool write)
+{
+	uint64_t live = live_pfn(mm, addr);
+	if (live == used)
+		return;
+	s->oracle.stale_accesses++;
+	if (write) {
+		s->oracle.lost_writes++;
+		return;
+	}
+	const struct folio *stale = page_folio(&s->pm, used);
+	if (live == PFN_NONE || !folio_test(stale, PG_head) ||
+	    stale->version != page_folio(&s->pm, live)->version)
+		s->oracle.stale_reads++;
+}
+
+/* The hardware walker: use the entry if it allows the access, setting A/D. */
+static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write, struct xlate *x)
+{
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
+	if (!slot)
+		return false;
+	const uint64_t ad = _PAGE_ACCESSED | (write ? _PAGE_DIRTY : 0);
+	if (slot->pmd.val) {
+		pmd_t p = slot->pmd;
+		if (!pmd_valid(p) || (write && !pmd_write(p)))
+			return false;
+		if ((p.val | ad) != p.val)
+			set_pmd_at(s, mm, slot, (pmd_t){ p.val | ad });
+		x->pfn = pmd_pfn(p) + pte_index(addr);
+		x->huge = true;
+	} else {
+		if (!slot->pt)
+			return false;
+		uint32_t i = pte_index(addr);
+		pte_t p = slot->pt->pte[i];
+		if (!pte_valid(p) || (write && !pte_write(p)))
+			return false;
+		if ((p.val | ad) != p.val)
+			set_pte_at(s, mm, slot->pt, i, (pte_t){ p.val | ad });
+		x->pfn = pte_pfn(p);
+		x->huge = false;
+	}
+	x->nid = pfn_folio(&s->pm, x->pfn)->nid;
+	return true;
+}
+
+static bool entry_writable(struct mm_struct *mm, uint64_t addr, bool huge)
+{
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
+	if (huge)
+		return pmd_write(slot->pmd) && pmd_dirty(slot->pmd);
+	pte_t p = slot->pt->pte[pte_index(addr)];
+	return pte_write(p) && pte_dirty(p);
+}
+
+static void fault_failed(struct sim *s, struct task *t, uint64_t addr, bool write,
+			 enum fault_result r)
+{
+	if (r == FAULT_OOM)
+		sim_fail(s, "out of memory: task %u (process %u) faulting at 0x%llx: no node can "
+			    "supply a page (the workload needs more memory than the machine has)",
+			 t->pid, t->proc, (unsigned long long)addr);
+	else
+		sim_fail(s, "segmentation fault: task %u (process %u) %s 0x%llx outside its "
+			    "mappings or against their protection",
+			 t->pid, t->proc, write ? "wrote" : "read", (unsigned long long)addr);
+}
+
+/* Translate @addr for one access; return false if the run failed. */
+static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr, bool write,
+		      struct xlate *x)
+{
+	struct mm_struct *mm = t->mm;
+	bool huge;
+	count_vm_event(&s->vs, SIM_TRANSLATIONS);
+	struct tlb_entry *e = tlb_lookup(&cpu->tlb, mm->id, addr, &huge);
+	if (e && (e->writable || !write)) {
+		x->pfn = huge ? e->pfn + pte_index(addr) : e->pfn;
+		x->nid = e->nid;
+		x->huge = huge;
+		if (unlikely(cpu->tlb_maybe_stale))
+			oracle_check(s, mm, addr, x->pfn, write);
+	} else {
+		count_vm_event(&s->vs, SIM_TLB_MISSES);
+		cpu->now += s->m.walk_ns;
+		int tries = 0;
+		while (!walk(s, mm, addr, write, x)) {
+			enum fault_result r = handle_mm_fault(s, cpu, t, addr, write);
+			if (r != FAULT_OK) {
+				fault_failed(s, t, addr, write, r);
+				return false;
+			}
+			VM_BUG_ON(++tries > 3);
+		}
+		uint64_t key = x->huge ? tlb_key_huge(mm->id, addr) : tlb_key(mm->id, addr);
+		uint64_t base = x->huge ? x->pfn - pte_index(addr) : x->pfn;
+		tlb_insert(&cpu->tlb, key, base, x->nid, entry_writable(mm, addr, x->huge), x->huge);
+	}
+	if (write) {
+		struct folio *f = page_folio(&s->pm, x->pfn);
+		if (folio_test(f, PG_head))
+			f->version++;
+	}
+	return true;
+}
+
+/* ---- sweeps ---- */
+
+struct sweep {
+	struct sim *s;
+	struct cpu *cpu;
+	struct task *t;
+	uint64_t addr, end;	/* this step: inside one PMD */
+	bool write;
+	uint32_t mult;		/* bytes moved per byte swept: 2 for read+write */
+	bool big;		/* the pass is larger than the TLB's reach */
+	uint64_t deadline;
+};
+
+/* Bytes of [addr, end) affordable before the deadline at @ns_per_byte. */
+static uint64_t affordable(const struct sweep *sw, uint64_t bytes, double ns_per_byte)
+{
+	uint64_t now = sw->cpu->now;
+	if (now >= sw->deadline)
+		return PAGE_SIZE;
+	double fit = (double)(sw->deadline - now) / ns_per_byte;
+	if (fit >= (double)bytes)
+		return bytes;
+	return MAX(PAGE_SIZE, ALIGN_DOWN((uint64_t)fit, PAGE_SIZE));
+}
+
+static void charge_bytes(struct sweep *sw, uint32_t nid, uint64_t bytes)
+{
+	double ns = (double)(bytes * sw->mult) / mem_stream_rate(sw->s, sw->cpu, nid);
+	mem_account(sw->s, sw->cpu, nid, bytes * sw->mult, ns);
+	cpu_advance(sw->cpu, ns);
+}
+
+/* A usable PMD mapping: one translation, bytes to one node. */
+static uint64_t sweep_huge(struct sweep *sw, struct pmd_slot *slot)
+{
+	struct sim *s = sw->s;
+	struct cpu *cpu = sw->cpu;
+	uint32_t mm_id = sw->t->mm->id;
+	uint64_t pfn = pmd_pfn(slot->pmd);
+	uint32_t nid = pfn_folio(&s->pm, pfn)->nid;
+	bool huge;
+	count_vm_event(&s->vs, SIM_TRANSLATIONS);
+	if (!tlb_lookup(&cpu->tlb, mm_id, sw->addr, &huge)) {
+		count_vm_event(&s->vs, SIM_TLB_MISSES);
+		cpu->now += s->m.walk_ns;
+		tlb_insert(&cpu->tlb, tlb_key_huge(mm_id, sw->addr), pfn, nid,
+			   pmd_write(slot->pmd) && pmd_dirty(slot->pmd), true);
+	}
+	double ns_per_byte = sw->mult / mem_stream_rate(s, cpu, nid);
+	uint64_t bytes = affordable(sw, sw->end - sw->addr, ns_per_byte);
+	charge_bytes(sw, nid, bytes);
+	return sw->addr + bytes;
+}
+
+/* Node of the first mapped page of @pt if all its pages are there, else -1. */
+static int table_single_node(const struct sim *s, const struct pte_table *pt, uint32_t idx)
+{
+	uint32_t nid = pfn_folio(&s->pm, pte_pfn(pt->pte[idx]))->nid;
+	return pt->nr_node[nid] == PTRS_PER_PTE ? (int)nid : -1;
+}
+
+static void bulk_tlb(struct sweep *sw, struct pte_table *pt, uint32_t first, uint32_t n)
+{
+	struct sim *s = sw->s;
+	struct cpu *cpu = sw->cpu;
+	uint32_t mm_id = sw->t->mm->id;
+	uint64_t base = ALIGN_DOWN(sw->addr, PMD_SIZE);
+	uint32_t from = sw->big ? first + n - MIN(n, BULK_TLB_KEEP) : first;
+	uint64_t misses = sw->big ? n : 0;
+	for (uint32_t i = from; i < first + n; i++) {
+		bool huge;
+		uint64_t va = base + ((uint64_t)i << PAGE_SHIFT);
+		if (!sw->big && tlb_lookup(&cpu->tlb, mm_id, va, &huge))
+			continue;
+		misses += !sw->big;
+		pte_t p = pt->pte[i];
+		tlb_insert(&cpu->tlb, tlb_key(mm_id, va), pte_pfn(p),
+			   pfn_folio(&s->pm, pte_pfn(p))->nid, pte_write(p) && pte_dirty(p), false);
+	}
+	count_vm_events(&s->vs, SIM_TLB_MISSES, misses);
+	cpu->now += misses * s->m.walk_ns;
+}
+
+/* A PTE table whose every entry allows the access: charge pages in bulk. */
+static uint64_t sweep_bulk(struct sweep *sw, struct pte_table *pt)
+{
+	struct sim *s = sw->s;
+	uint32_t first = pte_index(sw->addr);
+	int single = table_single_node(s, pt, first);
+	double ns_per_byte = 0;
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+		if (pt->nr_node[n])
+			ns_per_byte += (double)pt->nr_node[n] / PTRS_PER_PTE * sw->mult /
+				       mem_stream_rate(s, sw->cpu, n);
+	uint64_t bytes = affordable(sw, sw->end - sw->addr, ns_per_byte);
+	uint32_t pages = (uint32_t)(bytes >> PAGE_SHIFT);
+	bulk_tlb(sw, pt, first, pages);
+	if (single >= 0) {
+		charge_bytes(sw, (uint32_t)single, bytes);
+	} else {
+		/* APPROX: a step over part of a mixed table is charged by the
+		 * table's node shares, not page by page */
+		for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+			if (pt->nr_node[n])
+				charge_bytes(sw, n, bytes * pt->nr_node[n] / PTRS_PER_PTE);
+	}
+	count_vm_events(&s->vs, SIM_TRANSLATIONS, pages);
+	count_vm_events(&s->vs, SIM_BULK_PAGES, pages);
+	return sw->addr + bytes;
+}
+
+/* Page by page, faulting where needed. */
+static uint64_t sweep_pages(struct sweep *sw)
+{
+	uint64_t addr = sw->addr;
+	while (addr < sw->end && sw->cpu->now < sw->deadline) {
+		struct xlate x;
+		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, &x))
+			return sw->end;
+		uint64_t next = x.huge ? sw->end : MIN(sw->end, ALIGN_DOWN(addr, PAGE_SIZE) + PAGE_SIZE);
+		charge_bytes(sw, x.nid, next - addr);
+		addr = next;
+	}
+	return addr;
+}
+
+static bool pmd_usable(pmd_t p, bool write)
+{
+	return pmd_valid(p) && (p.val & _PAGE_ACCESSED) && (!write || (pmd_write(p) && pmd_dirty(p)));
+}
+
+static bool table_usable(const struct pte_table *pt, bool write)
+{
+	return (write ? pt->nr_wd : pt->nr_valid) == PTRS_PER_PTE && pt->nr_young == PTRS_PER_PTE;
+}
+
+bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	struct phase_cursor *c = &t->cur;
+	if (c->addr >= c->end) {
+		if (++c->done >= ph->count)
+			return true;
+		c->addr = c->start;
+	}
+	struct sweep sw = {
+		.s = s, .cpu = cpu, .t = t, .addr = c->addr,
+		.end = MIN(c->end, ALIGN_DOWN(c->addr, PMD_SIZE) + PMD_SIZE),
+		.write = ph->access != WL_READ,
+		.mult = ph->access == WL_RW ? 2 : 1,
+		.big = (c->end - c->start) >> PAGE_SHIFT > s->m.tlb.l2_entries,
+		.deadline = deadline,
+	};
+	struct pmd_slot *slot = pmd_slot_lookup(&t->mm->pgd, c->addr);
+	if (likely(slot && s->nr_stale_cpus == 0)) {
+		if (slot->pmd.val && pmd_usable(slot->pmd, sw.write)) {
+			c->addr = sweep_huge(&sw, slot);
+			return false;
+		}
+		if (slot->pt && table_usable(slot->pt, sw.write)) {
+			c->addr = sweep_bulk(&sw, slot->pt);
+			return false;
+		}
+	}
+	c->addr = sweep_pages(&sw);
+	return false;
+}
+
+/* ---- random and skewed accesses ---- */
+
+bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	struct phase_cursor *c = &t->cur;
+	const uint64_t lines = (c->end - c->start) / 64;
+	const uint64_t hot = ph->op == WL_SKEWED ? MAX(1, (uint64_t)((double)lines * ph->hot_frac)) : lines;
+	while (c->done < ph->count) {
+		if (cpu->now >= deadline || s->failed)
+			return false;
+		uint64_t line;
+		if (hot < lines && rng_double(&t->rng) >= ph->hot_prob)
+			line = hot + rng_below(&t->rng, lines - hot);
+		else
+			line = rng_below(&t->rng, hot);
+		bool write = ph->access == WL_WRITE ||
+			     (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
+		struct xlate x;
+		if (!translate(s, cpu, t, c->start + line * 64, write, &x))
+			return true;
+		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
+		c->done++;
+	}
+	return true;
+}

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cpu/sched.c - where tasks run.
+ * Models:     linux kernel/sched/fair.c select_task_rq_fair for fork and
+ *             wakeup (sched_balance_find_dst_group/cpu: idlest node, then an
+ *             idle core, then an idle CPU; select_idle_sibling around the
+ *             previous CPU), newidle balancing (an idle CPU pulls a queued
+ *             task, nearest first) and periodic balancing at the tick.
+ * SIMPLIFIED: see sched.h.
+ */
+#include "sim.h"
+
+/* ---- the run heap: CPUs with work, by (clock, id) ---- */
+
+static bool cpu_before(const struct sim *s, uint32_t a, uint32_t b)
+{
+	const struct cpu *ca = &s->cpus[a], *cb = &s->cpus[b];
+	return ca->now != cb->now ? ca->now < cb->now : a < b;
+}
+
+static void heap_swap(struct sim *s, uint32_t i, uint32_t j)
+{
+	uint32_t *h = s->heap.idx;
+	uint32_t t = h[i];
+	h[i] = h[j];
+	h[j] = t;
+	s->cpus[h[i]].heap_idx = i;
+	s->cpus[h[j]].heap_idx = j;
+}
+
+static void heap_sift(struct sim *s, uint32_t i)
+{
+	uint32_t *h = s->heap.idx;
+	while (i > 0 && cpu_before(s, h[i], h[(i - 1) / 2])) {
+		heap_swap(s, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < s->heap.nr && cpu_before(s, h[l], h[m]))
+			m = l;
+		if (r < s->heap.nr && cpu_before(s, h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(s, i, m);
+		i = m;
+	}
+}
+
+void cpu_heap_update(struct sim *s, struct cpu *cpu)
+{
+	bool want = cpu->nr_running > 0;
+	if (cpu->heap_idx == UINT32_MAX) {
+		if (!want)
+			return;
+		cpu->heap_idx = s->heap.nr;
+		s->heap.idx[s->heap.nr++] = cpu->id;
+		heap_sift(s, cpu->heap_idx);
+		return;
+	}
+	uint32_t i = cpu->heap_idx;
+	if (!want) {
+		heap_swap(s, i, s->heap.nr - 1);
+		s->heap.nr--;
+		cpu->heap_idx = UINT32_MAX;
+		if (i < s->heap.nr)
+			heap_sift(s, i);
+		return;
+	}
+	heap_sift(s, i);
+}
+
+/* ---- runqueues ---- */
+
+static void set_curr(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	cpu->curr = t;
+	t->cpu = cpu->id;
+	cpu->slice_end_ns = cpu->now + s->tun.v[T_TIMESLICE_US] * NSEC_PER_USEC;
+	cpumask_set(&t->mm->cpumask, cpu->id);	/* switch_mm(): this CPU may now cache it */
+}
+
+static void enqueue_task(struct sim *s, struct task *t, struct cpu *cpu, uint64_t now)
+{
+	t->state = TASK_RUNNING;
+	t->rq_next = NULL;
+	t->cpu = cpu->id;
+	cpu->nr_running++;
+	if (!cpu->curr) {
+		if (cpu->now < now)
+			cpu->now = now;	/* an idle CPU's clock catches up when work arrives */
+		uint64_t tick = s->tun.v[T_TICK_US] * NSEC_PER_USEC;
+		if (cpu->next_tick_ns <= cpu->now)
+			cpu->next_tick_ns = (cpu->now / tick + 1) * tick;
+		set_curr(s, cpu, t);
+	} else if (cpu->rq_tail) {
+		cpu->rq_tail->rq_next = t;
+		cpu->rq_tail = t;
+	} else {
+		cpu->rq_head = cpu->rq_tail = t;
+	}
+	cpu_heap_update(s, cpu);
+}
+
+static struct task *rq_pop(struct cpu *cpu)
+{
+	struct task *t = cpu->rq_head;
+	if (t) {
+		cpu->rq_head = t->rq_next;
+		if (!cpu->rq_head)
+			cpu->rq_tail = NULL;
+		t->rq_next = NULL;
+	}
+	return t;
+}
+
+/* ---- placement ---- */
+
+static bool cpu_idle(const struct sim *s, uint32_t c)
+{
+	return s->cpus[c].nr_running == 0;
+}
+
+static bool core_idle(const struct sim *s, uint32_t c)
+{
+	uint32_t sib = s->cpus[c].sibling;
+	return cpu_idle(s, c) && (sib == UINT32_MAX || cpu_idle(s, sib));
+}
+
+static uint32_t node_load(const struct sim *s, uint32_t nid)
+{
+	uint32_t load = 0;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+		if (s->cpus[c].node == nid)
+			load += s->cpus[c].nr_running;
+	return load;
+}
+
+/* The least loaded node relative to its CPU count; ties keep @prefer. */
+static uint32_t find_idlest_node(const struct sim *s, uint32_t prefer)
+{
+	uint32_t best = prefer;
+	uint64_t best_load = node_load(s, prefer), best_cap = s->m.node[prefer].nr_cpus;
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
+		uint64_t cap = s->m.node[n].nr_cpus;
+		if (!cap || n == prefer)
+			continue;
+		uint64_t load = node_load(s, n);
+		if (load * best_cap < best_load * cap) {
+			best = n;
+			best_load = load;
+			best_cap = cap;
+		}
+	}
+	return best;
+}
+
+/* In @nid: an idle core, else an idle CPU, else the least loaded CPU. */
+static uint32_t find_idlest_cpu(const struct sim *s, uint32_t nid, uint32_t prefer)
+{
+	uint32_t idle_cpu = UINT32_MAX, least = UINT32_MAX;
+	if (prefer != UINT32_MAX && core_idle(s, prefer))
+		return prefer;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		if (s->cpus[c].node != nid)
+			continue;
+		if (core_idle(s, c))
+			return c;
+		if (idle_cpu == UINT32_MAX && cpu_idle(s, c))
+			idle_cpu = c;
+		if (least == UINT32_MAX || s->cpus[c].nr_running < s->cpus[least].nr_running)
+			least = c;
+	}
+	if (prefer != UINT32_MAX && cpu_idle(s, prefer))
+		return prefer;
+	return idle_cpu != UINT32_MAX ? idle_cpu : least;
+}
+
+void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now)
+{
+	uint32_t nid = find_idlest_node(s, s->cpus[parent_cpu].node);
+	uint32_t c = find_idlest_cpu(s, nid, UINT32_MAX);
+	enqueue_task(s, t, &s->cpus[c], now);
+}
+
+void try_to_wake_up(struct sim *s, struct task *t, uint64_t now)
+{
+	uint32_t prev = t->cpu;
+	uint32_t c = cpu_idle(s, prev) ? prev : find_idlest_cpu(s, s->cpus[prev].node, prev);
+	enqueue_task(s, t, &s->cpus[c], now);
+}
+
+void sched_move_task(struct sim *s, struct task *t, struct cpu *dst)
+{
+	struct cpu *src = &s->cpus[t->cpu];
+	struct task **pp = &src->rq_head, *prev = NULL;
+	while (*pp && *pp != t) {
+		prev = *pp;
+		pp = &(*pp)->rq_next;
+	}
+	VM_BUG_ON(!*pp);
+	*pp = t->rq_next;
+	if (src->rq_tail == t)
+		src->rq_tail = prev;
+	src->nr_running--;
+	cpu_heap_update(s, src);
+	t->nr_migrations++;	/* counted here: wakeups onto another CPU are not moves of a queued task */
+	enqueue_task(s, t, dst, dst->curr ? dst->now : MAX(dst->now, src->now));
+}
+
+/* Nearest CPU (sibling, same node, other nodes) that has a task queued. */
+static struct cpu *find_busiest_queue(struct sim *s, struct cpu *cpu)
+{
+	struct cpu *best = NULL;
+	uint32_t best_dist = UINT32_MAX;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		struct cpu *o = &s->cpus[c];
+		if (!o->rq_head || o == cpu)
+			continue;
+		uint32_t dist = o->core == cpu->core ? 0 : o->node == cpu->node ? 1 : 2;
+		if (dist < best_dist || (dist == best_dist && o->nr_running > best->nr_running)) {
+			best = o;
+			best_dist = dist;
+		}
+	}
+	return best;
+}
+
+void sched_pick_next(struct sim *s, struct cpu *cpu)
+{
+	VM_BUG_ON(cpu->curr);
+	struct task *t = rq_pop(cpu);
+	if (t) {
+		set_curr(s, cpu, t);
+		return;
+	}
+	/* newidle balance: pull one queued task from the nearest busy CPU */
+	struct cpu *src = find_busiest_queue(s, cpu);
+	if (!src)
+		return;
+	t = src->rq_head;
+	sched_move_task(s, t, cpu);
+}
+
+void sched_dequeue_curr(struct sim *s, struct cpu *cpu)
+{
+	VM_BUG_ON(!cpu->curr);
+	cpu->curr = NULL;
+	cpu->nr_running--;
+	sched_pick_next(s, cpu);
+	cpu_heap_update(s, cpu);
+}
+
+/* Push a queued task to an idle CPU, nearest first (periodic balancing). */
+static void push_to_idle(struct sim *s, struct cpu *cpu)
+{
+	uint32_t best = UINT32_MAX, best_dist = UINT32_MAX;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		if (!cpu_idle(s, c))
+			continue;
+		const struct cpu *o = &s->cpus[c];
+		uint32_t dist = o->core == cpu->core ? 0 : o->node == cpu->node ? 1 : 2;
+		if (dist < best_dist) {
+			best = c;
+			best_dist = dist;
+		}
+	}
+	if (best != UINT32_MAX)
+		sched_move_task(s, cpu->rq_head, &s->cpus[best]);
+}
+
+void scheduler_tick(struct sim *s, struct cpu *cpu)
+{
+	if (!cpu->rq_head)
+		return;
+	push_to_idle(s, cpu);
+	if (!cpu->rq_head || cpu->now < cpu->slice_end_ns)
+		return;
+	/* timeslice over: round robin */
+	struct task *t = cpu->curr;
+	cpu->rq_tail->rq_next = t;
+	cpu->rq_tail = t;
+	t->rq_next = NULL;
+	set_curr(s, cpu, rq_pop(cpu));
+}
+
+void sched_check(struct sim *s)
+{
+	uint32_t in_heap = 0;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		struct cpu *cpu = &s->cpus[c];
+		uint32_t n = cpu->curr ? 1 : 0;
+		for (struct task *t = cpu->rq_head; t; t = t->rq_next) {
+			VM_BUG_ON(t->state != TASK_RUNNING || t->cpu != c);
+			n++;
+		}
+		VM_BUG_ON(n != cpu->nr_running);
+		VM_BUG_ON((cpu->heap_idx != UINT32_MAX) != (cpu->nr_running > 0));
+		in_heap += cpu->heap_idx != UINT32_MAX;
+	}
+	VM_BUG_ON(in_heap != s->heap.nr);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cpu/sched.h - tasks, CPUs and the scheduler (Linux kernel/sched/fair.c:
+ * select_task_rq_fair, sched_balance_find_dst_group/cpu, select_idle_sibling,
+ * newidle and periodic load balancing), reduced to what placement needs.
+ *
+ * SIMPLIFIED: one runqueue per CPU with round-robin timeslices instead of CFS
+ * vruntime; no affinity masks (the workloads set none); no fork-time NUMA
+ * imbalance allowance (imb_numa_nr).
+ *
+ * Invariants (sched_check()):
+ *   cpu->nr_running == (curr != NULL) + tasks on its queue;
+ *   a task is on at most one CPU, and state == TASK_RUNNING iff it is curr or
+ *   queued somewhere; the CPU heap holds exactly the CPUs with nr_running > 0.
+ */
+#ifndef NUMASIM_CPU_SCHED_H
+#define NUMASIM_CPU_SCHED_H
+
+#include "core/compiler.h"
+#include "core/rng.h"
+#include "cpu/tlb.h"
+#include "mem/mempolicy.h"
+
+struct sim;
+struct mm_struct;
+struct wl_program;
+
+enum task_state { TASK_NEW, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
+
+/* Progress inside the current phase. */
+struct phase_cursor {
+	bool started;
+	uint64_t start, end;	/* absolute byte range */
+	uint64_t addr;		/* WL_SWEEP: next address */
+	uint64_t done;		/* passes or accesses completed */
+	uint64_t until_ns;	/* WL_SLEEP/WL_COMPUTE: end time */
+};
+
+struct task {
+	uint32_t pid;			/* unique task id (as a Linux tid) */
+	uint32_t tgid;			/* process id */
+	uint32_t proc;			/* workload process index */
+	struct mm_struct *mm;
+	const struct wl_program *prog;
+	uint32_t pc;			/* current phase */
+	struct phase_cursor cur;
+	enum task_state state;
+	uint32_t cpu;			/* running, queued on, or last ran on */
+	struct mempolicy pol;		/* task policy (set_mempolicy) */
+	uint32_t il_prev;		/* interleave: last node used */
+	uint64_t sum_exec_runtime;	/* ns on a CPU */
+	uint64_t nr_migrations;		/* moves between CPUs */
+	struct task *parent;
+	uint32_t nr_live_children;
+	bool waiting_children;		/* in WL_JOIN */
+	struct task *rq_next;
+	struct rng rng;
+	uint64_t start_ns, exit_ns;
+};
+
+struct cpu {
+	uint64_t now;			/* this CPU's clock, ns */
+	struct task *curr;
+	struct task *rq_head, *rq_tail;	/* queued, not running */
+	uint32_t nr_running;
+	uint32_t id, node, core, socket;
+	uint32_t sibling;		/* other SMT thread, or UINT32_MAX */
+	uint32_t heap_idx;		/* position in the run heap, UINT32_MAX if idle */
+	uint64_t next_tick_ns;
+	uint64_t slice_end_ns;		/* round-robin timeslice end */
+	bool tlb_maybe_stale;		/* a flush this CPU needed was skipped */
+	struct tlb tlb;
+	uint64_t busy_ns;		/* time with a task */
+	uint64_t kernel_ns;		/* fault, flush and other kernel work */
+	uint64_t shootdown_ns;		/* time in TLB shootdowns, both sides */
+	double frac_ns;			/* sub-nanosecond remainder of charged costs */
+	uint64_t pending_kernel_ns;	/* work sent by other CPUs (shootdowns), charged at next run */
+};
+
+/* Advance @cpu's clock by a fractional cost, carrying the remainder. */
+static inline void cpu_advance(struct cpu *cpu, double ns)
+{
+	double t = ns + cpu->frac_ns;
+	uint64_t whole = (uint64_t)t;
+	cpu->frac_ns = t - (double)whole;
+	cpu->now += whole;
+}
+
+/* Place a new task (fork/clone balancing) and make it runnable at @now. */
+void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now);
+/* Wake a sleeping task at @now (select_idle_sibling around its last CPU). */
+void try_to_wake_up(struct sim *s, struct task *t, uint64_t now);
+/* The current task of @cpu blocks (sleep, join, barrier) or exits. */
+void sched_dequeue_curr(struct sim *s, struct cpu *cpu);
+/* Timeslice expiry and load balancing, called at each tick of @cpu. */
+void scheduler_tick(struct sim *s, struct cpu *cpu);
+/* Pick the next task when curr is NULL (and pull work when idle). */
+void sched_pick_next(struct sim *s, struct cpu *cpu);
+/* Move @t (queued, not running) to @dst. */
+void sched_move_task(struct sim *s, struct task *t, struct cpu *dst);
+
+/* The run heap: CPUs with work, ordered by (clock, id). */
+struct cpu_heap {
+	uint32_t *idx;		/* cpu ids */
+	uint32_t nr;
+};
+void cpu_heap_update(struct sim *s, struct cpu *cpu);
+
+void sched_check(struct sim *s);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cpu/tlb.c - set-associative per-CPU TLBs (see tlb.h).
+ * The geometry follows the machine: split L1 by page size, one unified
+ * second level holding both sizes, as Intel cores since Haswell have.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/debug.h"
+#include "cpu/tlb.h"
+
+static int tlb_array_init(struct tlb_array *a, uint32_t entries, uint32_t ways)
+{
+	if (ways == 0 || entries < ways || entries % ways)
+		return -1;
+	uint32_t sets = entries / ways;
+	if (sets & (sets - 1))
+		return -1;	/* sets must be a power of two */
+	a->sets = sets;
+	a->ways = ways;
+	a->e = malloc((size_t)entries * sizeof(*a->e));
+	a->victim = calloc(sets, 1);
+	if (!a->e || !a->victim)
+		return -1;
+	for (uint32_t i = 0; i < entries; i++)
+		a->e[i].key = TLB_KEY_INVALID;
+	return 0;
+}
+
+int tlb_init(struct tlb *t, const struct tlb_geometry *g)
+{
+	memset(t, 0, sizeof(*t));
+	if (tlb_array_init(&t->l1_4k, g->l1_4k_entries, g->l1_4k_ways) ||
+	    tlb_array_init(&t->l1_2m, g->l1_2m_entries, g->l1_2m_ways) ||
+	    tlb_array_init(&t->l2, g->l2_entries, g->l2_ways)) {
+		tlb_destroy(t);
+		return -1;
+	}
+	return 0;
+}
+
+void tlb_destroy(struct tlb *t)
+{
+	struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++) {
+		free(arrays[i]->e);
+		free(arrays[i]->victim);
+		arrays[i]->e = NULL;
+		arrays[i]->victim = NULL;
+	}
+}
+
+static void tlb_array_put(struct tlb_array *a, const struct tlb_entry *src)
+{
+	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
+	struct tlb_entry *row = &a->e[set * a->ways];
+	for (uint32_t w = 0; w < a->ways; w++)
+		if (row[w].key == src->key) {
+			row[w] = *src;
+			return;
+		}
+	uint32_t w = a->victim[set];
+	a->victim[set] = (uint8_t)((w + 1) % a->ways);
+	row[w] = *src;
+}
+
+struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge)
+{
+	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
+	struct tlb_entry *e = tlb_array_find(&t->l1_4k, k4);
+	if (e) {
+		*huge = false;
+		return e;
+	}
+	e = tlb_array_find(&t->l1_2m, k2);
+	if (e) {
+		*huge = true;
+		return e;
+	}
+	e = tlb_array_find(&t->l2, k4);
+	*huge = false;
+	if (!e) {
+		e = tlb_array_find(&t->l2, k2);
+		*huge = e != NULL;
+	}
+	if (!e)
+		return NULL;
+	struct tlb_array *l1 = *huge ? &t->l1_2m : &t->l1_4k;
+	tlb_array_put(l1, e);
+	return tlb_array_find(l1, e->key);
+}
+
+void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge)
+{
+	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
+	tlb_array_put(huge ? &t->l1_2m : &t->l1_4k, &e);
+	tlb_array_put(&t->l2, &e);
+}
+
+static void tlb_array_drop(struct tlb_array *a, uint64_t key)
+{
+	struct tlb_entry *e = tlb_array_find(a, key);
+	if (e)
+		e->key = TLB_KEY_INVALID;
+}
+
+void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr)
+{
+	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
+	tlb_array_drop(&t->l1_4k, k4);
+	tlb_array_drop(&t->l2, k4);
+	tlb_array_drop(&t->l1_2m, k2);
+	tlb_array_drop(&t->l2, k2);
+}
+
+static uint32_t key_mm(uint64_t key)
+{
+	return (uint32_t)((key & ~TLB_KEY_HUGE) >> 36);
+}
+
+static void tlb_array_flush_mm(struct tlb_array *a, uint32_t mm_id)
+{
+	uint32_t n = a->sets * a->ways;
+	for (uint32_t i = 0; i < n; i++)
+		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id)
+			a->e[i].key = TLB_KEY_INVALID;
+}
+
+void tlb_flush_mm(struct tlb *t, uint32_t mm_id)
+{
+	tlb_array_flush_mm(&t->l1_4k, mm_id);
+	tlb_array_flush_mm(&t->l1_2m, mm_id);
+	tlb_array_flush_mm(&t->l2, mm_id);
+}
+
+void tlb_flush_all(struct tlb *t)
+{
+	struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
+		for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++)
+			arrays[i]->e[j].key = TLB_KEY_INVALID;
+}
+
+void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void *arg), void *arg)
+{
+	struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
+		for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++) {
+			struct tlb_entry *e = &arrays[i]->e[j];
+			if (e->key != TLB_KEY_INVALID)
+				fn(e, (e->key & TLB_KEY_HUGE) != 0, arg);
+		}
+}

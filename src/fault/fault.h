@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fault/fault.h - the page-fault handler and the folio allocation it uses
+ * (Linux mm/memory.c handle_mm_fault and friends, mm/huge_memory.c).
+ */
+#ifndef NUMASIM_FAULT_FAULT_H
+#define NUMASIM_FAULT_FAULT_H
+
+#include "core/compiler.h"
+
+struct sim;
+struct cpu;
+struct task;
+struct vm_area_struct;
+
+enum fault_result {
+	FAULT_OK = 0,
+	FAULT_SIGSEGV,		/* no VMA, or the VMA forbids the access */
+	FAULT_OOM,		/* no node could supply a page */
+};
+
+/*
+ * handle_mm_fault - resolve a fault at @addr for task @t running on @cpu.
+ * Charges the fault's cost (entry, zeroing, copying) to @cpu and counts it.
+ */
+enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t,
+				  uint64_t addr, bool write);
+
+/*
+ * vma_alloc_folio - allocate a folio of @order for @addr in @vma by the
+ * memory policy in force; return its head pfn or PFN_NONE (mempolicy.c).
+ */
+uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
+			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
+
+/* Orders (bit mask) an anonymous fault may use in @vma (thp_vma_allowable_orders). */
+uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma);
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fault/huge_memory.c - faults on PMD-size THPs.
+ * Models:     linux mm/huge_memory.c do_huge_pmd_anonymous_page,
+ *             __do_huge_pmd_anonymous_page, the huge zero page
+ *             (get_huge_zero_page, set_huge_zero_page), do_huge_pmd_wp_page.
+ * SIMPLIFIED: a write to a shared (copy-on-write) THP splits the PMD and
+ *             copies per page, as Linux does since 5.8; no khugepaged.
+ */
+#include "fault/internal.h"
+
+/* The huge zero page is allocated on first use, on the faulting CPU's node. */
+static uint64_t get_huge_zero_page(struct vm_fault *vmf)
+{
+	struct sim *s = vmf->s;
+	if (s->huge_zero_pfn != PFN_NONE)
+		return s->huge_zero_pfn;
+	uint64_t pfn = alloc_pages_node(&s->pm, vmf->cpu->node, PMD_ORDER, WMARK_MIN);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	folio_set(pfn_folio(&s->pm, pfn), PG_zero);
+	count_vm_event(&s->vs, THP_ZERO_PAGE_ALLOC);
+	s->huge_zero_pfn = pfn;
+	return pfn;
+}
+
+int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res)
+{
+	struct sim *s = vmf->s;
+	uint64_t haddr = ALIGN_DOWN(vmf->address, PMD_SIZE);
+	*res = FAULT_OK;
+
+	if (!vmf->write && s->tun.v[T_THP_USE_ZERO_PAGE]) {
+		uint64_t zpfn = get_huge_zero_page(vmf);
+		if (zpfn != PFN_NONE) {
+			set_pmd_at(s, vmf->mm, vmf->pmd,
+				   pfn_pmd(zpfn, _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_SPECIAL));
+			return HUGE_DONE;
+		}
+	}
+	uint64_t pfn = vma_alloc_folio(s, vmf->cpu, vmf->t, vmf->vma, haddr, PMD_ORDER);
+	if (pfn == PFN_NONE) {
+		count_vm_event(&s->vs, THP_FAULT_FALLBACK);
+		count_mthp_stat(&s->vs, PMD_ORDER, MTHP_STAT_ANON_FAULT_FALLBACK);
+		return HUGE_FALLBACK;
+	}
+	struct folio *f = pfn_folio(&s->pm, pfn);
+	charge_stream(vmf, f->nid, PMD_SIZE);		/* clear_huge_page() */
+	folio_add_new_anon_rmap(s, f, vmf->vma, haddr);
+	f[1].entire_mapcount = 1;
+	f[1].large_mapcount = 1;
+	uint64_t flags = _PAGE_PRESENT | _PAGE_ACCESSED;
+	if (vmf->vma->vm_flags & VM_WRITE)	/* maybe_pmd_mkwrite(pmd_mkdirty()) */
+		flags |= _PAGE_RW | _PAGE_DIRTY;
+	set_pmd_at(s, vmf->mm, vmf->pmd, pfn_pmd(pfn, flags));
+	count_vm_event(&s->vs, THP_FAULT_ALLOC);
+	count_mthp_stat(&s->vs, PMD_ORDER, MTHP_STAT_ANON_FAULT_ALLOC);
+	return HUGE_DONE;
+}
+
+int do_huge_pmd_wp_page(struct vm_fault *vmf)
+{
+	struct sim *s = vmf->s;
+	pmd_t p = vmf->pmd->pmd;
+	uint64_t haddr = ALIGN_DOWN(vmf->address, PMD_SIZE);
+	if (!pmd_special(p)) {
+		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
+		if (folio_test(f, PG_anon_exclusive) && !folio_maybe_dma_pinned(f)) {
+			set_pmd_at(s, vmf->mm, vmf->pmd,
+				   (pmd_t){ p.val | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED });
+			count_vm_event(&s->vs, SIM_WP_REUSE);
+			return HUGE_DONE;
+		}
+	}
+	/* the huge zero page, or a shared THP: split and handle per PTE */
+	split_huge_pmd(s, vmf->cpu, vmf->mm, vmf->pmd, haddr);
+	return HUGE_FALLBACK;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* fault/internal.h - shared between memory.c and huge_memory.c only. */
+#ifndef NUMASIM_FAULT_INTERNAL_H
+#define NUMASIM_FAULT_INTERNAL_H
+
+#include "fault/fault.h"
+#include "sim.h"
+
+/* The fault context (Linux struct vm_fault). */
+struct vm_fault {
+	struct sim *s;
+	struct cpu *cpu;
+	struct task *t;
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	uint64_t address;
+	bool write;
+	struct pmd_slot *pmd;
+};
+
+/* PMD-level outcomes: handled, or fall back to the PTE level. */
+enum { HUGE_DONE = 0, HUGE_FALLBACK = 1 };
+
+/* in huge_memory.c: */
+int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res);
+int do_huge_pmd_wp_page(struct vm_fault *vmf);
+
+/* in memory.c: */
+void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
+			     uint64_t haddr);
+/* Cost of clearing or copying @bytes on node @nid (streaming through the cost model). */
+void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes);
+
+#endif

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fault/memory.c - the page-fault handler for anonymous memory.
+ * Models:     linux mm/memory.c handle_mm_fault, __handle_mm_fault,
+ *             handle_pte_fault, do_anonymous_page, alloc_anon_folio (mTHP
+ *             order choice and fallback), do_wp_page, wp_page_reuse,
+ *             wp_page_copy; mm/huge_memory.c thp_vma_allowable_orders.
+ * SIMPLIFIED: no userfaultfd, no memcg (the *_fallback_charge counters stay
+ *             0), no swap; PageAnonExclusive is tracked per folio, not per page.
+ */
+#include "cpu/tlbflush.h"
+#include "fault/internal.h"
+
+void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes)
+{
+	double ns = mem_stream_ns(vmf->s, vmf->cpu, nid, bytes);
+	vmf->cpu->kernel_ns += (uint64_t)ns;
+	cpu_advance(vmf->cpu, ns);
+}
+
+uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma)
+{
+	if (vma->vm_flags & VM_NOHUGEPAGE)
+		return 0;
+	const bool madv = (vma->vm_flags & VM_HUGEPAGE) != 0;
+	const uint64_t global = s->tun.v[T_THP_ENABLED];
+	const bool inherit_ok = global == THP_ALWAYS || (global == THP_MADVISE && madv);
+	uint32_t mask = 0;
+	for (uint32_t order = MTHP_MIN_ORDER; order <= PMD_ORDER; order++) {
+		enum thp_size_mode m = thp_size_mode(&s->tun, order);
+		if (m == THP_SIZE_ALWAYS || (m == THP_SIZE_MADVISE && madv) ||
+		    (m == THP_SIZE_INHERIT && inherit_ok))
+			mask |= 1u << order;
+	}
+	return mask;
+}
+
+void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
+			     uint64_t haddr)
+{
+	folio_set(f, PG_anon);
+	folio_set(f, PG_anon_exclusive);
+	f->anon_vma = vma->anon_vma;
+	f->index = (uint32_t)(vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT));
+	mod_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_NR_ANON, 1);
+}
+
+/* thp_vma_suitable_order(): the aligned block of @order lies inside the VMA. */
+static bool thp_vma_suitable_order(const struct vm_area_struct *vma, uint64_t addr, uint32_t order)
+{
+	uint64_t haddr = ALIGN_DOWN(addr, PAGE_SIZE << order);
+	return haddr >= vma->vm_start && haddr + (PAGE_SIZE << order) <= vma->vm_end;
+}
+
+static bool pte_range_none(const struct pte_table *pt, uint32_t idx, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++)
+		if (!pte_none(pt->pte[idx + i]))
+			return false;
+	return true;
+}
+
+static uint32_t highest_order(uint32_t orders)
+{
+	return 31u - (uint32_t)__builtin_clz(orders);
+}
+
+/*
+ * alloc_anon_folio(): the largest allowed order below the PMD size whose
+ * naturally aligned block is inside the VMA (and so inside one PMD) and wholly
+ * unpopulated; then try to allocate each remaining order, largest first,
+ * counting anon_fault_fallback for every order that fails; order 0 last.
+ * Order 1 is never used for anonymous memory.
+ */
+static uint64_t alloc_anon_folio(struct vm_fault *vmf, uint32_t *order_out)
+{
+	struct sim *s = vmf->s;
+	uint32_t orders = thp_vma_allowable_orders(s, vmf->vma) & ((1u << PMD_ORDER) - 1);
+	for (uint32_t o = MTHP_MIN_ORDER; o < PMD_ORDER; o++)
+		if ((orders & (1u << o)) && !thp_vma_suitable_order(vmf->vma, vmf->address, o))
+			orders &= ~(1u << o);
+	/* drop orders whose block already has a populated entry */
+	while (orders) {
+		uint32_t o = highest_order(orders);
+		uint64_t haddr = ALIGN_DOWN(vmf->address, PAGE_SIZE << o);
+		if (pte_range_none(vmf->pmd->pt, pte_index(haddr), 1u << o))
+			break;
+		orders &= ~(1u << o);
+	}
+	while (orders) {
+		uint32_t o = highest_order(orders);
+		uint64_t haddr = ALIGN_DOWN(vmf->address, PAGE_SIZE << o);
+		uint64_t pfn = vma_alloc_folio(s, vmf->cpu, vmf->t, vmf->vma, haddr, o);
+		if (pfn != PFN_NONE) {
+			count_mthp_stat(&s->vs, o, MTHP_STAT_ANON_FAULT_ALLOC);
+			*order_out = o;
+			return pfn;
+		}
+		count_mthp_stat(&s->vs, o, MTHP_STAT_ANON_FAULT_FALLBACK);
+		orders &= ~(1u << o);
+	}
+	*order_out = 0;
+	return vma_alloc_folio(s, vmf->cpu, vmf->t, vmf->vma, vmf->address, 0);
+}
+
+static enum fault_result do_anonymous_page(struct vm_fault *vmf)
+{
+	struct sim *s = vmf->s;
+	struct pte_table *pt = vmf->pmd->pt;
+	const uint64_t vflags = _PAGE_PRESENT | _PAGE_ACCESSED;
+
+	/* A read of untouched memory maps the shared zero page. */
+	if (!vmf->write) {
+		set_pte_at(s, vmf->mm, pt, pte_index(vmf->address),
+			   pfn_pte(s->zero_pfn, vflags | _PAGE_SPECIAL));
+		count_vm_event(&s->vs, SIM_ZERO_PAGE_MAPS);
+		return FAULT_OK;
+	}
+	uint32_t order;
+	uint64_t pfn = alloc_anon_folio(vmf, &order);
+	if (pfn == PFN_NONE)
+		return FAULT_OOM;
+	struct folio *f = pfn_folio(&s->pm, pfn);
+	uint32_t nr = 1u << order;
+	uint64_t haddr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
+	charge_stream(vmf, f->nid, (uint64_t)nr * PAGE_SIZE);	/* folio_zero_user() */
+	folio_add_new_anon_rmap(s, f, vmf->vma, haddr);
+	f->refcount = (int32_t)nr;		/* one reference per PTE mapping */
+	if (folio_test_large(f))
+		f[1].large_mapcount = (int32_t)nr;
+	uint64_t flags = vflags | ((vmf->vma->vm_flags & VM_WRITE) ? _PAGE_RW | _PAGE_DIRTY : 0);
+	for (uint32_t i = 0; i < nr; i++) {
+		f[i].mapcount = 1;
+		set_pte_at(s, vmf->mm, pt, pte_index(haddr) + i, pfn_pte(pfn + i, flags));
+	}
+	return FAULT_OK;
+}
+
+/* wp_page_copy(): give this mapping its own copy of the page. */
+static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
+{
+	struct sim *s = vmf->s;
+	uint64_t addr = ALIGN_DOWN(vmf->address, PAGE_SIZE);
+	uint64_t pfn = vma_alloc_folio(s, vmf->cpu, vmf->t, vmf->vma, addr, 0);
+	if (pfn == PFN_NONE)
+		return FAULT_OOM;
+	struct folio *nf = pfn_folio(&s->pm, pfn);
+	if (pte_special(old)) {
+		charge_stream(vmf, nf->nid, PAGE_SIZE);		/* clear */
+	} else {
+		struct folio *of = page_folio(&s->pm, pte_pfn(old));
+		charge_stream(vmf, of->nid, PAGE_SIZE);		/* read the old copy */
+		charge_stream(vmf, nf->nid, PAGE_SIZE);		/* write the new one */
+		nf->version = of->version;			/* same content */
+		count_vm_event(&s->vs, SIM_COW_FAULTS);
+	}
+	folio_add_new_anon_rmap(s, nf, vmf->vma, addr);
+	nf->mapcount = 1;
+	set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(addr),
+		   pfn_pte(pfn, _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_RW | _PAGE_DIRTY));
+	/* ptep_clear_flush(): the old read-only translation must go everywhere */
+	flush_tlb_mm_range(s, vmf->cpu, vmf->mm, addr, addr + PAGE_SIZE, false);
+	if (!pte_special(old)) {
+		struct folio *of = page_folio(&s->pm, pte_pfn(old));
+		pfn_folio(&s->pm, pte_pfn(old))->mapcount--;
+		if (folio_test_large(of))
+			of[1].large_mapcount--;
+		folio_put_refs(s, of, 1);
+	}
+	return FAULT_OK;
+}
+
+/* do_wp_page(): a write to a present read-only PTE in a writable VMA. */
+static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
+{
+	struct sim *s = vmf->s;
+	if (!pte_special(p)) {
+		struct folio *f = page_folio(&s->pm, pte_pfn(p));
+		bool reuse = folio_test(f, PG_anon_exclusive) ||
+			     (!folio_test_large(f) && f->refcount == 1 && f->mapcount == 1);
+		if (reuse && !folio_maybe_dma_pinned(f)) {	/* wp_page_reuse() */
+			folio_set(f, PG_anon_exclusive);
+			set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
+				   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
+			count_vm_event(&s->vs, SIM_WP_REUSE);
+			return FAULT_OK;
+		}
+	}
+	return wp_page_copy(vmf, p);
+}
+
+static enum fault_result handle_pte_fault(struct vm_fault *vmf)
+{
+	struct pte_table *pt = vmf->pmd->pt;
+	uint32_t idx = pte_index(vmf->address);
+	pte_t p = pt->pte[idx];
+	if (pte_none(p))
+		return do_anonymous_page(vmf);
+	/* SIMPLIFIED: NUMA hint faults (do_numa_page) arrive with issue 3; until
+	 * then protnone entries only come from PROT_NONE VMAs, refused above. */
+	if (vmf->write && !pte_write(p))
+		return do_wp_page(vmf, p);
+	/* spurious fault: the entry allows the access; the walker sets A/D */
+	return FAULT_OK;
+}
+
+static bool vma_permits(const struct vm_area_struct *vma, bool write)
+{
+	return write ? (vma->vm_flags & VM_WRITE) != 0 : (vma->vm_flags & VM_READ) != 0;
+}
+
+enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+				  bool write)
+{
+	struct mm_struct *mm = t->mm;
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	if (!vma || !vma_permits(vma, write))
+		return FAULT_SIGSEGV;
+	count_vm_event(&s->vs, PGFAULT);
+	cpu_charge_kernel(cpu, s->m.cost.minor_fault_ns);
+
+	struct vm_fault vmf = {
+		.s = s, .cpu = cpu, .t = t, .mm = mm, .vma = vma, .address = addr, .write = write,
+		.pmd = pmd_slot_alloc(&s->ptpool, &mm->pgd, addr),
+	};
+	if (!vmf.pmd->pmd.val && !vmf.pmd->pt &&
+	    (thp_vma_allowable_orders(s, vma) & (1u << PMD_ORDER)) &&
+	    thp_vma_suitable_order(vma, addr, PMD_ORDER)) {
+		enum fault_result res;
+		if (do_huge_pmd_anonymous_page(&vmf, &res) == HUGE_DONE)
+			return res;
+	} else if (vmf.pmd->pmd.val) {
+		if (!write || pmd_write(vmf.pmd->pmd))
+			return FAULT_OK;	/* spurious: the walker sets A/D */
+		if (do_huge_pmd_wp_page(&vmf) == HUGE_DONE)
+			return FAULT_OK;
+	}
+	if (!vmf.pmd->pt)
+		vmf.pmd->pt = pte_table_alloc(&s->ptpool);
+	return handle_pte_fault(&vmf);
+}

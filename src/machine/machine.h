@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * machine/machine.h - the simulated hardware: nodes, CPUs, latencies,
+ * bandwidths, TLB geometry and kernel operation costs.
+ *
+ * A machine is plain data, filled from a built-in preset (presets.c) or a
+ * machine file (machine_file.c, format in docs/machine-file.md). It holds no
+ * simulation state, so one machine can back many simulations.
+ *
+ * Invariants (machine_validate() checks them and names the broken key):
+ *   1 <= nr_nodes <= MAX_NUMNODES, 1 <= nr_cpus <= MAX_CPUS;
+ *   CPUs are numbered as Linux numbers them on x86: cpu = smt * nr_cores + core,
+ *   so siblings of one core are nr_cores apart; cpu[c].node has CPUs;
+ *   sum over nodes of node[n].nr_cpus == nr_cpus; at least one node has CPUs;
+ *   latency_ns[a][b] > 0 for every pair, distance[n][n] == 10;
+ *   every bandwidth > 0; mem_bytes is a multiple of 4 MiB (a max-order block);
+ *   cores are numbered socket by socket (the socket of core k never decreases);
+ *   each TLB level has entries = ways * sets with sets a power of two.
+ */
+#ifndef NUMASIM_MACHINE_MACHINE_H
+#define NUMASIM_MACHINE_MACHINE_H
+
+#include "core/compiler.h"
+
+#define MAX_NUMNODES 16
+#define MAX_CPUS 1024
+#define MACHINE_NAME_MAX 64
+#define MACHINE_MAX_SMT 8
+/* Cap on one node's memory: keeps page counts far from overflow anywhere. */
+#define MACHINE_MAX_NODE_MEM (64ull * 1024 * 1024 * 1024 * 1024)
+
+enum mem_kind {
+	MEM_DRAM,	/* top tier, socket-attached */
+	MEM_CXL,	/* CXL-attached DRAM expander, usually CPU-less */
+	MEM_PMEM,	/* persistent memory (Optane-like) */
+	MEM_DEVICE,	/* device memory (a GPU); not CPU-addressable (issue 6) */
+	NR_MEM_KINDS
+};
+
+struct machine_node {
+	enum mem_kind kind;
+	uint64_t mem_bytes;	/* managed memory of this node */
+	double bw_gbps;		/* peak sustainable bandwidth of its memory, GB/s (= bytes/ns) */
+	uint32_t socket;	/* socket this node hangs off (CPU-less nodes too) */
+	uint32_t nr_cpus;	/* derived: CPUs on this node */
+};
+
+struct machine_cpu {
+	uint32_t node;		/* node the CPU belongs to */
+	uint32_t core;		/* global core id; SMT siblings share it */
+	uint32_t socket;	/* == node[node].socket */
+};
+
+/* Per-CPU TLB geometry (Intel-like: split L1 by page size, unified L2/STLB). */
+struct tlb_geometry {
+	uint32_t l1_4k_entries, l1_4k_ways;
+	uint32_t l1_2m_entries, l1_2m_ways;
+	uint32_t l2_entries, l2_ways;	/* STLB, holds 4 KiB and 2 MiB translations */
+};
+
+/* Costs of kernel operations, charged to the CPU that does the work. */
+struct kernel_costs {
+	uint32_t minor_fault_ns;	/* entry, handle_mm_fault bookkeeping, return */
+	uint32_t hint_fault_ns;		/* NUMA hint fault without migration (issue 3) */
+	uint32_t pte_update_ns;		/* scanner: one PTE made protnone (issue 3) */
+	uint32_t tlb_flush_one_ns;	/* one INVLPG */
+	uint32_t tlb_flush_all_ns;	/* full local flush (CR3 write) */
+	uint32_t shootdown_initiator_ns;	/* IPI send + wait, fixed part */
+	uint32_t shootdown_per_target_ns;	/* initiator cost per target CPU */
+	uint32_t shootdown_target_ns;	/* each receiving CPU: interrupt + flush */
+	uint32_t migrate_folio_ns;	/* fixed per-folio migration cost (issue 3) */
+	double migrate_copy_gbps;	/* copy bandwidth of folio_copy (issue 3) */
+};
+
+struct machine {
+	char name[MACHINE_NAME_MAX];
+	uint32_t nr_nodes;
+	uint32_t nr_cpus;
+	uint32_t nr_cores;
+	uint32_t nr_sockets;
+	uint32_t smt;			/* hardware threads per core (1..MACHINE_MAX_SMT) */
+	struct machine_node node[MAX_NUMNODES];
+	struct machine_cpu cpu[MAX_CPUS];
+	/* idle load-to-use latency from a CPU on node [a] to memory on node [b];
+	 * 0 entries in rows of CPU-less nodes are filled by machine_validate() */
+	uint32_t latency_ns[MAX_NUMNODES][MAX_NUMNODES];
+	/* SLIT-style distance (10 local); 0 entries are derived from latency */
+	uint32_t distance[MAX_NUMNODES][MAX_NUMNODES];
+	double link_bw_gbps;		/* inter-socket interconnect, per socket pair, GB/s */
+	double thread_bw_gbps;		/* one thread's streaming limit to local DRAM, GB/s */
+	struct tlb_geometry tlb;
+	uint32_t walk_ns;		/* page-table walk on a TLB miss */
+	struct kernel_costs cost;
+};
+
+/* Fill @m with the preset called @name. Return: 0, or -1 if no such preset. */
+int machine_preset(struct machine *m, const char *name);
+
+/* Names of the built-in presets, NULL-terminated, and a one-line description each. */
+extern const char *const machine_preset_names[];
+const char *machine_preset_help(const char *name);
+
+/*
+ * Load a machine file. On error, write "FILE:LINE: key 'KEY': what is wrong"
+ * into @err (size @errlen) and return -1; return 0 on success.
+ */
+int machine_load_file(struct machine *m, const char *path, char *err, size_t errlen);
+
+/* Parse machine-file text (used by machine_load_file and the fuzz target);
+ * @path only names the source in messages. */
+int machine_parse(struct machine *m, const char *text, size_t len, const char *path,
+		  char *err, size_t errlen);
+
+/*
+ * Resolve "--machine ARG": a preset name, a machine file, or an hwloc XML
+ * topology (lstopo --of xml). Errors as machine_load_file.
+ */
+int machine_resolve(struct machine *m, const char *arg, char *err, size_t errlen);
+
+/* Check the invariants above and fill derived fields (nr_cpus per node,
+ * distances from latencies). Return 0 or -1 with a message naming the key. */
+int machine_validate(struct machine *m, char *err, size_t errlen);
+
+/*
+ * Zero @m and fill what does not depend on the nodes: smt = 1, the default TLB
+ * geometry, walk cost, kernel costs and link/thread bandwidths (those of the
+ * 2node-128cpu preset). A machine file without "base =" starts from this.
+ */
+void machine_init_defaults(struct machine *m);
+
+/*
+ * Number the CPUs of @m from @nr_cores_per_node[0 .. m->nr_nodes) and m->smt:
+ * cores are ordered by (socket, node), cpu = smt_index * nr_cores + core.
+ * Sets nr_cpus, nr_cores and cpu[]. Return: 0, or -1 with a message in @err
+ * if there would be more than MAX_CPUS CPUs.
+ */
+int machine_add_cpus(struct machine *m, const uint32_t *nr_cores_per_node, char *err,
+		     size_t errlen);
+
+static inline bool node_has_cpus(const struct machine *m, uint32_t nid)
+{
+	return m->node[nid].nr_cpus > 0;
+}
+
+const char *mem_kind_name(enum mem_kind k);
+
+#endif

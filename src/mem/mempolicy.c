@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mem/mempolicy.c - which node a new folio comes from.
+ * Models: linux mm/mempolicy.c get_vma_policy, policy_nodemask,
+ *         interleave_nid / interleave_nodes, alloc_pages_mpol (including the
+ *         node-local-only rule for PMD-size THPs), and mm/page_alloc.c's
+ *         zonelist walk get_page_from_freelist with its low-then-min watermark
+ *         retry, and zone_statistics (numa_hit, numa_miss, ...).
+ * SIMPLIFIED: no MPOL_F_* flags, no MPOL_PREFERRED_MANY or weighted
+ *         interleave; no reclaim before falling back (that is issue 4).
+ */
+#include "fault/fault.h"
+#include "sim.h"
+
+static const struct mempolicy *get_vma_policy(const struct task *t,
+					      const struct vm_area_struct *vma)
+{
+	if (vma && (vma->vm_flags & VM_HAS_POLICY))
+		return &vma->pol;
+	return &t->pol;
+}
+
+static uint32_t nodemask_weight(nodemask_t m)
+{
+	return (uint32_t)__builtin_popcountll(m);
+}
+
+/* The @n-th set node of @m (n < weight). */
+static uint32_t nodemask_nth(nodemask_t m, uint32_t n)
+{
+	for (uint32_t nid = 0; nid < 64; nid++)
+		if (((m >> nid) & 1) && n-- == 0)
+			return nid;
+	return 0;
+}
+
+/* interleave_nodes(): the task policy's round-robin. */
+static uint32_t interleave_next(struct task *t, nodemask_t m)
+{
+	uint32_t next = t->il_prev;
+	for (uint32_t i = 0; i < 64; i++) {
+		next = (next + 1) % 64;
+		if ((m >> next) & 1)
+			break;
+	}
+	t->il_prev = next;
+	return next;
+}
+
+/* interleave_nid(): a VMA policy interleaves by page index at folio order. */
+static uint32_t interleave_vma_nid(const struct vm_area_struct *vma, uint64_t addr,
+				   uint32_t order, nodemask_t m)
+{
+	uint64_t ilx = (vma->vm_pgoff >> order) + ((addr - vma->vm_start) >> (PAGE_SHIFT + order));
+	return nodemask_nth(m, (uint32_t)(ilx % nodemask_weight(m)));
+}
+
+static void zone_statistics(struct sim *s, uint32_t preferred, uint32_t got, uint32_t local,
+			    bool interleave)
+{
+	uint64_t(*ns)[NR_NUMA_STAT_ITEMS] = s->vs.numa;
+	if (got == preferred) {
+		ns[got][NUMA_HIT]++;
+		if (interleave)
+			ns[got][NUMA_INTERLEAVE_HIT]++;
+	} else {
+		ns[got][NUMA_MISS]++;
+		ns[preferred][NUMA_FOREIGN]++;
+	}
+	ns[got][got == local ? NUMA_LOCAL : NUMA_OTHER]++;
+}
+
+/* Walk @preferred's zonelist, restricted to @allowed, at watermark @mark. */
+static uint64_t zonelist_alloc(struct sim *s, uint32_t preferred, nodemask_t allowed,
+			       uint32_t order, enum zone_watermarks mark, uint32_t *got)
+{
+	for (uint32_t i = 0; i < s->zonelist_len; i++) {
+		uint32_t nid = s->zonelist[preferred][i];
+		if (!((allowed >> nid) & 1))
+			continue;
+		uint64_t pfn = alloc_pages_node(&s->pm, nid, order, mark);
+		if (pfn != PFN_NONE) {
+			*got = nid;
+			return pfn;
+		}
+	}
+	return PFN_NONE;
+}
+
+uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
+			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order)
+{
+	const struct mempolicy *pol = get_vma_policy(t, vma);
+	const uint32_t local = cpu->node;
+	nodemask_t allowed = ~0ull;
+	uint32_t nid = local;
+	bool interleave = false;
+
+	switch (pol->mode) {
+	case MPOL_DEFAULT:
+		break;
+	case MPOL_PREFERRED:
+		nid = nodemask_nth(pol->nodes, 0);
+		break;
+	case MPOL_BIND:
+		/* nearest allowed node to the local one: the local zonelist, filtered */
+		allowed = pol->nodes;
+		break;
+	case MPOL_INTERLEAVE:
+		interleave = true;
+		nid = (vma && (vma->vm_flags & VM_HAS_POLICY)) ?
+			      interleave_vma_nid(vma, addr, order, pol->nodes) :
+			      interleave_next(t, pol->nodes);
+		break;
+	default:
+		break;
+	}
+
+	/*
+	 * alloc_pages_mpol(): a PMD-size THP under a local or preferred policy is
+	 * tried on that node only (__GFP_THISNODE); on failure the fault falls
+	 * back to smaller folios rather than to remote memory (defrag=madvise
+	 * default, no direct reclaim for such faults).
+	 */
+	if (order == PMD_ORDER && (pol->mode == MPOL_DEFAULT || pol->mode == MPOL_PREFERRED))
+		allowed = 1ull << nid;
+
+	uint32_t got = nid;
+	uint64_t pfn = zonelist_alloc(s, nid, allowed, order, WMARK_LOW, &got);
+	if (pfn == PFN_NONE)	/* __alloc_pages_slowpath: retry down to the min watermark */
+		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, &got);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	uint32_t intended = pol->mode == MPOL_BIND ? s->zonelist[local][0] : nid;
+	if (pol->mode == MPOL_BIND && !((allowed >> intended) & 1))
+		intended = got;		/* zone_statistics counts against the first allowed zone */
+	zone_statistics(s, intended, got, local, interleave);
+	count_vm_events(&s->vs, PGALLOC, 1ull << order);
+	return pfn;
+}

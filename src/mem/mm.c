@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mem/mm.c - address spaces and the system calls that change them.
+ * Models:     linux mm/mmap.c (mmap, vma split), mm/memory.c (zap_pte_range,
+ *             zap_huge_pmd), mm/mprotect.c (change_protection,
+ *             can_change_pte_writable), mm/madvise.c, mm/mempolicy.c (mbind),
+ *             mm/huge_memory.c (__split_huge_pmd), mm/rmap.c (rmap_walk_anon).
+ * SIMPLIFIED: VMAs never merge; anonymous private mappings only; one anon_vma
+ *             per mapping shared by every mm that forks from it; page tables
+ *             emptied by munmap are kept until the mm is destroyed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/tlbflush.h"
+#include "sim.h"
+#include "workload/workload.h"
+
+#define MMAP_BASE (1ull << 30)
+#define MMAP_GAP PMD_SIZE	/* keeps mappings apart, so none ever merge */
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+/* ---- page-table entries ---- */
+
+static uint32_t pfn_nid(const struct sim *s, uint64_t pfn)
+{
+	return pfn_folio(&s->pm, pfn)->nid;
+}
+
+static void rss_account(struct mm_struct *mm, uint64_t val, uint32_t nid, int64_t pages)
+{
+	if (val && !(val & _PAGE_SPECIAL) && (val & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+		mm->rss_node[nid] = (uint64_t)((int64_t)mm->rss_node[nid] + pages);
+}
+
+void set_pte_at(struct sim *s, struct mm_struct *mm, struct pte_table *pt, uint32_t idx, pte_t pte)
+{
+	pte_t old = pt->pte[idx];
+	uint32_t onid = pte_present(old) ? pfn_nid(s, pte_pfn(old)) : 0;
+	uint32_t nnid = pte_present(pte) ? pfn_nid(s, pte_pfn(pte)) : 0;
+	pte_table_account(pt, old, onid, -1);
+	pte_table_account(pt, pte, nnid, 1);
+	rss_account(mm, old.val, onid, -1);
+	rss_account(mm, pte.val, nnid, 1);
+	pt->pte[idx] = pte;
+}
+
+void set_pmd_at(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot, pmd_t pmd)
+{
+	pmd_t old = slot->pmd;
+	if (pmd_present(old))
+		rss_account(mm, old.val, pfn_nid(s, pmd_pfn(old)), -PTRS_PER_PTE);
+	if (pmd_present(pmd))
+		rss_account(mm, pmd.val, pfn_nid(s, pmd_pfn(pmd)), PTRS_PER_PTE);
+	slot->pmd = pmd;
+}
+
+/* ---- folio references ---- */
+
+void folio_put_refs(struct sim *s, struct folio *f, int32_t refs)
+{
+	VM_BUG_ON(f->refcount < refs);
+	f->refcount -= refs;
+	if (f->refcount > 0)
+		return;
+	VM_BUG_ON(folio_mapcount(f) != 0);
+	uint32_t order = folio_order(f);
+	mod_mthp_stat(&s->vs, order, MTHP_STAT_NR_ANON, -1);
+	count_vm_events(&s->vs, PGFREE, 1ull << order);
+	free_folio_pages(&s->pm, folio_pfn(&s->pm, f));
+}
+
+/* Remove one PTE mapping of page @pfn; the reference is dropped by the caller. */
+static struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn)
+{
+	struct folio *page = pfn_folio(&s->pm, pfn);
+	struct folio *f = page_folio(&s->pm, pfn);
+	page->mapcount--;
+	if (folio_test_large(f)) {
+		f[1].large_mapcount--;
+		if (f[1].large_mapcount > 0 && !folio_test(f, PG_partially_mapped)) {
+			folio_set(f, PG_partially_mapped);	/* deferred_split_folio() */
+			count_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_SPLIT_DEFERRED);
+		}
+	}
+	return f;
+}
+
+/* ---- VMAs ---- */
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
+{
+	uint32_t lo = 0, hi = mm->nr_vmas;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (mm->vmas[mid].vm_end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < mm->nr_vmas && mm->vmas[lo].vm_start <= addr)
+		return &mm->vmas[lo];
+	return NULL;
+}
+
+static void vma_insert_at(struct mm_struct *mm, uint32_t pos, const struct vm_area_struct *v)
+{
+	if (mm->nr_vmas == mm->cap_vmas) {
+		mm->cap_vmas = mm->cap_vmas ? mm->cap_vmas * 2 : 16;
+		mm->vmas = xrealloc(mm->vmas, mm->cap_vmas * sizeof(*mm->vmas));
+	}
+	memmove(&mm->vmas[pos + 1], &mm->vmas[pos], (mm->nr_vmas - pos) * sizeof(*v));
+	mm->vmas[pos] = *v;
+	mm->nr_vmas++;
+}
+
+/* Split the VMA containing @addr so that a VMA starts at @addr (split_vma). */
+static void vma_split_at(struct mm_struct *mm, uint64_t addr)
+{
+	struct vm_area_struct *v = find_vma(mm, addr);
+	if (!v || v->vm_start == addr)
+		return;
+	struct vm_area_struct tail = *v;
+	tail.vm_start = addr;
+	tail.vm_pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	v->vm_end = addr;
+	vma_insert_at(mm, (uint32_t)(v - mm->vmas) + 1, &tail);
+}
+
+/* Make [start, end) a run of whole VMAs; return -ENOMEM if it has holes. */
+static int vma_isolate_range(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *v = find_vma(mm, a);
+		if (!v || v->vm_start > a)
+			return -ENOMEM;
+		a = v->vm_end;
+	}
+	vma_split_at(mm, start);
+	vma_split_at(mm, end);
+	return 0;
+}
+
+static uint32_t anon_vma_create(struct sim *s, struct mm_struct *mm)
+{
+	if (s->nr_anon_vmas == s->cap_anon_vmas) {
+		s->cap_anon_vmas = s->cap_anon_vmas ? s->cap_anon_vmas * 2 : 16;
+		s->anon_vmas = xrealloc(s->anon_vmas, s->cap_anon_vmas * sizeof(*s->anon_vmas));
+	}
+	struct anon_vma *av = &s->anon_vmas[s->nr_anon_vmas];
+	av->cap = 4;
+	av->nr_mms = 1;
+	av->mms = xrealloc(NULL, av->cap * sizeof(*av->mms));
+	av->mms[0] = mm->id;
+	return s->nr_anon_vmas++;
+}
+
+int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint64_t *addr)
+{
+	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE))
+		return -EINVAL;
+	/* Since Linux 6.7 large anonymous mappings start PMD-aligned, so THPs fit. */
+	uint64_t a = ALIGN_UP(mm->mmap_base, len >= PMD_SIZE ? PMD_SIZE : PAGE_SIZE);
+	if (a + len > USER_VA_END || a + len < a)
+		return -ENOMEM;
+	struct vm_area_struct v = {
+		.vm_start = a,
+		.vm_end = a + len,
+		.vm_pgoff = a >> PAGE_SHIFT,
+		.vm_flags = VM_READ | VM_WRITE,
+		.anon_vma = anon_vma_create(s, mm),
+	};
+	vma_insert_at(mm, mm->nr_vmas, &v);	/* addresses only grow: append */
+	mm->mmap_base = a + len + MMAP_GAP;
+	*addr = a;
+	return 0;
+}
+
+/* ---- zapping (munmap, MADV_DONTNEED) ---- */
+
+/* Folios whose last reference goes after the TLB flush (Linux mmu_gather). */
+struct zap_batch {
+	struct folio **f;
+	int32_t *refs;
+	uint32_t nr, cap;
+};
+
+static void zap_batch_add(struct zap_batch *b, struct folio *f, int32_t refs)
+{
+	if (b->nr == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->f = xrealloc(b->f, b->cap * sizeof(*b->f));
+		b->refs = xrealloc(b->refs, b->cap * sizeof(*b->refs));
+	}
+	b->f[b->nr] = f;
+	b->refs[b->nr++] = refs;
+}
+
+static void zap_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table *pt,
+			  uint64_t start, uint64_t end, struct zap_batch *b)
+{
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		uint32_t i = pte_index(a);
+		pte_t p = pt->pte[i];
+		if (pte_none(p))
+			continue;
+		set_pte_at(s, mm, pt, i, (pte_t){ 0 });
+		if (pte_special(p))
+			continue;	/* the zero page is not reference counted */
+		zap_batch_add(b, folio_remove_pte_map(s, pte_pfn(p)), 1);
+	}
+}
+
+static void zap_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot,
+			 struct zap_batch *b)
+{
+	pmd_t p = slot->pmd;
+	set_pmd_at(s, mm, slot, (pmd_t){ 0 });
+	if (pmd_special(p))
+		return;
+	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
+	f[1].entire_mapcount--;
+	f[1].large_mapcount--;
+	zap_batch_add(b, f, 1);
+}
+
+/* Unmap [start, end) (page aligned): clear entries, flush, then free. */
+static void zap_page_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			   uint64_t end)
+{
+	struct zap_batch b = { 0 };
+	for (uint64_t a = start; a < end;) {
+		uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		if (slot && slot->pmd.val) {
+			if (IS_ALIGNED(a, PMD_SIZE) && next - a == PMD_SIZE)
+				zap_huge_pmd(s, mm, slot, &b);
+			else
+				split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
+		}
+		if (slot && slot->pt)
+			zap_pte_range(s, mm, slot->pt, a, next, &b);
+		a = next;
+	}
+	if (b.nr)
+		flush_tlb_mm_range(s, cpu, mm, start, end, false);
+	for (uint32_t i = 0; i < b.nr; i++)
+		folio_put_refs(s, b.f[i], b.refs[i]);
+	free(b.f);
+	free(b.refs);
+}
+
+int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len;
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !IS_ALIGNED(len, PAGE_SIZE) || end < addr)
+		return -EINVAL;
+	zap_page_range(s, cpu, mm, addr, end);
+	/* remove the VMAs inside the range (munmap of a hole is not an error) */
+	vma_split_at(mm, addr);
+	vma_split_at(mm, end);
+	uint32_t w = 0;
+	for (uint32_t r = 0; r < mm->nr_vmas; r++) {
+		struct vm_area_struct *v = &mm->vmas[r];
+		if (v->vm_start >= addr && v->vm_end <= end)
+			continue;
+		mm->vmas[w++] = *v;
+	}
+	mm->nr_vmas = w;
+	return 0;
+}
+
+int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		int advice)
+{
+	uint64_t end = addr + len;
+	int rc = vma_isolate_range(mm, addr, end);
+	if (rc)
+		return rc;
+	if (advice == WL_MADV_DONTNEED) {
+		zap_page_range(s, cpu, mm, addr, end);
+		return 0;
+	}
+	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
+		if (advice == WL_MADV_HUGEPAGE)
+			v->vm_flags = (v->vm_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+		else
+			v->vm_flags = (v->vm_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
+		if (v == &mm->vmas[mm->nr_vmas - 1])
+			break;
+	}
+	return 0;
+}
+
+int sys_mbind(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len,
+	      const struct mempolicy *pol)
+{
+	(void)s;
+	uint64_t end = addr + len;
+	int rc = vma_isolate_range(mm, addr, end);
+	if (rc)
+		return rc;
+	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
+		v->pol = *pol;
+		v->vm_flags |= VM_HAS_POLICY;
+		if (v == &mm->vmas[mm->nr_vmas - 1])
+			break;
+	}
+	return 0;
+}
+
+/* ---- mprotect ---- */
+
+/*
+ * can_change_pte_writable(): making a mapping writable may set the write bit
+ * at once only on an exclusively owned anonymous page that is already dirty;
+ * otherwise the first write faults and do_wp_page decides.
+ */
+static bool can_change_pte_writable(struct sim *s, pte_t p)
+{
+	if (pte_special(p) || !pte_dirty(p))
+		return false;
+	return folio_test(page_folio(&s->pm, pte_pfn(p)), PG_anon_exclusive);
+}
+
+static pte_t pte_modify_prot(struct sim *s, pte_t p, uint32_t prot)
+{
+	if (!(prot & (VM_READ | VM_WRITE)))
+		return pte_wrprotect(pte_mkprotnone(p));
+	p = pte_mkpresent(p);
+	if (!(prot & VM_WRITE))
+		return pte_wrprotect(p);
+	return can_change_pte_writable(s, p) ? pte_mkwrite(p) : p;
+}
+
+/* change_protection(): return whether any entry lost a permission. */
+static bool change_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table *pt,
+			     uint64_t start, uint64_t end, uint32_t prot)
+{
+	bool need_flush = false;
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		uint32_t i = pte_index(a);
+		pte_t old = pt->pte[i];
+		if (!pte_present(old))
+			continue;
+		pte_t p = pte_modify_prot(s, old, prot);
+		if (p.val == old.val)
+			continue;
+		if ((pte_valid(old) && !pte_valid(p)) || (pte_write(old) && !pte_write(p)))
+			need_flush = true;
+		set_pte_at(s, mm, pt, i, p);
+	}
+	return need_flush;
+}
+
+int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint32_t prot)
+{
+	uint64_t end = addr + len;
+	int rc = vma_isolate_range(mm, addr, end);
+	if (rc)
+		return rc;
+	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
+		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | prot;
+		if (v == &mm->vmas[mm->nr_vmas - 1])
+			break;
+	}
+	bool need_flush = false;
+	for (uint64_t a = addr; a < end;) {
+		uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		/* SIMPLIFIED: a PMD mapping is split rather than changed in place
+		 * (change_huge_pmd); the folio stays whole and PTE-mapped. */
+		if (slot && slot->pmd.val)
+			split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
+		if (slot && slot->pt)
+			need_flush |= change_pte_range(s, mm, slot->pt, a, next, prot);
+		a = next;
+	}
+	if (need_flush)
+		flush_tlb_mm_range(s, cpu, mm, addr, end, false);
+	return 0;
+}
+
+/* ---- THP split of a PMD mapping ---- */
+
+/* pmdp_invalidate(): the 2 MiB translation goes before the PTEs are used.
+ * @cpu is NULL only at teardown, when nothing runs the mm. */
+static void split_flush(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t haddr)
+{
+	if (cpu)
+		flush_tlb_mm_range(s, cpu, mm, haddr, haddr + PMD_SIZE, true);
+}
+
+void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct pmd_slot *slot,
+		    uint64_t haddr)
+{
+	pmd_t p = slot->pmd;
+	VM_BUG_ON(!p.val || slot->pt);
+	count_vm_event(&s->vs, THP_SPLIT_PMD);
+	set_pmd_at(s, mm, slot, (pmd_t){ 0 });
+	struct pte_table *pt = pte_table_alloc(&s->ptpool);
+	slot->pt = pt;
+	uint64_t flags = p.val & _PAGE_FLAGS_MASK;
+	if (pmd_special(p)) {
+		/* __split_huge_zero_page_pmd: every PTE maps the small zero page */
+		for (uint32_t i = 0; i < PTRS_PER_PTE; i++)
+			set_pte_at(s, mm, pt, i, pfn_pte(s->zero_pfn, flags));
+		split_flush(s, cpu, mm, haddr);
+		return;
+	}
+	uint64_t pfn = pmd_pfn(p);
+	struct folio *f = pfn_folio(&s->pm, pfn);
+	for (uint32_t i = 0; i < PTRS_PER_PTE; i++) {
+		set_pte_at(s, mm, pt, i, pfn_pte(pfn + i, flags));
+		f[i].mapcount++;
+	}
+	/* the PMD's one mapping and reference become 512 PTE ones */
+	f[1].entire_mapcount--;
+	f[1].large_mapcount += PTRS_PER_PTE - 1;
+	f->refcount += PTRS_PER_PTE - 1;
+	split_flush(s, cpu, mm, haddr);
+}
+
+/* ---- rmap ---- */
+
+static bool rmap_walk_vma(struct sim *s, struct mm_struct *mm, struct vm_area_struct *v,
+			  struct folio *f, rmap_fn fn, void *arg)
+{
+	uint64_t head_pfn = folio_pfn(&s->pm, f);
+	uint64_t nr = folio_nr_pages(f);
+	if (f->index + nr <= v->vm_pgoff ||
+	    f->index >= v->vm_pgoff + ((v->vm_end - v->vm_start) >> PAGE_SHIFT))
+		return true;
+	for (uint64_t i = 0; i < nr; i++) {
+		if (f->index + i < v->vm_pgoff)
+			continue;
+		uint64_t a = v->vm_start + ((f->index + i - v->vm_pgoff) << PAGE_SHIFT);
+		if (a >= v->vm_end)
+			break;
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		if (!slot)
+			continue;
+		if (slot->pmd.val) {
+			if (pmd_present(slot->pmd) && pmd_pfn(slot->pmd) == head_pfn && i == 0 &&
+			    !fn(s, mm, a, NULL, slot, arg))
+				return false;
+			continue;
+		}
+		if (!slot->pt)
+			continue;
+		pte_t *pte = &slot->pt->pte[pte_index(a)];
+		if (pte_present(*pte) && pte_pfn(*pte) == head_pfn + i &&
+		    !fn(s, mm, a, pte, NULL, arg))
+			return false;
+	}
+	return true;
+}
+
+void rmap_walk(struct sim *s, struct folio *f, rmap_fn fn, void *arg)
+{
+	if (!f->anon_vma)
+		return;
+	const struct anon_vma *av = &s->anon_vmas[f->anon_vma];
+	for (uint32_t m = 0; m < av->nr_mms; m++) {
+		struct mm_struct *mm = s->mms[av->mms[m]];
+		for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+			struct vm_area_struct *v = &mm->vmas[i];
+			if (v->anon_vma == f->anon_vma && !rmap_walk_vma(s, mm, v, f, fn, arg))
+				return;
+		}
+	}
+}
+
+/* ---- mm lifetime ---- */
+
+struct mm_struct *mm_create(struct sim *s)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+	if (!mm)
+		abort();
+	s->mms = xrealloc(s->mms, (s->nr_mms + 1) * sizeof(*s->mms));
+	mm->id = s->nr_mms;
+	s->mms[s->nr_mms++] = mm;
+	mm->mmap_base = MMAP_BASE;
+	return mm;
+}
+
+/* Tear down at the end of the simulation: unmap everything, free tables. */
+void mm_destroy(struct sim *s, struct mm_struct *mm)
+{
+	struct zap_batch b = { 0 };
+	for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+		struct vm_area_struct *v = &mm->vmas[i];
+		for (uint64_t a = v->vm_start; a < v->vm_end;) {
+			uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, v->vm_end);
+			struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+			if (slot && slot->pmd.val) {
+				if (IS_ALIGNED(a, PMD_SIZE) && next - a == PMD_SIZE)
+					zap_huge_pmd(s, mm, slot, &b);
+				else
+					split_huge_pmd(s, NULL, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
+			}
+			if (slot && slot->pt)
+				zap_pte_range(s, mm, slot->pt, a, next, &b);
+			a = next;
+		}
+	}
+	for (uint32_t i = 0; i < b.nr; i++)
+		folio_put_refs(s, b.f[i], b.refs[i]);
+	free(b.f);
+	free(b.refs);
+	pgd_free_tables(&s->ptpool, &mm->pgd);
+	free(mm->vmas);
+	free(mm);
+}
+
+static sim_unused uint32_t nid_of_pfn(const void *ctx, uint64_t pfn)
+{
+	return pfn_nid(ctx, pfn);
+}
+
+void mm_check(struct sim *s, struct mm_struct *mm)
+{
+	uint64_t rss[MAX_NUMNODES] = { 0 };
+	for (uint32_t i = 0; i < mm->nr_vmas; i++) {
+		const struct vm_area_struct *v = &mm->vmas[i];
+		VM_BUG_ON(v->vm_start >= v->vm_end);
+		VM_BUG_ON(!IS_ALIGNED(v->vm_start, PAGE_SIZE) || !IS_ALIGNED(v->vm_end, PAGE_SIZE));
+		VM_BUG_ON(i > 0 && mm->vmas[i - 1].vm_end > v->vm_start);
+		for (uint64_t a = v->vm_start; a < v->vm_end;) {
+			uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, v->vm_end);
+			struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+			if (slot && slot->pmd.val && !pmd_special(slot->pmd))
+				rss[pfn_nid(s, pmd_pfn(slot->pmd))] += PTRS_PER_PTE;
+			if (slot && slot->pt) {
+				VM_CHECK(pte_table_check(slot->pt, s, nid_of_pfn));
+				for (uint64_t x = a; x < next; x += PAGE_SIZE) {
+					pte_t p = slot->pt->pte[pte_index(x)];
+					if (!pte_present(p) || pte_special(p))
+						continue;
+					VM_BUG_ON(!folio_test(page_folio(&s->pm, pte_pfn(p)), PG_head));
+					rss[pfn_nid(s, pte_pfn(p))]++;
+				}
+			}
+			a = next;
+		}
+	}
+	for (uint32_t n = 0; n < MAX_NUMNODES; n++)
+		VM_BUG_ON(rss[n] != mm->rss_node[n]);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mem/page_alloc.h - physical memory: the folio array and one buddy allocator
+ * per node (Linux mm/page_alloc.c: __rmqueue_smallest, expand, __free_one_page,
+ * __zone_watermark_ok, setup_per_zone_wmarks).
+ *
+ * SIMPLIFIED: one zone per node; no migratetypes, pcp lists or compaction.
+ * Fragmentation and large-order failure still arise from the buddy itself.
+ *
+ * Invariants (buddy_check_node()):
+ *   nr_free_pages == sum over orders of (nr_free blocks << order)
+ *                    + pristine pages (end - pristine_pfn);
+ *   pristine_pfn is MAX_PAGE_ORDER-aligned relative to node_start_pfn;
+ *   every block on free_area[o] has PG_buddy, order o, lies below pristine_pfn,
+ *   and its buddy is not also free at order o (it would have merged).
+ */
+#ifndef NUMASIM_MEM_PAGE_ALLOC_H
+#define NUMASIM_MEM_PAGE_ALLOC_H
+
+#include "machine/machine.h"
+#include "mem/folio.h"
+
+#define MAX_PAGE_ORDER 10
+#define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
+struct free_area {
+	uint32_t head;		/* first free block's pfn, PFN_NIL if empty */
+	uint64_t nr_free;	/* blocks on this list */
+};
+
+/* One node's memory (Linux pg_data_t with its single zone). */
+struct pglist_data {
+	uint32_t nid;
+	uint64_t node_start_pfn;
+	uint64_t node_present_pages;
+	uint64_t nr_free_pages;
+	/* [pristine_pfn, start + present): never handed out yet; counts as free
+	 * max-order blocks but its slots are untouched (host memory not used). */
+	uint64_t pristine_pfn;
+	uint64_t watermark[NR_WMARK];
+	struct free_area free_area[NR_PAGE_ORDERS];
+};
+
+struct phys_mem {
+	struct folio *folios;	/* indexed by pfn; reserved, backed on first touch */
+	uint64_t nr_pfns;
+	size_t map_bytes;
+	uint32_t nr_nodes;
+	struct pglist_data node[MAX_NUMNODES];
+};
+
+/*
+ * phys_mem_init - lay out @nr_nodes nodes of @node_bytes each (multiples of
+ * 4 MiB) in one pfn space, node 0 first; all memory free; watermarks set.
+ * Return 0, or -1 with a message in @err (e.g. more pfns than 2^32, or the host
+ * refused the reservation).
+ */
+int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_nodes,
+		  char *err, size_t errlen);
+void phys_mem_destroy(struct phys_mem *pm);
+
+static inline struct folio *pfn_folio(const struct phys_mem *pm, uint64_t pfn)
+{
+	VM_BUG_ON(pfn >= pm->nr_pfns);
+	return &pm->folios[pfn];
+}
+
+static inline uint64_t folio_pfn(const struct phys_mem *pm, const struct folio *f)
+{
+	return (uint64_t)(f - pm->folios);
+}
+
+/* The folio a page belongs to (Linux page_folio()). */
+static inline struct folio *page_folio(const struct phys_mem *pm, uint64_t pfn)
+{
+	struct folio *f = pfn_folio(pm, pfn);
+	return folio_test(f, PG_tail) ? pfn_folio(pm, f->head_pfn) : f;
+}
+
+/*
+ * alloc_pages_node - take a block of 2^order pages from node @nid if the node
+ * stays at or above watermark @mark afterwards (Linux __zone_watermark_ok,
+ * including its check that a free block of at least @order exists above the
+ * reserve). The block is prepared as a folio: head with PG_head, order,
+ * refcount 1, version 0; tails with PG_tail and head_pfn; page[1] counts 0;
+ * every slot gets nid. Return the head pfn or PFN_NONE.
+ */
+uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
+			  enum zone_watermarks mark);
+
+/* Return a folio's pages to its node's buddy, merging with free buddies. The
+ * folio must be unmapped with refcount 0 (callers drop it first). */
+void free_folio_pages(struct phys_mem *pm, uint64_t head_pfn);
+
+/* Linux __zone_watermark_ok() for order @order against @mark pages. */
+bool zone_watermark_ok(const struct phys_mem *pm, uint32_t nid, uint32_t order, uint64_t mark);
+
+/* Free blocks of exactly @order on @nid, pristine max-order blocks included. */
+uint64_t node_free_blocks(const struct phys_mem *pm, uint32_t nid, uint32_t order);
+
+static inline uint64_t node_free_pages(const struct phys_mem *pm, uint32_t nid)
+{
+	return pm->node[nid].nr_free_pages;
+}
+
+/* Validator: VM_BUG_ON on any broken invariant above. O(free blocks). */
+void buddy_check_node(const struct phys_mem *pm, uint32_t nid);
+
+#endif

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mem/pgtable.c - page-table pages: pools and the upper levels.
+ * Models: linux pte_alloc / pmd_alloc / free_pgtables, without locks.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/debug.h"
+#include "mem/pgtable.h"
+
+static void *xcalloc_table(size_t size)
+{
+	void *p = calloc(1, size);
+	if (!p)
+		abort();	/* host out of memory: nothing sensible to do */
+	return p;
+}
+
+struct pte_table *pte_table_alloc(struct pgtable_pool *pool)
+{
+	struct pte_table *pt = pool->free_pte;
+	if (pt) {
+		pool->free_pte = pt->free_next;
+		memset(pt, 0, sizeof(*pt));
+	} else {
+		pt = xcalloc_table(sizeof(*pt));
+		pool->host_bytes += sizeof(*pt);
+	}
+	pool->nr_pte_tables++;
+	return pt;
+}
+
+void pte_table_free(struct pgtable_pool *pool, struct pte_table *pt)
+{
+	VM_BUG_ON(pt->nr_mapped != 0);
+	pt->free_next = pool->free_pte;
+	pool->free_pte = pt;
+	pool->nr_pte_tables--;
+}
+
+struct pmd_slot *pmd_slot_alloc(struct pgtable_pool *pool, struct pgd *pgd, uint64_t addr)
+{
+	struct pud_table **pudp = &pgd->pud[pgd_index(addr)];
+	if (!*pudp) {
+		*pudp = xcalloc_table(sizeof(**pudp));
+		pool->nr_pud_tables++;
+		pool->host_bytes += sizeof(**pudp);
+	}
+	struct pmd_table **pmdp = &(*pudp)->pmd[pud_index(addr)];
+	if (!*pmdp) {
+		*pmdp = xcalloc_table(sizeof(**pmdp));
+		(*pudp)->nr_used++;
+		pool->nr_pmd_tables++;
+		pool->host_bytes += sizeof(**pmdp);
+	}
+	return &(*pmdp)->slot[pmd_index(addr)];
+}
+
+void pgd_free_tables(struct pgtable_pool *pool, struct pgd *pgd)
+{
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		struct pud_table *pud = pgd->pud[i];
+		if (!pud)
+			continue;
+		for (int j = 0; j < PTRS_PER_TABLE; j++) {
+			struct pmd_table *pmdt = pud->pmd[j];
+			if (!pmdt)
+				continue;
+			for (int k = 0; k < PTRS_PER_TABLE; k++) {
+				VM_BUG_ON(pmdt->slot[k].pmd.val != 0);
+				if (pmdt->slot[k].pt)
+					pte_table_free(pool, pmdt->slot[k].pt);
+			}
+			free(pmdt);
+			pool->nr_pmd_tables--;
+		}
+		free(pud);
+		pool->nr_pud_tables--;
+		pgd->pud[i] = NULL;
+	}
+}
+
+void pgtable_pool_destroy(struct pgtable_pool *pool)
+{
+	while (pool->free_pte) {
+		struct pte_table *pt = pool->free_pte;
+		pool->free_pte = pt->free_next;
+		free(pt);
+	}
+}
+
+void pte_table_check(const struct pte_table *pt, const void *ctx,
+		     uint32_t (*nid_of)(const void *ctx, uint64_t pfn))
+{
+	struct pte_table sum;
+	memset(&sum, 0, sizeof(sum));
+	for (int i = 0; i < PTRS_PER_TABLE; i++) {
+		pte_t p = pt->pte[i];
+		pte_table_account(&sum, p, pte_present(p) ? nid_of(ctx, pte_pfn(p)) : 0, 1);
+	}
+	VM_BUG_ON(sum.nr_mapped != pt->nr_mapped);
+	VM_BUG_ON(sum.nr_protnone != pt->nr_protnone);
+	VM_BUG_ON(sum.nr_valid != pt->nr_valid);
+	VM_BUG_ON(sum.nr_wd != pt->nr_wd);
+	VM_BUG_ON(sum.nr_young != pt->nr_young);
+	VM_BUG_ON(memcmp(sum.nr_node, pt->nr_node, sizeof(sum.nr_node)) != 0);
+}

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sim.c - one simulation: set-up, the engine loop, the workload's phases,
+ * timers, and the whole-system audit.
+ *
+ * The engine (DESIGN §3): every CPU has its own clock. The loop always runs
+ * the CPU furthest behind, for at most numasim.slice_us of simulated time and
+ * never past the next timer, so CPUs stay within one slice of each other and
+ * cross-CPU effects happen in a sensible order. Timers fire when the furthest
+ * behind CPU reaches them, in (time, sequence) order.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu/access.h"
+#include "fault/fault.h"
+#include "sim.h"
+
+#define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
+#define CLONE_NS 20000		/* APPROX: creating a thread */
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+void sim_fail(struct sim *s, const char *fmt, ...)
+{
+	if (s->failed)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof(s->error), fmt, ap);
+	va_end(ap);
+	s->failed = 1;
+}
+
+/* ---- set-up ---- */
+
+/* build_zonelists(): nodes with normal memory, nearest first, ties by id. */
+static void build_zonelists(struct sim *s)
+{
+	const struct machine *m = &s->m;
+	uint32_t n = 0;
+	uint32_t list[MAX_NUMNODES];
+	for (uint32_t i = 0; i < m->nr_nodes; i++)
+		if (m->node[i].kind != MEM_DEVICE)
+			list[n++] = i;
+	s->zonelist_len = n;
+	for (uint32_t a = 0; a < m->nr_nodes; a++) {
+		uint32_t *z = s->zonelist[a];
+		memcpy(z, list, n * sizeof(*z));
+		for (uint32_t i = 1; i < n; i++)	/* insertion sort by distance: stable */
+			for (uint32_t j = i; j > 0 && m->distance[a][z[j]] < m->distance[a][z[j - 1]]; j--) {
+				uint32_t t = z[j];
+				z[j] = z[j - 1];
+				z[j - 1] = t;
+			}
+	}
+}
+
+/* Refuse a run whose simulated memory could not fit in this host's memory. */
+static int check_host_memory(const struct sim *s, char *err, size_t errlen)
+{
+	uint64_t need = 0;
+	for (uint32_t p = 0; p < s->wl->nr_procs; p++) {
+		const struct wl_program *prog = &s->wl->programs[s->wl->procs[p].main_program];
+		for (uint32_t i = 0; i < prog->nr_phases; i++)
+			if (prog->phases[i].op == WL_MMAP)
+				need += prog->phases[i].len;
+	}
+	/* bytes of host memory per simulated page: folio slot plus a PTE and
+	 * its share of a table, in the worst case (4 KiB mappings) */
+	uint64_t host = (need >> PAGE_SHIFT) * (sizeof(struct folio) + 9);
+	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+	if (pages > 0 && psize > 0 && host > (uint64_t)pages * (uint64_t)psize * 3 / 4) {
+		snprintf(err, errlen,
+			 "workload '%s' maps %llu MiB, which needs about %llu MiB of host memory to "
+			 "simulate; this host has %llu MiB (use --scale to shrink it)",
+			 s->wl->name, (unsigned long long)(need >> 20),
+			 (unsigned long long)(host >> 20),
+			 (unsigned long long)((uint64_t)pages * (uint64_t)psize >> 20));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_cpus(struct sim *s, char *err, size_t errlen)
+{
+	const struct machine *m = &s->m;
+	s->cpus = xcalloc(m->nr_cpus, sizeof(*s->cpus));
+	s->heap.idx = xcalloc(m->nr_cpus, sizeof(*s->heap.idx));
+	for (uint32_t c = 0; c < m->nr_cpus; c++) {
+		struct cpu *cpu = &s->cpus[c];
+		cpu->id = c;
+		cpu->node = m->cpu[c].node;
+		cpu->core = m->cpu[c].core;
+		cpu->socket = m->cpu[c].socket;
+		cpu->sibling = UINT32_MAX;
+		cpu->heap_idx = UINT32_MAX;
+		for (uint32_t o = 0; o < m->nr_cpus; o++)
+			if (o != c && m->cpu[o].core == cpu->core)
+				cpu->sibling = o;
+		if (tlb_init(&cpu->tlb, &m->tlb)) {
+			snprintf(err, errlen, "machine '%s': TLB geometry must have power-of-two sets",
+				 m->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc,
+				uint32_t program, struct task *parent)
+{
+	struct task *t = xcalloc(1, sizeof(*t));
+	if (s->nr_tasks == s->cap_tasks) {
+		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 64;
+		s->tasks = realloc(s->tasks, s->cap_tasks * sizeof(*s->tasks));
+		if (!s->tasks)
+			abort();
+	}
+	t->pid = s->nr_tasks;
+	s->tasks[s->nr_tasks++] = t;
+	t->tgid = parent ? parent->tgid : t->pid;
+	t->proc = proc;
+	t->mm = mm;
+	t->prog = &s->wl->programs[program];
+	t->state = TASK_NEW;
+	t->parent = parent;
+	t->pol = parent ? parent->pol : (struct mempolicy){ MPOL_DEFAULT, 0 };
+	rng_seed(&t->rng, s->seed, 1000 + t->pid);
+	mm->nr_threads++;
+	s->nr_live_tasks++;
+	return t;
+}
+
+int sim_create(struct sim *s, const struct machine *m, const struct tunables *tun,
+	       const struct workload *wl, uint64_t seed, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->m = *m;
+	s->tun = *tun;
+	s->wl = wl;
+	s->seed = seed;
+	s->huge_zero_pfn = PFN_NONE;
+	s->max_ns = tun->v[T_MAX_SIM_S] ? tun->v[T_MAX_SIM_S] * NSEC_PER_SEC : UINT64_MAX;
+	evq_init(&s->evq);
+	if (check_host_memory(s, err, errlen))
+		return -1;
+	uint64_t sizes[MAX_NUMNODES];
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		sizes[n] = m->node[n].mem_bytes;
+	if (phys_mem_init(&s->pm, sizes, m->nr_nodes, err, errlen))
+		return -1;
+	if (setup_cpus(s, err, errlen))
+		return -1;
+	build_zonelists(s);
+	bw_model_init(s);
+	/* the shared zero page: a kernel page on the first node */
+	s->zero_pfn = alloc_pages_node(&s->pm, s->zonelist[0][0], 0, WMARK_MIN);
+	folio_set(pfn_folio(&s->pm, s->zero_pfn), PG_zero);
+	s->anon_vmas = xcalloc(16, sizeof(*s->anon_vmas));
+	s->cap_anon_vmas = 16;
+	s->nr_anon_vmas = 1;	/* id 0 means "none" */
+	s->barriers = xcalloc(wl->nr_barriers, sizeof(*s->barriers));
+	for (uint32_t b = 0; b < wl->nr_barriers; b++)
+		s->barriers[b].waiters = xcalloc(wl->barrier_parties[b], sizeof(struct task *));
+	/* every process starts at time 0 with its main thread (exec balancing) */
+	for (uint32_t p = 0; p < wl->nr_procs; p++) {
+		struct mm_struct *mm = mm_create(s);
+		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL);
+		wake_up_new_task(s, t, 0, 0);
+	}
+	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
+	evq_push(&s->evq, 0, EV_SAMPLE, 0);
+	return 0;
+}
+
+/* ---- time series ---- */
+
+static void ts_sample(struct sim *s, uint64_t now)
+{
+	struct timeseries *ts = &s->ts;
+	if (ts->nr == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->s = realloc(ts->s, ts->cap * sizeof(*ts->s));
+		if (!ts->s)
+			abort();
+	}
+	struct ts_sample *x = &ts->s[ts->nr++];
+	memset(x, 0, sizeof(*x));
+	x->t_ns = now;
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+		x->node_used[n] = s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
+	x->proc_node = xcalloc((size_t)s->nr_mms * MAX_NUMNODES, sizeof(uint64_t));
+	for (uint32_t p = 0; p < s->nr_mms; p++)
+		memcpy(&x->proc_node[p * MAX_NUMNODES], s->mms[p]->rss_node,
+		       sizeof(s->mms[p]->rss_node));
+	memcpy(x->vm, s->vs.event, sizeof(x->vm));
+}
+
+/* ---- phases ---- */
+
+static uint64_t region_addr(struct task *t, uint32_t region)
+{
+	return t->mm->region_addr[region];
+}
+
+static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph, uint64_t now)
+{
+	struct phase_cursor *c = &t->cur;
+	memset(c, 0, sizeof(*c));
+	c->started = true;
+	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED) {
+		c->start = region_addr(t, ph->region) + ph->off;
+		c->end = c->start + ph->len;
+		c->addr = c->start;
+	}
+	if (ph->op == WL_SLEEP || ph->op == WL_COMPUTE)
+		c->until_ns = now + ph->ns;
+	(void)s;
+}
+
+static void task_block(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	t->state = TASK_SLEEPING;
+	sched_dequeue_curr(s, cpu);
+}
+
+static void task_exit(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	t->state = TASK_DEAD;
+	t->exit_ns = cpu->now;
+	t->mm->nr_threads--;
+	s->nr_live_tasks--;
+	s->end_ns = MAX(s->end_ns, cpu->now);
+	struct task *p = t->parent;
+	if (p && --p->nr_live_children == 0 && p->waiting_children) {
+		p->waiting_children = false;
+		try_to_wake_up(s, p, cpu->now);
+	}
+	sched_dequeue_curr(s, cpu);
+}
+
+static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
+{
+	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t);
+	nt->start_ns = cpu->now;
+	t->nr_live_children++;
+	cpu_charge_kernel(cpu, CLONE_NS);
+	wake_up_new_task(s, nt, cpu->id, cpu->now);
+	return true;
+}
+
+/* Return true when the phase completed; false when it must continue or blocked. */
+static bool do_barrier(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
+{
+	struct barrier_state *b = &s->barriers[ph->target];
+	b->waiters[b->arrived++] = t;
+	if (b->arrived < s->wl->barrier_parties[ph->target]) {
+		t->pc++;	/* resumes after the barrier when woken */
+		t->cur.started = false;
+		task_block(s, cpu, t);
+		return false;
+	}
+	for (uint32_t i = 0; i + 1 < b->arrived; i++)
+		try_to_wake_up(s, b->waiters[i], cpu->now);
+	b->arrived = 0;
+	return true;
+}
+
+static int syscall_result(struct sim *s, struct task *t, const struct wl_phase *ph, int rc)
+{
+	if (rc)
+		sim_fail(s, "task %u (process %u): %s failed: %s", t->pid, t->proc, wl_op_name(ph->op),
+			 strerror(-rc));
+	return rc;
+}
+
+static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
+{
+	struct mm_struct *mm = t->mm;
+	uint64_t a = ph->op == WL_MMAP ? 0 : region_addr(t, ph->region) + ph->off;
+	uint32_t prot = ph->arg == WL_PROT_RW ? VM_READ | VM_WRITE :
+			ph->arg == WL_PROT_READ ? VM_READ : 0;
+	int rc = 0;
+	cpu_charge_kernel(cpu, SYSCALL_NS);
+	switch (ph->op) {
+	case WL_MMAP:
+		rc = sys_mmap(s, mm, ph->len, &mm->region_addr[ph->region]);
+		break;
+	case WL_MUNMAP:
+		rc = sys_munmap(s, cpu, mm, a, ph->len);
+		break;
+	case WL_MPROTECT:
+		rc = sys_mprotect(s, cpu, mm, a, ph->len, prot);
+		break;
+	case WL_MADVISE:
+		rc = sys_madvise(s, cpu, mm, a, ph->len, (int)ph->arg);
+		break;
+	case WL_MBIND:
+		rc = sys_mbind(s, mm, a, ph->len, &ph->pol);
+		break;
+	case WL_SET_MEMPOLICY:
+		t->pol = ph->pol;
+		break;
+	default:
+		break;
+	}
+	return syscall_result(s, t, ph, rc) == 0;
+}
+
+/* Run @t's current phase on @cpu until @deadline. Return false if the task
+ * left the CPU (blocked or exited). */
+static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	if (t->pc >= t->prog->nr_phases) {
+		task_exit(s, cpu, t);
+		return false;
+	}
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	if (!t->cur.started)
+		phase_begin(s, t, ph, cpu->now);
+	bool done;
+	switch (ph->op) {
+	case WL_SWEEP:
+		done = sweep_step(s, cpu, t, deadline);
+		break;
+	case WL_RANDOM:
+	case WL_SKEWED:
+		done = random_step(s, cpu, t, deadline);
+		break;
+	case WL_SPAWN:
+		done = do_spawn(s, cpu, t, ph);
+		break;
+	case WL_JOIN:
+		done = t->nr_live_children == 0;
+		if (!done) {
+			t->waiting_children = true;
+			t->pc++;
+			t->cur.started = false;
+			task_block(s, cpu, t);
+			return false;
+		}
+		break;
+	case WL_BARRIER:
+		if (!do_barrier(s, cpu, t, ph))
+			return false;
+		done = true;
+		break;
+	case WL_SLEEP:
+		t->pc++;
+		t->cur.started = false;
+		evq_push(&s->evq, cpu->now + ph->ns, EV_WAKEUP, t->pid);
+		s->nr_pending_wakeups++;
+		task_block(s, cpu, t);
+		return false;
+	case WL_COMPUTE:
+		cpu->now = MIN(MAX(cpu->now, deadline), t->cur.until_ns);
+		done = cpu->now >= t->cur.until_ns;
+		break;
+	default:
+		done = do_syscall(s, cpu, t, ph);
+		break;
+	}
+	if (done) {
+		t->pc++;
+		t->cur.started = false;
+		VM_AUDIT(sim_audit(s));
+	}
+	return !s->failed;
+}
+
+/* ---- the engine ---- */
+
+static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
+{
+	if (cpu->pending_kernel_ns) {
+		cpu_charge_kernel(cpu, cpu->pending_kernel_ns);
+		cpu->pending_kernel_ns = 0;
+	}
+	const uint64_t tick = s->tun.v[T_TICK_US] * NSEC_PER_USEC;
+	while (cpu->curr && cpu->now < deadline && !s->failed) {
+		if (cpu->now >= cpu->next_tick_ns) {
+			cpu->next_tick_ns += tick;
+			scheduler_tick(s, cpu);
+			continue;
+		}
+		struct task *t = cpu->curr;
+		uint64_t before = cpu->now;
+		bool stays = run_phase(s, cpu, t, MIN(deadline, cpu->next_tick_ns));
+		t->sum_exec_runtime += cpu->now - before;
+		cpu->busy_ns += cpu->now - before;
+		if (!stays)
+			continue;	/* the CPU picked another task, or went idle */
+	}
+}
+
+static void fire_event(struct sim *s)
+{
+	struct event ev = evq_pop(&s->evq);
+	switch (ev.type) {
+	case EV_BW_WINDOW:
+		bw_window_update(s, ev.time_ns);
+		evq_push(&s->evq, ev.time_ns + s->tun.v[T_BW_WINDOW_US] * NSEC_PER_USEC,
+			 EV_BW_WINDOW, 0);
+		break;
+	case EV_SAMPLE:
+		ts_sample(s, ev.time_ns);
+		evq_push(&s->evq, ev.time_ns + s->tun.v[T_SAMPLE_MS] * NSEC_PER_MSEC, EV_SAMPLE, 0);
+		if (s->progress)
+			s->progress(s, s->progress_arg);
+		break;
+	case EV_WAKEUP:
+		s->nr_pending_wakeups--;
+		try_to_wake_up(s, s->tasks[ev.arg], ev.time_ns);
+		break;
+	default:
+		VM_BUG_ON(1);
+	}
+}
+
+int sim_run(struct sim *s)
+{
+	const uint64_t slice = s->tun.v[T_SLICE_US] * NSEC_PER_USEC;
+	while (s->nr_live_tasks > 0 && !s->failed) {
+		struct cpu *c = s->heap.nr ? &s->cpus[s->heap.idx[0]] : NULL;
+		uint64_t tev = evq_next_time(&s->evq);
+		if (!c || tev <= c->now) {
+			if (!c && s->nr_pending_wakeups == 0) {
+				sim_fail(s, "deadlock: every task is blocked and nothing can wake one");
+				break;
+			}
+			if (tev >= s->max_ns) {
+				s->truncated = true;
+				break;
+			}
+			fire_event(s);
+			continue;
+		}
+		if (c->now >= s->max_ns) {
+			s->truncated = true;
+			break;
+		}
+		run_cpu(s, c, MIN(c->now + slice, tev));
+		cpu_heap_update(s, c);
+	}
+	if (s->truncated)
+		s->end_ns = s->max_ns;
+	ts_sample(s, s->end_ns);
+	VM_AUDIT(sim_audit(s));
+	return s->failed ? -1 : 0;
+}
+
+/* ---- audit ---- */
+
+static bool count_mapping(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			  struct pmd_slot *pmd, void *arg)
+{
+	(void)s, (void)mm, (void)addr, (void)pte, (void)pmd;
+	(*(int32_t *)arg)++;
+	return true;
+}
+
+/* Every allocated anonymous folio is mapped exactly as often as it says. */
+static void audit_mapcounts(struct sim *s)
+{
+	for (uint32_t n = 0; n < s->pm.nr_nodes; n++) {
+		const struct pglist_data *pg = &s->pm.node[n];
+		for (uint64_t pfn = pg->node_start_pfn; pfn < pg->pristine_pfn; pfn++) {
+			struct folio *f = pfn_folio(&s->pm, pfn);
+			if (!folio_test(f, PG_head) || !folio_test(f, PG_anon))
+				continue;
+			int32_t found = 0;
+			rmap_walk(s, f, count_mapping, &found);
+			VM_BUG_ON_OBJ(found != folio_mapcount(f), NULL, f);
+			VM_BUG_ON(f->refcount < folio_mapcount(f));
+		}
+	}
+}
+
+/* With every flush done, every TLB entry matches its page table. */
+static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
+{
+	struct sim *s = arg;
+	uint32_t mm_id = (uint32_t)((e->key & ~TLB_KEY_HUGE) >> 36);
+	uint64_t va = (e->key & ((1ull << 36) - 1)) << (huge ? PMD_SHIFT : PAGE_SHIFT);
+	struct pmd_slot *slot = pmd_slot_lookup(&s->mms[mm_id]->pgd, va);
+	VM_BUG_ON(!slot);
+	if (huge) {
+		VM_BUG_ON(!pmd_present(slot->pmd) || pmd_pfn(slot->pmd) != e->pfn);
+		return;
+	}
+	VM_BUG_ON(!slot->pt);
+	pte_t p = slot->pt->pte[pte_index(va)];
+	VM_BUG_ON(!pte_present(p) || pte_pfn(p) != e->pfn);
+}
+
+void sim_audit(struct sim *s)
+{
+	for (uint32_t n = 0; n < s->pm.nr_nodes; n++)
+		buddy_check_node(&s->pm, n);
+	for (uint32_t i = 0; i < s->nr_mms; i++)
+		mm_check(s, s->mms[i]);
+	sched_check(s);
+	audit_mapcounts(s);
+	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
+	if (s->nr_stale_cpus == 0)
+		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+			tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, s);
+}
+
+void sim_destroy(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_mms; i++)
+		mm_destroy(s, s->mms[i]);
+	free(s->mms);
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		free(s->tasks[i]);
+	free(s->tasks);
+	for (uint32_t i = 1; i < s->nr_anon_vmas; i++)
+		free(s->anon_vmas[i].mms);
+	free(s->anon_vmas);
+	if (s->barriers)
+		for (uint32_t b = 0; b < s->wl->nr_barriers; b++)
+			free(s->barriers[b].waiters);
+	free(s->barriers);
+	if (s->cpus)
+		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+			tlb_destroy(&s->cpus[c].tlb);
+	free(s->cpus);
+	free(s->heap.idx);
+	for (uint32_t i = 0; i < s->ts.nr; i++)
+		free(s->ts.s[i].proc_node);
+	free(s->ts.s);
+	evq_destroy(&s->evq);
+	pgtable_pool_destroy(&s->ptpool);
+	phys_mem_destroy(&s->pm);
+}

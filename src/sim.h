@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sim.h - one simulation: the machine, the simulated kernel's state, the
+ * workload's tasks, the clocks and the results. Everything hangs off one
+ * struct sim passed down, so two simulations can run in one process.
+ *
+ * Data flow: workload phases (workload/) -> CPU access engine and TLB (cpu/)
+ * -> page-table walk and faults (fault/) -> page allocation and address
+ * spaces (mem/) -> counters and reports (stats/).
+ */
+#ifndef NUMASIM_SIM_H
+#define NUMASIM_SIM_H
+
+#include "core/compiler.h"
+#include "core/event.h"
+#include "core/rng.h"
+#include "core/tunables.h"
+#include "cpu/cost.h"
+#include "cpu/sched.h"
+#include "machine/machine.h"
+#include "mem/mm.h"
+#include "mem/page_alloc.h"
+#include "stats/vmstat.h"
+#include "workload/workload.h"
+
+/* The correctness oracle (DESIGN §5): accesses through stale translations. */
+struct oracle {
+	uint64_t stale_accesses;	/* through a TLB entry that no longer matches the page table */
+	uint64_t stale_reads;		/* ... reading a copy whose version differs from the live one */
+	uint64_t lost_writes;		/* ... writing: the write never reaches the live data */
+};
+
+struct ts_sample {
+	uint64_t t_ns;
+	uint64_t node_used[MAX_NUMNODES];	/* pages in use per node */
+	uint64_t *proc_node;			/* [proc][node] resident pages */
+	uint64_t vm[NR_VM_EVENT_ITEMS];
+};
+
+struct timeseries {
+	struct ts_sample *s;
+	uint32_t nr, cap;
+};
+
+enum sim_event_type {
+	EV_BW_WINDOW,		/* close a bandwidth window */
+	EV_SAMPLE,		/* time-series sample */
+	EV_WAKEUP,		/* arg: task pid whose sleep ends */
+};
+
+struct barrier_state {
+	uint32_t arrived;
+	uint64_t last_arrival_ns;
+	struct task **waiters;
+};
+
+struct sim {
+	struct machine m;
+	struct tunables tun;
+	uint64_t seed;
+	struct phys_mem pm;
+	struct pgtable_pool ptpool;
+	struct vmstat vs;
+	struct oracle oracle;
+	struct bw_model bw;
+	struct event_queue evq;
+	struct cpu_heap heap;
+	struct cpu *cpus;		/* m.nr_cpus */
+	uint32_t nr_pending_wakeups;	/* EV_WAKEUP events queued */
+	uint32_t nr_stale_cpus;		/* CPUs with tlb_maybe_stale: no bulk shortcuts while > 0 */
+
+	const struct workload *wl;
+	struct task **tasks;		/* by pid */
+	uint32_t nr_tasks, cap_tasks, nr_live_tasks;
+	struct mm_struct **mms;		/* by process index */
+	uint32_t nr_mms;
+	struct anon_vma *anon_vmas;	/* id 0 unused */
+	uint32_t nr_anon_vmas, cap_anon_vmas;
+	struct barrier_state *barriers;
+
+	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
+	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];
+	uint32_t zonelist_len;
+	uint64_t zero_pfn;		/* the shared zero page */
+	uint64_t huge_zero_pfn;		/* the huge zero page, PFN_NONE until first used */
+	uint64_t end_ns;		/* simulated elapsed time when the workload ended */
+	uint64_t max_ns;		/* numasim.max_sim_seconds in ns, UINT64_MAX if none */
+	bool truncated;			/* stopped by max_ns */
+	struct timeseries ts;
+	int failed;			/* a workload error stopped the run */
+	char error[512];
+	void (*progress)(const struct sim *s, void *arg);
+	void *progress_arg;
+};
+
+/*
+ * sim_create - set up a simulation of @wl on @m with tunables @tun.
+ * Return 0, or -1 with a message in @err (e.g. the machine does not fit in
+ * this host's memory).
+ */
+int sim_create(struct sim *s, const struct machine *m, const struct tunables *tun,
+	       const struct workload *wl, uint64_t seed, char *err, size_t errlen);
+/* Run to the end of the workload. Return 0, or -1 if a workload error stopped it. */
+int sim_run(struct sim *s);
+void sim_destroy(struct sim *s);
+
+/* A workload error (e.g. an access outside every VMA): stop the run. */
+void sim_fail(struct sim *s, const char *fmt, ...) sim_printf(2, 3);
+
+/* Whole-system audit (SIM_DEBUG_VM >= 3 calls it at phase ends and the end). */
+void sim_audit(struct sim *s);
+
+/* Charge kernel work to @cpu. */
+static inline void cpu_charge_kernel(struct cpu *cpu, uint64_t ns)
+{
+	cpu->now += ns;
+	cpu->kernel_ns += ns;
+}
+
+#endif

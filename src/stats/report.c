@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * stats/report.c - the JSON result and the text summary.
+ * Every key list comes from the .def tables, so a counter added there shows
+ * up everywhere. Object keys keep insertion order (json-c), and numbers are
+ * printed the same way on every machine, so equal runs give equal bytes
+ * (host_s aside).
+ */
+#include <json-c/json.h>
+#include <string.h>
+
+#include "sim.h"
+#include "stats/report.h"
+
+#define MiB_PAGES (MiB / PAGE_SIZE)
+
+static json_object *jint(uint64_t v)
+{
+	return json_object_new_uint64(v);
+}
+
+static json_object *config_json(const struct sim *s, const struct run_info *ri)
+{
+	json_object *c = json_object_new_object();
+	json_object_object_add(c, "machine", json_object_new_string(s->m.name));
+	json_object_object_add(c, "machine_arg", json_object_new_string(ri->machine_arg));
+	json_object_object_add(c, "workload", json_object_new_string(s->wl->desc));
+	json_object_object_add(c, "scale", json_object_new_double(ri->scale));
+	json_object_object_add(c, "seed", jint(s->seed));
+	json_object *t = json_object_new_object();
+	for (int i = 0; i < NR_TUNABLES; i++) {
+		char buf[32];
+		const char *v = tunable_value_str(&s->tun, (enum tunable_id)i, buf, sizeof(buf));
+		json_object_object_add(t, tunable_desc[i].name, json_object_new_string(v));
+	}
+	json_object_object_add(c, "tunables", t);
+	return c;
+}
+
+static json_object *vmstat_json(const uint64_t *ev)
+{
+	json_object *v = json_object_new_object();
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		json_object_object_add(v, vm_event_text[i], jint(ev[i]));
+	return v;
+}
+
+static json_object *mthp_json(const struct sim *s)
+{
+	json_object *m = json_object_new_object();
+	for (uint32_t order = MTHP_MIN_ORDER; order <= PMD_ORDER; order++) {
+		char name[32];
+		mthp_size_name(order, name, sizeof(name));
+		json_object *o = json_object_new_object();
+		for (int i = 0; i < NR_MTHP_STAT_ITEMS; i++)
+			json_object_object_add(o, mthp_stat_text[i], jint(s->vs.mthp[order][i]));
+		json_object_object_add(m, name, o);
+	}
+	return m;
+}
+
+static json_object *nodes_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
+		const struct pglist_data *pg = &s->pm.node[n];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "node", jint(n));
+		json_object_object_add(o, "kind", json_object_new_string(mem_kind_name(s->m.node[n].kind)));
+		json_object_object_add(o, "cpus", jint(s->m.node[n].nr_cpus));
+		json_object_object_add(o, "total_pages", jint(pg->node_present_pages));
+		json_object_object_add(o, "free_pages", jint(pg->nr_free_pages));
+		json_object_object_add(o, "used_pages", jint(pg->node_present_pages - pg->nr_free_pages));
+		json_object *ns = json_object_new_object();
+		for (int i = 0; i < NR_NUMA_STAT_ITEMS; i++)
+			json_object_object_add(ns, numa_stat_text[i], jint(s->vs.numa[n][i]));
+		json_object_object_add(o, "numastat", ns);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *node_array(const uint64_t *v, uint32_t nr)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t n = 0; n < nr; n++)
+		json_object_array_add(a, jint(v[n]));
+	return a;
+}
+
+static json_object *task_json(const struct sim *s, const struct task *t)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "pid", jint(t->pid));
+	json_object_object_add(o, "cpu", jint(t->cpu));
+	json_object_object_add(o, "node", jint(s->cpus[t->cpu].node));
+	json_object_object_add(o, "se.sum_exec_runtime_ms",
+			       json_object_new_double((double)t->sum_exec_runtime / 1e6));
+	json_object_object_add(o, "se.nr_migrations", jint(t->nr_migrations));
+	json_object_object_add(o, "exit_s", json_object_new_double((double)t->exit_ns / 1e9));
+	return o;
+}
+
+static json_object *processes_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t p = 0; p < s->nr_mms; p++) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "process", jint(p));
+		json_object_object_add(o, "resident_pages", node_array(s->mms[p]->rss_node, s->m.nr_nodes));
+		json_object *tasks = json_object_new_array();
+		for (uint32_t i = 0; i < s->nr_tasks; i++)
+			if (s->tasks[i]->proc == p)
+				json_object_array_add(tasks, task_json(s, s->tasks[i]));
+		json_object_object_add(o, "tasks", tasks);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+/* Counters worth a curve; the full set is in "vmstat" at the end. */
+static const enum vm_event_item ts_counters[] = {
+	PGFAULT, THP_FAULT_ALLOC, NUMA_PTE_UPDATES, NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL,
+	NUMA_PAGE_MIGRATE, PGMIGRATE_SUCCESS, NR_TLB_REMOTE_FLUSH,
+};
+
+static json_object *timeseries_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t i = 0; i < s->ts.nr; i++) {
+		const struct ts_sample *x = &s->ts.s[i];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "t_s", json_object_new_double((double)x->t_ns / 1e9));
+		json_object_object_add(o, "node_used_pages", node_array(x->node_used, s->m.nr_nodes));
+		json_object *procs = json_object_new_array();
+		for (uint32_t p = 0; p < s->nr_mms; p++)
+			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
+		json_object_object_add(o, "process_resident_pages", procs);
+		json_object *v = json_object_new_object();
+		for (size_t k = 0; k < ARRAY_SIZE(ts_counters); k++)
+			json_object_object_add(v, vm_event_text[ts_counters[k]], jint(x->vm[ts_counters[k]]));
+		json_object_object_add(o, "vmstat", v);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *traffic_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t c = 0; c < s->m.nr_nodes; c++) {
+		json_object *row = json_object_new_array();
+		for (uint32_t m = 0; m < s->m.nr_nodes; m++)
+			json_object_array_add(row, json_object_new_double(s->bw.total_bytes[c][m] / (double)GiB));
+		json_object_array_add(a, row);
+	}
+	return a;
+}
+
+json_object *report_json(const struct sim *s, const struct run_info *ri)
+{
+	json_object *r = json_object_new_object();
+	json_object_object_add(r, "numasim_version", json_object_new_string(NUMASIM_VERSION));
+	json_object_object_add(r, "kernel_model", json_object_new_string(KERNEL_MODEL));
+	json_object_object_add(r, "elapsed_s", json_object_new_double((double)s->end_ns / 1e9));
+	json_object_object_add(r, "host_s", json_object_new_double(ri->host_s));
+	json_object_object_add(r, "truncated", json_object_new_boolean(s->truncated));
+	json_object_object_add(r, "config", config_json(s, ri));
+	json_object_object_add(r, "vmstat", vmstat_json(s->vs.event));
+	json_object_object_add(r, "mthp", mthp_json(s));
+	json_object_object_add(r, "nodes", nodes_json(s));
+	json_object_object_add(r, "processes", processes_json(s));
+	json_object_object_add(r, "traffic_gib", traffic_json(s));
+	json_object_object_add(r, "timeseries", timeseries_json(s));
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "stale_accesses", jint(s->oracle.stale_accesses));
+	json_object_object_add(o, "stale_reads", jint(s->oracle.stale_reads));
+	json_object_object_add(o, "lost_writes", jint(s->oracle.lost_writes));
+	json_object_object_add(r, "oracle", o);
+	return r;
+}
+
+int report_json_write(const struct sim *s, const struct run_info *ri, const char *path)
+{
+	json_object *r = report_json(s, ri);
+	int rc = json_object_to_file_ext(path, r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+	json_object_put(r);
+	return rc;
+}
+
+static const enum vm_event_item text_counters[] = {
+	PGFAULT, THP_FAULT_ALLOC, THP_FAULT_FALLBACK, NUMA_HINT_FAULTS, NUMA_PAGE_MIGRATE,
+	NR_TLB_REMOTE_FLUSH, NR_TLB_LOCAL_FLUSH_ALL, SIM_TLB_MISSES,
+};
+
+void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
+{
+	fprintf(out, "numasim %s: %s on %s (scale %g, seed %llu)\n", NUMASIM_VERSION, s->wl->desc,
+		s->m.name, ri->scale, (unsigned long long)s->seed);
+	fprintf(out, "  %-22s %10.3f s%s   (host %.2f s)\n", "elapsed (simulated)",
+		(double)s->end_ns / 1e9, s->truncated ? " (truncated)" : "", ri->host_s);
+	fprintf(out, "  %-22s", "memory used per node");
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+		fprintf(out, "  node%u %8llu MiB", n,
+			(unsigned long long)((s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages) /
+					     MiB_PAGES));
+	fputc('\n', out);
+	for (uint32_t p = 0; p < s->nr_mms; p++) {
+		fprintf(out, "  process %-2u %-11s", p, "resident");
+		for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+			fprintf(out, "  node%u %8llu MiB", n,
+				(unsigned long long)(s->mms[p]->rss_node[n] / MiB_PAGES));
+		fputc('\n', out);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(text_counters); k++)
+		fprintf(out, "  %-28s %14llu\n", vm_event_text[text_counters[k]],
+			(unsigned long long)s->vs.event[text_counters[k]]);
+	fprintf(out, "  %-28s stale reads %llu, lost writes %llu\n", "oracle",
+		(unsigned long long)s->oracle.stale_reads, (unsigned long long)s->oracle.lost_writes);
+}

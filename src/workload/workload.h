@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * workload/workload.h - what a simulated program does, as plain data.
+ *
+ * A workload is a set of processes. Each process starts at time 0 with one
+ * main thread running its main program; programs are lists of phases. Memory
+ * is named by region: WL_MMAP creates region R of the process, and later
+ * phases of any thread of that process address [off, off + len) of region R.
+ * WL_SPAWN starts a new thread of the same process running another program.
+ *
+ * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed)
+ * and, later, trace readers all produce this same description, so the engine
+ * cannot tell them apart.
+ *
+ * Invariants (workload_validate()):
+ *   every program index, region index and barrier index is in range;
+ *   a region is created (WL_MMAP) by the main program before it is used, and
+ *   [off, off + len) lies inside the region; lengths are page multiples;
+ *   each barrier's nr_parties equals the number of threads that reach it.
+ */
+#ifndef NUMASIM_WORKLOAD_WORKLOAD_H
+#define NUMASIM_WORKLOAD_WORKLOAD_H
+
+#include "core/compiler.h"
+#include "mem/mempolicy.h"
+
+struct machine;
+
+enum wl_op {
+	WL_MMAP,		/* region = mmap(len) anonymous private, rw */
+	WL_MUNMAP,		/* unmap [off, off+len) of region */
+	WL_MPROTECT,		/* prot (WL_PROT_*) on [off, off+len) */
+	WL_MADVISE,		/* advice (WL_MADV_*) on [off, off+len) */
+	WL_SET_MEMPOLICY,	/* this thread's task policy = {mode, nodes} */
+	WL_MBIND,		/* VMA policy {mode, nodes} on [off, off+len) */
+	WL_SWEEP,		/* count sequential passes over [off, off+len) */
+	WL_RANDOM,		/* count 64-byte accesses, uniform over the range */
+	WL_SKEWED,		/* count accesses: hot_frac of the range gets hot_prob of them */
+	WL_SPAWN,		/* start a thread of this process running program `target` */
+	WL_JOIN,		/* wait until every thread this one spawned has exited */
+	WL_BARRIER,		/* wait at barrier `target` */
+	WL_SLEEP,		/* sleep ns */
+	WL_COMPUTE,		/* ns of CPU work that touches no memory */
+	NR_WL_OPS
+};
+
+enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each line */ };
+enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
+enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED };
+
+struct wl_phase {
+	enum wl_op op;
+	uint32_t region;	/* region index within the process */
+	uint64_t off, len;	/* byte range within the region (len of WL_MMAP: size) */
+	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED: accesses */
+	enum wl_access access;	/* sweeps and accesses */
+	double write_ratio;	/* WL_RANDOM/WL_SKEWED with WL_RW: share of writes */
+	double hot_frac;	/* WL_SKEWED: hot fraction of the range (at its start) */
+	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */
+	uint32_t target;	/* WL_SPAWN: program; WL_BARRIER: barrier index */
+	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv */
+	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND */
+	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */
+};
+
+struct wl_program {
+	struct wl_phase *phases;
+	uint32_t nr_phases;
+	uint32_t cap;
+};
+
+struct wl_process {
+	uint32_t main_program;
+	uint32_t nr_regions;
+};
+
+struct workload {
+	char name[64];
+	char desc[256];		/* effective parameters, "numa01:size=3G,threads=64,..." */
+	struct wl_program *programs;
+	uint32_t nr_programs, cap_programs;
+	struct wl_process *procs;
+	uint32_t nr_procs, cap_procs;
+	uint32_t *barrier_parties;	/* per barrier: threads that must arrive */
+	uint32_t nr_barriers;
+};
+
+/*
+ * workload_build - build the workload named by @spec ("NAME[:key=value,...]")
+ * for @m, scaled by @scale (memory and work together), with randomness drawn
+ * from @seed. Return 0, or -1 with a message naming the bad key or value in
+ * @err. The caller frees it with workload_free().
+ */
+int workload_build(struct workload *wl, const char *spec, const struct machine *m,
+		   double scale, uint64_t seed, char *err, size_t errlen);
+void workload_free(struct workload *wl);
+int workload_validate(const struct workload *wl, char *err, size_t errlen);
+
+/* Built-in workload names (NULL-terminated) and their one-line help. */
+extern const char *const workload_names[];
+const char *workload_help(const char *name);
+
+/* Building blocks for generators. */
+uint32_t wl_add_program(struct workload *wl);
+uint32_t wl_add_process(struct workload *wl, uint32_t main_program);
+struct wl_phase *wl_add_phase(struct workload *wl, uint32_t program, enum wl_op op);
+
+const char *wl_op_name(enum wl_op op);
+
+#endif
