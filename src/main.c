@@ -96,7 +96,7 @@ static int parse_run_options(int argc, char **argv, struct options *o)
 	char err[512];
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, "", longopts, NULL);
+		int c = getopt_long(argc, argv, ":", longopts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {

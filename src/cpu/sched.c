@@ -177,9 +177,42 @@ static uint32_t find_idlest_cpu(const struct sim *s, uint32_t nid, uint32_t pref
 	return idle_cpu != UINT32_MAX ? idle_cpu : least;
 }
 
+static uint32_t nr_cpu_nodes(const struct sim *s)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->m.nr_nodes; i++)
+		n += s->m.node[i].nr_cpus > 0;
+	return n;
+}
+
+/*
+ * imb_numa_nr (build_sched_domains): how many tasks a node may run before
+ * fork balancing spreads to another node. With one LLC per node, the NUMA
+ * domain holds nr_llcs = CPU nodes LLCs, and the allowance is nr_llcs; a
+ * single-node domain would allow 1/8 of its CPUs.
+ */
+static uint32_t imb_numa_nr(const struct sim *s)
+{
+	uint32_t nr_llcs = nr_cpu_nodes(s);
+	return nr_llcs > 1 ? nr_llcs : MAX(1u, s->m.nr_cpus >> 3);
+}
+
+/*
+ * Fork balancing (sched_balance_find_dst_group): stay on the parent's node
+ * while it has an idle CPU and, counting the new task, runs no more than
+ * imb_numa_nr tasks (allow_numa_imbalance); otherwise go to the idlest node.
+ */
+static uint32_t fork_target_node(const struct sim *s, uint32_t parent_node)
+{
+	uint32_t load = node_load(s, parent_node);
+	if (load < s->m.node[parent_node].nr_cpus && load + 1 <= imb_numa_nr(s))
+		return parent_node;
+	return find_idlest_node(s, parent_node);
+}
+
 void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now)
 {
-	uint32_t nid = find_idlest_node(s, s->cpus[parent_cpu].node);
+	uint32_t nid = fork_target_node(s, s->cpus[parent_cpu].node);
 	uint32_t c = find_idlest_cpu(s, nid, UINT32_MAX);
 	enqueue_task(s, t, &s->cpus[c], now);
 }

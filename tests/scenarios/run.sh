@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Command-line tests of BINARY: exit codes and messages for bad input,
+# determinism of the JSON result, and a small run of every built-in workload.
+# Usage: tests/scenarios/run.sh build/release/numasim
+set -u
+BIN=$1
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect CODE PATTERN -- ARGS...: exit status CODE and stderr+stdout matching PATTERN
+expect() {
+	code=$1; pattern=$2; shift 3
+	out=$("$BIN" "$@" 2>&1); rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		ko "numasim $*: exit $rc, expected $code; output: $out"
+	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
+		ko "numasim $*: output lacks '$pattern': $out"
+	else
+		ok
+	fi
+}
+
+SMALL="--scale 0.005 --quiet"
+
+# usage and commands
+expect 2 "usage" -- 
+expect 2 "unknown command 'frobnicate'" -- frobnicate
+expect 0 "numasim 0" -- --version
+expect 0 "2node-128cpu" -- list
+expect 0 "transparent_hugepage.hugepages-64kB.enabled" -- list
+expect 0 "numa_hint_faults" -- list
+
+# bad options and values
+expect 2 "unknown option '--bogus'" -- run --bogus
+expect 2 "unexpected argument 'extra'" -- run extra
+expect 2 "option '--machine' needs a value" -- run --machine
+expect 2 "\-\-scale '0'" -- run --scale 0
+expect 2 "\-\-scale 'abc'" -- run --scale abc
+expect 2 "\-\-scale 'nan'" -- run --scale nan
+expect 2 "\-\-seed '-1'" -- run --seed -1
+expect 2 "unknown tunable 'kernel.no_such_thing'" -- run --set kernel.no_such_thing=1
+expect 2 "tunable 'transparent_hugepage.enabled': bad value 'sometimes'" -- run --set transparent_hugepage.enabled=sometimes
+expect 2 "tunable 'numasim.slice_us': bad value '0'" -- run --set numasim.slice_us=0
+expect 2 "expected KEY=VALUE" -- run --set novalue
+expect 2 "workload" -- run --workload no_such_workload
+expect 2 "size" -- run --workload numa01:size=3X
+expect 2 "bogus" -- run --workload numa01:bogus=1
+
+# machine files
+expect 2 "no-such-file.machine" -- run --machine no-such-file.machine
+printf 'name = broken\n[node 0]\nkind = dram\nmemory = 12Q\ncores = 4\nsocket = 0\nbw_gbps = 10\n' >"$TMP/bad.machine"
+expect 2 "bad.machine:4: key 'memory'" -- run --machine "$TMP/bad.machine"
+printf 'name = broken\nfrobs = 3\n' >"$TMP/bad2.machine"
+expect 2 "bad2.machine:2: key 'frobs'" -- run --machine "$TMP/bad2.machine"
+
+# a size that cannot fit in this host's memory
+expect 2 "host memory" -- run --workload seq:size=4T,threads=1,passes=1
+
+# a workload that needs more memory than the machine has fails cleanly
+expect 1 "out of memory" -- run --machine tiered-16cpu --workload seq:size=16G,threads=1,passes=1,init=main --quiet
+
+# every built-in workload runs, small
+for w in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT seq random skewed; do
+	expect 0 "" -- run --workload "$w" $SMALL --json "$TMP/$w.json"
+done
+for m in 2node-128cpu 4node-48cpu tiered-16cpu; do
+	expect 0 "elapsed" -- run --machine "$m" --workload numa02 --scale 0.005
+done
+for f in examples/machines/*.machine; do
+	expect 0 "elapsed" -- run --machine "$f" --workload numa02 --scale 0.005
+done
+
+# determinism: the same inputs and seed give the same bytes, host_s aside
+"$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/a.json"
+"$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/b.json"
+if grep -v '"host_s"' "$TMP/a.json" >"$TMP/a2" && grep -v '"host_s"' "$TMP/b.json" >"$TMP/b2" &&
+   cmp -s "$TMP/a2" "$TMP/b2"; then ok; else ko "same seed gave different JSON"; fi
+for key in '"elapsed_s"' '"host_s"' '"config"' '"vmstat"' '"mthp"' '"hugepages-16kB"' \
+	'"hugepages-2048kB"' '"nodes"' '"processes"' '"timeseries"' '"oracle"' '"stale_reads"' \
+	'"lost_writes"' '"numa_pages_migrated"' '"transparent_hugepage.enabled"'; do
+	if grep -q "$key" "$TMP/a.json"; then ok; else ko "JSON lacks $key"; fi
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
