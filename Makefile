@@ -3,7 +3,7 @@
 #   make            release build: build/numasim (and build/release/)
 #   make debug      ASan + UBSan + SIM_DEBUG_VM=3: build/debug/numasim
 #   make check      unit tests and scenario tests, release and debug builds
-#   make bench      benchmark figures (bench/run.sh)
+#   make bench      benchmark figures (bench/bench.c; BENCH_ARGS=--quick for a short run)
 #   make fuzz       libFuzzer targets (needs clang), short runs
 #   make deps       install Debian packages the build needs (as root)
 
@@ -77,8 +77,11 @@ check-debug: build/debug/numasim $(DBG_TESTS)
 	@tests/run-unit.sh build/debug/tests
 	@NUMASIM_DEBUG_BUILD=1 tests/scenarios/run.sh build/debug/numasim
 
-bench: build/release/numasim
-	bench/run.sh build/release/numasim
+build/release/numasim-bench: bench/bench.c build/release/libnumasim.a
+	$(CC) $(CPPFLAGS) $(WARN) $(REL_CFLAGS) $< build/release/libnumasim.a $(PKG_LIBS) -lm -o $@
+
+bench: build/release/numasim-bench
+	build/release/numasim-bench $(BENCH_ARGS)
 
 FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))

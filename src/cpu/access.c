@@ -77,6 +77,7 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		if ((p.val | ad) != p.val)
 			set_pmd_at(s, mm, slot, (pmd_t){ p.val | ad });
 		x->pfn = pmd_pfn(p) + pte_index(addr);
+		x->nid = pmd_nid(p);
 		x->huge = true;
 	} else {
 		if (!slot->pt)
@@ -88,9 +89,9 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		if ((p.val | ad) != p.val)
 			set_pte_at(s, mm, slot->pt, i, (pte_t){ p.val | ad });
 		x->pfn = pte_pfn(p);
+		x->nid = pte_nid(p);
 		x->huge = false;
 	}
-	x->nid = pfn_folio(&s->pm, x->pfn)->nid;
 	return true;
 }
 
@@ -147,7 +148,9 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 		tlb_insert(&cpu->tlb, key, base, x->nid, entry_writable(mm, addr, x->huge), x->huge);
 	}
 	if (write) {
-		struct folio *f = page_folio(&s->pm, x->pfn);
+		/* a PMD mapping's base frame is its folio's head */
+		struct folio *f = x->huge ? pfn_folio(&s->pm, x->pfn - pte_index(addr))
+					  : page_folio(&s->pm, x->pfn);
 		if (folio_test(f, PG_head))
 			f->version++;
 	}
@@ -193,7 +196,7 @@ static uint64_t sweep_huge(struct sweep *sw, struct pmd_slot *slot)
 	struct cpu *cpu = sw->cpu;
 	uint32_t mm_id = sw->t->mm->id;
 	uint64_t pfn = pmd_pfn(slot->pmd);
-	uint32_t nid = pfn_folio(&s->pm, pfn)->nid;
+	uint32_t nid = pmd_nid(slot->pmd);
 	bool huge;
 	count_vm_event(&s->vs, SIM_TRANSLATIONS);
 	if (!tlb_lookup(&cpu->tlb, mm_id, sw->addr, &huge)) {
@@ -211,7 +214,8 @@ static uint64_t sweep_huge(struct sweep *sw, struct pmd_slot *slot)
 /* Node of the first mapped page of @pt if all its pages are there, else -1. */
 static int table_single_node(const struct sim *s, const struct pte_table *pt, uint32_t idx)
 {
-	uint32_t nid = pfn_folio(&s->pm, pte_pfn(pt->pte[idx]))->nid;
+	(void)s;
+	uint32_t nid = pte_nid(pt->pte[idx]);
 	return pt->nr_node[nid] == PTRS_PER_PTE ? (int)nid : -1;
 }
 
@@ -230,8 +234,8 @@ static void bulk_tlb(struct sweep *sw, struct pte_table *pt, uint32_t first, uin
 			continue;
 		misses += !sw->big;
 		pte_t p = pt->pte[i];
-		tlb_insert(&cpu->tlb, tlb_key(mm_id, va), pte_pfn(p),
-			   pfn_folio(&s->pm, pte_pfn(p))->nid, pte_write(p) && pte_dirty(p), false);
+		tlb_insert(&cpu->tlb, tlb_key(mm_id, va), pte_pfn(p), pte_nid(p),
+			   pte_write(p) && pte_dirty(p), false);
 	}
 	count_vm_events(&s->vs, SIM_TLB_MISSES, misses);
 	cpu->now += misses * s->m.walk_ns;

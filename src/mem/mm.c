@@ -32,7 +32,7 @@ static void *xrealloc(void *p, size_t size)
 
 static uint32_t pfn_nid(const struct sim *s, uint64_t pfn)
 {
-	return pfn_folio(&s->pm, pfn)->nid;
+	return page_folio(&s->pm, pfn)->nid;
 }
 
 static void rss_account(struct mm_struct *mm, uint64_t val, uint32_t nid, int64_t pages)
@@ -44,8 +44,10 @@ static void rss_account(struct mm_struct *mm, uint64_t val, uint32_t nid, int64_
 void set_pte_at(struct sim *s, struct mm_struct *mm, struct pte_table *pt, uint32_t idx, pte_t pte)
 {
 	pte_t old = pt->pte[idx];
-	uint32_t onid = pte_present(old) ? pfn_nid(s, pte_pfn(old)) : 0;
+	uint32_t onid = pte_nid(old);
 	uint32_t nnid = pte_present(pte) ? pfn_nid(s, pte_pfn(pte)) : 0;
+	if (pte_present(pte))
+		pte = pte_set_nid(pte, nnid);
 	pte_table_account(pt, old, onid, -1);
 	pte_table_account(pt, pte, nnid, 1);
 	rss_account(mm, old.val, onid, -1);
@@ -57,9 +59,12 @@ void set_pmd_at(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot, pmd_
 {
 	pmd_t old = slot->pmd;
 	if (pmd_present(old))
-		rss_account(mm, old.val, pfn_nid(s, pmd_pfn(old)), -PTRS_PER_PTE);
-	if (pmd_present(pmd))
-		rss_account(mm, pmd.val, pfn_nid(s, pmd_pfn(pmd)), PTRS_PER_PTE);
+		rss_account(mm, old.val, pmd_nid(old), -PTRS_PER_PTE);
+	if (pmd_present(pmd)) {
+		uint32_t nid = pfn_nid(s, pmd_pfn(pmd));
+		pmd.val = (pmd.val & ~_PAGE_NID_MASK) | ((uint64_t)nid << _PAGE_NID_SHIFT);
+		rss_account(mm, pmd.val, nid, PTRS_PER_PTE);
+	}
 	slot->pmd = pmd;
 }
 
@@ -419,6 +424,7 @@ void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct
 	}
 	uint64_t pfn = pmd_pfn(p);
 	struct folio *f = pfn_folio(&s->pm, pfn);
+	folio_materialize_tails(&s->pm, pfn);
 	for (uint32_t i = 0; i < PTRS_PER_PTE; i++) {
 		set_pte_at(s, mm, pt, i, pfn_pte(pfn + i, flags));
 		f[i].mapcount++;
@@ -539,8 +545,10 @@ void mm_check(struct sim *s, struct mm_struct *mm)
 		for (uint64_t a = v->vm_start; a < v->vm_end;) {
 			uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, v->vm_end);
 			struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
-			if (slot && slot->pmd.val && !pmd_special(slot->pmd))
+			if (slot && slot->pmd.val && !pmd_special(slot->pmd)) {
+				VM_BUG_ON(pmd_nid(slot->pmd) != pfn_nid(s, pmd_pfn(slot->pmd)));
 				rss[pfn_nid(s, pmd_pfn(slot->pmd))] += PTRS_PER_PTE;
+			}
 			if (slot && slot->pt) {
 				VM_CHECK(pte_table_check(slot->pt, s, nid_of_pfn));
 				for (uint64_t x = a; x < next; x += PAGE_SIZE) {
@@ -548,6 +556,7 @@ void mm_check(struct sim *s, struct mm_struct *mm)
 					if (!pte_present(p) || pte_special(p))
 						continue;
 					VM_BUG_ON(!folio_test(page_folio(&s->pm, pte_pfn(p)), PG_head));
+					VM_BUG_ON(pte_nid(p) != pfn_nid(s, pte_pfn(p)));
 					rss[pfn_nid(s, pte_pfn(p))]++;
 				}
 			}

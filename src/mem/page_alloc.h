@@ -72,20 +72,34 @@ static inline uint64_t folio_pfn(const struct phys_mem *pm, const struct folio *
 	return (uint64_t)(f - pm->folios);
 }
 
-/* The folio a page belongs to (Linux page_folio()). */
+struct folio *page_folio_lazy(const struct phys_mem *pm, uint64_t pfn);
+
+/*
+ * The folio a page belongs to (Linux page_folio()). Tails of PMD-order folios
+ * may be unwritten (see prep_new_folio in page_alloc.c): those are found by
+ * alignment, out of line.
+ */
 static inline struct folio *page_folio(const struct phys_mem *pm, uint64_t pfn)
 {
 	struct folio *f = pfn_folio(pm, pfn);
-	return folio_test(f, PG_tail) ? pfn_folio(pm, f->head_pfn) : f;
+	if (likely(folio_test(f, PG_head)))
+		return f;
+	if (folio_test(f, PG_tail))
+		return pfn_folio(pm, f->head_pfn);
+	return page_folio_lazy(pm, pfn);
 }
+
+/* Write every tail slot of a large folio (before it is PTE-mapped). */
+void folio_materialize_tails(struct phys_mem *pm, uint64_t head_pfn);
 
 /*
  * alloc_pages_node - take a block of 2^order pages from node @nid if the node
  * stays at or above watermark @mark afterwards (Linux __zone_watermark_ok,
  * including its check that a free block of at least @order exists above the
  * reserve). The block is prepared as a folio: head with PG_head, order,
- * refcount 1, version 0; tails with PG_tail and head_pfn; page[1] counts 0;
- * every slot gets nid. Return the head pfn or PFN_NONE.
+ * refcount 1, version 0; tails with PG_tail and head_pfn (for PMD order and
+ * above, only page[1]: the other tails are lazy); page[1] counts 0.
+ * Return the head pfn or PFN_NONE.
  */
 uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
 			  enum zone_watermarks mark);

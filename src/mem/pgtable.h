@@ -12,6 +12,9 @@
  *   bit 4 _PAGE_PROTNONE  present to the kernel but not to the hardware
  *                         (NUMA hinting entry); _PAGE_PRESENT is then clear
  *   bit 5 _PAGE_SPECIAL   maps the (huge) zero page
+ *   bits 8-11             node of the frame (software bits, kept by
+ *                         set_pte_at()/set_pmd_at(), so a walk never needs
+ *                         to read the folio to know where the page lives)
  *   bits 12.. pfn
  * SIMPLIFIED: no swap entries yet; migration and device-private entries come
  * with the issues that need them.
@@ -42,7 +45,10 @@
 #define _PAGE_ACCESSED (1ull << 3)
 #define _PAGE_PROTNONE (1ull << 4)
 #define _PAGE_SPECIAL  (1ull << 5)
+#define _PAGE_NID_SHIFT 8
+#define _PAGE_NID_MASK (0xfull << _PAGE_NID_SHIFT)
 #define _PAGE_FLAGS_MASK ((1ull << PAGE_SHIFT) - 1)
+_Static_assert(MAX_NUMNODES <= 16, "the node must fit the PTE's software bits");
 
 #define PTRS_PER_TABLE 512
 #define PUD_SHIFT 30
@@ -69,6 +75,11 @@ static inline bool pte_write(pte_t p) { return (p.val & _PAGE_RW) != 0; }
 static inline bool pte_dirty(pte_t p) { return (p.val & _PAGE_DIRTY) != 0; }
 static inline bool pte_young(pte_t p) { return (p.val & _PAGE_ACCESSED) != 0; }
 static inline bool pte_special(pte_t p) { return (p.val & _PAGE_SPECIAL) != 0; }
+static inline uint32_t pte_nid(pte_t p) { return (uint32_t)((p.val & _PAGE_NID_MASK) >> _PAGE_NID_SHIFT); }
+static inline pte_t pte_set_nid(pte_t p, uint32_t nid)
+{
+	return (pte_t){ (p.val & ~_PAGE_NID_MASK) | ((uint64_t)nid << _PAGE_NID_SHIFT) };
+}
 static inline pte_t pte_mkwrite(pte_t p) { return (pte_t){ p.val | _PAGE_RW }; }
 static inline pte_t pte_wrprotect(pte_t p) { return (pte_t){ p.val & ~_PAGE_RW }; }
 static inline pte_t pte_mkdirty(pte_t p) { return (pte_t){ p.val | _PAGE_DIRTY }; }
@@ -93,6 +104,7 @@ static inline bool pmd_valid(pmd_t p) { return (p.val & _PAGE_PRESENT) != 0; }
 static inline bool pmd_write(pmd_t p) { return (p.val & _PAGE_RW) != 0; }
 static inline bool pmd_dirty(pmd_t p) { return (p.val & _PAGE_DIRTY) != 0; }
 static inline bool pmd_special(pmd_t p) { return (p.val & _PAGE_SPECIAL) != 0; }
+static inline uint32_t pmd_nid(pmd_t p) { return (uint32_t)((p.val & _PAGE_NID_MASK) >> _PAGE_NID_SHIFT); }
 
 /* ---- tables ---- */
 

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bench/bench.c - speed and memory figures of numasim (make bench).
+ *
+ * Each case runs in a child process, so its peak RSS is its own. Prints:
+ *   1. the autonuma-benchmark workloads at full size on 2node-128cpu:
+ *      simulated seconds, host seconds, peak host memory;
+ *   2. translations per second on a TLB-missing random-access run
+ *      (4 KiB pages over 4 GiB, far beyond the TLB's reach);
+ *   3. host bytes per simulated 4 KiB page touched, with THP (default) and
+ *      with 4 KiB pages only.
+ * Figures are reported, never asserted: timing belongs here, not in tests.
+ * Usage: numasim-bench [--quick] [--only NAME]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+struct result {
+	double sim_s, host_s;
+	uint64_t translations, misses, pages_used, maxrss_kb, baseline_kb;
+	int ok;
+};
+
+struct bench_case {
+	const char *name, *machine, *workload;
+	const char *sets[4];
+	double scale;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static long self_maxrss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* In the child: run one case and write the result to @fd. */
+static void run_case(const struct bench_case *c, int fd)
+{
+	struct result r = { 0 };
+	char err[512];
+	static struct machine m;
+	struct tunables tun;
+	struct workload wl;
+	tunables_init(&tun);
+	for (int i = 0; c->sets[i]; i++)
+		if (tunable_set(&tun, c->sets[i], err, sizeof(err)))
+			goto out;
+	if (machine_preset(&m, c->machine) ||
+	    workload_build(&wl, c->workload, &m, c->scale, 1, err, sizeof(err)))
+		goto out;
+	struct sim *s = calloc(1, sizeof(*s));
+	if (!s || sim_create(s, &m, &tun, &wl, 1, err, sizeof(err)))
+		goto out;
+	r.baseline_kb = (uint64_t)self_maxrss_kb();
+	double t0 = now_s();
+	if (sim_run(s) == 0)
+		r.ok = 1;
+	r.host_s = now_s() - t0;
+	r.sim_s = (double)s->end_ns / 1e9;
+	r.translations = s->vs.event[SIM_TRANSLATIONS];
+	r.misses = s->vs.event[SIM_TLB_MISSES];
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+		r.pages_used += s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
+	r.maxrss_kb = (uint64_t)self_maxrss_kb();
+out:
+	if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+static int bench(const struct bench_case *c, struct result *r)
+{
+	int p[2];
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		run_case(c, p[1]);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], r, sizeof(*r));
+	close(p[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return n == (ssize_t)sizeof(*r) && r->ok ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
+	double scale = quick ? 0.05 : 1.0;
+	const struct bench_case autonuma[] = {
+		{ "numa01", "2node-128cpu", "numa01", { NULL }, scale },
+		{ "numa01_THREAD_ALLOC", "2node-128cpu", "numa01_THREAD_ALLOC", { NULL }, scale },
+		{ "numa02", "2node-128cpu", "numa02", { NULL }, scale },
+		{ "numa02_SMT", "2node-128cpu", "numa02_SMT", { NULL }, scale },
+	};
+	printf("numasim bench%s (kernel.numa_balancing not modelled yet: placement is first touch)\n",
+	       quick ? " --quick (5% size)" : "");
+	printf("\n1. autonuma-benchmark on 2node-128cpu, full size, default THP\n");
+	printf("   %-22s %12s %10s %14s\n", "workload", "simulated s", "host s", "peak RSS MiB");
+	for (size_t i = 0; i < ARRAY_SIZE(autonuma); i++) {
+		struct result r;
+		if (bench(&autonuma[i], &r)) {
+			printf("   %-22s failed\n", autonuma[i].name);
+			continue;
+		}
+		printf("   %-22s %12.2f %10.2f %14.1f\n", autonuma[i].name, r.sim_s, r.host_s,
+		       (double)r.maxrss_kb / 1024);
+	}
+
+	const struct bench_case tlb = {
+		"random-4k", "2node-128cpu", "random:size=4G,threads=1,accesses=20000000,init=main",
+		{ "transparent_hugepage.enabled=never", NULL }, quick ? 0.25 : 1.0,
+	};
+	struct result r;
+	printf("\n2. TLB-missing random access (4 KiB pages, 4 GiB, one thread)\n");
+	if (bench(&tlb, &r) == 0)
+		printf("   %.1f M translations/s on the host (%.1f%% TLB misses, %llu translations, %.2f s)\n",
+		       (double)r.translations / r.host_s / 1e6, 100.0 * (double)r.misses / (double)r.translations,
+		       (unsigned long long)r.translations, r.host_s);
+
+	printf("\n3. host memory per simulated 4 KiB page touched\n");
+	const struct bench_case mem[] = {
+		{ "THP (default)", "2node-128cpu", "seq:size=8G,threads=8,passes=1", { NULL }, scale },
+		{ "4 KiB pages", "2node-128cpu", "seq:size=8G,threads=8,passes=1",
+		  { "transparent_hugepage.enabled=never", NULL }, scale },
+		{ "64 KiB mTHP", "2node-128cpu", "seq:size=8G,threads=8,passes=1",
+		  { "transparent_hugepage.enabled=never", "transparent_hugepage.hugepages-64kB.enabled=always",
+		    NULL }, scale },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(mem); i++) {
+		if (bench(&mem[i], &r)) {
+			printf("   %-16s failed\n", mem[i].name);
+			continue;
+		}
+		double bytes = (double)(r.maxrss_kb - r.baseline_kb) * 1024;
+		printf("   %-16s %6.1f bytes/page (%llu pages touched, %.1f MiB over the empty simulation)\n",
+		       mem[i].name, bytes / (double)r.pages_used, (unsigned long long)r.pages_used,
+		       bytes / (double)MiB);
+	}
+	return 0;
+}
