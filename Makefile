@@ -67,15 +67,30 @@ build/debug/tests/%: tests/unit/%.c tests/unit/harness.h build/debug/libnumasim.
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) -Wno-missing-prototypes $(DBG_CFLAGS) $< \
 		build/debug/libnumasim.a $(PKG_LIBS) -lcmocka -lm $(DBG_LDFLAGS) -o $@
 
-# Unit tests, then scenario tests (tests/scenarios/run.sh), in both builds.
+# Fuzz targets replayed over their corpus (no clang needed): fuzz/corpus/NAME/
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+REL_REPLAY := $(patsubst %,build/release/replay/%,$(FUZZ_NAMES))
+DBG_REPLAY := $(patsubst %,build/debug/replay/%,$(FUZZ_NAMES))
+build/release/replay/%: fuzz/%.c tests/fuzz_replay.c build/release/libnumasim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(REL_CFLAGS) $< tests/fuzz_replay.c \
+		build/release/libnumasim.a $(PKG_LIBS) -lm -o $@
+build/debug/replay/%: fuzz/%.c tests/fuzz_replay.c build/debug/libnumasim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(DBG_CFLAGS) $< tests/fuzz_replay.c \
+		build/debug/libnumasim.a $(PKG_LIBS) -lm $(DBG_LDFLAGS) -o $@
+
+# Unit tests, fuzz corpora, then command-line tests, in both builds.
 check: check-release check-debug
 	@echo "all checks passed"
-check-release: build/release/numasim $(REL_TESTS)
+check-release: build/release/numasim $(REL_TESTS) $(REL_REPLAY)
 	@tests/run-unit.sh build/release/tests
+	@for n in $(FUZZ_NAMES); do build/release/replay/$$n fuzz/corpus/$$n || exit 1; done
 	@tests/scenarios/run.sh build/release/numasim
-check-debug: build/debug/numasim $(DBG_TESTS)
+check-debug: build/debug/numasim $(DBG_TESTS) $(DBG_REPLAY)
 	@tests/run-unit.sh build/debug/tests
-	@NUMASIM_DEBUG_BUILD=1 tests/scenarios/run.sh build/debug/numasim
+	@for n in $(FUZZ_NAMES); do build/debug/replay/$$n fuzz/corpus/$$n || exit 1; done
+	@tests/scenarios/run.sh build/debug/numasim
 
 build/release/numasim-bench: bench/bench.c build/release/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) $(REL_CFLAGS) $< build/release/libnumasim.a $(PKG_LIBS) -lm -o $@

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * workload/generic.c - generic access patterns: seq, random, skewed.
+ *
+ * One process. The main thread maps one region, optionally first-touches it
+ * all (init=main), spawns the threads and joins them. Each thread works on
+ * its own page-aligned slice (shared=0) or on the whole region (shared=1),
+ * first-touching that range with one write pass when init=thread, so the
+ * first-touch owner can be chosen independently of the access pattern.
+ *
+ * --scale shrinks the region; sweeps keep their pass count, random and skewed
+ * accesses shrink with the region, so work and memory shrink together and
+ * each page sees the same number of accesses.
+ */
+#include <inttypes.h>
+
+#include "machine/machine.h"
+#include "workload/internal.h"
+
+/* Common indices; G_COUNT and G_MIX mean passes/access for seq and
+ * accesses/write_ratio for random and skewed. */
+enum { G_SIZE, G_THREADS, G_COUNT, G_MIX, G_SHARED, G_INIT, G_HOT, G_HOT_PROB, NR_G_PARAMS };
+_Static_assert(NR_G_PARAMS <= WL_MAX_PARAMS, "struct wl_args holds every parameter");
+
+#define G_ACCESS_CHOICES "read|write|rw"	/* index + 1 == enum wl_access */
+#define G_INIT_CHOICES "main|thread"
+enum { G_INIT_MAIN, G_INIT_THREAD };
+
+_Static_assert(WL_READ == 1 && WL_WRITE == 2 && WL_RW == 3, "access choice i is access i + 1");
+
+#define G_COMMON_PARAMS \
+	[G_SIZE] = WL_PARAM_SIZE(1 * GiB), \
+	[G_THREADS] = WL_PARAM_THREADS, \
+	[G_SHARED] = WL_PARAM_BOOL("shared"), \
+	[G_INIT] = { .key = "init", .kind = WLP_CHOICE, .def = G_INIT_THREAD, \
+		     .choices = G_INIT_CHOICES }
+
+#define G_RANDOM_PARAMS \
+	G_COMMON_PARAMS, \
+	[G_COUNT] = { .key = "accesses", .kind = WLP_UINT, .min = 1, .max = WL_MAX_ACCESSES, \
+		      .def = 10000000 }, \
+	[G_MIX] = { .key = "write_ratio", .kind = WLP_FRAC, .def_f = 0.0 }
+
+static const struct wl_param seq_params[G_INIT + 1] = {
+	G_COMMON_PARAMS,
+	[G_COUNT] = { .key = "passes", .kind = WLP_UINT, .min = 1, .max = WL_MAX_LOOPS, .def = 10 },
+	[G_MIX] = { .key = "access", .kind = WLP_CHOICE, .def = WL_WRITE - 1,
+		    .choices = G_ACCESS_CHOICES },
+};
+
+static const struct wl_param random_params[G_INIT + 1] = {
+	G_RANDOM_PARAMS,
+};
+
+static const struct wl_param skewed_params[NR_G_PARAMS] = {
+	G_RANDOM_PARAMS,
+	[G_HOT] = { .key = "hot", .kind = WLP_FRAC, .def_f = 0.1, .open_lo = true },
+	[G_HOT_PROB] = { .key = "hot_prob", .kind = WLP_FRAC, .def_f = 0.9 },
+};
+
+/* What every thread does, after defaults and scaling. */
+struct gen_plan {
+	enum wl_op op;		/* WL_SWEEP, WL_RANDOM or WL_SKEWED */
+	uint64_t size;
+	uint32_t threads;
+	uint64_t count;		/* passes or accesses */
+	enum wl_access access;
+	double write_ratio, hot_frac, hot_prob;
+	bool shared, init_main;
+};
+
+/* Accesses are work: they shrink with the region (at least one). */
+static int gen_scale_accesses(struct wl_args *a, const struct wl_ctx *c)
+{
+	double v = (double)a->u[G_COUNT] * c->scale;
+
+	if (!(v <= (double)WL_MAX_ACCESSES))
+		return wl_fail(c, "key 'accesses': %" PRIu64 " scaled by %g is above the limit "
+			       "of %" PRIu64, a->u[G_COUNT], c->scale, (uint64_t)WL_MAX_ACCESSES);
+	a->u[G_COUNT] = MAX(1u, (uint64_t)v);
+	return 0;
+}
+
+static int gen_resolve(struct wl_args *a, const struct wl_ctx *c, enum wl_op op,
+		       struct gen_plan *g)
+{
+	if (!a->given[G_THREADS])
+		a->u[G_THREADS] = MAX(1u, c->m->node[0].nr_cpus);
+	/* private slices need a page per thread; a shared region one page */
+	if (wl_resolve_size(a, G_SIZE, a->u[G_SHARED] ? 1 : a->u[G_THREADS], c))
+		return -1;
+	if (op != WL_SWEEP && gen_scale_accesses(a, c))
+		return -1;
+	*g = (struct gen_plan){
+		.op = op,
+		.size = a->u[G_SIZE],
+		.threads = (uint32_t)a->u[G_THREADS],
+		.count = a->u[G_COUNT],
+		.shared = a->u[G_SHARED],
+		.init_main = a->u[G_INIT] == G_INIT_MAIN,
+	};
+	if (op == WL_SWEEP) {
+		g->access = (enum wl_access)(a->u[G_MIX] + 1);
+	} else {
+		/* no writes: plain reads; otherwise read-modify-write at that ratio */
+		g->write_ratio = a->f[G_MIX];
+		g->access = g->write_ratio > 0.0 ? WL_RW : WL_READ;
+	}
+	if (op == WL_SKEWED) {
+		g->hot_frac = a->f[G_HOT];
+		g->hot_prob = a->f[G_HOT_PROB];
+	}
+	return 0;
+}
+
+static uint32_t gen_thread(struct workload *wl, const struct gen_plan *g, uint64_t off,
+			   uint64_t len)
+{
+	uint32_t prog = wl_add_program(wl);
+
+	if (!g->init_main)
+		wl_add_sweep(wl, prog, 0, off, len, 1, WL_WRITE);
+	if (g->op == WL_SWEEP) {
+		wl_add_sweep(wl, prog, 0, off, len, g->count, g->access);
+		return prog;
+	}
+	struct wl_phase *ph = wl_add_phase(wl, prog, g->op);
+	ph->off = off;
+	ph->len = len;
+	ph->count = g->count;
+	ph->access = g->access;
+	ph->write_ratio = g->write_ratio;
+	ph->hot_frac = g->hot_frac;
+	ph->hot_prob = g->hot_prob;
+	return prog;
+}
+
+static void gen_process(struct workload *wl, const struct gen_plan *g)
+{
+	uint32_t mainp = wl_add_program(wl);
+	uint32_t proc = wl_add_process(wl, mainp);
+	/* with a shared region every thread runs the same program */
+	uint32_t shared = g->shared ? gen_thread(wl, g, 0, g->size) : 0;
+	uint64_t off, len;
+
+	wl_add_mmap(wl, proc, g->size);
+	if (g->init_main)
+		wl_add_sweep(wl, mainp, 0, 0, g->size, 1, WL_WRITE);
+	for (uint32_t i = 0; i < g->threads; i++) {
+		uint32_t target = shared;
+
+		if (!g->shared) {
+			wl_slice(g->size, g->threads, i, &off, &len);
+			target = gen_thread(wl, g, off, len);
+		}
+		wl_add_spawn(wl, mainp, target);
+	}
+	wl_add_phase(wl, mainp, WL_JOIN);
+}
+
+static int gen_build(struct workload *wl, struct wl_args *a, const struct wl_ctx *c,
+		     enum wl_op op)
+{
+	struct gen_plan g;
+
+	if (gen_resolve(a, c, op, &g))
+		return -1;
+	gen_process(wl, &g);
+	return 0;
+}
+
+static int seq_build(struct workload *wl, struct wl_args *a, const struct wl_ctx *c)
+{
+	return gen_build(wl, a, c, WL_SWEEP);
+}
+
+static int random_build(struct workload *wl, struct wl_args *a, const struct wl_ctx *c)
+{
+	return gen_build(wl, a, c, WL_RANDOM);
+}
+
+static int skewed_build(struct workload *wl, struct wl_args *a, const struct wl_ctx *c)
+{
+	return gen_build(wl, a, c, WL_SKEWED);
+}
+
+const struct wl_type wl_type_seq = {
+	.name = "seq",
+	.help = "threads sweep a region sequentially. Keys: size=1G, threads=CPUs of node 0, "
+		"passes=10, access=read|write|rw (write), shared=0|1 (0: each thread its own "
+		"slice; 1: every thread the whole region), init=main|thread (thread: each "
+		"thread first writes what it sweeps; main: the main thread writes it all first)",
+	.params = seq_params,
+	.nr_params = ARRAY_SIZE(seq_params),
+	.build = seq_build,
+};
+
+const struct wl_type wl_type_random = {
+	.name = "random",
+	.help = "threads make uniform random 64-byte accesses. Keys: size=1G, threads=CPUs of "
+		"node 0, accesses=10000000 per thread (shrinks with --scale), write_ratio=0 "
+		"(0: reads; else read-modify-writes, that share writing), shared=0|1, "
+		"init=main|thread, as for seq",
+	.params = random_params,
+	.nr_params = ARRAY_SIZE(random_params),
+	.build = random_build,
+};
+
+const struct wl_type wl_type_skewed = {
+	.name = "skewed",
+	.help = "as random, but the first hot=0.1 of each thread's range gets hot_prob=0.9 of "
+		"its accesses. Keys: size=1G, threads=CPUs of node 0, accesses=10000000 per "
+		"thread, write_ratio=0, shared=0|1, init=main|thread (all as for random), "
+		"hot (above 0), hot_prob",
+	.params = skewed_params,
+	.nr_params = ARRAY_SIZE(skewed_params),
+	.build = skewed_build,
+};

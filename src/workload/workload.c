@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * workload/workload.c - building blocks, the validator and the spec parser.
+ *
+ * A workload is plain data (workload.h). This file grows it, checks its
+ * invariants, and turns "NAME:key=value,..." into a call of generator NAME
+ * (builtin.c, generic.c) after checking every value, so generators never see
+ * a malformed parameter. Bad input is the user's error: -1 and a message
+ * naming the key; an invalid generated workload is a generator bug.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/debug.h"
+#include "machine/machine.h"
+#include "workload/internal.h"
+
+#define WL_TYPE_PTR(n) &wl_type_##n,
+static const struct wl_type *const wl_types[] = { WL_TYPE_LIST(WL_TYPE_PTR) };
+#undef WL_TYPE_PTR
+
+#define WL_TYPE_NAME(n) #n,
+const char *const workload_names[] = { WL_TYPE_LIST(WL_TYPE_NAME) NULL };
+#undef WL_TYPE_NAME
+
+#define NONE UINT32_MAX
+#define VALUE_SHOWN 64	/* at most this much of a bad value is quoted back */
+
+/* ---- names ---- */
+
+static const char *const wl_op_names[NR_WL_OPS] = {
+	[WL_MMAP] = "mmap",		[WL_MUNMAP] = "munmap",
+	[WL_MPROTECT] = "mprotect",	[WL_MADVISE] = "madvise",
+	[WL_SET_MEMPOLICY] = "set_mempolicy", [WL_MBIND] = "mbind",
+	[WL_SWEEP] = "sweep",		[WL_RANDOM] = "random",
+	[WL_SKEWED] = "skewed",		[WL_SPAWN] = "spawn",
+	[WL_JOIN] = "join",		[WL_BARRIER] = "barrier",
+	[WL_SLEEP] = "sleep",		[WL_COMPUTE] = "compute",
+};
+
+const char *wl_op_name(enum wl_op op)
+{
+	return (unsigned)op < NR_WL_OPS ? wl_op_names[op] : "?";
+}
+
+/* Spelled as the kernel prints them (mm/mempolicy.c policy_modes[]). */
+static const char *const mpol_mode_names[NR_MPOL_MODES] = {
+	[MPOL_DEFAULT] = "default",
+	[MPOL_PREFERRED] = "prefer",
+	[MPOL_BIND] = "bind",
+	[MPOL_INTERLEAVE] = "interleave",
+};
+
+const char *mpol_mode_name(enum mpol_mode mode)
+{
+	return (unsigned)mode < NR_MPOL_MODES ? mpol_mode_names[mode] : "?";
+}
+
+static const struct wl_type *find_type(const char *name, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(wl_types); i++)
+		if (strlen(wl_types[i]->name) == len && !memcmp(wl_types[i]->name, name, len))
+			return wl_types[i];
+	return NULL;
+}
+
+const char *workload_help(const char *name)
+{
+	const struct wl_type *t = name ? find_type(name, strlen(name)) : NULL;
+
+	return t ? t->help : NULL;
+}
+
+/* ---- building blocks ---- */
+
+/* Out of host memory while building: there is nothing sensible to fall back to. */
+sim_noreturn sim_cold static void wl_oom(void)
+{
+	fputs("numasim: out of memory building the workload\n", stderr);
+	abort();
+}
+
+/* Return @arr with room for element @nr (of @size bytes); *@cap grows by doubling. */
+static void *wl_grow(void *arr, uint32_t nr, uint32_t *cap, size_t size)
+{
+	if (nr < *cap)
+		return arr;
+	if (*cap > UINT32_MAX / 2)
+		wl_oom();
+	uint32_t ncap = *cap ? *cap * 2 : 8;
+	void *p = realloc(arr, (size_t)ncap * size);
+	if (!p)
+		wl_oom();
+	*cap = ncap;
+	return p;
+}
+
+uint32_t wl_add_program(struct workload *wl)
+{
+	wl->programs = wl_grow(wl->programs, wl->nr_programs, &wl->cap_programs,
+			       sizeof(*wl->programs));
+	wl->programs[wl->nr_programs] = (struct wl_program){ 0 };
+	return wl->nr_programs++;
+}
+
+uint32_t wl_add_process(struct workload *wl, uint32_t main_program)
+{
+	wl->procs = wl_grow(wl->procs, wl->nr_procs, &wl->cap_procs, sizeof(*wl->procs));
+	wl->procs[wl->nr_procs] = (struct wl_process){ .main_program = main_program };
+	return wl->nr_procs++;
+}
+
+/* The pointer is valid until the next phase is added to the same program. */
+struct wl_phase *wl_add_phase(struct workload *wl, uint32_t program, enum wl_op op)
+{
+	VM_BUG_ON(program >= wl->nr_programs);
+	struct wl_program *p = &wl->programs[program];
+
+	p->phases = wl_grow(p->phases, p->nr_phases, &p->cap, sizeof(*p->phases));
+	struct wl_phase *ph = &p->phases[p->nr_phases++];
+	*ph = (struct wl_phase){ .op = op };
+	return ph;
+}
+
+uint32_t wl_add_mmap(struct workload *wl, uint32_t proc, uint64_t len)
+{
+	struct wl_phase *ph = wl_add_phase(wl, wl->procs[proc].main_program, WL_MMAP);
+
+	ph->region = wl->procs[proc].nr_regions++;
+	ph->len = len;
+	return ph->region;
+}
+
+void wl_add_sweep(struct workload *wl, uint32_t prog, uint32_t region, uint64_t off,
+		  uint64_t len, uint64_t count, enum wl_access access)
+{
+	struct wl_phase *ph = wl_add_phase(wl, prog, WL_SWEEP);
+
+	ph->region = region;
+	ph->off = off;
+	ph->len = len;
+	ph->count = count;
+	ph->access = access;
+}
+
+void wl_add_policy(struct workload *wl, uint32_t prog, enum mpol_mode mode, nodemask_t nodes)
+{
+	wl_add_phase(wl, prog, WL_SET_MEMPOLICY)->pol = (struct mempolicy){ mode, nodes };
+}
+
+void wl_add_spawn(struct workload *wl, uint32_t prog, uint32_t target)
+{
+	wl_add_phase(wl, prog, WL_SPAWN)->target = target;
+}
+
+void wl_slice(uint64_t size, uint32_t n, uint32_t i, uint64_t *off, uint64_t *len)
+{
+	/* i * size < 2^58 under the builder limits (WL_MAX_THREADS, WL_MAX_SIZE). */
+	uint64_t lo = ALIGN_DOWN(size * i / n, WL_PAGE_SIZE);
+	uint64_t hi = i + 1 == n ? size : ALIGN_DOWN(size * (i + 1) / n, WL_PAGE_SIZE);
+
+	*off = lo;
+	*len = hi - lo;
+}
+
+void workload_free(struct workload *wl)
+{
+	for (uint32_t i = 0; i < wl->nr_programs; i++)
+		free(wl->programs[i].phases);
+	free(wl->programs);
+	free(wl->procs);
+	free(wl->barrier_parties);
+	*wl = (struct workload){ 0 };
+}
+
+/* ---- messages ---- */
+
+static void set_err_va(char *err, size_t errlen, const char *fmt, va_list ap)
+{
+	if (err && errlen)
+		vsnprintf(err, errlen, fmt, ap);
+}
+
+sim_printf(3, 4) static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_err_va(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int wl_fail(const struct wl_ctx *c, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	set_err(c->err, c->errlen, "workload '%s': %s", c->name, what);
+	return -1;
+}
+
+/* ---- validation ---- */
+
+/*
+ * State of one workload_validate() run. Programs are visited in topological
+ * order of the spawn graph (spawners first), so by the time a thread program
+ * is checked, every spawn site that starts it has fixed its process and the
+ * regions it may use.
+ */
+struct wl_check {
+	const struct workload *wl;
+	char *err;
+	size_t errlen;
+	uint8_t *is_main;	/* program is some process's main program */
+	uint32_t *owner;	/* process whose threads run the program, or NONE */
+	uint32_t *avail;	/* regions created before every spawn of the program */
+	uint32_t *order;	/* programs, spawners before the programs they spawn */
+	uint32_t *indeg;	/* spawn_order(): spawn sites not yet ordered, per program */
+	uint32_t *region_base;	/* per process: index of its region 0 in sizes[] */
+	uint64_t *sizes;	/* region sizes of all processes, process by process */
+	uint64_t *reach;	/* per program: threads reaching the barrier being counted */
+};
+
+sim_printf(2, 3) static int check_fail(struct wl_check *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_err_va(k->err, k->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Fail with "program P phase I (op): <fmt>". */
+sim_printf(4, 5) static int phase_fail(struct wl_check *k, uint32_t p, uint32_t i,
+				       const char *fmt, ...)
+{
+	char what[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return check_fail(k, "program %" PRIu32 " phase %" PRIu32 " (%s): %s", p, i,
+			  wl_op_name(k->wl->programs[p].phases[i].op), what);
+}
+
+static bool op_has_range(enum wl_op op)
+{
+	switch (op) {
+	case WL_MUNMAP: case WL_MPROTECT: case WL_MADVISE: case WL_MBIND:
+	case WL_SWEEP: case WL_RANDOM: case WL_SKEWED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_frac(double x)
+{
+	return x >= 0.0 && x <= 1.0;	/* false for NaN too */
+}
+
+static int check_policy(struct wl_check *k, uint32_t p, uint32_t i, const struct mempolicy *pol)
+{
+	if ((unsigned)pol->mode >= NR_MPOL_MODES)
+		return phase_fail(k, p, i, "unknown policy mode %d", (int)pol->mode);
+	/* kernel: set_mempolicy(MPOL_DEFAULT) with a nonempty mask is -EINVAL */
+	if (pol->mode == MPOL_DEFAULT && pol->nodes)
+		return phase_fail(k, p, i, "MPOL_DEFAULT takes no nodes");
+	if (pol->mode != MPOL_DEFAULT && !pol->nodes)
+		return phase_fail(k, p, i, "policy %s needs at least one node",
+				  mpol_mode_name(pol->mode));
+	if (MAX_NUMNODES < 64 && pol->nodes >> MAX_NUMNODES)
+		return phase_fail(k, p, i, "node mask 0x%" PRIx64 " names nodes above %d",
+				  pol->nodes, MAX_NUMNODES - 1);
+	return 0;
+}
+
+static int check_access(struct wl_check *k, uint32_t p, uint32_t i, const struct wl_phase *ph)
+{
+	if (!ph->count)
+		return phase_fail(k, p, i, "count is 0");
+	if (ph->access != WL_READ && ph->access != WL_WRITE && ph->access != WL_RW)
+		return phase_fail(k, p, i, "bad access %d", (int)ph->access);
+	if (ph->op == WL_SWEEP)
+		return 0;
+	if (!is_frac(ph->write_ratio))
+		return phase_fail(k, p, i, "write_ratio %g is not in [0, 1]", ph->write_ratio);
+	if (ph->op == WL_SKEWED && !(ph->hot_frac > 0.0 && ph->hot_frac <= 1.0))
+		return phase_fail(k, p, i, "hot_frac %g is not in (0, 1]", ph->hot_frac);
+	if (ph->op == WL_SKEWED && !is_frac(ph->hot_prob))
+		return phase_fail(k, p, i, "hot_prob %g is not in [0, 1]", ph->hot_prob);
+	return 0;
+}
+
+/* Checks that need no other phase: field ranges and index bounds. */
+static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
+{
+	const struct workload *wl = k->wl;
+	const struct wl_phase *ph = &wl->programs[p].phases[i];
+
+	if ((unsigned)ph->op >= NR_WL_OPS)
+		return phase_fail(k, p, i, "unknown op %d", (int)ph->op);
+	if ((ph->op == WL_MMAP || op_has_range(ph->op)) &&
+	    (!ph->len || !IS_ALIGNED(ph->len, WL_PAGE_SIZE) || !IS_ALIGNED(ph->off, WL_PAGE_SIZE)))
+		return phase_fail(k, p, i, "offset %" PRIu64 " and length %" PRIu64
+				  " must be page multiples, the length nonzero", ph->off, ph->len);
+	switch (ph->op) {
+	case WL_MMAP:
+		if (!k->is_main[p])
+			return phase_fail(k, p, i, "only a main program may create a region");
+		return 0;
+	case WL_MPROTECT:
+		if (ph->arg != WL_PROT_NONE && ph->arg != WL_PROT_READ && ph->arg != WL_PROT_RW)
+			return phase_fail(k, p, i, "bad protection %" PRIu32, ph->arg);
+		return 0;
+	case WL_MADVISE:
+		if (ph->arg > WL_MADV_DONTNEED)
+			return phase_fail(k, p, i, "bad advice %" PRIu32, ph->arg);
+		return 0;
+	case WL_SET_MEMPOLICY:
+	case WL_MBIND:
+		return check_policy(k, p, i, &ph->pol);
+	case WL_SWEEP:
+	case WL_RANDOM:
+	case WL_SKEWED:
+		return check_access(k, p, i, ph);
+	case WL_SPAWN:
+		if (ph->target >= wl->nr_programs)
+			return phase_fail(k, p, i, "program %" PRIu32 " out of range (%" PRIu32
+					  " programs)", ph->target, wl->nr_programs);
+		if (k->is_main[ph->target])
+			return phase_fail(k, p, i, "program %" PRIu32 " is a main program",
+					  ph->target);
+		return 0;
+	case WL_BARRIER:
+		if (ph->target >= wl->nr_barriers)
+			return phase_fail(k, p, i, "barrier %" PRIu32 " out of range (%" PRIu32
+					  " barriers)", ph->target, wl->nr_barriers);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int check_procs(struct wl_check *k)
+{
+	const struct workload *wl = k->wl;
+
+	if (!wl->nr_procs)
+		return check_fail(k, "workload has no process");
+	for (uint32_t i = 0; i < wl->nr_procs; i++) {
+		uint32_t mp = wl->procs[i].main_program;
+
+		if (mp >= wl->nr_programs)
+			return check_fail(k, "process %" PRIu32 ": main program %" PRIu32
+					  " out of range (%" PRIu32 " programs)", i, mp,
+					  wl->nr_programs);
+		if (k->is_main[mp])
+			return check_fail(k, "process %" PRIu32 ": program %" PRIu32
+					  " is already the main program of process %" PRIu32,
+					  i, mp, k->owner[mp]);
+		k->is_main[mp] = 1;
+		k->owner[mp] = i;
+	}
+	return 0;
+}
+
+/* Kahn's algorithm over spawn edges; a cycle would start threads forever. */
+static int spawn_order(struct wl_check *k)
+{
+	const struct workload *wl = k->wl;
+	uint32_t *indeg = k->indeg;
+	uint32_t head = 0, tail = 0;
+
+	for (uint32_t p = 0; p < wl->nr_programs; p++)
+		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++)
+			if (wl->programs[p].phases[i].op == WL_SPAWN)
+				indeg[wl->programs[p].phases[i].target]++;
+	for (uint32_t p = 0; p < wl->nr_programs; p++)
+		if (!indeg[p])
+			k->order[tail++] = p;
+	while (head < tail) {
+		const struct wl_program *prog = &wl->programs[k->order[head++]];
+
+		for (uint32_t i = 0; i < prog->nr_phases; i++)
+			if (prog->phases[i].op == WL_SPAWN && !--indeg[prog->phases[i].target])
+				k->order[tail++] = prog->phases[i].target;
+	}
+	for (uint32_t p = 0; tail < wl->nr_programs; p++)
+		if (indeg[p])
+			return check_fail(k, "program %" PRIu32 " is started through a spawn "
+					  "cycle (threads would start threads forever)", p);
+	return 0;
+}
+
+/* Each spawn of @t starts a thread of process @proc with @nr regions created. */
+static int note_spawn(struct wl_check *k, uint32_t t, uint32_t proc, uint32_t nr)
+{
+	if (k->owner[t] == NONE) {
+		k->owner[t] = proc;
+		k->avail[t] = nr;
+	} else if (k->owner[t] != proc) {
+		return check_fail(k, "program %" PRIu32 " is run by threads of process %" PRIu32
+				  " and of process %" PRIu32, t, k->owner[t], proc);
+	}
+	k->avail[t] = MIN(k->avail[t], nr);
+	return 0;
+}
+
+/* A phase of @p uses a region: is it created yet, and is the range inside it? */
+static int check_region_use(struct wl_check *k, uint32_t p, uint32_t i, uint32_t nr_created)
+{
+	const struct wl_phase *ph = &k->wl->programs[p].phases[i];
+
+	if (ph->region >= nr_created)
+		return phase_fail(k, p, i, "uses region %" PRIu32 " before it is created (%" PRIu32
+				  " region(s) exist here)", ph->region, nr_created);
+	uint64_t size = k->sizes[k->region_base[k->owner[p]] + ph->region];
+	if (ph->off > size || ph->len > size - ph->off)
+		return phase_fail(k, p, i, "range [%" PRIu64 ", +%" PRIu64 ") lies outside region %"
+				  PRIu32 " of %" PRIu64 " bytes", ph->off, ph->len, ph->region, size);
+	return 0;
+}
+
+/* Walk program @p in process order: regions, spawns, region uses. */
+static int check_program_regions(struct wl_check *k, uint32_t p)
+{
+	const struct wl_program *prog = &k->wl->programs[p];
+	uint32_t proc = k->owner[p];
+	uint32_t nr = k->is_main[p] ? 0 : k->avail[p];
+
+	if (proc == NONE)
+		return check_fail(k, "program %" PRIu32 " is never run (no process starts it)", p);
+	for (uint32_t i = 0; i < prog->nr_phases; i++) {
+		const struct wl_phase *ph = &prog->phases[i];
+
+		if (ph->op == WL_MMAP) {
+			if (ph->region != nr)
+				return phase_fail(k, p, i, "creates region %" PRIu32 ", but the next "
+						  "region is %" PRIu32, ph->region, nr);
+			k->sizes[k->region_base[proc] + nr++] = ph->len;
+		} else if (ph->op == WL_SPAWN) {
+			if (note_spawn(k, ph->target, proc, nr))
+				return -1;
+		} else if (op_has_range(ph->op) && check_region_use(k, p, i, nr)) {
+			return -1;
+		}
+	}
+	if (k->is_main[p] && nr != k->wl->procs[proc].nr_regions)
+		return check_fail(k, "process %" PRIu32 ": nr_regions is %" PRIu32 ", but its main "
+				  "program %" PRIu32 " creates %" PRIu32, proc,
+				  k->wl->procs[proc].nr_regions, p, nr);
+	return 0;
+}
+
+/* Region tables: each process's slots in sizes[] hold what its mmaps create. */
+static int alloc_regions(struct wl_check *k)
+{
+	const struct workload *wl = k->wl;
+	uint64_t total = 0;
+
+	k->region_base = calloc(wl->nr_procs, sizeof(*k->region_base));
+	if (!k->region_base)
+		return check_fail(k, "out of memory");
+	for (uint32_t i = 0; i < wl->nr_procs; i++) {
+		const struct wl_program *prog = &wl->programs[wl->procs[i].main_program];
+
+		k->region_base[i] = (uint32_t)total;
+		for (uint32_t j = 0; j < prog->nr_phases; j++)
+			total += prog->phases[j].op == WL_MMAP;
+		if (total > UINT32_MAX)
+			return check_fail(k, "too many regions");
+	}
+	k->sizes = calloc(total + 1, sizeof(*k->sizes));
+	return k->sizes ? 0 : check_fail(k, "out of memory");
+}
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Threads that reach barrier @b, counted from each main program down. */
+static int check_barrier(struct wl_check *k, uint32_t b)
+{
+	const struct workload *wl = k->wl;
+	uint64_t total = 0;
+
+	for (uint32_t n = wl->nr_programs; n-- > 0;) {
+		uint32_t p = k->order[n];
+		const struct wl_program *prog = &wl->programs[p];
+		uint64_t r = 0;
+		bool self = false;
+
+		for (uint32_t i = 0; i < prog->nr_phases; i++) {
+			if (prog->phases[i].op == WL_BARRIER && prog->phases[i].target == b)
+				self = true;
+			else if (prog->phases[i].op == WL_SPAWN)
+				r = add_sat(r, k->reach[prog->phases[i].target]);
+		}
+		k->reach[p] = add_sat(r, self);	/* a thread counts once, however often it waits */
+	}
+	for (uint32_t i = 0; i < wl->nr_procs; i++)
+		total = add_sat(total, k->reach[wl->procs[i].main_program]);
+	if (total != wl->barrier_parties[b])
+		return check_fail(k, "barrier %" PRIu32 ": nr_parties is %" PRIu32 ", but %" PRIu64
+				  " threads reach it", b, wl->barrier_parties[b], total);
+	return 0;
+}
+
+static int check_alloc(struct wl_check *k)
+{
+	uint32_t n = k->wl->nr_programs + 1;	/* + 1: calloc(0) may return NULL */
+
+	k->is_main = calloc(n, sizeof(*k->is_main));
+	k->owner = malloc(n * sizeof(*k->owner));
+	k->avail = calloc(n, sizeof(*k->avail));
+	k->order = calloc(n, sizeof(*k->order));
+	k->indeg = calloc(n, sizeof(*k->indeg));
+	k->reach = calloc(n, sizeof(*k->reach));
+	if (!k->is_main || !k->owner || !k->avail || !k->order || !k->indeg || !k->reach)
+		return check_fail(k, "out of memory");
+	memset(k->owner, 0xff, n * sizeof(*k->owner));	/* NONE */
+	return 0;
+}
+
+static int check_all(struct wl_check *k)
+{
+	const struct workload *wl = k->wl;
+
+	if (check_alloc(k) || check_procs(k))
+		return -1;
+	for (uint32_t p = 0; p < wl->nr_programs; p++)
+		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++)
+			if (check_phase(k, p, i))
+				return -1;
+	if (spawn_order(k) || alloc_regions(k))
+		return -1;
+	for (uint32_t n = 0; n < wl->nr_programs; n++)
+		if (check_program_regions(k, k->order[n]))
+			return -1;
+	if (wl->nr_barriers && !wl->barrier_parties)
+		return check_fail(k, "%" PRIu32 " barriers but no barrier_parties", wl->nr_barriers);
+	for (uint32_t b = 0; b < wl->nr_barriers; b++)
+		if (check_barrier(k, b))
+			return -1;
+	return 0;
+}
+
+int workload_validate(const struct workload *wl, char *err, size_t errlen)
+{
+	struct wl_check k = { .wl = wl, .err = err, .errlen = errlen };
+	int rc = check_all(&k);
+
+	free(k.is_main);
+	free(k.owner);
+	free(k.avail);
+	free(k.order);
+	free(k.indeg);
+	free(k.reach);
+	free(k.region_base);
+	free(k.sizes);
+	return rc;
+}
+
+/* ---- spec values ---- */
+
+static const struct {
+	char suffix;
+	unsigned shift;
+} size_units[] = { { 'T', 40 }, { 'G', 30 }, { 'M', 20 }, { 'K', 10 } };
+
+/* Decimal digits only: no sign, no space, no base prefix, no overflow. */
+static bool parse_digits(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Digits with an optional K/M/G/T suffix (binary units, either case). */
+static bool parse_size(const char *s, size_t n, uint64_t *out)
+{
+	unsigned shift = 0;
+
+	for (size_t u = 0; n && u < ARRAY_SIZE(size_units); u++)
+		if ((s[n - 1] & ~0x20) == size_units[u].suffix) {
+			shift = size_units[u].shift;
+			n--;
+			break;
+		}
+	if (!parse_digits(s, n, out) || *out > UINT64_MAX >> shift)
+		return false;
+	*out <<= shift;
+	return true;
+}
+
+/* Digits with at most one '.', at least one digit: "0", "0.25", ".5", "1.". */
+static size_t scan_decimal(const char *s, size_t n)
+{
+	size_t i = 0, digits = 0, points = 0;
+
+	for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
+		digits += s[i] != '.';
+		points += s[i] == '.';
+	}
+	return digits && points <= 1 ? i : 0;
+}
+
+/*
+ * A decimal with an optional exponent ("0.25", "5e-8"), the form desc prints;
+ * no sign, space, hex, inf or nan, which strtod() alone would take.
+ */
+static bool parse_frac(const char *s, size_t n, double *out)
+{
+	char buf[64];
+	size_t i = scan_decimal(s, n);
+
+	if (!i || n >= sizeof(buf))
+		return false;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		i += i < n && (s[i] == '-' || s[i] == '+');
+		size_t d = i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return false;
+	}
+	if (i != n)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+/* Index of @s in "a|b|c", or -1. */
+static int find_choice(const char *choices, const char *s, size_t n)
+{
+	int idx = 0;
+
+	for (const char *c = choices; *c; idx++) {
+		size_t len = strcspn(c, "|");
+
+		if (len == n && !memcmp(c, s, n))
+			return idx;
+		c += len + (c[len] == '|');
+	}
+	return -1;
+}
+
+/* The @idx-th choice of "a|b|c" as (*len bytes at the returned pointer). */
+static const char *choice_at(const char *choices, uint64_t idx, size_t *len)
+{
+	const char *c = choices;
+
+	for (; idx; idx--)
+		c += strcspn(c, "|") + 1;
+	*len = strcspn(c, "|");
+	return c;
+}
+
+/* "3G", "1536M", "256K": the largest unit that divides; sizes are 4K multiples. */
+static void format_size(char *buf, size_t len, uint64_t v)
+{
+	for (size_t u = 0; u < ARRAY_SIZE(size_units); u++)
+		if (v && IS_ALIGNED(v, 1ull << size_units[u].shift)) {
+			snprintf(buf, len, "%" PRIu64 "%c", v >> size_units[u].shift,
+				 size_units[u].suffix);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Shortest text that reads back as exactly @v, so desc reproduces the run. */
+static void format_frac(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, len, "%.17g", v);
+}
+
+static int set_size(const struct wl_param *d, struct wl_args *a, uint32_t idx, const char *v,
+		    size_t n, const struct wl_ctx *c)
+{
+	char lo[24], hi[24];
+	int shown = (int)MIN(n, VALUE_SHOWN);
+
+	if (!parse_size(v, n, &a->u[idx]))
+		return wl_fail(c, "key '%s': expected a size like 3G, got '%.*s'", d->key, shown, v);
+	if (a->u[idx] < d->min || a->u[idx] > d->max || !IS_ALIGNED(a->u[idx], WL_PAGE_SIZE)) {
+		format_size(lo, sizeof(lo), d->min);
+		format_size(hi, sizeof(hi), d->max);
+		return wl_fail(c, "key '%s': expected a multiple of 4K from %s to %s, got '%.*s'",
+			       d->key, lo, hi, shown, v);
+	}
+	return 0;
+}
+
+static int set_uint(const struct wl_param *d, struct wl_args *a, uint32_t idx, const char *v,
+		    size_t n, const struct wl_ctx *c)
+{
+	if (parse_digits(v, n, &a->u[idx]) && a->u[idx] >= d->min && a->u[idx] <= d->max)
+		return 0;
+	return wl_fail(c, "key '%s': expected an integer from %" PRIu64 " to %" PRIu64
+		       ", got '%.*s'", d->key, d->min, d->max,
+		       (int)MIN(n, VALUE_SHOWN), v);
+}
+
+static int set_frac(const struct wl_param *d, struct wl_args *a, uint32_t idx, const char *v,
+		    size_t n, const struct wl_ctx *c)
+{
+	double x;
+
+	if (parse_frac(v, n, &x) && x <= 1.0 && (d->open_lo ? x > 0.0 : x >= 0.0)) {
+		a->f[idx] = x;
+		return 0;
+	}
+	return wl_fail(c, "key '%s': expected a fraction from 0 to 1%s, got '%.*s'", d->key,
+		       d->open_lo ? " (above 0)" : "", (int)MIN(n, VALUE_SHOWN), v);
+}
+
+static int set_param(const struct wl_type *t, struct wl_args *a, uint32_t idx, const char *v,
+		     size_t n, const struct wl_ctx *c)
+{
+	const struct wl_param *d = &t->params[idx];
+	int choice;
+
+	switch (d->kind) {
+	case WLP_SIZE:
+		return set_size(d, a, idx, v, n, c);
+	case WLP_UINT:
+		return set_uint(d, a, idx, v, n, c);
+	case WLP_FRAC:
+		return set_frac(d, a, idx, v, n, c);
+	case WLP_CHOICE:
+		choice = find_choice(d->choices, v, n);
+		if (choice < 0)
+			return wl_fail(c, "key '%s': expected one of %s, got '%.*s'", d->key,
+				       d->choices, (int)MIN(n, VALUE_SHOWN), v);
+		a->u[idx] = (uint64_t)choice;
+		return 0;
+	}
+	return wl_fail(c, "key '%s': bad parameter kind", d->key);
+}
+
+/* ---- spec parser ---- */
+
+static int find_param(const struct wl_type *t, const char *key, size_t n)
+{
+	for (uint32_t i = 0; i < t->nr_params; i++)
+		if (strlen(t->params[i].key) == n && !memcmp(t->params[i].key, key, n))
+			return (int)i;
+	return -1;
+}
+
+static int unknown_key(const struct wl_type *t, const char *key, size_t n,
+		       const struct wl_ctx *c)
+{
+	char keys[128] = "";
+	size_t used = 0;
+
+	for (uint32_t i = 0; i < t->nr_params && used < sizeof(keys); i++)
+		used += (size_t)snprintf(keys + used, sizeof(keys) - used, "%s%s", i ? ", " : "",
+					 t->params[i].key);
+	return wl_fail(c, "unknown key '%.*s' (keys: %s)", (int)MIN(n, VALUE_SHOWN), key, keys);
+}
+
+/* One "key=value" item of @n bytes at @s. */
+static int parse_item(const struct wl_type *t, struct wl_args *a, const char *s, size_t n,
+		      const struct wl_ctx *c)
+{
+	const char *eq = memchr(s, '=', n);
+	int shown = (int)MIN(n, VALUE_SHOWN);
+
+	if (!n)
+		return wl_fail(c, "empty key=value pair (a stray ',' or ':'?)");
+	if (!eq)
+		return wl_fail(c, "key '%.*s' needs a value (%.*s=VALUE)", shown, s, shown, s);
+	size_t klen = (size_t)(eq - s);
+	if (!klen)
+		return wl_fail(c, "no key before '%.*s'", shown, s);
+	int idx = find_param(t, s, klen);
+	if (idx < 0)
+		return unknown_key(t, s, klen, c);
+	if (a->given[idx])
+		return wl_fail(c, "key '%s' given twice", t->params[idx].key);
+	a->given[idx] = true;
+	return set_param(t, a, (uint32_t)idx, eq + 1, n - klen - 1, c);
+}
+
+static int parse_params(const struct wl_type *t, struct wl_args *a, const char *s,
+			const struct wl_ctx *c)
+{
+	for (;;) {
+		size_t n = strcspn(s, ",");
+
+		if (parse_item(t, a, s, n, c))
+			return -1;
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
+static void init_args(const struct wl_type *t, struct wl_args *a)
+{
+	*a = (struct wl_args){ 0 };
+	for (uint32_t i = 0; i < t->nr_params; i++) {
+		a->u[i] = t->params[i].def;
+		a->f[i] = t->params[i].def_f;
+	}
+}
+
+/* desc = "NAME:key=value,..." with every effective value, in table order. */
+static void format_desc(struct workload *wl, const struct wl_type *t, const struct wl_args *a)
+{
+	size_t used = (size_t)snprintf(wl->desc, sizeof(wl->desc), "%s", t->name);
+
+	for (uint32_t i = 0; i < t->nr_params && used < sizeof(wl->desc); i++) {
+		const struct wl_param *d = &t->params[i];
+		char v[40];
+		size_t n;
+		const char *s;
+
+		if (d->kind == WLP_SIZE) {
+			format_size(v, sizeof(v), a->u[i]);
+		} else if (d->kind == WLP_FRAC) {
+			format_frac(v, sizeof(v), a->f[i]);
+		} else if (d->kind == WLP_CHOICE) {
+			s = choice_at(d->choices, a->u[i], &n);
+			snprintf(v, sizeof(v), "%.*s", (int)n, s);
+		} else {
+			snprintf(v, sizeof(v), "%" PRIu64, a->u[i]);
+		}
+		used += (size_t)snprintf(wl->desc + used, sizeof(wl->desc) - used, "%c%s=%s",
+					 i ? ',' : ':', d->key, v);
+	}
+}
+
+int wl_resolve_size(struct wl_args *a, uint32_t idx, uint64_t min_pages, const struct wl_ctx *c)
+{
+	const uint64_t given = a->u[idx], min_bytes = min_pages * WL_PAGE_SIZE;
+	const char *key = c->params[idx].key;
+	char buf[24], min[24];
+
+	format_size(buf, sizeof(buf), given);
+	format_size(min, sizeof(min), min_bytes);
+	if (a->given[idx] && given < min_bytes)
+		return wl_fail(c, "key '%s': %s is below one page per slice (%" PRIu64
+			       " slices need %s)", key, buf, min_pages, min);
+	double v = (double)given * c->scale;
+	if (!(v <= (double)WL_MAX_SIZE))
+		return wl_fail(c, "key '%s': %s scaled by %g is above the limit of 64T", key, buf,
+			       c->scale);
+	uint64_t s = (uint64_t)v;
+	/* a THP-sized buffer stays THP-sized, so scaling does not change its folios */
+	if (IS_ALIGNED(given, WL_HUGE_SIZE) && s >= WL_HUGE_SIZE)
+		s = ALIGN_DOWN(s, WL_HUGE_SIZE);
+	else
+		s = ALIGN_DOWN(s, WL_PAGE_SIZE);
+	a->u[idx] = MAX(s, min_bytes);
+	return 0;
+}
+
+static int check_inputs(const char *spec, const struct machine *m, double scale, char *err,
+			size_t errlen)
+{
+	if (!spec || !*spec) {
+		set_err(err, errlen, "empty workload spec (expected NAME[:key=value,...])");
+		return -1;
+	}
+	if (!(scale > 0.0 && scale <= WL_MAX_SCALE)) {
+		set_err(err, errlen, "workload scale %g: expected a number above 0 and at most %g",
+			scale, WL_MAX_SCALE);
+		return -1;
+	}
+	if (!m || m->nr_nodes < 1 || m->nr_nodes > MAX_NUMNODES) {
+		set_err(err, errlen, "workload '%.*s': the machine has no valid node count",
+			(int)MIN(strcspn(spec, ":"), VALUE_SHOWN), spec);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct wl_type *spec_type(const char *spec, char *err, size_t errlen)
+{
+	size_t n = strcspn(spec, ":");
+	const struct wl_type *t = find_type(spec, n);
+	char names[160] = "";
+	size_t used = 0;
+
+	if (t)
+		return t;
+	for (size_t i = 0; i < ARRAY_SIZE(wl_types) && used < sizeof(names); i++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
+					 wl_types[i]->name);
+	set_err(err, errlen, "unknown workload '%.*s' (known: %s)", (int)MIN(n, VALUE_SHOWN),
+		spec, names);
+	return NULL;
+}
+
+int workload_build(struct workload *wl, const char *spec, const struct machine *m,
+		   double scale, uint64_t seed, char *err, size_t errlen)
+{
+	const struct wl_type *t;
+	struct wl_args a;
+	char why[192];
+
+	*wl = (struct workload){ 0 };
+	if (!err)
+		errlen = 0;
+	if (errlen)
+		err[0] = '\0';
+	if (check_inputs(spec, m, scale, err, errlen) || !(t = spec_type(spec, err, errlen)))
+		return -1;
+
+	struct wl_ctx c = { .name = t->name, .params = t->params, .m = m, .scale = scale,
+			    .seed = seed, .err = err, .errlen = errlen };
+	const char *colon = strchr(spec, ':');
+	init_args(t, &a);
+	if (colon && parse_params(t, &a, colon + 1, &c))
+		return -1;
+	snprintf(wl->name, sizeof(wl->name), "%s", t->name);
+	if (t->build(wl, &a, &c))
+		goto fail;
+	format_desc(wl, t, &a);
+	if (workload_validate(wl, why, sizeof(why))) {
+		wl_fail(&c, "internal error: the generator made an invalid workload: %s", why);
+		goto fail;
+	}
+	return 0;
+fail:
+	workload_free(wl);
+	return -1;
+}
