@@ -136,6 +136,11 @@ static struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t pr
 	t->state = TASK_NEW;
 	t->parent = parent;
 	t->pol = parent ? parent->pol : (struct mempolicy){ MPOL_DEFAULT, 0 };
+	if (parent)
+		t->cpus_allowed = parent->cpus_allowed;
+	else
+		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+			cpumask_set(&t->cpus_allowed, c);
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
 	s->nr_live_tasks++;
@@ -318,6 +323,25 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 	return syscall_result(s, t, ph, rc) == 0;
 }
 
+/* sched_setaffinity to the CPUs of @nodes (numactl --cpunodebind). */
+static void set_affinity_nodes(struct sim *s, struct cpu *cpu, struct task *t, nodemask_t nodes)
+{
+	cpumask_t mask = { { 0 } };
+	bool any = false;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+		if ((nodes >> s->cpus[c].node) & 1) {
+			cpumask_set(&mask, c);
+			any = true;
+		}
+	cpu_charge_kernel(cpu, SYSCALL_NS);
+	if (!any) {
+		sim_fail(s, "task %u (process %u): sched_setaffinity: no CPU on the nodes given",
+			 t->pid, t->proc);
+		return;
+	}
+	set_cpus_allowed(s, cpu, t, &mask);
+}
+
 /* Run @t's current phase on @cpu until @deadline. Return false if the task
  * left the CPU (blocked or exited). */
 static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
@@ -367,6 +391,11 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 		cpu->now = MIN(MAX(cpu->now, deadline), t->cur.until_ns);
 		done = cpu->now >= t->cur.until_ns;
 		break;
+	case WL_SET_AFFINITY:
+		t->pc++;
+		t->cur.started = false;
+		set_affinity_nodes(s, cpu, t, ph->pol.nodes);
+		return cpu->curr == t;
 	default:
 		done = do_syscall(s, cpu, t, ph);
 		break;

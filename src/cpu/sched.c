@@ -117,6 +117,11 @@ static struct task *rq_pop(struct cpu *cpu)
 
 /* ---- placement ---- */
 
+static bool task_allowed(const struct task *t, uint32_t cpu)
+{
+	return cpumask_test(&t->cpus_allowed, cpu);
+}
+
 static bool cpu_idle(const struct sim *s, uint32_t c)
 {
 	return s->cpus[c].nr_running == 0;
@@ -137,17 +142,30 @@ static uint32_t node_load(const struct sim *s, uint32_t nid)
 	return load;
 }
 
-/* The least loaded node relative to its CPU count; ties keep @prefer. */
-static uint32_t find_idlest_node(const struct sim *s, uint32_t prefer)
+static bool node_allowed(const struct sim *s, const struct task *t, uint32_t nid)
 {
-	uint32_t best = prefer;
-	uint64_t best_load = node_load(s, prefer), best_cap = s->m.node[prefer].nr_cpus;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+		if (s->cpus[c].node == nid && task_allowed(t, c))
+			return true;
+	return false;
+}
+
+/* The least loaded allowed node relative to its CPU count; ties keep @prefer. */
+static uint32_t find_idlest_node(const struct sim *s, const struct task *t, uint32_t prefer)
+{
+	uint32_t best = UINT32_MAX;
+	uint64_t best_load = 0, best_cap = 1;
+	if (node_allowed(s, t, prefer)) {
+		best = prefer;
+		best_load = node_load(s, prefer);
+		best_cap = s->m.node[prefer].nr_cpus;
+	}
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
 		uint64_t cap = s->m.node[n].nr_cpus;
-		if (!cap || n == prefer)
+		if (!cap || n == prefer || !node_allowed(s, t, n))
 			continue;
 		uint64_t load = node_load(s, n);
-		if (load * best_cap < best_load * cap) {
+		if (best == UINT32_MAX || load * best_cap < best_load * cap) {
 			best = n;
 			best_load = load;
 			best_cap = cap;
@@ -156,14 +174,17 @@ static uint32_t find_idlest_node(const struct sim *s, uint32_t prefer)
 	return best;
 }
 
-/* In @nid: an idle core, else an idle CPU, else the least loaded CPU. */
-static uint32_t find_idlest_cpu(const struct sim *s, uint32_t nid, uint32_t prefer)
+/* Allowed CPUs of @nid: an idle core, else an idle CPU, else the least loaded. */
+static uint32_t find_idlest_cpu(const struct sim *s, const struct task *t, uint32_t nid,
+				uint32_t prefer)
 {
 	uint32_t idle_cpu = UINT32_MAX, least = UINT32_MAX;
+	if (prefer != UINT32_MAX && !task_allowed(t, prefer))
+		prefer = UINT32_MAX;
 	if (prefer != UINT32_MAX && core_idle(s, prefer))
 		return prefer;
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
-		if (s->cpus[c].node != nid)
+		if (s->cpus[c].node != nid || !task_allowed(t, c))
 			continue;
 		if (core_idle(s, c))
 			return c;
@@ -202,26 +223,53 @@ static uint32_t imb_numa_nr(const struct sim *s)
  * while it has an idle CPU and, counting the new task, runs no more than
  * imb_numa_nr tasks (allow_numa_imbalance); otherwise go to the idlest node.
  */
-static uint32_t fork_target_node(const struct sim *s, uint32_t parent_node)
+static uint32_t fork_target_node(const struct sim *s, const struct task *t, uint32_t parent_node)
 {
 	uint32_t load = node_load(s, parent_node);
-	if (load < s->m.node[parent_node].nr_cpus && load + 1 <= imb_numa_nr(s))
+	if (node_allowed(s, t, parent_node) && load < s->m.node[parent_node].nr_cpus &&
+	    load + 1 <= imb_numa_nr(s))
 		return parent_node;
-	return find_idlest_node(s, parent_node);
+	return find_idlest_node(s, t, parent_node);
 }
 
 void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now)
 {
-	uint32_t nid = fork_target_node(s, s->cpus[parent_cpu].node);
-	uint32_t c = find_idlest_cpu(s, nid, UINT32_MAX);
+	uint32_t nid = fork_target_node(s, t, s->cpus[parent_cpu].node);
+	uint32_t c = find_idlest_cpu(s, t, nid, UINT32_MAX);
 	enqueue_task(s, t, &s->cpus[c], now);
+}
+
+/* select_task_rq_fair for a wakeup: the previous CPU if idle, else
+ * select_idle_sibling around it, else anywhere allowed. */
+static uint32_t select_wake_cpu(const struct sim *s, const struct task *t)
+{
+	uint32_t prev = t->cpu;
+	if (task_allowed(t, prev) && cpu_idle(s, prev))
+		return prev;
+	uint32_t nid = s->cpus[prev].node;
+	if (!node_allowed(s, t, nid))
+		nid = find_idlest_node(s, t, nid);
+	return find_idlest_cpu(s, t, nid, prev);
 }
 
 void try_to_wake_up(struct sim *s, struct task *t, uint64_t now)
 {
-	uint32_t prev = t->cpu;
-	uint32_t c = cpu_idle(s, prev) ? prev : find_idlest_cpu(s, s->cpus[prev].node, prev);
-	enqueue_task(s, t, &s->cpus[c], now);
+	enqueue_task(s, t, &s->cpus[select_wake_cpu(s, t)], now);
+}
+
+void set_cpus_allowed(struct sim *s, struct cpu *cpu, struct task *t, const cpumask_t *mask)
+{
+	VM_BUG_ON(cpu->curr != t);
+	t->cpus_allowed = *mask;
+	if (task_allowed(t, cpu->id))
+		return;
+	uint64_t now = cpu->now;
+	cpu->curr = NULL;
+	cpu->nr_running--;
+	t->nr_migrations++;
+	enqueue_task(s, t, &s->cpus[select_wake_cpu(s, t)], now);
+	sched_pick_next(s, cpu);
+	cpu_heap_update(s, cpu);
 }
 
 void sched_move_task(struct sim *s, struct task *t, struct cpu *dst)
@@ -242,14 +290,23 @@ void sched_move_task(struct sim *s, struct task *t, struct cpu *dst)
 	enqueue_task(s, t, dst, dst->curr ? dst->now : MAX(dst->now, src->now));
 }
 
-/* Nearest CPU (sibling, same node, other nodes) that has a task queued. */
+/* The first task queued on @src that may run on @dst (can_migrate_task). */
+static struct task *first_movable(struct cpu *src, uint32_t dst)
+{
+	for (struct task *t = src->rq_head; t; t = t->rq_next)
+		if (task_allowed(t, dst))
+			return t;
+	return NULL;
+}
+
+/* Nearest CPU (sibling, same node, other nodes) with a task that may move here. */
 static struct cpu *find_busiest_queue(struct sim *s, struct cpu *cpu)
 {
 	struct cpu *best = NULL;
 	uint32_t best_dist = UINT32_MAX;
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
 		struct cpu *o = &s->cpus[c];
-		if (!o->rq_head || o == cpu)
+		if (!o->rq_head || o == cpu || !first_movable(o, cpu->id))
 			continue;
 		uint32_t dist = o->core == cpu->core ? 0 : o->node == cpu->node ? 1 : 2;
 		if (dist < best_dist || (dist == best_dist && o->nr_running > best->nr_running)) {
@@ -272,8 +329,7 @@ void sched_pick_next(struct sim *s, struct cpu *cpu)
 	struct cpu *src = find_busiest_queue(s, cpu);
 	if (!src)
 		return;
-	t = src->rq_head;
-	sched_move_task(s, t, cpu);
+	sched_move_task(s, first_movable(src, cpu->id), cpu);
 }
 
 void sched_dequeue_curr(struct sim *s, struct cpu *cpu)
@@ -290,7 +346,7 @@ static void push_to_idle(struct sim *s, struct cpu *cpu)
 {
 	uint32_t best = UINT32_MAX, best_dist = UINT32_MAX;
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
-		if (!cpu_idle(s, c))
+		if (!cpu_idle(s, c) || !first_movable(cpu, c))
 			continue;
 		const struct cpu *o = &s->cpus[c];
 		uint32_t dist = o->core == cpu->core ? 0 : o->node == cpu->node ? 1 : 2;
@@ -300,7 +356,7 @@ static void push_to_idle(struct sim *s, struct cpu *cpu)
 		}
 	}
 	if (best != UINT32_MAX)
-		sched_move_task(s, cpu->rq_head, &s->cpus[best]);
+		sched_move_task(s, first_movable(cpu, best), &s->cpus[best]);
 }
 
 void scheduler_tick(struct sim *s, struct cpu *cpu)

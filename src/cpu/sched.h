@@ -5,8 +5,7 @@
  * newidle and periodic load balancing), reduced to what placement needs.
  *
  * SIMPLIFIED: one runqueue per CPU with round-robin timeslices instead of CFS
- * vruntime; no affinity masks (the workloads set none); no fork-time NUMA
- * imbalance allowance (imb_numa_nr).
+ * vruntime; load is the number of runnable tasks, not PELT averages.
  *
  * Invariants (sched_check()):
  *   cpu->nr_running == (curr != NULL) + tasks on its queue;
@@ -20,6 +19,7 @@
 #include "core/rng.h"
 #include "cpu/tlb.h"
 #include "mem/mempolicy.h"
+#include "mem/mm.h"
 
 struct sim;
 struct mm_struct;
@@ -47,6 +47,7 @@ struct task {
 	enum task_state state;
 	uint32_t cpu;			/* running, queued on, or last ran on */
 	struct mempolicy pol;		/* task policy (set_mempolicy) */
+	cpumask_t cpus_allowed;		/* affinity (sched_setaffinity); inherited by children */
 	uint32_t il_prev;		/* interleave: last node used */
 	uint64_t sum_exec_runtime;	/* ns on a CPU */
 	uint64_t nr_migrations;		/* moves between CPUs */
@@ -98,6 +99,9 @@ void scheduler_tick(struct sim *s, struct cpu *cpu);
 void sched_pick_next(struct sim *s, struct cpu *cpu);
 /* Move @t (queued, not running) to @dst. */
 void sched_move_task(struct sim *s, struct task *t, struct cpu *dst);
+/* Restrict @t, the current task of @cpu, to @mask; move it off @cpu if that
+ * is no longer allowed (Linux __set_cpus_allowed_ptr + migration_cpu_stop). */
+void set_cpus_allowed(struct sim *s, struct cpu *cpu, struct task *t, const cpumask_t *mask);
 
 /* The run heap: CPUs with work, ordered by (clock, id). */
 struct cpu_heap {

@@ -39,6 +39,7 @@ static const char *const wl_op_names[NR_WL_OPS] = {
 	[WL_SKEWED] = "skewed",		[WL_SPAWN] = "spawn",
 	[WL_JOIN] = "join",		[WL_BARRIER] = "barrier",
 	[WL_SLEEP] = "sleep",		[WL_COMPUTE] = "compute",
+	[WL_SET_AFFINITY] = "sched_setaffinity",
 };
 
 const char *wl_op_name(enum wl_op op)
@@ -328,6 +329,10 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 	case WL_SET_MEMPOLICY:
 	case WL_MBIND:
 		return check_policy(k, p, i, &ph->pol);
+	case WL_SET_AFFINITY:
+		if (!ph->pol.nodes)
+			return phase_fail(k, p, i, "an affinity needs at least one node");
+		return 0;
 	case WL_SWEEP:
 	case WL_RANDOM:
 	case WL_SKEWED:

@@ -41,6 +41,7 @@ enum wl_op {
 	WL_BARRIER,		/* wait at barrier `target` */
 	WL_SLEEP,		/* sleep ns */
 	WL_COMPUTE,		/* ns of CPU work that touches no memory */
+	WL_SET_AFFINITY,	/* run only on the CPUs of nodes pol.nodes (sched_setaffinity) */
 	NR_WL_OPS
 };
 
@@ -59,7 +60,7 @@ struct wl_phase {
 	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */
 	uint32_t target;	/* WL_SPAWN: program; WL_BARRIER: barrier index */
 	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv */
-	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND */
+	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
 	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */
 };
 

@@ -150,6 +150,59 @@ static void test_seq_first_touch_local(void **state)
 	run_free(&r);
 }
 
+/* Put @ph before the first phase of the main program of process 0. */
+static void prepend_main_phase(struct workload *wl, struct wl_phase ph)
+{
+	uint32_t prog = wl->procs[0].main_program;
+	wl_add_phase(wl, prog, ph.op);
+	struct wl_program *mp = &wl->programs[prog];
+	memmove(&mp->phases[1], &mp->phases[0], (mp->nr_phases - 1) * sizeof(ph));
+	mp->phases[0] = ph;
+}
+
+static struct sim *run_workload(struct machine *m, struct workload *wl)
+{
+	char err[256];
+	struct tunables tun;
+	tunables_init(&tun);
+	struct sim *s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	assert_int_equal(sim_create(s, m, &tun, wl, 1, err, sizeof(err)), 0);
+	if (sim_run(s))
+		fail_msg("sim_run: %s", s->error);
+	return s;
+}
+
+/* sched_setaffinity to node 1: the threads inherit it, run only there, and
+ * first-touch their memory there (default policy: local). */
+static void test_affinity(void **state)
+{
+	(void)state;
+	struct machine m;
+	struct workload wl;
+	char err[256];
+	assert_int_equal(machine_preset(&m, "4node-48cpu"), 0);
+	assert_int_equal(workload_build(&wl, "seq:size=48M,threads=24,passes=3,init=thread", &m, 1.0,
+					1, err, sizeof(err)), 0);
+	struct wl_phase aff = { .op = WL_SET_AFFINITY, .pol = { MPOL_DEFAULT, 1ull << 2 } };
+	prepend_main_phase(&wl, aff);
+	assert_int_equal(workload_validate(&wl, err, sizeof(err)), 0);
+	struct sim *s = run_workload(&m, &wl);
+	assert_int_equal(s->nr_tasks, 25);
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		assert_int_equal(s->cpus[s->tasks[i]->cpu].node, 2);
+	assert_int_equal(s->mms[0]->rss_node[2], pages(48 * MiB));
+	/* 24 threads on 12 CPUs of node 2: both hardware threads of every core busy */
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+		if (s->cpus[c].node == 2)
+			assert_true(s->cpus[c].busy_ns > 0);
+		else	/* at most the sched_setaffinity call itself, on the first CPU */
+			assert_true(s->cpus[c].busy_ns <= 1000);
+	sim_destroy(s);
+	free(s);
+	workload_free(&wl);
+}
+
 /* Remote placement is slower: the same sweep bound to the far node takes longer. */
 static void test_remote_slower(void **state)
 {
@@ -169,19 +222,9 @@ static void test_remote_slower(void **state)
 	char err[256];
 	assert_int_equal(workload_build(&wl, "seq:size=64M,threads=1,passes=20,init=main", &m, 1.0, 1,
 					err, sizeof(err)), 0);
-	/* insert a set_mempolicy(BIND, other node) before the first sweep of the main program */
-	struct wl_program *mp = &wl.programs[wl.procs[0].main_program];
-	struct wl_phase *ph = wl_add_phase(&wl, wl.procs[0].main_program, WL_SET_MEMPOLICY);
-	struct wl_phase bind = *ph;
-	bind.pol.mode = MPOL_BIND;
-	bind.pol.nodes = 1ull << (1 - node);
-	memmove(&mp->phases[1], &mp->phases[0], (mp->nr_phases - 1) * sizeof(*ph));
-	mp->phases[0] = bind;
-	struct tunables tun;
-	tunables_init(&tun);
-	b.s = calloc(1, sizeof(*b.s));
-	assert_int_equal(sim_create(b.s, &m, &tun, &wl, 1, err, sizeof(err)), 0);
-	assert_int_equal(sim_run(b.s), 0);
+	struct wl_phase bind = { .op = WL_SET_MEMPOLICY, .pol = { MPOL_BIND, 1ull << (1 - node) } };
+	prepend_main_phase(&wl, bind);
+	b.s = run_workload(&m, &wl);
 	assert_int_equal(b.s->mms[0]->rss_node[1 - node], pages(64 * MiB));
 	assert_true(b.s->end_ns > local_ns * 5 / 4);
 	sim_destroy(b.s);
@@ -236,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_numa02_smt),
 		cmocka_unit_test(test_seq_first_touch_local),
 		cmocka_unit_test(test_remote_slower),
+		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_determinism),
 		cmocka_unit_test(test_two_sims_interleaved),
 	};
