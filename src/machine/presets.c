@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * machine/presets.c - the built-in machines and the default costs.
+ *
+ * Models:     three machine classes kernel NUMA work is measured on: a current
+ *             2-socket server, the 4-node box of the 2012 NUMA balancing
+ *             threads, and a DRAM + CXL tiered box.
+ * Sources:    "ref §N" is section N of the reference notes the design cites
+ *             (linux-mm.md, "Published numbers for cost-model defaults").
+ *             Figures with no published source are marked ASSUMPTION.
+ * APPROX:     kernel costs are one set of constants for every machine; the
+ *             reference calls the fault and shootdown figures low-confidence.
+ */
+#include "machine/machine.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PRESET_MAX_NODES 4
+
+struct preset_node {
+	enum mem_kind kind;
+	uint64_t mem_bytes;
+	double bw_gbps;
+	uint32_t socket;
+	uint32_t nr_cores;	/* physical cores; 0 for a CPU-less node */
+};
+
+struct preset {
+	const char *name;
+	const char *help;
+	uint32_t nr_nodes;
+	uint32_t smt;
+	struct preset_node node[PRESET_MAX_NODES];
+	/* rows of CPU-less nodes stay 0: machine_validate() fills them */
+	uint32_t latency_ns[PRESET_MAX_NODES][PRESET_MAX_NODES];
+	double link_bw_gbps;
+	double thread_bw_gbps;
+	bool has_tlb;		/* false: keep the default TLB geometry and walk cost */
+	struct tlb_geometry tlb;
+	uint32_t walk_ns;
+};
+
+/*
+ * Ice Lake-SP class data TLB: split L1 by page size, a 2048-entry 16-way STLB
+ * for 4K and 2M (ASSUMPTION: vendor figures, not in the reference notes).
+ */
+#define ICX_TLB                                                               \
+	{                                                                     \
+		.l1_4k_entries = 64, .l1_4k_ways = 4,                         \
+		.l1_2m_entries = 32, .l1_2m_ways = 4,                         \
+		.l2_entries = 2048, .l2_ways = 16,                            \
+	}
+static const struct tlb_geometry icx_tlb = ICX_TLB;
+
+static const struct preset presets[] = {
+	{
+		.name = "2node-128cpu",
+		.help = "2 sockets x 32 cores x 2 threads, 256 GiB DRAM each (Ice Lake-SP class)",
+		.nr_nodes = 2,
+		.smt = 2,
+		.node = {
+			/* 8 ch DDR4-3200 = 204.8 GB/s peak; ~80% sustained (ASSUMPTION) */
+			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32 },
+			{ MEM_DRAM, 256 * GiB, 160.0, 1, 32 },
+		},
+		/* ref §7.5: Intel MLC idle latency 81.3 ns local, 131.1 ns remote */
+		.latency_ns = { { 80, 130 }, { 130, 80 } },
+		.link_bw_gbps = 100.0,	/* 3 UPI links, both directions (ASSUMPTION) */
+		.thread_bw_gbps = 12.0,	/* one core's streaming limit (ASSUMPTION) */
+		.has_tlb = true,
+		.tlb = ICX_TLB,
+		.walk_ns = 30,		/* walk mostly hitting the caches (ASSUMPTION) */
+	},
+	{
+		.name = "4node-48cpu",
+		.help = "4 sockets x 6 cores x 2 threads, 32 GiB each (2012-era, as in the NUMA balancing threads)",
+		.nr_nodes = 4,
+		.smt = 2,
+		/* ref §9 item 5: "4 nodes / 48 CPUs", model unknown; the rest is
+		 * ASSUMPTION for a 2012 4-socket server (DDR3, one-hop links) */
+		.node = {
+			{ MEM_DRAM, 32 * GiB, 25.0, 0, 6 },
+			{ MEM_DRAM, 32 * GiB, 25.0, 1, 6 },
+			{ MEM_DRAM, 32 * GiB, 25.0, 2, 6 },
+			{ MEM_DRAM, 32 * GiB, 25.0, 3, 6 },
+		},
+		/* ASSUMPTION: ref §7.5 ratios (~1.55x) on an older, slower local latency */
+		.latency_ns = {
+			{ 90, 140, 140, 140 },
+			{ 140, 90, 140, 140 },
+			{ 140, 140, 90, 140 },
+			{ 140, 140, 140, 90 },
+		},
+		.link_bw_gbps = 25.0,
+		.thread_bw_gbps = 6.0,
+		.has_tlb = true,
+		/* ASSUMPTION: Sandy Bridge-class TLB, 512-entry 4-way STLB */
+		.tlb = {
+			.l1_4k_entries = 64, .l1_4k_ways = 4,
+			.l1_2m_entries = 32, .l1_2m_ways = 4,
+			.l2_entries = 512, .l2_ways = 4,
+		},
+		.walk_ns = 35,
+	},
+	{
+		.name = "tiered-16cpu",
+		.help = "1 socket, 8 cores x 2 threads, 1 GiB DRAM + 8 GiB CXL memory on a CPU-less node",
+		.nr_nodes = 2,
+		.smt = 2,
+		.node = {
+			{ MEM_DRAM, 1 * GiB, 100.0, 0, 8 },	/* ASSUMPTION: bandwidth */
+			/* CXL expander on socket 0; x8-x16 link class (ASSUMPTION) */
+			{ MEM_CXL, 8 * GiB, 30.0, 0, 0 },
+		},
+		/* ref §7.5: CXL DRAM ~2.5x local as a middle value (derived) */
+		.latency_ns = { { 80, 250 } },
+		.link_bw_gbps = 100.0,	/* one socket: no link is ever crossed */
+		.thread_bw_gbps = 12.0,
+		.has_tlb = false,
+	},
+};
+
+const char *const machine_preset_names[] = {
+	"2node-128cpu",
+	"4node-48cpu",
+	"tiered-16cpu",
+	NULL,
+};
+
+_Static_assert(ARRAY_SIZE(machine_preset_names) == ARRAY_SIZE(presets) + 1,
+	       "machine_preset_names and presets disagree");
+
+static const char *const mem_kind_names[NR_MEM_KINDS] = {
+	[MEM_DRAM] = "dram",
+	[MEM_CXL] = "cxl",
+	[MEM_PMEM] = "pmem",
+	[MEM_DEVICE] = "device",
+};
+
+const char *mem_kind_name(enum mem_kind k)
+{
+	return (unsigned)k < NR_MEM_KINDS ? mem_kind_names[k] : "unknown";
+}
+
+/* Kernel costs shared by every preset; see ref §7.4, §7.6, §7.7. */
+static const struct kernel_costs default_costs = {
+	.minor_fault_ns = 1000,		/* ref §7.7: blogs quote ~1 us (low confidence) */
+	.hint_fault_ns = 1500,		/* ref §7.7: 1-2 us incl. PTE restore (derived) */
+	.pte_update_ns = 3,		/* ref §7.7: 1.4-3 ns per PTE (mmtests 7:5000 ratio) */
+	.tlb_flush_one_ns = 100,	/* ref §7.6: arch/x86/mm/tlb.c "about 100 ns" per INVLPG */
+	.tlb_flush_all_ns = 500,	/* ASSUMPTION: CR3 write plus refill cost */
+	.shootdown_initiator_ns = 2000,	/* ref §7.6: 2 us + 0.05 us x targets (low confidence) */
+	.shootdown_per_target_ns = 50,	/* ref §7.6 */
+	.shootdown_target_ns = 1000,	/* ref §7.6: ~1 us per IPI received */
+	.migrate_folio_ns = 1000,	/* ref §7.4: a 4K folio takes 1.10 us, mostly fixed cost */
+	.migrate_copy_gbps = 10.67,	/* ref §7.4: 2M folios, single-threaded baseline */
+};
+
+void machine_init_defaults(struct machine *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->smt = 1;
+	m->tlb = icx_tlb;
+	m->walk_ns = presets[0].walk_ns;
+	m->link_bw_gbps = presets[0].link_bw_gbps;
+	m->thread_bw_gbps = presets[0].thread_bw_gbps;
+	m->cost = default_costs;
+}
+
+static const struct preset *preset_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(presets); i++)
+		if (strcmp(presets[i].name, name) == 0)
+			return &presets[i];
+	return NULL;
+}
+
+const char *machine_preset_help(const char *name)
+{
+	const struct preset *p = preset_find(name);
+
+	return p ? p->help : NULL;
+}
+
+int machine_preset(struct machine *m, const char *name)
+{
+	const struct preset *p = preset_find(name);
+	uint32_t cores[MAX_NUMNODES] = { 0 };
+
+	if (!p)
+		return -1;
+	machine_init_defaults(m);
+	snprintf(m->name, sizeof(m->name), "%s", p->name);
+	m->nr_nodes = p->nr_nodes;
+	m->smt = p->smt;
+	for (uint32_t n = 0; n < p->nr_nodes; n++) {
+		m->node[n].kind = p->node[n].kind;
+		m->node[n].mem_bytes = p->node[n].mem_bytes;
+		m->node[n].bw_gbps = p->node[n].bw_gbps;
+		m->node[n].socket = p->node[n].socket;
+		cores[n] = p->node[n].nr_cores;
+		for (uint32_t b = 0; b < p->nr_nodes; b++)
+			m->latency_ns[n][b] = p->latency_ns[n][b];
+	}
+	m->link_bw_gbps = p->link_bw_gbps;
+	m->thread_bw_gbps = p->thread_bw_gbps;
+	if (p->has_tlb) {
+		m->tlb = p->tlb;
+		m->walk_ns = p->walk_ns;
+	}
+	/* a preset that fails either step is a bug the unit tests catch */
+	if (machine_add_cpus(m, cores, NULL, 0) || machine_validate(m, NULL, 0))
+		return -1;
+	return 0;
+}
