@@ -80,17 +80,24 @@ build/debug/replay/%: fuzz/%.c tests/fuzz_replay.c build/debug/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) -Wno-missing-prototypes $(DBG_CFLAGS) $< tests/fuzz_replay.c \
 		build/debug/libnumasim.a $(PKG_LIBS) -lm $(DBG_LDFLAGS) -o $@
 
-# Unit tests, fuzz corpora, then command-line tests, in both builds.
-check: check-release check-debug
+# Unit tests, fuzz corpora, then command-line tests: release build first, then
+# debug. Everything is built first (in parallel with -j), then run in order.
+check: build/release/numasim build/debug/numasim $(REL_TESTS) $(DBG_TESTS) $(REL_REPLAY) $(DBG_REPLAY)
+	@echo "== release build =="
+	@$(call run-suite,release)
+	@echo "== debug build (ASan, UBSan, SIM_DEBUG_VM=3) =="
+	@$(call run-suite,debug)
 	@echo "all checks passed"
 check-release: build/release/numasim $(REL_TESTS) $(REL_REPLAY)
-	@tests/run-unit.sh build/release/tests
-	@for n in $(FUZZ_NAMES); do build/release/replay/$$n fuzz/corpus/$$n || exit 1; done
-	@tests/scenarios/run.sh build/release/numasim
+	@$(call run-suite,release)
 check-debug: build/debug/numasim $(DBG_TESTS) $(DBG_REPLAY)
-	@tests/run-unit.sh build/debug/tests
-	@for n in $(FUZZ_NAMES); do build/debug/replay/$$n fuzz/corpus/$$n || exit 1; done
-	@tests/scenarios/run.sh build/debug/numasim
+	@$(call run-suite,debug)
+
+define run-suite
+tests/run-unit.sh build/$(1)/tests && \
+for n in $(FUZZ_NAMES); do build/$(1)/replay/$$n fuzz/corpus/$$n || exit 1; done && \
+tests/scenarios/run.sh build/$(1)/numasim
+endef
 
 build/release/numasim-bench: bench/bench.c build/release/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) $(REL_CFLAGS) $< build/release/libnumasim.a $(PKG_LIBS) -lm -o $@

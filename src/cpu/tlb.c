@@ -12,7 +12,7 @@
 
 static int tlb_array_init(struct tlb_array *a, uint32_t entries, uint32_t ways)
 {
-	if (ways == 0 || entries < ways || entries % ways)
+	if (ways == 0 || ways > UINT16_MAX || entries < ways || entries % ways)
 		return -1;
 	uint32_t sets = entries / ways;
 	if (sets & (sets - 1))
@@ -20,7 +20,7 @@ static int tlb_array_init(struct tlb_array *a, uint32_t entries, uint32_t ways)
 	a->sets = sets;
 	a->ways = ways;
 	a->e = malloc((size_t)entries * sizeof(*a->e));
-	a->victim = calloc(sets, 1);
+	a->victim = calloc(sets, sizeof(*a->victim));
 	if (!a->e || !a->victim)
 		return -1;
 	for (uint32_t i = 0; i < entries; i++)
@@ -61,7 +61,7 @@ static void tlb_array_put(struct tlb_array *a, const struct tlb_entry *src)
 			return;
 		}
 	uint32_t w = a->victim[set];
-	a->victim[set] = (uint8_t)((w + 1) % a->ways);
+	a->victim[set] = (uint16_t)((w + 1) % a->ways);
 	row[w] = *src;
 }
 

@@ -32,7 +32,7 @@ struct tlb_entry {
 
 struct tlb_array {
 	struct tlb_entry *e;	/* sets * ways */
-	uint8_t *victim;	/* per set: next way to replace */
+	uint16_t *victim;	/* per set: next way to replace */
 	uint32_t sets, ways;
 };
 
