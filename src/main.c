@@ -134,7 +134,7 @@ static void progress(const struct sim *s, void *arg)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double host = (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-	uint64_t t = s->heap.nr ? s->cpus[s->heap.idx[0]].now : s->end_ns;
+	uint64_t t = s->heap.nr ? s->heap.e[0].now : s->end_ns;
 	fprintf(stderr, "\r[numasim] simulated %8.2f s, host %6.1f s, %u tasks running   ",
 		(double)t / 1e9, host, s->nr_live_tasks);
 }

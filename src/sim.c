@@ -96,7 +96,7 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 {
 	const struct machine *m = &s->m;
 	s->cpus = xcalloc(m->nr_cpus, sizeof(*s->cpus));
-	s->heap.idx = xcalloc(m->nr_cpus, sizeof(*s->heap.idx));
+	s->heap.e = xcalloc(m->nr_cpus, sizeof(*s->heap.e));
 	for (uint32_t c = 0; c < m->nr_cpus; c++) {
 		struct cpu *cpu = &s->cpus[c];
 		cpu->id = c;
@@ -461,7 +461,7 @@ int sim_run(struct sim *s)
 {
 	const uint64_t slice = s->tun.v[T_SLICE_US] * NSEC_PER_USEC;
 	while (s->nr_live_tasks > 0 && !s->failed) {
-		struct cpu *c = s->heap.nr ? &s->cpus[s->heap.idx[0]] : NULL;
+		struct cpu *c = s->heap.nr ? &s->cpus[s->heap.e[0].id] : NULL;
 		uint64_t tev = evq_next_time(&s->evq);
 		if (!c || tev <= c->now) {
 			if (!c && s->nr_pending_wakeups == 0) {
@@ -566,7 +566,7 @@ void sim_destroy(struct sim *s)
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			tlb_destroy(&s->cpus[c].tlb);
 	free(s->cpus);
-	free(s->heap.idx);
+	free(s->heap.e);
 	for (uint32_t i = 0; i < s->ts.nr; i++)
 		free(s->ts.s[i].proc_node);
 	free(s->ts.s);

@@ -197,9 +197,8 @@ static uint64_t sweep_huge(struct sweep *sw, struct pmd_slot *slot)
 	uint32_t mm_id = sw->t->mm->id;
 	uint64_t pfn = pmd_pfn(slot->pmd);
 	uint32_t nid = pmd_nid(slot->pmd);
-	bool huge;
 	count_vm_event(&s->vs, SIM_TRANSLATIONS);
-	if (!tlb_lookup(&cpu->tlb, mm_id, sw->addr, &huge)) {
+	if (!tlb_lookup_huge(&cpu->tlb, mm_id, sw->addr)) {
 		count_vm_event(&s->vs, SIM_TLB_MISSES);
 		cpu->now += s->m.walk_ns;
 		tlb_insert(&cpu->tlb, tlb_key_huge(mm_id, sw->addr), pfn, nid,

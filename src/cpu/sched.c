@@ -12,62 +12,63 @@
 
 /* ---- the run heap: CPUs with work, by (clock, id) ---- */
 
-static bool cpu_before(const struct sim *s, uint32_t a, uint32_t b)
+static bool entry_before(const struct cpu_heap_entry *a, const struct cpu_heap_entry *b)
 {
-	const struct cpu *ca = &s->cpus[a], *cb = &s->cpus[b];
-	return ca->now != cb->now ? ca->now < cb->now : a < b;
+	return a->now != b->now ? a->now < b->now : a->id < b->id;
 }
 
-static void heap_swap(struct sim *s, uint32_t i, uint32_t j)
+static void heap_set(struct sim *s, uint32_t i, struct cpu_heap_entry e)
 {
-	uint32_t *h = s->heap.idx;
-	uint32_t t = h[i];
-	h[i] = h[j];
-	h[j] = t;
-	s->cpus[h[i]].heap_idx = i;
-	s->cpus[h[j]].heap_idx = j;
+	s->heap.e[i] = e;
+	s->cpus[e.id].heap_idx = i;
 }
 
+/* Move the entry at @i to its place; the other entries keep heap order. */
 static void heap_sift(struct sim *s, uint32_t i)
 {
-	uint32_t *h = s->heap.idx;
-	while (i > 0 && cpu_before(s, h[i], h[(i - 1) / 2])) {
-		heap_swap(s, i, (i - 1) / 2);
+	struct cpu_heap_entry *h = s->heap.e;
+	struct cpu_heap_entry x = h[i];
+	while (i > 0 && entry_before(&x, &h[(i - 1) / 2])) {
+		heap_set(s, i, h[(i - 1) / 2]);
 		i = (i - 1) / 2;
 	}
 	for (;;) {
-		uint32_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < s->heap.nr && cpu_before(s, h[l], h[m]))
-			m = l;
-		if (r < s->heap.nr && cpu_before(s, h[r], h[m]))
+		uint32_t l = 2 * i + 1, r = l + 1, m = l;
+		if (l >= s->heap.nr)
+			break;
+		if (r < s->heap.nr && entry_before(&h[r], &h[l]))
 			m = r;
-		if (m == i)
-			return;
-		heap_swap(s, i, m);
+		if (!entry_before(&h[m], &x))
+			break;
+		heap_set(s, i, h[m]);
 		i = m;
 	}
+	heap_set(s, i, x);
 }
 
 void cpu_heap_update(struct sim *s, struct cpu *cpu)
 {
 	bool want = cpu->nr_running > 0;
+	struct cpu_heap_entry e = { cpu->now, cpu->id };
 	if (cpu->heap_idx == UINT32_MAX) {
 		if (!want)
 			return;
-		cpu->heap_idx = s->heap.nr;
-		s->heap.idx[s->heap.nr++] = cpu->id;
-		heap_sift(s, cpu->heap_idx);
+		uint32_t i = s->heap.nr++;
+		heap_set(s, i, e);
+		heap_sift(s, i);
 		return;
 	}
 	uint32_t i = cpu->heap_idx;
 	if (!want) {
-		heap_swap(s, i, s->heap.nr - 1);
-		s->heap.nr--;
 		cpu->heap_idx = UINT32_MAX;
-		if (i < s->heap.nr)
+		struct cpu_heap_entry last = s->heap.e[--s->heap.nr];
+		if (i < s->heap.nr) {
+			heap_set(s, i, last);
 			heap_sift(s, i);
+		}
 		return;
 	}
+	s->heap.e[i].now = cpu->now;
 	heap_sift(s, i);
 }
 
@@ -389,4 +390,9 @@ void sched_check(struct sim *s)
 		in_heap += cpu->heap_idx != UINT32_MAX;
 	}
 	VM_BUG_ON(in_heap != s->heap.nr);
+	for (uint32_t i = 0; i < s->heap.nr; i++) {
+		VM_BUG_ON(s->cpus[s->heap.e[i].id].heap_idx != i);
+		/* the running CPU's key may lag its clock until its slice ends */
+		VM_BUG_ON(i > 0 && entry_before(&s->heap.e[i], &s->heap.e[(i - 1) / 2]));
+	}
 }

@@ -103,9 +103,14 @@ void sched_move_task(struct sim *s, struct task *t, struct cpu *dst);
  * is no longer allowed (Linux __set_cpus_allowed_ptr + migration_cpu_stop). */
 void set_cpus_allowed(struct sim *s, struct cpu *cpu, struct task *t, const cpumask_t *mask);
 
-/* The run heap: CPUs with work, ordered by (clock, id). */
+/* The run heap: CPUs with work, ordered by (clock, id). The key is kept in
+ * the entry so sifting never touches struct cpu. */
+struct cpu_heap_entry {
+	uint64_t now;
+	uint32_t id;
+};
 struct cpu_heap {
-	uint32_t *idx;		/* cpu ids */
+	struct cpu_heap_entry *e;
 	uint32_t nr;
 };
 void cpu_heap_update(struct sim *s, struct cpu *cpu);

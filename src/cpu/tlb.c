@@ -91,6 +91,19 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
 	return tlb_array_find(l1, e->key);
 }
 
+struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr)
+{
+	uint64_t k2 = tlb_key_huge(mm_id, vaddr);
+	struct tlb_entry *e = tlb_array_find(&t->l1_2m, k2);
+	if (e)
+		return e;
+	e = tlb_array_find(&t->l2, k2);
+	if (!e)
+		return NULL;
+	tlb_array_put(&t->l1_2m, e);
+	return tlb_array_find(&t->l1_2m, k2);
+}
+
 void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge)
 {
 	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };

@@ -65,6 +65,9 @@ static inline struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t key
 /* Look up a 4 KiB and then a 2 MiB translation of @vaddr. On an L2 hit the
  * entry is refilled into L1. Return NULL on a miss. */
 struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge);
+/* Look up only the 2 MiB translation of @vaddr (the caller knows the mapping
+ * is a PMD). Return NULL on a miss. */
+struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
 void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge);
 
 /* Invalidate one page's translations (4 KiB, and the 2 MiB one covering it). */
