@@ -312,10 +312,11 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 		rc = sys_madvise(s, cpu, mm, a, ph->len, (int)ph->arg);
 		break;
 	case WL_MBIND:
-		rc = sys_mbind(s, mm, a, ph->len, &ph->pol);
+		rc = sys_mbind(s, cpu, mm, a, ph->len, &ph->pol);
 		break;
 	case WL_SET_MEMPOLICY:
 		t->pol = ph->pol;
+		t->il_prev = MAX_NUMNODES - 1;	/* round-robin starts at the mask's first node */
 		break;
 	default:
 		break;

@@ -26,17 +26,22 @@ struct xlate {
 	bool huge;
 };
 
-/* What the page table maps at @addr now, or PFN_NONE. */
-static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr)
+/* What the page table maps at @addr now (PFN_NONE if nothing), and whether
+ * that entry allows writing. */
+static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr, bool *writable)
 {
 	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
+	*writable = false;
 	if (!slot)
 		return PFN_NONE;
-	if (slot->pmd.val)
+	if (slot->pmd.val) {
+		*writable = pmd_write(slot->pmd);
 		return pmd_present(slot->pmd) ? pmd_pfn(slot->pmd) + pte_index(addr) : PFN_NONE;
+	}
 	if (!slot->pt)
 		return PFN_NONE;
 	pte_t p = slot->pt->pte[pte_index(addr)];
+	*writable = pte_write(p);
 	return pte_present(p) ? pte_pfn(p) : PFN_NONE;
 }
 
@@ -44,13 +49,16 @@ static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr)
  * The oracle (DESIGN §5): an access served by a TLB entry whose frame is no
  * longer the one the page table maps is stale. A stale write is lost; a stale
  * read is wrong when the copy read differs from the live data (or there is no
- * live data any more).
+ * live data any more). A write through an entry that is no longer writable is
+ * stale too: it lands in a frame the page table now write-protects (shared
+ * after fork, or read-only after mprotect), where no later write should reach.
  */
 static void oracle_check(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t used,
 			 bool write)
 {
-	uint64_t live = live_pfn(mm, addr);
-	if (live == used)
+	bool live_writable;
+	uint64_t live = live_pfn(mm, addr, &live_writable);
+	if (live == used && (!write || live_writable))
 		return;
 	s->oracle.stale_accesses++;
 	if (write) {

@@ -161,10 +161,8 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
 	/* ptep_clear_flush(): the old read-only translation must go everywhere */
 	flush_tlb_mm_range(s, vmf->cpu, vmf->mm, addr, addr + PAGE_SIZE, false);
 	if (!pte_special(old)) {
-		struct folio *of = page_folio(&s->pm, pte_pfn(old));
-		pfn_folio(&s->pm, pte_pfn(old))->mapcount--;
-		if (folio_test_large(of))
-			of[1].large_mapcount--;
+		struct folio *of = folio_remove_pte_map(s, pte_pfn(old));
+		folio_note_partially_mapped(s, of);
 		folio_put_refs(s, of, 1);
 	}
 	return FAULT_OK;

@@ -70,6 +70,16 @@ static void zone_statistics(struct sim *s, uint32_t preferred, uint32_t got, uin
 	ns[got][got == local ? NUMA_LOCAL : NUMA_OTHER]++;
 }
 
+/* The preferred zone zone_statistics() counts against: the first allowed
+ * node of @nid's zonelist. */
+static uint32_t first_allowed(const struct sim *s, uint32_t nid, nodemask_t allowed)
+{
+	for (uint32_t i = 0; i < s->zonelist_len; i++)
+		if ((allowed >> s->zonelist[nid][i]) & 1)
+			return s->zonelist[nid][i];
+	return nid;
+}
+
 /* Walk @preferred's zonelist, restricted to @allowed, at watermark @mark. */
 static uint64_t zonelist_alloc(struct sim *s, uint32_t preferred, nodemask_t allowed,
 			       uint32_t order, enum zone_watermarks mark, uint32_t *got)
@@ -107,34 +117,37 @@ uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 		allowed = pol->nodes;
 		break;
 	case MPOL_INTERLEAVE:
+		/* get_vma_policy(): with a VMA, task and VMA policies alike
+		 * interleave by page index; round-robin is for VMA-less allocations */
 		interleave = true;
-		nid = (vma && (vma->vm_flags & VM_HAS_POLICY)) ?
-			      interleave_vma_nid(vma, addr, order, pol->nodes) :
-			      interleave_next(t, pol->nodes);
+		nid = vma ? interleave_vma_nid(vma, addr, order, pol->nodes)
+			  : interleave_next(t, pol->nodes);
 		break;
 	default:
 		break;
 	}
 
-	/*
-	 * alloc_pages_mpol(): a PMD-size THP under a local or preferred policy is
-	 * tried on that node only (__GFP_THISNODE); on failure the fault falls
-	 * back to smaller folios rather than to remote memory (defrag=madvise
-	 * default, no direct reclaim for such faults).
-	 */
-	if (order == PMD_ORDER && (pol->mode == MPOL_DEFAULT || pol->mode == MPOL_PREFERRED))
-		allowed = 1ull << nid;
-
 	uint32_t got = nid;
-	uint64_t pfn = zonelist_alloc(s, nid, allowed, order, WMARK_LOW, &got);
+	uint64_t pfn = PFN_NONE;
+	/*
+	 * alloc_pages_mpol(): a PMD-size THP under a non-interleave policy that
+	 * allows the chosen node is first tried on that node only
+	 * (__GFP_THISNODE | __GFP_NORETRY). Without direct reclaim (defrag's
+	 * default "madvise" for a VMA without MADV_HUGEPAGE) that is final: the
+	 * fault falls back to smaller folios rather than to remote memory.
+	 */
+	if (order == PMD_ORDER && pol->mode != MPOL_INTERLEAVE && ((allowed >> nid) & 1)) {
+		pfn = zonelist_alloc(s, nid, 1ull << nid, order, WMARK_LOW, &got);
+		if (pfn == PFN_NONE && !(vma && (vma->vm_flags & VM_HUGEPAGE)))
+			return PFN_NONE;
+	}
+	if (pfn == PFN_NONE)
+		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_LOW, &got);
 	if (pfn == PFN_NONE)	/* __alloc_pages_slowpath: retry down to the min watermark */
 		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, &got);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
-	uint32_t intended = pol->mode == MPOL_BIND ? s->zonelist[local][0] : nid;
-	if (pol->mode == MPOL_BIND && !((allowed >> intended) & 1))
-		intended = got;		/* zone_statistics counts against the first allowed zone */
-	zone_statistics(s, intended, got, local, interleave);
+	zone_statistics(s, first_allowed(s, nid, allowed), got, local, interleave);
 	count_vm_events(&s->vs, PGALLOC, 1ull << order);
 	return pfn;
 }

@@ -83,20 +83,23 @@ void folio_put_refs(struct sim *s, struct folio *f, int32_t refs)
 	free_folio_pages(&s->pm, folio_pfn(&s->pm, f));
 }
 
-/* Remove one PTE mapping of page @pfn; the reference is dropped by the caller. */
-static struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn)
+struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn)
 {
 	struct folio *page = pfn_folio(&s->pm, pfn);
 	struct folio *f = page_folio(&s->pm, pfn);
 	page->mapcount--;
-	if (folio_test_large(f)) {
+	if (folio_test_large(f))
 		f[1].large_mapcount--;
-		if (f[1].large_mapcount > 0 && !folio_test(f, PG_partially_mapped)) {
-			folio_set(f, PG_partially_mapped);	/* deferred_split_folio() */
-			count_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_SPLIT_DEFERRED);
-		}
-	}
 	return f;
+}
+
+void folio_note_partially_mapped(struct sim *s, struct folio *f)
+{
+	if (!folio_test_large(f) || f[1].large_mapcount == 0 || folio_entire_mapcount(f) ||
+	    folio_test(f, PG_partially_mapped))
+		return;
+	folio_set(f, PG_partially_mapped);	/* deferred_split_folio() */
+	count_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_SPLIT_DEFERRED);
 }
 
 /* ---- VMAs ---- */
@@ -127,12 +130,19 @@ static void vma_insert_at(struct mm_struct *mm, uint32_t pos, const struct vm_ar
 	mm->nr_vmas++;
 }
 
-/* Split the VMA containing @addr so that a VMA starts at @addr (split_vma). */
-static void vma_split_at(struct mm_struct *mm, uint64_t addr)
+/*
+ * Split the VMA containing @addr so that a VMA starts at @addr (__split_vma).
+ * A PMD mapping across the cut is split first (vma_adjust_trans_huge): no
+ * PMD may straddle two VMAs.
+ */
+static void vma_split_at(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr)
 {
 	struct vm_area_struct *v = find_vma(mm, addr);
 	if (!v || v->vm_start == addr)
 		return;
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
+	if (!IS_ALIGNED(addr, PMD_SIZE) && slot && slot->pmd.val)
+		split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(addr, PMD_SIZE));
 	struct vm_area_struct tail = *v;
 	tail.vm_start = addr;
 	tail.vm_pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
@@ -141,7 +151,8 @@ static void vma_split_at(struct mm_struct *mm, uint64_t addr)
 }
 
 /* Make [start, end) a run of whole VMAs; return -ENOMEM if it has holes. */
-static int vma_isolate_range(struct mm_struct *mm, uint64_t start, uint64_t end)
+static int vma_isolate_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			     uint64_t end)
 {
 	for (uint64_t a = start; a < end;) {
 		struct vm_area_struct *v = find_vma(mm, a);
@@ -149,8 +160,8 @@ static int vma_isolate_range(struct mm_struct *mm, uint64_t start, uint64_t end)
 			return -ENOMEM;
 		a = v->vm_end;
 	}
-	vma_split_at(mm, start);
-	vma_split_at(mm, end);
+	vma_split_at(s, cpu, mm, start);
+	vma_split_at(s, cpu, mm, end);
 	return 0;
 }
 
@@ -172,8 +183,9 @@ int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint64_t *addr)
 {
 	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE))
 		return -EINVAL;
-	/* Since Linux 6.7 large anonymous mappings start PMD-aligned, so THPs fit. */
-	uint64_t a = ALIGN_UP(mm->mmap_base, len >= PMD_SIZE ? PMD_SIZE : PAGE_SIZE);
+	/* Anonymous mappings whose length is a multiple of the PMD size start
+	 * PMD-aligned, so THPs fit (6.7, limited to such lengths in 6.12). */
+	uint64_t a = ALIGN_UP(mm->mmap_base, IS_ALIGNED(len, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
 	if (a + len > USER_VA_END || a + len < a)
 		return -ENOMEM;
 	struct vm_area_struct v = {
@@ -255,6 +267,10 @@ static void zap_page_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm,
 			zap_pte_range(s, mm, slot->pt, a, next, &b);
 		a = next;
 	}
+	/* as zap_present_ptes() removes a folio's PTEs in one batch, a folio
+	 * counts as partly mapped only if mappings remain after the whole range */
+	for (uint32_t i = 0; i < b.nr; i++)
+		folio_note_partially_mapped(s, b.f[i]);
 	if (b.nr)
 		flush_tlb_mm_range(s, cpu, mm, start, end, false);
 	for (uint32_t i = 0; i < b.nr; i++)
@@ -270,8 +286,8 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 		return -EINVAL;
 	zap_page_range(s, cpu, mm, addr, end);
 	/* remove the VMAs inside the range (munmap of a hole is not an error) */
-	vma_split_at(mm, addr);
-	vma_split_at(mm, end);
+	vma_split_at(s, cpu, mm, addr);
+	vma_split_at(s, cpu, mm, end);
 	uint32_t w = 0;
 	for (uint32_t r = 0; r < mm->nr_vmas; r++) {
 		struct vm_area_struct *v = &mm->vmas[r];
@@ -287,7 +303,7 @@ int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t a
 		int advice)
 {
 	uint64_t end = addr + len;
-	int rc = vma_isolate_range(mm, addr, end);
+	int rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
 	if (advice == WL_MADV_DONTNEED) {
@@ -305,12 +321,11 @@ int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t a
 	return 0;
 }
 
-int sys_mbind(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len,
+int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 	      const struct mempolicy *pol)
 {
-	(void)s;
 	uint64_t end = addr + len;
-	int rc = vma_isolate_range(mm, addr, end);
+	int rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
@@ -325,13 +340,14 @@ int sys_mbind(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len,
 /* ---- mprotect ---- */
 
 /*
- * can_change_pte_writable(): making a mapping writable may set the write bit
- * at once only on an exclusively owned anonymous page that is already dirty;
- * otherwise the first write faults and do_wp_page decides.
+ * can_change_pte_writable(): in a private mapping, making the mapping
+ * writable sets the write bit at once only on an exclusively owned anonymous
+ * page; otherwise (the zero page, a CoW-shared page) the first write faults
+ * and do_wp_page decides.
  */
 static bool can_change_pte_writable(struct sim *s, pte_t p)
 {
-	if (pte_special(p) || !pte_dirty(p))
+	if (pte_special(p))
 		return false;
 	return folio_test(page_folio(&s->pm, pte_pfn(p)), PG_anon_exclusive);
 }
@@ -370,7 +386,7 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 		 uint32_t prot)
 {
 	uint64_t end = addr + len;
-	int rc = vma_isolate_range(mm, addr, end);
+	int rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {

@@ -91,12 +91,18 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 		 uint32_t prot_flags /* VM_READ|VM_WRITE */);
 int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		int advice /* enum wl_madv */);
-int sys_mbind(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len,
+int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 	      const struct mempolicy *pol);
 
 /* Split the PMD mapping at @slot into 512 PTEs (Linux __split_huge_pmd). */
 void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct pmd_slot *slot,
 		    uint64_t haddr);
+
+/* Remove one PTE mapping of page @pfn (mapcounts only); return its folio. */
+struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn);
+/* After PTE mappings went: a large folio still mapped in part is queued for
+ * a deferred split (counted once per folio). */
+void folio_note_partially_mapped(struct sim *s, struct folio *f);
 
 /* Drop one mapping reference of a folio; free it when no reference is left. */
 void folio_put_refs(struct sim *s, struct folio *f, int32_t refs);
