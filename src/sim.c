@@ -117,8 +117,8 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 	return 0;
 }
 
-static struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc,
-				uint32_t program, struct task *parent)
+struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uint32_t program,
+			 struct task *parent)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
 	if (s->nr_tasks == s->cap_tasks) {

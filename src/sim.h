@@ -104,6 +104,14 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 int sim_run(struct sim *s);
 void sim_destroy(struct sim *s);
 
+/*
+ * task_create - a new task of process @proc running workload program
+ * @program in @mm; a thread inherits @parent's policy and affinity (NULL: a
+ * process's first thread). The caller makes it runnable (wake_up_new_task).
+ */
+struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uint32_t program,
+			 struct task *parent);
+
 /* A workload error (e.g. an access outside every VMA): stop the run. */
 void sim_fail(struct sim *s, const char *fmt, ...) sim_printf(2, 3);
 
