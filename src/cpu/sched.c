@@ -8,6 +8,7 @@
  *             task, nearest first) and periodic balancing at the tick.
  * SIMPLIFIED: see sched.h.
  */
+#include "numa/numa_balancing.h"
 #include "sim.h"
 
 /* ---- the run heap: CPUs with work, by (clock, id) ---- */
@@ -84,6 +85,8 @@ static void set_curr(struct sim *s, struct cpu *cpu, struct task *t)
 
 static void enqueue_task(struct sim *s, struct task *t, struct cpu *cpu, uint64_t now)
 {
+	if (t->state != TASK_NEW)
+		update_scan_period(s, t, cpu->id);
 	t->state = TASK_RUNNING;
 	t->rq_next = NULL;
 	t->cpu = cpu->id;
@@ -362,6 +365,8 @@ static void push_to_idle(struct sim *s, struct cpu *cpu)
 
 void scheduler_tick(struct sim *s, struct cpu *cpu)
 {
+	if (cpu->curr)
+		task_tick_numa(s, cpu, cpu->curr);
 	if (!cpu->rq_head)
 		return;
 	push_to_idle(s, cpu);
@@ -373,6 +378,54 @@ void scheduler_tick(struct sim *s, struct cpu *cpu)
 	cpu->rq_tail = t;
 	t->rq_next = NULL;
 	set_curr(s, cpu, rq_pop(cpu));
+}
+
+void sched_migrate_curr(struct sim *s, struct cpu *src, struct cpu *dst)
+{
+	struct task *t = src->curr;
+	VM_BUG_ON(!t);
+	uint64_t now = src->now;
+	src->curr = NULL;
+	src->nr_running--;
+	t->nr_migrations++;
+	enqueue_task(s, t, dst, now);
+	sched_pick_next(s, src);
+	cpu_heap_update(s, src);
+}
+
+/* Put @t where @slot_of points (as curr or in a queue) on @cpu. */
+static void replace_task(struct sim *s, struct cpu *cpu, struct task *old, struct task *t)
+{
+	if (cpu->curr == old) {
+		set_curr(s, cpu, t);
+	} else {
+		struct task *prev = NULL;
+		for (struct task *q = cpu->rq_head; q; prev = q, q = q->rq_next)
+			if (q == old)
+				break;
+		t->rq_next = old->rq_next;
+		if (prev)
+			prev->rq_next = t;
+		else
+			cpu->rq_head = t;
+		if (cpu->rq_tail == old)
+			cpu->rq_tail = t;
+	}
+	t->cpu = cpu->id;
+	t->nr_migrations++;
+}
+
+bool sched_swap_tasks(struct sim *s, struct task *a, struct task *b)
+{
+	struct cpu *ca = &s->cpus[a->cpu], *cb = &s->cpus[b->cpu];
+	if (a == b || ca == cb || b->state != TASK_RUNNING || !task_allowed(a, cb->id) ||
+	    !task_allowed(b, ca->id))
+		return false;
+	update_scan_period(s, a, cb->id);
+	update_scan_period(s, b, ca->id);
+	replace_task(s, ca, a, b);
+	replace_task(s, cb, b, a);
+	return true;
 }
 
 void sched_check(struct sim *s)

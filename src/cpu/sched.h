@@ -20,6 +20,7 @@
 #include "cpu/tlb.h"
 #include "mem/mempolicy.h"
 #include "mem/mm.h"
+#include "numa/numa_types.h"
 
 struct sim;
 struct mm_struct;
@@ -57,6 +58,7 @@ struct task {
 	struct task *rq_next;
 	struct rng rng;
 	uint64_t start_ns, exit_ns;
+	struct task_numa numa;		/* NUMA balancing (numa/numa_balancing.c) */
 };
 
 struct cpu {
@@ -76,6 +78,7 @@ struct cpu {
 	uint64_t shootdown_ns;		/* time in TLB shootdowns, both sides */
 	double frac_ns;			/* sub-nanosecond remainder of charged costs */
 	uint64_t pending_kernel_ns;	/* work sent by other CPUs (shootdowns), charged at next run */
+	bool numa_migrate_on;		/* a NUMA task move to this CPU is pending (rq->numa_migrate_on) */
 };
 
 /* Advance @cpu's clock by a fractional cost, carrying the remainder. */
@@ -99,6 +102,11 @@ void scheduler_tick(struct sim *s, struct cpu *cpu);
 void sched_pick_next(struct sim *s, struct cpu *cpu);
 /* Move @t (queued, not running) to @dst. */
 void sched_move_task(struct sim *s, struct task *t, struct cpu *dst);
+/* migrate_task_to(): move the current task of @src to the idle CPU @dst. */
+void sched_migrate_curr(struct sim *s, struct cpu *src, struct cpu *dst);
+/* migrate_swap(): exchange the CPUs of @a (current on its CPU) and @b
+ * (current or queued on its CPU). Return false if either may not move. */
+bool sched_swap_tasks(struct sim *s, struct task *a, struct task *b);
 /* Restrict @t, the current task of @cpu, to @mask; move it off @cpu if that
  * is no longer allowed (Linux __set_cpus_allowed_ptr + migration_cpu_stop). */
 void set_cpus_allowed(struct sim *s, struct cpu *cpu, struct task *t, const cpumask_t *mask);

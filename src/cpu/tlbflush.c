@@ -80,3 +80,41 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 		cpu->shootdown_ns += ns;
 	}
 }
+
+void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms)
+{
+	const struct kernel_costs *k = &s->m.cost;
+	bool skip = s->tun.v[T_DEBUG_SKIP_FLUSH] != 0;
+	uint32_t targets = 0;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
+		bool in_mask = false;
+		for (uint32_t m = 0; m < nr_mms && !in_mask; m++)
+			in_mask = cpumask_test(&mms[m]->cpumask, i);
+		if (!in_mask && i != cpu->id)
+			continue;
+		struct cpu *c = &s->cpus[i];
+		if (skip) {
+			mark_stale(s, c);
+			continue;
+		}
+		for (uint32_t m = 0; m < nr_mms; m++)
+			tlb_flush_mm(&c->tlb, mms[m]->id);
+		if (c == cpu) {
+			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
+			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
+			continue;
+		}
+		targets++;
+		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH_RECEIVED);
+		if (c->nr_running) {
+			c->pending_kernel_ns += k->shootdown_target_ns;
+			c->shootdown_ns += k->shootdown_target_ns;
+		}
+	}
+	if (targets && !skip) {
+		uint64_t ns = k->shootdown_initiator_ns + targets * (uint64_t)k->shootdown_per_target_ns;
+		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH);
+		cpu_charge_kernel(cpu, ns);
+		cpu->shootdown_ns += ns;
+	}
+}

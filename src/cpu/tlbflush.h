@@ -26,4 +26,12 @@ struct mm_struct;
 void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
 			uint64_t end, bool huge);
 
+/*
+ * flush_tlb_batch - the deferred flush of a batch of unmaps (Linux
+ * try_to_unmap_flush → arch_tlbbatch_flush): one round of IPIs to every CPU
+ * in the union of the @nr_mms address spaces' masks, each doing a full flush
+ * of those address spaces, the initiator included.
+ */
+void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms);
+
 #endif

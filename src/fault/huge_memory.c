@@ -3,11 +3,14 @@
  * fault/huge_memory.c - faults on PMD-size THPs.
  * Models:     linux mm/huge_memory.c do_huge_pmd_anonymous_page,
  *             __do_huge_pmd_anonymous_page, the huge zero page
- *             (get_huge_zero_page, set_huge_zero_page), do_huge_pmd_wp_page.
+ *             (get_huge_zero_page, set_huge_zero_page), do_huge_pmd_wp_page,
+ *             do_huge_pmd_numa_page.
  * SIMPLIFIED: a write to a shared (copy-on-write) THP splits the PMD and
  *             copies per page, as Linux does since 5.8; no khugepaged.
  */
 #include "fault/internal.h"
+#include "migrate/migrate.h"
+#include "numa/numa_balancing.h"
 
 /* The huge zero page is allocated on first use, on the faulting CPU's node. */
 static uint64_t get_huge_zero_page(struct vm_fault *vmf)
@@ -75,4 +78,41 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 	/* the huge zero page, or a shared THP: split and handle per PTE */
 	split_huge_pmd(s, vmf->cpu, vmf->mm, vmf->pmd, haddr);
 	return HUGE_FALLBACK;
+}
+
+/* do_huge_pmd_numa_page(): a hint fault on a protnone PMD-mapped THP. */
+enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
+{
+	struct sim *s = vmf->s;
+	pmd_t p = vmf->pmd->pmd;
+	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
+	int flags = 0;
+	uint32_t last_cpupid = CPUPID_UNSET;
+	bool writable = (vmf->vma->vm_flags & VM_WRITE) && folio_test(f, PG_anon_exclusive);
+	int nid = (int)folio_nid(f);
+	cpu_charge_kernel(vmf->cpu, s->m.cost.hint_fault_ns);
+	int target = numa_migrate_check(vmf, f, &flags, writable, &last_cpupid);
+	if (target == NUMA_NO_NODE)
+		goto out_map;
+	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
+		flags |= TNF_MIGRATE_FAIL;
+		goto out_map;
+	}
+	writable = false;
+	if (!migrate_misplaced_folio(s, vmf->cpu, f, (uint32_t)target)) {
+		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, target, PTRS_PER_PTE,
+				flags | TNF_MIGRATED);
+		return FAULT_OK;
+	}
+	flags |= TNF_MIGRATE_FAIL;
+	p = vmf->pmd->pmd;
+out_map: {
+	/* restore the PMD: present, young, writable if it may be */
+	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
+	if (writable)
+		e = pte_mkwrite(e);
+	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
+	}
+	task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, nid, PTRS_PER_PTE, flags);
+	return FAULT_OK;
 }

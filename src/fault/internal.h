@@ -24,10 +24,15 @@ enum { HUGE_DONE = 0, HUGE_FALLBACK = 1 };
 /* in huge_memory.c: */
 int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res);
 int do_huge_pmd_wp_page(struct vm_fault *vmf);
+enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf);
 
 /* in memory.c: */
 void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
 			     uint64_t haddr);
+/* numa_migrate_check(): count the hint fault and ask the policy where the
+ * folio belongs (NUMA_NO_NODE: stay). */
+int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,
+		       uint32_t *last_cpupid);
 /* Cost of clearing or copying @bytes on node @nid (streaming through the cost model). */
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes);
 

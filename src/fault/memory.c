@@ -5,11 +5,18 @@
  *             handle_pte_fault, do_anonymous_page, alloc_anon_folio (mTHP
  *             order choice and fallback), do_wp_page, wp_page_reuse,
  *             wp_page_copy; mm/huge_memory.c thp_vma_allowable_orders.
+ *             NUMA hint faults: do_numa_page, numa_migrate_check,
+ *             mpol_misplaced, numa_rebuild_single_mapping,
+ *             numa_rebuild_large_mapping.
  * SIMPLIFIED: no userfaultfd, no memcg (the *_fallback_charge counters stay
- *             0), no swap; PageAnonExclusive is tracked per folio, not per page.
+ *             0), no swap; PageAnonExclusive is tracked per folio, not per page;
+ *             only the default policy is MPOL_F_MOF (no MPOL_F_NUMA_BALANCING),
+ *             so memory under an explicit policy is never NUMA-migrated.
  */
 #include "cpu/tlbflush.h"
 #include "fault/internal.h"
+#include "migrate/migrate.h"
+#include "numa/numa_balancing.h"
 
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes)
 {
@@ -40,6 +47,7 @@ void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_are
 {
 	folio_set(f, PG_anon);
 	folio_set(f, PG_anon_exclusive);
+	f->last_cpupid = CPUPID_UNSET;	/* page_cpupid_reset_last() */
 	f->anon_vma = vma->anon_vma;
 	f->index = (uint32_t)(vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT));
 	mod_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_NR_ANON, 1);
@@ -187,6 +195,121 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 	return wp_page_copy(vmf, p);
 }
 
+/* ---- NUMA hint faults ---- */
+
+/*
+ * mpol_misplaced(): the node the folio should be on, or NUMA_NO_NODE. Only
+ * the default policy (MPOL_F_MOF | MPOL_F_MORON) asks for migration: towards
+ * the faulting CPU's node, if should_numa_migrate_memory() agrees.
+ */
+static int mpol_misplaced(struct vm_fault *vmf, struct folio *f)
+{
+	const struct mempolicy *pol = (vmf->vma->vm_flags & VM_HAS_POLICY) ? &vmf->vma->pol
+									 : &vmf->t->pol;
+	if (pol->mode != MPOL_DEFAULT)
+		return NUMA_NO_NODE;
+	uint32_t curnid = folio_nid(f), thisnid = vmf->cpu->node;
+	if (!should_numa_migrate_memory(vmf->s, vmf->t, f, curnid, vmf->cpu->id))
+		return NUMA_NO_NODE;
+	return curnid != thisnid ? (int)thisnid : NUMA_NO_NODE;
+}
+
+int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,
+		       uint32_t *last_cpupid)
+{
+	struct sim *s = vmf->s;
+	if (!writable)
+		*flags |= TNF_NO_GROUP;		/* read-only data does not drive grouping */
+	*last_cpupid = f->last_cpupid;
+	vma_set_access_pid_bit(vmf->vma, vmf->t);
+	count_vm_event(&s->vs, NUMA_HINT_FAULTS);
+	if (folio_nid(f) == vmf->cpu->node) {
+		count_vm_event(&s->vs, NUMA_HINT_FAULTS_LOCAL);
+		*flags |= TNF_FAULT_LOCAL;
+	}
+	return mpol_misplaced(vmf, f);
+}
+
+/* can_change_pte_writable() for a hint fault: a writable VMA and an
+ * exclusively owned anonymous folio. */
+static bool numa_pte_writable(const struct vm_fault *vmf, const struct folio *f)
+{
+	return (vmf->vma->vm_flags & VM_WRITE) && folio_test(f, PG_anon_exclusive);
+}
+
+static void numa_rebuild_single_mapping(struct vm_fault *vmf, uint64_t addr, bool writable)
+{
+	struct pte_table *pt = vmf->pmd->pt;
+	pte_t p = pte_mkyoung(pte_mkpresent(pt->pte[pte_index(addr)]));
+	set_pte_at(vmf->s, vmf->mm, pt, pte_index(addr), writable ? pte_mkwrite(p) : p);
+}
+
+/*
+ * numa_rebuild_large_mapping(): restore every protnone PTE of the large
+ * folio in this page table and VMA at once, so a large folio takes one hint
+ * fault, not one per page.
+ */
+static void numa_rebuild_large_mapping(struct vm_fault *vmf, struct folio *f, uint64_t fault_pfn,
+				       bool ignore_writable)
+{
+	uint64_t head = folio_pfn(&vmf->s->pm, f);
+	uint64_t addr_start = ALIGN_DOWN(vmf->address, PAGE_SIZE) - ((fault_pfn - head) << PAGE_SHIFT);
+	uint64_t pt_start = ALIGN_DOWN(vmf->address, PMD_SIZE);
+	uint64_t start = MAX(MAX(addr_start, pt_start), vmf->vma->vm_start);
+	uint64_t end = MIN(MIN(addr_start + (folio_nr_pages(f) << PAGE_SHIFT), pt_start + PMD_SIZE),
+			   vmf->vma->vm_end);
+	const bool writable = !ignore_writable && numa_pte_writable(vmf, f);
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		pte_t p = vmf->pmd->pt->pte[pte_index(a)];
+		if (!pte_protnone(p) || page_folio(&vmf->s->pm, pte_pfn(p)) != f)
+			continue;
+		numa_rebuild_single_mapping(vmf, a, writable);
+	}
+}
+
+/*
+ * do_numa_page(): a hint fault on a protnone PTE. Decide whether the folio
+ * is misplaced and migrate it (the migration maps the copy); otherwise make
+ * the mapping usable again. Either way the fault feeds task_numa_fault().
+ */
+static enum fault_result do_numa_page(struct vm_fault *vmf, pte_t p)
+{
+	struct sim *s = vmf->s;
+	struct folio *f = page_folio(&s->pm, pte_pfn(p));
+	int flags = 0;
+	uint32_t last_cpupid = CPUPID_UNSET;
+	bool writable = numa_pte_writable(vmf, f), ignore_writable = false;
+	int nid = NUMA_NO_NODE, target = NUMA_NO_NODE;
+	const bool large = folio_test_large(f);
+	cpu_charge_kernel(vmf->cpu, s->m.cost.hint_fault_ns);
+	if (large && !s->tun.v[T_MTHP_NUMA])
+		goto out_map;	/* before 6.10: "TODO: handle PTE-mapped THP" */
+	nid = (int)folio_nid(f);
+	uint64_t nr_pages = folio_nr_pages(f);
+	target = numa_migrate_check(vmf, f, &flags, writable, &last_cpupid);
+	if (target == NUMA_NO_NODE)
+		goto out_map;
+	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
+		flags |= TNF_MIGRATE_FAIL;
+		goto out_map;
+	}
+	writable = false;
+	ignore_writable = true;
+	if (!migrate_misplaced_folio(s, vmf->cpu, f, (uint32_t)target)) {
+		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, target, nr_pages, flags | TNF_MIGRATED);
+		return FAULT_OK;
+	}
+	flags |= TNF_MIGRATE_FAIL;
+out_map:
+	if (large && s->tun.v[T_MTHP_NUMA])
+		numa_rebuild_large_mapping(vmf, f, pte_pfn(p), ignore_writable);
+	else
+		numa_rebuild_single_mapping(vmf, vmf->address, writable);
+	if (nid != NUMA_NO_NODE)
+		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, nid, folio_nr_pages(f), flags);
+	return FAULT_OK;
+}
+
 static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 {
 	struct pte_table *pt = vmf->pmd->pt;
@@ -194,8 +317,8 @@ static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 	pte_t p = pt->pte[idx];
 	if (pte_none(p))
 		return do_anonymous_page(vmf);
-	/* SIMPLIFIED: NUMA hint faults (do_numa_page) arrive with issue 3; until
-	 * then protnone entries only come from PROT_NONE VMAs, refused above. */
+	if (pte_protnone(p) && vma_is_accessible(vmf->vma))
+		return do_numa_page(vmf, p);
 	if (vmf->write && !pte_write(p))
 		return do_wp_page(vmf, p);
 	/* spurious fault: the entry allows the access; the walker sets A/D */
@@ -228,6 +351,8 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		if (do_huge_pmd_anonymous_page(&vmf, &res) == HUGE_DONE)
 			return res;
 	} else if (vmf.pmd->pmd.val) {
+		if (pmd_protnone(vmf.pmd->pmd))
+			return do_huge_pmd_numa_page(&vmf);
 		if (!write || pmd_write(vmf.pmd->pmd))
 			return FAULT_OK;	/* spurious: the walker sets A/D */
 		if (do_huge_pmd_wp_page(&vmf) == HUGE_DONE)

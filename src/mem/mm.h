@@ -17,6 +17,7 @@
 #include "core/compiler.h"
 #include "mem/mempolicy.h"
 #include "mem/pgtable.h"
+#include "numa/numa_types.h"
 
 struct sim;
 struct cpu;
@@ -34,6 +35,7 @@ struct vm_area_struct {
 	uint32_t vm_flags;
 	uint32_t anon_vma;		/* id in sim->anon_vmas */
 	struct mempolicy pol;		/* valid with VM_HAS_POLICY */
+	struct vma_numab_state numab;	/* NUMA scanner state */
 };
 
 static inline bool vma_is_accessible(const struct vm_area_struct *v)
@@ -64,6 +66,7 @@ struct mm_struct {
 	uint64_t region_addr[64];	/* workload region -> start address */
 	uint64_t region_len[64];
 	uint32_t nr_regions;
+	struct mm_numa numa;		/* NUMA scanner state */
 };
 #define MM_MAX_REGIONS 64
 

@@ -12,6 +12,8 @@
  *   bit 4 _PAGE_PROTNONE  present to the kernel but not to the hardware
  *                         (NUMA hinting entry); _PAGE_PRESENT is then clear
  *   bit 5 _PAGE_SPECIAL   maps the (huge) zero page
+ *   bit 6 _PAGE_MIGRATION a migration entry: not present, keeps the source
+ *                         frame and the RW/DIRTY/ACCESSED bits it replaced
  *   bits 8-11             node of the frame (software bits, kept by
  *                         set_pte_at()/set_pmd_at(), so a walk never needs
  *                         to read the folio to know where the page lives)
@@ -45,6 +47,7 @@
 #define _PAGE_ACCESSED (1ull << 3)
 #define _PAGE_PROTNONE (1ull << 4)
 #define _PAGE_SPECIAL  (1ull << 5)
+#define _PAGE_MIGRATION (1ull << 6)
 #define _PAGE_NID_SHIFT 8
 #define _PAGE_NID_MASK (0xfull << _PAGE_NID_SHIFT)
 #define _PAGE_FLAGS_MASK ((1ull << PAGE_SHIFT) - 1)
@@ -91,9 +94,15 @@ static inline pte_t pte_mkprotnone(pte_t p)
 {
 	return (pte_t){ (p.val & ~_PAGE_PRESENT) | _PAGE_PROTNONE };
 }
+/* A migration entry in place of @p (make_{writable,readable}_migration_entry). */
+static inline pte_t pte_mkmigration(pte_t p)
+{
+	return (pte_t){ (p.val & ~(_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_SPECIAL)) | _PAGE_MIGRATION };
+}
+static inline bool is_migration_entry(pte_t p) { return (p.val & _PAGE_MIGRATION) != 0; }
 static inline pte_t pte_mkpresent(pte_t p)
 {
-	return (pte_t){ (p.val & ~_PAGE_PROTNONE) | _PAGE_PRESENT };
+	return (pte_t){ (p.val & ~(_PAGE_PROTNONE | _PAGE_MIGRATION)) | _PAGE_PRESENT };
 }
 
 static inline pmd_t pfn_pmd(uint64_t pfn, uint64_t flags) { return (pmd_t){ (pfn << PAGE_SHIFT) | flags }; }

@@ -98,6 +98,29 @@ static json_object *task_json(const struct sim *s, const struct task *t)
 			       json_object_new_double((double)t->sum_exec_runtime / 1e6));
 	json_object_object_add(o, "se.nr_migrations", jint(t->nr_migrations));
 	json_object_object_add(o, "exit_s", json_object_new_double((double)t->exit_ns / 1e9));
+	/* the NUMA fields of /proc/<pid>/sched */
+	const struct task_numa *nb = &t->numa;
+	json_object_object_add(o, "numa_preferred_nid", json_object_new_int(nb->numa_preferred_nid));
+	json_object_object_add(o, "numa_scan_seq", jint(nb->numa_scan_seq));
+	json_object_object_add(o, "numa_scan_period_ms", jint(nb->numa_scan_period));
+	json_object_object_add(o, "numa_pages_migrated", jint(nb->numa_pages_migrated));
+	json_object_object_add(o, "total_numa_faults", json_object_new_int64(nb->total_numa_faults));
+	json_object_object_add(o, "numa_group_id",
+			       jint(nb->numa_group ? nb->numa_group->gid : 0));
+	json_object_object_add(o, "nr_numa_migrations", jint(nb->nr_numa_migrations));
+	json_object_object_add(o, "nr_numa_swaps", jint(nb->nr_numa_swaps));
+	json_object *faults = json_object_new_array();
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
+		json_object *f = json_object_new_object();
+		json_object_object_add(f, "node", jint(n));
+		json_object_object_add(f, "task_private", json_object_new_int64(nb->faults[NUMA_MEM][n][1]));
+		json_object_object_add(f, "task_shared", json_object_new_int64(nb->faults[NUMA_MEM][n][0]));
+		const struct numa_group *ng = nb->numa_group;
+		json_object_object_add(f, "group_private", json_object_new_int64(ng ? ng->faults[n][1] : 0));
+		json_object_object_add(f, "group_shared", json_object_new_int64(ng ? ng->faults[n][0] : 0));
+		json_object_array_add(faults, f);
+	}
+	json_object_object_add(o, "numa_faults", faults);
 	return o;
 }
 

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * migrate/migrate.c - move folios between nodes.
+ * Models:     linux mm/migrate.c migrate_pages, migrate_pages_batch,
+ *             migrate_folio_unmap (try_to_migrate: mappings become migration
+ *             entries), try_to_unmap_flush (one batched shootdown),
+ *             migrate_folio_move (copy, folio_migrate_flags,
+ *             remove_migration_ptes), migrate_misplaced_folio_prepare
+ *             (migrate_balanced_pgdat), migrate_misplaced_folio,
+ *             alloc_misplaced_dst_folio.
+ * SIMPLIFIED: see migrate.h; anonymous folios only; no page cache, no
+ *             hugetlb, no movable_ops pages.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "cpu/tlbflush.h"
+#include "migrate/migrate.h"
+#include "sim.h"
+
+/* One page-table entry that maps a folio being migrated. */
+struct migrate_site {
+	struct mm_struct *mm;
+	uint64_t addr;
+	struct pmd_slot *slot;
+	bool pmd;		/* a PMD mapping, else a PTE */
+	uint64_t old;		/* the entry before it became a migration entry */
+};
+
+struct migrate_batch {
+	struct migrate_site *site;
+	uint32_t nr_sites, cap_sites;
+	struct mm_struct *mms[8];	/* address spaces to flush */
+	uint32_t nr_mms;
+	bool need_flush;
+};
+
+static void batch_add_site(struct migrate_batch *b, const struct migrate_site *site)
+{
+	if (b->nr_sites == b->cap_sites) {
+		b->cap_sites = b->cap_sites ? b->cap_sites * 2 : 64;
+		b->site = realloc(b->site, b->cap_sites * sizeof(*b->site));
+		if (!b->site)
+			abort();
+	}
+	b->site[b->nr_sites++] = *site;
+}
+
+static void batch_add_mm(struct sim *s, struct cpu *cpu, struct migrate_batch *b,
+			 struct mm_struct *mm)
+{
+	for (uint32_t i = 0; i < b->nr_mms; i++)
+		if (b->mms[i] == mm)
+			return;
+	if (b->nr_mms == ARRAY_SIZE(b->mms)) {
+		/* flush early rather than grow: rare (a folio shared by many mms) */
+		flush_tlb_batch(s, cpu, b->mms, b->nr_mms);
+		b->nr_mms = 0;
+	}
+	b->mms[b->nr_mms++] = mm;
+}
+
+struct unmap_ctx {
+	struct cpu *cpu;
+	struct migrate_batch *b;
+};
+
+/* try_to_migrate_one(): replace one mapping by a migration entry. */
+static bool try_to_migrate_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			       struct pmd_slot *pmd, void *arg)
+{
+	struct unmap_ctx *ctx = arg;
+	struct migrate_site site = { .mm = mm, .addr = addr, .pmd = pmd != NULL };
+	if (pmd) {
+		site.slot = pmd;
+		site.old = pmd->pmd.val;
+		pte_t e = pte_mkmigration((pte_t){ pmd->pmd.val });
+		set_pmd_at(s, mm, pmd, (pmd_t){ e.val });
+	} else {
+		site.slot = pmd_slot_lookup(&mm->pgd, addr);
+		site.old = pte->val;
+		set_pte_at(s, mm, site.slot->pt, pte_index(addr), pte_mkmigration(*pte));
+	}
+	/* a protnone entry cannot be cached in any TLB: no flush for it */
+	if (site.old & _PAGE_PRESENT)
+		ctx->b->need_flush = true;
+	batch_add_mm(s, ctx->cpu, ctx->b, mm);
+	batch_add_site(ctx->b, &site);
+	return true;
+}
+
+/* remove_migration_pte(): point one mapping at @dst_pfn (the new head). */
+static void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64_t src_pfn,
+				 uint64_t dst_pfn)
+{
+	uint64_t keep = site->old & (_PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+	if (site->pmd) {
+		set_pmd_at(s, site->mm, site->slot, pfn_pmd(dst_pfn, _PAGE_PRESENT | keep));
+		return;
+	}
+	uint64_t pfn = dst_pfn + (((pte_t){ site->old }).val >> PAGE_SHIFT) - src_pfn;
+	set_pte_at(s, site->mm, site->slot->pt, pte_index(site->addr),
+		   pfn_pte(pfn, _PAGE_PRESENT | keep));
+}
+
+/* alloc_misplaced_dst_folio(): on @nid only, no reclaim (__GFP_THISNODE). */
+static uint64_t alloc_dst(struct sim *s, uint32_t nid, uint32_t order)
+{
+	uint64_t pfn = alloc_pages_node(&s->pm, nid, order, WMARK_LOW);
+	if (pfn == PFN_NONE)
+		pfn = alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+	if (pfn != PFN_NONE)
+		count_vm_events(&s->vs, PGALLOC, 1ull << order);
+	return pfn;
+}
+
+/*
+ * folio_migrate_flags() and the rmap bookkeeping of remove_migration_ptes():
+ * the copy takes over the source's identity, content version, NUMA history
+ * and every mapping count; the source is left with none.
+ */
+static void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst)
+{
+	const uint64_t nr = folio_nr_pages(src);
+	dst->flags = (uint16_t)(dst->flags | (src->flags & (PG_anon | PG_anon_exclusive |
+							   PG_partially_mapped)));
+	dst->anon_vma = src->anon_vma;
+	dst->index = src->index;
+	dst->version = src->version;
+	dst->last_cpupid = src->last_cpupid;
+	src->last_cpupid = CPUPID_UNSET;
+	dst->refcount = src->refcount;
+	src->refcount = 0;
+	if (nr > 1 && (src[2].flags & PG_tail))
+		folio_materialize_tails(&s->pm, folio_pfn(&s->pm, dst));
+	for (uint64_t i = 0; i < nr; i++) {
+		if (!src[i].mapcount)
+			continue;	/* leaves lazy tails of a PMD-mapped THP untouched */
+		dst[i].mapcount = src[i].mapcount;
+		src[i].mapcount = 0;
+	}
+	if (nr > 1) {
+		dst[1].large_mapcount = src[1].large_mapcount;
+		dst[1].entire_mapcount = src[1].entire_mapcount;
+		src[1].large_mapcount = 0;
+		src[1].entire_mapcount = 0;
+	}
+	mod_mthp_stat(&s->vs, folio_order(dst), MTHP_STAT_NR_ANON, 1);
+	mod_mthp_stat(&s->vs, folio_order(src), MTHP_STAT_NR_ANON, -1);
+}
+
+/* The copy: fixed cost per folio plus the bytes at the copy bandwidth; the
+ * traffic counts against both nodes' bandwidth. */
+static void charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint32_t dst_nid,
+			uint64_t bytes)
+{
+	double ns = s->m.cost.migrate_folio_ns + (double)bytes / s->m.cost.migrate_copy_gbps;
+	mem_account(s, cpu, src_nid, bytes, ns);
+	mem_account(s, cpu, dst_nid, bytes, ns);
+	cpu->kernel_ns += (uint64_t)ns;
+	cpu_advance(cpu, ns);
+}
+
+static void count_result(struct migrate_pages_stats *st, const struct folio *f, bool ok)
+{
+	uint64_t nr = folio_nr_pages(f);
+	bool thp = folio_order(f) == PMD_ORDER;
+	if (ok) {
+		st->nr_succeeded += nr;
+		st->nr_thp_succeeded += thp;
+	} else {
+		st->nr_failed_pages += nr;
+		st->nr_thp_failed += thp;
+	}
+}
+
+struct pending {
+	struct folio *src;
+	uint64_t dst_pfn;
+	uint32_t first_site, nr_sites;
+};
+
+/* migrate_pages_batch(): unmap all, flush once, move all. */
+static uint32_t migrate_pages_batch(struct sim *s, struct cpu *cpu, struct folio **folios,
+				    uint32_t nr, uint32_t nid, struct migrate_pages_stats *st,
+				    struct migrate_batch *b, struct pending *p)
+{
+	uint32_t nr_pending = 0, nr_failed = 0;
+	b->nr_sites = 0;
+	b->nr_mms = 0;
+	b->need_flush = false;
+	for (uint32_t i = 0; i < nr; i++) {
+		struct folio *f = folios[i];
+		uint64_t dst = PFN_NONE;
+		if (!folio_maybe_dma_pinned(f))		/* else -EAGAIN: refcount is not the expected one */
+			dst = alloc_dst(s, nid, folio_order(f));
+		if (dst == PFN_NONE) {			/* -EAGAIN or -ENOMEM */
+			count_result(st, f, false);
+			nr_failed++;
+			continue;
+		}
+		folio_set(f, PG_isolated);
+		struct unmap_ctx ctx = { cpu, b };
+		uint32_t first = b->nr_sites;
+		rmap_walk(s, f, try_to_migrate_one, &ctx);
+		p[nr_pending++] = (struct pending){ f, dst, first, b->nr_sites - first };
+	}
+	if (b->need_flush)	/* try_to_unmap_flush() */
+		flush_tlb_batch(s, cpu, b->mms, b->nr_mms);
+	for (uint32_t i = 0; i < nr_pending; i++) {
+		struct folio *src = p[i].src;
+		struct folio *dst = pfn_folio(&s->pm, p[i].dst_pfn);
+		uint64_t src_pfn = folio_pfn(&s->pm, src);
+		charge_copy(s, cpu, src->nid, dst->nid, folio_nr_pages(src) * PAGE_SIZE);
+		for (uint32_t j = 0; j < p[i].nr_sites; j++)
+			remove_migration_pte(s, &b->site[p[i].first_site + j], src_pfn, p[i].dst_pfn);
+		folio_migrate_meta(s, src, dst);
+		folio_clear(src, PG_isolated);
+		count_result(st, src, true);
+		count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
+		free_folio_pages(&s->pm, src_pfn);
+	}
+	return nr_failed;
+}
+
+int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t nr, uint32_t nid,
+		  enum migrate_mode mode, enum migrate_reason reason,
+		  struct migrate_pages_stats *stats)
+{
+	(void)mode, (void)reason;
+	struct migrate_pages_stats st = { 0 };
+	struct migrate_batch b = { 0 };
+	struct pending *p = calloc(MAX(nr, 1u), sizeof(*p));
+	if (!p)
+		abort();
+	uint32_t failed = 0;
+	for (uint32_t i = 0; i < nr;) {
+		/* a batch: up to NR_MAX_BATCHED_MIGRATION base pages */
+		uint32_t n = 0;
+		uint64_t pages = 0;
+		while (i + n < nr && (n == 0 || pages + folio_nr_pages(folios[i + n]) <=
+							  NR_MAX_BATCHED_MIGRATION))
+			pages += folio_nr_pages(folios[i + n++]);
+		failed += migrate_pages_batch(s, cpu, folios + i, n, nid, &st, &b, p);
+		i += n;
+	}
+	free(p);
+	free(b.site);
+	count_vm_events(&s->vs, PGMIGRATE_SUCCESS, st.nr_succeeded);
+	count_vm_events(&s->vs, PGMIGRATE_FAIL, st.nr_failed_pages);
+	count_vm_events(&s->vs, THP_MIGRATION_SUCCESS, st.nr_thp_succeeded);
+	count_vm_events(&s->vs, THP_MIGRATION_FAIL, st.nr_thp_failed);
+	count_vm_events(&s->vs, THP_MIGRATION_SPLIT, st.nr_thp_split);
+	if (stats)
+		*stats = st;
+	return (int)failed;
+}
+
+int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid)
+{
+	/* migrate_balanced_pgdat(): room for the folio above the high watermark */
+	uint64_t nr = folio_nr_pages(f);
+	if (!zone_watermark_ok(&s->pm, nid, 0, s->pm.node[nid].watermark[WMARK_HIGH] + nr))
+		return -EAGAIN;
+	if (folio_test(f, PG_isolated))		/* folio_isolate_lru() fails */
+		return -EAGAIN;
+	return 0;
+}
+
+int migrate_misplaced_folio(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid)
+{
+	struct migrate_pages_stats st;
+	migrate_pages(s, cpu, &f, 1, nid, MIGRATE_ASYNC, MR_NUMA_MISPLACED, &st);
+	if (!st.nr_succeeded)
+		return -EAGAIN;
+	count_vm_events(&s->vs, NUMA_PAGE_MIGRATE, st.nr_succeeded);
+	return 0;
+}
