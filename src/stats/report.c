@@ -188,6 +188,8 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "elapsed_s", json_object_new_double((double)s->end_ns / 1e9));
 	json_object_object_add(r, "host_s", json_object_new_double(ri->host_s));
 	json_object_object_add(r, "truncated", json_object_new_boolean(s->truncated));
+	json_object_object_add(r, "failed", json_object_new_boolean(s->failed != 0));
+	json_object_object_add(r, "error", json_object_new_string(s->failed ? s->error : ""));
 	json_object_object_add(r, "config", config_json(s, ri));
 	json_object_object_add(r, "vmstat", vmstat_json(s->vs.event));
 	json_object_object_add(r, "mthp", mthp_json(s));

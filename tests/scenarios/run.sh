@@ -87,5 +87,63 @@ for key in '"elapsed_s"' '"host_s"' '"config"' '"vmstat"' '"mthp"' '"hugepages-1
 	if grep -q "$key" "$TMP/a.json"; then ok; else ko "JSON lacks $key"; fi
 done
 
+# compare: a table of variants side by side
+NEVER=transparent_hugepage.enabled=never
+CMP="--workload numa01 --scale 0.005 --seed 5"
+expect 0 "numasim compare" -- compare --help
+expect 0 "numasim compare" -- --help
+if "$BIN" compare $CMP --variant base --variant "never:$NEVER" --json-dir "$TMP/cmp" \
+	>"$TMP/cmp.txt" 2>"$TMP/cmp.err"; then ok; else ko "compare exited $?: $(cat "$TMP/cmp.err")"; fi
+# the header row names both variants; the elapsed row has the relative change
+if awk 'NF == 2 && $1 == "base" && $2 == "never" { h = 1 } END { exit !h }' "$TMP/cmp.txt"; then ok
+else ko "compare: no header row 'base never': $(cat "$TMP/cmp.txt")"; fi
+if grep -q '^elapsed (simulated s) .*(.[0-9.]*%)$' "$TMP/cmp.txt"; then ok
+else ko "compare: no elapsed row with a change in percent: $(cat "$TMP/cmp.txt")"; fi
+for row in 'host (s)' 'pgfault' 'oracle stale_reads' 'oracle lost_writes' 'process 0 node 0 (MiB)'; do
+	if grep -q "^$row " "$TMP/cmp.txt"; then ok; else ko "compare: no '$row' row"; fi
+done
+# THP off: no PMD THP at fault; the default (always) gets some
+if awk '$1 == "thp_fault_alloc" { r = ($2 > 0 && $3 == 0) } END { exit !r }' "$TMP/cmp.txt"; then ok
+else ko "compare: thp_fault_alloc row not '>0 0': $(grep thp_fault_alloc "$TMP/cmp.txt")"; fi
+# --json-dir: the same bytes as numasim run with the same settings, host_s aside
+"$BIN" run $CMP --quiet --json "$TMP/run-base.json"
+"$BIN" run $CMP --quiet --set "$NEVER" --json "$TMP/run-never.json"
+for v in base never; do
+	if [ -f "$TMP/cmp/$v.json" ] && grep -v '"host_s"' "$TMP/cmp/$v.json" >"$TMP/c2" &&
+	   grep -v '"host_s"' "$TMP/run-$v.json" >"$TMP/r2" && cmp -s "$TMP/c2" "$TMP/r2"; then ok
+	else ko "compare --json-dir: $v.json differs from numasim run's"; fi
+done
+# --from-json: a file gives the same column as a live run (host row, legend and widths aside)
+table() { sed -n '/^elapsed/,$p' "$1" | grep -v '^host' | tr -s ' '; }
+if "$BIN" compare $CMP --from-json "base=$TMP/run-base.json" --variant "never:$NEVER" >"$TMP/mix.txt" &&
+   table "$TMP/cmp.txt" >"$TMP/t1" && table "$TMP/mix.txt" >"$TMP/t2" && cmp -s "$TMP/t1" "$TMP/t2"; then ok
+else ko "compare --from-json mixed with a variant: $(diff "$TMP/t1" "$TMP/t2")"; fi
+if "$BIN" compare --from-json "$TMP/run-base.json" --from-json "$TMP/run-never.json" >"$TMP/files.txt" &&
+   awk 'NF == 2 && $1 == "run-base" && $2 == "run-never" { h = 1 } END { exit !h }' "$TMP/files.txt" &&
+   table "$TMP/files.txt" >"$TMP/t3" && cmp -s "$TMP/t1" "$TMP/t3"; then ok
+else ko "compare of two --from-json files: $(cat "$TMP/files.txt")"; fi
+expect 0 "run-never" -- compare --from-json "$TMP/run-never.json" --from-json "$TMP/run-base.json"
+# a variant that fails shows "failed" and exits 1
+expect 1 "failed" -- compare --machine tiered-16cpu --workload seq:size=16G,threads=1,passes=1,init=main --variant oom
+# bad input
+expect 2 "nothing to compare" -- compare
+expect 2 "nothing to compare" -- compare --from-json "$TMP/run-base.json"
+expect 2 "\-\-variant 'a': duplicate name 'a'" -- compare --variant a --variant a
+expect 2 "duplicate name 'run-base'" -- compare --variant run-base --from-json "$TMP/run-base.json"
+expect 2 "\-\-variant ':$NEVER': empty name" -- compare --variant ":$NEVER"
+expect 2 "bad name 'a/b'" -- compare --variant a/b
+expect 2 "variant 'thp': unknown tunable 'kernel.no_such_thing'" -- compare --variant base --variant thp:kernel.no_such_thing=1
+expect 2 "variant 'thp': tunable 'transparent_hugepage.enabled': bad value 'sometimes'" -- compare --variant thp:transparent_hugepage.enabled=sometimes
+expect 2 "variant 'thp': empty setting" -- compare --variant "thp:$NEVER,"
+expect 2 "use \-\-json-dir" -- compare --variant a --json x.json
+expect 2 "unknown option '\-\-bogus'" -- compare --variant a --bogus
+expect 2 "\-\-from-json '$TMP/no-such.json': cannot read" -- compare --variant a --from-json "$TMP/no-such.json"
+printf '{"elapsed_s": 1.5, "processes": [], "oracle": {"stale_reads": 0, "lost_writes": 0}}\n' >"$TMP/novmstat.json"
+expect 2 "novmstat.json': missing key 'vmstat'" -- compare --variant a --from-json "$TMP/novmstat.json"
+printf '{"elapsed_s": 1.5, "vmstat": {}, "processes": [{}], "oracle": {"stale_reads": 0, "lost_writes": 0}}\n' >"$TMP/noproc.json"
+expect 2 "missing key 'processes\[0\].resident_pages'" -- compare --variant a --from-json "$TMP/noproc.json"
+printf '{"elapsed_s": 1.5, "vmstat": {' >"$TMP/cut.json"
+expect 2 "cut.json': not JSON" -- compare --variant a --from-json "$TMP/cut.json"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cli/cli.c - the run options and one simulation, shared by the commands.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+void run_opts_init(struct run_opts *o)
+{
+	*o = (struct run_opts){ .machine = CLI_DEFAULT_MACHINE, .workload = CLI_DEFAULT_WORKLOAD,
+				.scale = 1.0, .seed = 1 };
+	tunables_init(&o->tun);
+}
+
+int cli_bad(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("numasim: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+static int parse_scale(const char *arg, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v > 1000)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_seed(const char *arg, uint64_t *out)
+{
+	char *end;
+	if (arg[0] < '0' || arg[0] > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_run_option(struct run_opts *o, int c, const char *arg)
+{
+	char err[512];
+	switch (c) {
+	case OPT_MACHINE: o->machine = arg; return 0;
+	case OPT_WORKLOAD: o->workload = arg; return 0;
+	case OPT_SCALE:
+		if (parse_scale(arg, &o->scale))
+			return cli_bad("--scale '%s': expected a number in (0, 1000]", arg);
+		return 0;
+	case OPT_SEED:
+		if (parse_seed(arg, &o->seed))
+			return cli_bad("--seed '%s': expected a non-negative integer", arg);
+		return 0;
+	case OPT_SET:
+		if (tunable_set(&o->tun, arg, err, sizeof(err)))
+			return cli_bad("%s", err);
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+int cli_setup(struct cli_setup *su, const struct run_opts *o)
+{
+	char err[1024];
+	*su = (struct cli_setup){ 0 };
+	su->m = calloc(1, sizeof(*su->m));	/* large: keep it off the stack */
+	if (!su->m)
+		return cli_bad("out of host memory");
+	if (machine_resolve(su->m, o->machine, err, sizeof(err))) {
+		cli_setup_free(su);
+		return cli_bad("--machine: %s", err);
+	}
+	if (workload_build(&su->wl, o->workload, su->m, o->scale, o->seed, err, sizeof(err))) {
+		cli_setup_free(su);
+		return cli_bad("--workload: %s", err);
+	}
+	su->have_wl = true;
+	return 0;
+}
+
+void cli_setup_free(struct cli_setup *su)
+{
+	if (su->have_wl)
+		workload_free(&su->wl);
+	free(su->m);
+	*su = (struct cli_setup){ 0 };
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void progress(const struct sim *s, void *arg)
+{
+	const struct cli_progress *p = arg;
+	double host = seconds_since(&p->t0);
+	uint64_t t = s->heap.nr ? s->heap.e[0].now : s->end_ns;
+	if (p->label)
+		fprintf(stderr, "\r[numasim compare] %s: simulated %.1f s, host %.1f s, %u tasks running   ",
+			p->label, (double)t / 1e9, host, s->nr_live_tasks);
+	else
+		fprintf(stderr, "\r[numasim] simulated %8.2f s, host %6.1f s, %u tasks running   ",
+			(double)t / 1e9, host, s->nr_live_tasks);
+}
+
+int cli_simulate(struct cli_run *r, const struct cli_setup *su, const struct run_opts *o,
+		 const struct tunables *tun, const char *label, char *err, size_t errlen)
+{
+	struct cli_progress p = { .label = label };
+	*r = (struct cli_run){ .ri = { .machine_arg = o->machine, .scale = o->scale } };
+	clock_gettime(CLOCK_MONOTONIC, &p.t0);
+	r->s = calloc(1, sizeof(*r->s));
+	if (!r->s) {
+		snprintf(err, errlen, "out of host memory");
+		return -1;
+	}
+	if (sim_create(r->s, su->m, tun, &su->wl, o->seed, err, errlen)) {
+		free(r->s);
+		r->s = NULL;
+		return -1;
+	}
+	bool tty = isatty(STDERR_FILENO);
+	if (tty) {
+		r->s->progress = progress;
+		r->s->progress_arg = &p;
+	}
+	r->rc = sim_run(r->s);
+	r->ri.host_s = seconds_since(&p.t0);
+	r->s->progress = NULL;
+	r->s->progress_arg = NULL;
+	if (tty)
+		fputs("\r\033[K", stderr);
+	return 0;
+}
+
+void cli_run_free(struct cli_run *r)
+{
+	if (r->s) {
+		sim_destroy(r->s);
+		free(r->s);
+	}
+	r->s = NULL;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cli/cli.h - what the numasim commands share: the run options (--machine,
+ * --workload, --scale, --seed, --set), messages for bad input, and one
+ * simulation from options to a finished struct sim. `numasim run` (main.c)
+ * and `numasim compare` (compare.c) both run simulations through here, so
+ * the same options give the same result, byte for byte.
+ *
+ * Bad input gets a message on stderr starting "numasim: " and exit status 2;
+ * a workload that fails while running gives exit status 1.
+ */
+#ifndef NUMASIM_CLI_CLI_H
+#define NUMASIM_CLI_CLI_H
+
+#include <getopt.h>
+#include <time.h>
+
+#include "sim.h"
+#include "stats/report.h"
+
+#define CLI_DEFAULT_MACHINE "2node-128cpu"
+#define CLI_DEFAULT_WORKLOAD "numa01"
+
+/* Options every simulating command takes. */
+struct run_opts {
+	const char *machine;	/* as given to --machine */
+	const char *workload;	/* NAME[:key=value,...] */
+	double scale;
+	uint64_t seed;
+	struct tunables tun;	/* defaults, then every --set in order */
+};
+
+/* getopt_long codes of the shared options, and their table entries. */
+enum { OPT_MACHINE = 'm', OPT_WORKLOAD = 'w', OPT_SCALE = 's', OPT_SEED = 'S', OPT_SET = 'k' };
+#define CLI_RUN_LONGOPTS                                                        \
+	{ "machine", required_argument, NULL, OPT_MACHINE },                    \
+	{ "workload", required_argument, NULL, OPT_WORKLOAD },                  \
+	{ "scale", required_argument, NULL, OPT_SCALE },                        \
+	{ "seed", required_argument, NULL, OPT_SEED },                          \
+	{ "set", required_argument, NULL, OPT_SET }
+
+/* Help lines of the shared options (no trailing newline after the last). */
+#define CLI_RUN_OPTIONS_HELP                                                                  \
+	"  --machine M        preset name, machine file, or hwloc XML (default " CLI_DEFAULT_MACHINE ")\n" \
+	"  --workload W       NAME[:key=value,...] (default " CLI_DEFAULT_WORKLOAD ")\n"          \
+	"  --scale F          shrink (or grow) memory and work together (default 1)\n"          \
+	"  --seed N           random seed (default 1)\n"                                         \
+	"  --set KEY=VALUE    a tunable by its Linux name (repeatable; see list)\n"
+
+void run_opts_init(struct run_opts *o);
+/*
+ * cli_run_option - apply shared option @c (an OPT_* code) with argument
+ * @arg. Return 0; 2 after a message (bad value); 1 if @c is not a shared
+ * option.
+ */
+int cli_run_option(struct run_opts *o, int c, const char *arg);
+
+/* Print "numasim: <message>" on stderr; return 2, the bad-input exit status. */
+int cli_bad(const char *fmt, ...) sim_printf(1, 2);
+
+/* The machine and the workload of a set of run options, built once. */
+struct cli_setup {
+	struct machine *m;
+	struct workload wl;
+	bool have_wl;
+};
+
+/* Resolve --machine and build --workload: 0, or 2 after a message. */
+int cli_setup(struct cli_setup *su, const struct run_opts *o);
+void cli_setup_free(struct cli_setup *su);
+
+/* Progress line on stderr while a simulation runs (when it is a terminal). */
+struct cli_progress {
+	struct timespec t0;
+	const char *label;	/* NULL: `numasim run`'s line; else "[numasim compare] LABEL: ..." */
+};
+
+/* One finished (or failed) simulation. */
+struct cli_run {
+	struct sim *s;
+	struct run_info ri;
+	int rc;			/* sim_run(): 0, or -1 with the reason in s->error */
+};
+
+/*
+ * cli_simulate - run @su's workload on @su's machine with tunables @tun in a
+ * fresh struct sim, with a progress line on stderr if it is a terminal
+ * (@label as in struct cli_progress). Return 0 with the results in @r (see
+ * r->rc), or -1 with a message in @err if the simulation cannot be set up
+ * (e.g. the machine does not fit in this host's memory). Free @r with
+ * cli_run_free() either way.
+ */
+int cli_simulate(struct cli_run *r, const struct cli_setup *su, const struct run_opts *o,
+		 const struct tunables *tun, const char *label, char *err, size_t errlen);
+void cli_run_free(struct cli_run *r);
+
+/* numasim compare (compare.c); argv[0] is "compare". */
+int cmd_compare(int argc, char **argv);
+void compare_usage(FILE *out);
+
+#endif

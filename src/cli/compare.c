@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cli/compare.c - numasim compare: several configurations side by side.
+ *
+ *   numasim compare [run options] --variant NAME[:KEY=VALUE[,KEY=VALUE...]]...
+ *                   [--from-json [NAME=]FILE]... [--json-dir DIR]
+ *
+ * Every variant runs the same machine, workload, scale and seed (the run
+ * options), with its own tunables applied after the shared --set ones; a
+ * variant without settings is the baseline. --from-json adds a column from
+ * a result written by `numasim run --json` (or by --json-dir). The columns
+ * keep the order of the command line; the first is the reference for the
+ * relative change of the elapsed time.
+ *
+ * Every column, live or from a file, is read from the same JSON result
+ * (report_json), so a file and a live run of the same configuration give the
+ * same column. Counters are looked up by their /proc/vmstat names
+ * (vm_event_text[]): to add a row, add its vm_event_item to compare_rows[].
+ *
+ * Output is deterministic apart from the host seconds row.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+#define MiB_PAGES (MiB / PAGE_SIZE)
+#define NAME_MAX_LEN 64
+
+/* Counter rows in table order; ROW_LOCAL_PCT: mmtests' "NUMA hint local percent". */
+#define ROW_LOCAL_PCT (-1)
+static const int compare_rows[] = {
+	PGFAULT,
+	THP_FAULT_ALLOC,
+	THP_FAULT_FALLBACK,
+	NUMA_PTE_UPDATES,
+	NUMA_HUGE_PTE_UPDATES,
+	NUMA_HINT_FAULTS,
+	NUMA_HINT_FAULTS_LOCAL,
+	ROW_LOCAL_PCT,
+	NUMA_PAGE_MIGRATE,
+	PGMIGRATE_SUCCESS,
+	PGMIGRATE_FAIL,
+	THP_MIGRATION_SUCCESS,
+	NR_TLB_REMOTE_FLUSH,
+	NR_TLB_REMOTE_FLUSH_RECEIVED,
+};
+
+/* What a column ran: for the title line and the legend. */
+struct conf {
+	const char *machine;	/* NULL: not recorded */
+	const char *workload;
+	double scale;
+	uint64_t seed;
+	bool have_scale, have_seed;
+};
+
+struct source {
+	char *name;		/* column header */
+	const char *arg;	/* the option's argument as given */
+	const char *settings;	/* live variant: "KEY=VALUE,..." after the ':', or NULL */
+	const char *file;	/* --from-json: the file; NULL for a live variant */
+	struct tunables tun;	/* live variant: effective tunables */
+	json_object *res;	/* the result; NULL if the variant failed ("failed" column) */
+	struct conf conf;
+};
+
+struct compare {
+	struct run_opts run;
+	const char *json_dir;
+	struct source *src;
+	int nr_src, nr_live;
+};
+
+void compare_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: numasim compare [run options] --variant NAME[:KEY=VALUE[,KEY=VALUE...]]...\n"
+		"                       [--from-json [NAME=]FILE]... [--json-dir DIR]\n"
+		"Run the same workload with several configurations and print one table of\n"
+		"the results side by side: elapsed time (with the change relative to the\n"
+		"first column), host seconds, key /proc/vmstat counters, the local hint\n"
+		"fault percentage, final placement per process and node, and the oracle.\n"
+		"Counters that are zero in every column are left out.\n"
+		"run options (shared by every variant):\n"
+		CLI_RUN_OPTIONS_HELP
+		"  --variant NAME[:KEY=VALUE,...]\n"
+		"                     a column: the shared settings, then these tunables (as\n"
+		"                     --set takes them, numasim.* included); no settings: the\n"
+		"                     baseline. NAME: letters, digits, '.', '_', '+', '-'\n"
+		"  --from-json [NAME=]FILE\n"
+		"                     a column from a result of `numasim run --json` (NAME:\n"
+		"                     the file's base name without .json, unless given)\n"
+		"  --json-dir DIR     write each variant's full JSON result as DIR/NAME.json\n"
+		"At least one --variant, or two columns in all. Exit status: 2 for bad input,\n"
+		"1 if a variant failed (its column says so), else 0.\n"
+		"example:\n"
+		"  numasim compare --workload numa02 --scale 0.1 --variant base \\\n"
+		"      --variant thp-never:transparent_hugepage.enabled=never --json-dir results\n");
+}
+
+/* ---- arguments ---- */
+
+static bool valid_name(const char *s, size_t len)
+{
+	if (len == 0 || len > NAME_MAX_LEN || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int add_variant(struct compare *c, const char *arg)
+{
+	struct source *s = &c->src[c->nr_src];
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	if (len == 0)
+		return cli_bad("--variant '%s': empty name", arg);
+	if (!valid_name(arg, len))
+		return cli_bad("--variant '%s': bad name '%.*s': use up to %d letters, digits, '.', '_', "
+			       "'+' and '-', not starting with '.' (it names DIR/NAME.json)",
+			       arg, (int)len, arg, NAME_MAX_LEN);
+	*s = (struct source){ .arg = arg, .name = strndup(arg, len) };
+	if (!s->name)
+		return cli_bad("out of host memory");
+	s->settings = colon && colon[1] ? colon + 1 : NULL;
+	c->nr_src++;
+	c->nr_live++;
+	return 0;
+}
+
+static int add_from_json(struct compare *c, const char *arg)
+{
+	struct source *s = &c->src[c->nr_src];
+	*s = (struct source){ .arg = arg, .file = arg };
+	const char *eq = strchr(arg, '=');
+	if (eq && valid_name(arg, (size_t)(eq - arg))) {
+		s->name = strndup(arg, (size_t)(eq - arg));
+		s->file = eq + 1;
+	} else {
+		const char *base = strrchr(arg, '/');
+		base = base ? base + 1 : arg;
+		size_t len = strlen(base);
+		if (len > 5 && !strcmp(base + len - 5, ".json"))
+			len -= 5;
+		s->name = strndup(base, len);
+	}
+	if (!s->name)
+		return cli_bad("out of host memory");
+	if (!s->file[0]) {
+		free(s->name);
+		return cli_bad("--from-json '%s': expected [NAME=]FILE", arg);
+	}
+	if (!s->name[0]) {
+		free(s->name);
+		return cli_bad("--from-json '%s': empty name (name it: --from-json NAME=FILE)", arg);
+	}
+	c->nr_src++;
+	return 0;
+}
+
+/* tunable_set()'s message without its "--set" prefix. */
+static const char *strip_set(const char *msg)
+{
+	if (!strncmp(msg, "--set: ", 7))
+		return msg + 7;
+	if (!strncmp(msg, "--set ", 6))
+		return msg + 6;
+	return msg;
+}
+
+static int apply_settings(struct source *s, const struct tunables *shared)
+{
+	s->tun = *shared;
+	if (!s->settings)
+		return 0;
+	char *buf = strdup(s->settings), *item = buf, err[512];
+	int rc = 0;
+	for (;;) {
+		char *comma = strchr(item, ',');
+		if (comma)
+			*comma = 0;
+		if (!item[0]) {
+			rc = cli_bad("variant '%s': empty setting in '%s' (expected KEY=VALUE[,KEY=VALUE...])",
+				     s->name, s->settings);
+			break;
+		}
+		if (tunable_set(&s->tun, item, err, sizeof(err))) {
+			rc = cli_bad("variant '%s': %s", s->name, strip_set(err));
+			break;
+		}
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	free(buf);
+	return rc;
+}
+
+static int parse_compare_options(int argc, char **argv, struct compare *c)
+{
+	static const struct option longopts[] = {
+		CLI_RUN_LONGOPTS,
+		{ "variant", required_argument, NULL, 'V' },
+		{ "from-json", required_argument, NULL, 'F' },
+		{ "json-dir", required_argument, NULL, 'D' },
+		/* an exact match, so that --json is not taken as --json-dir */
+		{ "json", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	opterr = 0;
+	for (;;) {
+		int ch = getopt_long(argc, argv, ":", longopts, NULL);
+		if (ch == -1)
+			break;
+		int rc = 0;
+		switch (ch) {
+		case 'V': rc = add_variant(c, optarg); break;
+		case 'F': rc = add_from_json(c, optarg); break;
+		case 'D': c->json_dir = optarg; break;
+		case 'j':
+			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
+		case 'h': compare_usage(stdout); exit(0);
+		case ':':
+			return cli_bad("option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			return cli_bad("unknown option '%s' (see numasim compare --help)", argv[optind - 1]);
+		default:
+			rc = cli_run_option(&c->run, ch, optarg);
+			if (rc == 1)
+				return cli_bad("unknown option '%s' (see numasim compare --help)",
+					       argv[optind - 1]);
+		}
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return cli_bad("unexpected argument '%s'", argv[optind]);
+	if (c->nr_live == 0 && c->nr_src < 2)
+		return cli_bad("compare: nothing to compare: give --variant NAME[:KEY=VALUE,...] at "
+			       "least once, or two columns in all with --from-json FILE");
+	for (int i = 0; i < c->nr_src; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(c->src[i].name, c->src[j].name))
+				return c->src[i].file
+					? cli_bad("--from-json '%s': duplicate name '%s' (name it: "
+						  "--from-json NAME=FILE)", c->src[i].arg, c->src[i].name)
+					: cli_bad("--variant '%s': duplicate name '%s'", c->src[i].arg,
+						  c->src[i].name);
+	/* After every --set, wherever the --variant options were. */
+	for (int i = 0; i < c->nr_src; i++)
+		if (!c->src[i].file) {
+			int rc = apply_settings(&c->src[i], &c->run.tun);
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+/* ---- JSON results ---- */
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+static bool is_number(json_object *v)
+{
+	return json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int);
+}
+
+static bool is_count(json_object *v)
+{
+	return json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0;
+}
+
+static json_object *read_json_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	size_t n = 0, cap = 1 << 16;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf)
+			break;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap || cap > (size_t)1 << 30)
+			break;
+		char *nb = realloc(buf, cap * 2);
+		if (!nb) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		buf = nb;
+		cap *= 2;
+	}
+	int ferr = ferror(f) ? errno : 0;
+	fclose(f);
+	if (!buf || ferr || n >= cap) {
+		snprintf(err, errlen, "cannot read: %s",
+			 ferr ? strerror(ferr) : !buf ? "out of host memory" : "file too large");
+		free(buf);
+		return NULL;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok) {
+		snprintf(err, errlen, "cannot read: out of host memory");
+		free(buf);
+		return NULL;
+	}
+	json_object *r = json_tokener_parse_ex(tok, buf, (int)n);
+	size_t end = json_tokener_get_parse_end(tok);
+	if (!r) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+		if (e == json_tokener_continue || e == json_tokener_success)
+			snprintf(err, errlen, "not JSON: unexpected end of file");
+		else
+			snprintf(err, errlen, "not JSON: %s at byte %zu", json_tokener_error_desc(e), end);
+	} else {
+		while (end < n && strchr(" \t\r\n", buf[end]))
+			end++;
+		if (end < n) {
+			snprintf(err, errlen, "not JSON: unexpected text at byte %zu", end);
+			json_object_put(r);
+			r = NULL;
+		}
+	}
+	json_tokener_free(tok);
+	free(buf);
+	return r;
+}
+
+/*
+ * The keys the table needs, with their types. A counter missing from
+ * "vmstat" (an older file) is allowed and shows "-"; "host_s", "truncated"
+ * and "config" are optional.
+ */
+static int check_result(json_object *r, char *err, size_t errlen)
+{
+	json_object *v;
+	if (!json_object_is_type(r, json_type_object)) {
+		snprintf(err, errlen, "not a numasim result (expected a JSON object)");
+		return -1;
+	}
+	static const char *const required[] = { "elapsed_s", "vmstat", "processes", "oracle" };
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
+		if (!get(r, required[i])) {
+			snprintf(err, errlen, "missing key '%s'", required[i]);
+			return -1;
+		}
+	if (!is_number(get(r, "elapsed_s")) || json_object_get_double(get(r, "elapsed_s")) < 0) {
+		snprintf(err, errlen, "key 'elapsed_s': expected a non-negative number");
+		return -1;
+	}
+	if ((v = get(r, "host_s")) && !is_number(v)) {
+		snprintf(err, errlen, "key 'host_s': expected a number");
+		return -1;
+	}
+	if ((v = get(r, "truncated")) && !json_object_is_type(v, json_type_boolean)) {
+		snprintf(err, errlen, "key 'truncated': expected true or false");
+		return -1;
+	}
+	json_object *vm = get(r, "vmstat");
+	if (!json_object_is_type(vm, json_type_object)) {
+		snprintf(err, errlen, "key 'vmstat': expected an object");
+		return -1;
+	}
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		if ((v = get(vm, vm_event_text[i])) && !is_count(v)) {
+			snprintf(err, errlen, "key 'vmstat.%s': expected a non-negative integer",
+				 vm_event_text[i]);
+			return -1;
+		}
+	json_object *procs = get(r, "processes");
+	if (!json_object_is_type(procs, json_type_array)) {
+		snprintf(err, errlen, "key 'processes': expected an array");
+		return -1;
+	}
+	for (size_t p = 0; p < json_object_array_length(procs); p++) {
+		json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
+		if (!rp) {
+			snprintf(err, errlen, "missing key 'processes[%zu].resident_pages'", p);
+			return -1;
+		}
+		if (!json_object_is_type(rp, json_type_array) || json_object_array_length(rp) > MAX_NUMNODES) {
+			snprintf(err, errlen, "key 'processes[%zu].resident_pages': expected an array of "
+				 "at most %d counts", p, MAX_NUMNODES);
+			return -1;
+		}
+		for (size_t n = 0; n < json_object_array_length(rp); n++)
+			if (!is_count(json_object_array_get_idx(rp, n))) {
+				snprintf(err, errlen, "key 'processes[%zu].resident_pages[%zu]': expected a "
+					 "non-negative integer", p, n);
+				return -1;
+			}
+	}
+	json_object *o = get(r, "oracle");
+	if (!json_object_is_type(o, json_type_object)) {
+		snprintf(err, errlen, "key 'oracle': expected an object");
+		return -1;
+	}
+	static const char *const oracle_keys[] = { "stale_reads", "lost_writes" };
+	for (size_t i = 0; i < ARRAY_SIZE(oracle_keys); i++) {
+		if (!(v = get(o, oracle_keys[i]))) {
+			snprintf(err, errlen, "missing key 'oracle.%s'", oracle_keys[i]);
+			return -1;
+		}
+		if (!is_count(v)) {
+			snprintf(err, errlen, "key 'oracle.%s': expected a non-negative integer",
+				 oracle_keys[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The configuration a result records ("config"), as far as it does. */
+static void conf_from_json(struct conf *cf, json_object *r)
+{
+	json_object *c = get(r, "config"), *v;
+	*cf = (struct conf){ 0 };
+	if ((v = get(c, "machine")) && json_object_is_type(v, json_type_string))
+		cf->machine = json_object_get_string(v);
+	if ((v = get(c, "workload")) && json_object_is_type(v, json_type_string))
+		cf->workload = json_object_get_string(v);
+	if ((v = get(c, "scale")) && is_number(v)) {
+		cf->scale = json_object_get_double(v);
+		cf->have_scale = true;
+	}
+	if ((v = get(c, "seed")) && is_count(v)) {
+		cf->seed = json_object_get_uint64(v);
+		cf->have_seed = true;
+	}
+}
+
+static int load_from_json(struct source *s)
+{
+	char err[512];
+	s->res = read_json_file(s->file, err, sizeof(err));
+	if (s->res && check_result(s->res, err, sizeof(err))) {
+		json_object_put(s->res);
+		s->res = NULL;
+	}
+	if (!s->res)
+		return cli_bad("--from-json '%s': %s", s->file, err);
+	conf_from_json(&s->conf, s->res);
+	return 0;
+}
+
+/* mkdir -p */
+static int make_dir(const char *dir)
+{
+	char *p = strdup(dir);
+	int rc = 0;
+	if (!p)
+		return -1;
+	for (char *q = p + 1;; q++) {
+		if (*q == '/' || !*q) {
+			char c = *q;
+			*q = 0;
+			if (mkdir(p, 0777) && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			*q = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	struct stat st;
+	if (!rc && stat(dir, &st))
+		rc = -1;
+	if (!rc && !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	return rc;
+}
+
+/* ---- running ---- */
+
+/* Return the exit status this variant asks for: 0, 1 (failed) or 2 (cannot set up). */
+static int run_variant(struct compare *c, struct source *s, const struct cli_setup *su, int nth)
+{
+	char label[NAME_MAX_LEN + 64], err[1024];
+	snprintf(label, sizeof(label), "variant %d/%d '%s'", nth, c->nr_live, s->name);
+	s->conf = (struct conf){ .machine = su->m->name, .workload = su->wl.desc,
+				 .scale = c->run.scale, .seed = c->run.seed,
+				 .have_scale = true, .have_seed = true };
+	struct cli_run r;
+	if (cli_simulate(&r, su, &c->run, &s->tun, label, err, sizeof(err))) {
+		fprintf(stderr, "numasim: variant '%s': %s\n", s->name, err);
+		return 2;
+	}
+	int rc = 0;
+	if (r.rc) {
+		fprintf(stderr, "numasim: variant '%s': workload '%s' failed: %s\n", s->name,
+			su->wl.desc, r.s->error);
+		rc = 1;
+	} else {
+		s->res = report_json(r.s, &r.ri);
+		json_object_object_del(s->res, "timeseries");	/* not needed here; can be large */
+		conf_from_json(&s->conf, s->res);
+		if (c->json_dir) {
+			char *path;
+			if (asprintf(&path, "%s/%s.json", c->json_dir, s->name) < 0) {
+				path = NULL;
+				errno = ENOMEM;
+			}
+			if (!path || report_json_write(r.s, &r.ri, path)) {
+				fprintf(stderr, "numasim: --json-dir: cannot write '%s': %s\n",
+					path ? path : c->json_dir, strerror(errno));
+				rc = 1;
+			}
+			free(path);
+		}
+	}
+	cli_run_free(&r);
+	return rc;
+}
+
+/* ---- the table ---- */
+
+struct table {
+	int nr_cols;		/* value columns; cell 0 of a row is its label */
+	int nr_rows, cap_rows;
+	char ***row;
+};
+
+static char *xasprintf(const char *fmt, ...) sim_printf(1, 2);
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		fputs("numasim: out of host memory\n", stderr);
+		exit(1);
+	}
+	va_end(ap);
+	return s;
+}
+
+/* A new row labelled @label; its cells are set by the caller. */
+static char **table_row(struct table *t, char *label)
+{
+	if (t->nr_rows == t->cap_rows) {
+		t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 32;
+		t->row = realloc(t->row, (size_t)t->cap_rows * sizeof(*t->row));
+	}
+	char **r = calloc((size_t)t->nr_cols + 1, sizeof(char *));
+	if (!t->row || !r) {
+		fputs("numasim: out of host memory\n", stderr);
+		exit(1);
+	}
+	r[0] = label;
+	t->row[t->nr_rows++] = r;
+	return r;
+}
+
+static void table_drop_last(struct table *t)
+{
+	char **r = t->row[--t->nr_rows];
+	for (int i = 0; i <= t->nr_cols; i++)
+		free(r[i]);
+	free(r);
+}
+
+static void table_print(const struct table *t, const struct compare *c, FILE *out)
+{
+	int lw = 0, *w = calloc((size_t)t->nr_cols + 1, sizeof(int));
+	for (int i = 0; i < t->nr_rows; i++)
+		lw = MAX(lw, (int)strlen(t->row[i][0]));
+	for (int j = 1; j <= t->nr_cols; j++) {
+		w[j] = (int)strlen(c->src[j - 1].name);
+		for (int i = 0; i < t->nr_rows; i++)
+			w[j] = MAX(w[j], (int)strlen(t->row[i][j]));
+	}
+	fprintf(out, "%-*s", lw, "");
+	for (int j = 1; j <= t->nr_cols; j++)
+		fprintf(out, "  %*s", w[j], c->src[j - 1].name);
+	fputc('\n', out);
+	for (int i = 0; i < t->nr_rows; i++) {
+		fprintf(out, "%-*s", lw, t->row[i][0]);
+		for (int j = 1; j <= t->nr_cols; j++)
+			fprintf(out, "  %*s", w[j], t->row[i][j]);
+		fputc('\n', out);
+	}
+	free(w);
+}
+
+static void table_free(struct table *t)
+{
+	while (t->nr_rows)
+		table_drop_last(t);
+	free(t->row);
+}
+
+/* A counter of a column's result, by its /proc/vmstat name; false if missing. */
+static bool counter(const struct source *s, const char *name, uint64_t *v)
+{
+	json_object *o = s->res ? get(get(s->res, "vmstat"), name) : NULL;
+	if (!o)
+		return false;
+	*v = json_object_get_uint64(o);
+	return true;
+}
+
+static uint64_t oracle_count(const struct source *s, const char *key)
+{
+	return json_object_get_uint64(get(get(s->res, "oracle"), key));
+}
+
+/* Resident pages of process @p on node @n; false if the column has no such pair. */
+static bool resident(const struct source *s, size_t p, size_t n, uint64_t *v)
+{
+	json_object *procs = s->res ? get(s->res, "processes") : NULL;
+	if (!procs || p >= json_object_array_length(procs))
+		return false;
+	json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
+	if (n >= json_object_array_length(rp))
+		return false;
+	*v = json_object_get_uint64(json_object_array_get_idx(rp, n));
+	return true;
+}
+
+static void add_elapsed_rows(struct table *t, const struct compare *c)
+{
+	double max = 0;
+	for (int j = 0; j < c->nr_src; j++)
+		if (c->src[j].res)
+			max = MAX(max, json_object_get_double(get(c->src[j].res, "elapsed_s")));
+	int prec = max < 1 ? 4 : max < 10 ? 3 : 2;
+	const struct source *ref = &c->src[0];
+	double ref_s = ref->res ? json_object_get_double(get(ref->res, "elapsed_s")) : 0;
+	char **r = table_row(t, xasprintf("elapsed (simulated s)"));
+	for (int j = 0; j < c->nr_src; j++) {
+		const struct source *s = &c->src[j];
+		if (!s->res) {
+			r[j + 1] = xasprintf("failed");
+			continue;
+		}
+		double e = json_object_get_double(get(s->res, "elapsed_s"));
+		json_object *tr = get(s->res, "truncated");
+		const char *trunc = tr && json_object_get_boolean(tr) ? " (truncated)" : "";
+		if (j == 0 || ref_s <= 0) {
+			r[j + 1] = xasprintf("%.*f%s", prec, e, trunc);
+			continue;
+		}
+		double pct = (e - ref_s) * 100.0 / ref_s;
+		if (fabs(pct) < 0.05)
+			pct = 0;	/* no "-0.0%" */
+		r[j + 1] = xasprintf("%.*f (%+.1f%%)%s", prec, e, pct, trunc);
+	}
+	r = table_row(t, xasprintf("host (s)"));
+	for (int j = 0; j < c->nr_src; j++) {
+		json_object *h = c->src[j].res ? get(c->src[j].res, "host_s") : NULL;
+		r[j + 1] = h ? xasprintf("%.2f", json_object_get_double(h)) : xasprintf("-");
+	}
+}
+
+/* Rows of compare_rows[]; a row that is zero (or missing) in every column is dropped. */
+static void add_counter_rows(struct table *t, const struct compare *c)
+{
+	bool hint_faults = false;
+	for (size_t k = 0; k < ARRAY_SIZE(compare_rows); k++) {
+		bool nonzero = false;
+		char **r;
+		if (compare_rows[k] == ROW_LOCAL_PCT) {
+			r = table_row(t, xasprintf("numa_hint_local_percent"));
+			for (int j = 0; j < c->nr_src; j++) {
+				uint64_t all, local;
+				const struct source *s = &c->src[j];
+				if (counter(s, vm_event_text[NUMA_HINT_FAULTS], &all) && all &&
+				    counter(s, vm_event_text[NUMA_HINT_FAULTS_LOCAL], &local))
+					r[j + 1] = xasprintf("%.2f", (double)local * 100.0 / (double)all);
+				else
+					r[j + 1] = xasprintf("-");
+			}
+			if (!hint_faults)
+				table_drop_last(t);
+			continue;
+		}
+		const char *name = vm_event_text[compare_rows[k]];
+		r = table_row(t, xasprintf("%s", name));
+		for (int j = 0; j < c->nr_src; j++) {
+			uint64_t v;
+			if (counter(&c->src[j], name, &v)) {
+				r[j + 1] = xasprintf("%llu", (unsigned long long)v);
+				nonzero |= v != 0;
+			} else {
+				r[j + 1] = xasprintf("-");
+			}
+		}
+		if (compare_rows[k] == NUMA_HINT_FAULTS)
+			hint_faults = nonzero;
+		if (!nonzero)
+			table_drop_last(t);
+	}
+}
+
+static void add_placement_rows(struct table *t, const struct compare *c)
+{
+	size_t nr_procs = 0, nr_nodes = 0;
+	for (int j = 0; j < c->nr_src; j++) {
+		json_object *procs = c->src[j].res ? get(c->src[j].res, "processes") : NULL;
+		for (size_t p = 0; procs && p < json_object_array_length(procs); p++) {
+			json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
+			nr_procs = MAX(nr_procs, p + 1);
+			nr_nodes = MAX(nr_nodes, json_object_array_length(rp));
+		}
+	}
+	for (size_t p = 0; p < nr_procs; p++)
+		for (size_t n = 0; n < nr_nodes; n++) {
+			char **r = table_row(t, xasprintf("process %zu node %zu (MiB)", p, n));
+			for (int j = 0; j < c->nr_src; j++) {
+				uint64_t v;
+				r[j + 1] = resident(&c->src[j], p, n, &v)
+					? xasprintf("%llu", (unsigned long long)(v / MiB_PAGES))
+					: xasprintf("-");
+			}
+		}
+}
+
+static void add_oracle_rows(struct table *t, const struct compare *c)
+{
+	static const char *const keys[] = { "stale_reads", "lost_writes" };
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		char **r = table_row(t, xasprintf("oracle %s", keys[k]));
+		for (int j = 0; j < c->nr_src; j++)
+			r[j + 1] = c->src[j].res
+				? xasprintf("%llu", (unsigned long long)oracle_count(&c->src[j], keys[k]))
+				: xasprintf("-");
+	}
+}
+
+/* ---- title and legend ---- */
+
+static void append(char **buf, const char *fmt, ...) sim_printf(2, 3);
+static void append(char **buf, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+	va_start(ap, fmt);
+	if (vasprintf(&more, fmt, ap) < 0) {
+		fputs("numasim: out of host memory\n", stderr);
+		exit(1);
+	}
+	va_end(ap);
+	char *joined = xasprintf("%s%s%s", *buf ? *buf : "", *buf ? ", " : "", more);
+	free(*buf);
+	free(more);
+	*buf = joined;
+}
+
+/* Tunables of a result file that differ from @shared (keys this build knows). */
+static void file_tunable_diffs(char **buf, json_object *res, const struct tunables *shared)
+{
+	json_object *tun = get(get(res, "config"), "tunables");
+	if (!json_object_is_type(tun, json_type_object))
+		return;
+	for (int i = 0; i < NR_TUNABLES; i++) {
+		json_object *v = get(tun, tunable_desc[i].name);
+		char b[32];
+		const char *mine = tunable_value_str(shared, (enum tunable_id)i, b, sizeof(b));
+		if (v && json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), mine))
+			append(buf, "%s=%s", tunable_desc[i].name, json_object_get_string(v));
+	}
+}
+
+static void tunable_diffs(char **buf, const struct tunables *t, const struct tunables *ref)
+{
+	for (int i = 0; i < NR_TUNABLES; i++)
+		if (t->v[i] != ref->v[i]) {
+			char b[32];
+			append(buf, "%s=%s", tunable_desc[i].name,
+			       tunable_value_str(t, (enum tunable_id)i, b, sizeof(b)));
+		}
+}
+
+static bool str_differs(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b);
+}
+
+/*
+ * "numasim 0.1.0 compare: WORKLOAD on MACHINE (scale F, seed N)" after the
+ * first column, then a line per column with what sets it apart: its file,
+ * any difference in machine, workload, scale or seed from the first column,
+ * and its tunables that differ from the shared ones (defaults and --set).
+ */
+static void print_title(const struct compare *c, FILE *out)
+{
+	const struct conf *ref = &c->src[0].conf;
+	fprintf(out, "numasim %s compare", NUMASIM_VERSION);
+	if (ref->workload && ref->machine)
+		fprintf(out, ": %s on %s", ref->workload, ref->machine);
+	if (ref->have_scale && ref->have_seed)
+		fprintf(out, " (scale %g, seed %llu)", ref->scale, (unsigned long long)ref->seed);
+	fputc('\n', out);
+	struct tunables defaults;
+	tunables_init(&defaults);
+	char *shared = NULL;
+	tunable_diffs(&shared, &c->run.tun, &defaults);
+	if (shared)
+		fprintf(out, "  every column: %s\n", shared);
+	free(shared);
+	int w = 0;
+	for (int j = 0; j < c->nr_src; j++)
+		w = MAX(w, (int)strlen(c->src[j].name));
+	for (int j = 0; j < c->nr_src; j++) {
+		const struct source *s = &c->src[j];
+		const struct conf *cf = &s->conf;
+		char *d = NULL;
+		if (s->file)
+			append(&d, "from %s", s->file);
+		if (s->file && !cf->machine && !cf->workload)
+			append(&d, "configuration not recorded");
+		if (str_differs(cf->machine, ref->machine))
+			append(&d, "machine %s", cf->machine);
+		if (str_differs(cf->workload, ref->workload))
+			append(&d, "workload %s", cf->workload);
+		if (cf->have_scale && ref->have_scale && cf->scale != ref->scale)
+			append(&d, "scale %g", cf->scale);
+		if (cf->have_seed && ref->have_seed && cf->seed != ref->seed)
+			append(&d, "seed %llu", (unsigned long long)cf->seed);
+		if (s->file)
+			file_tunable_diffs(&d, s->res, &c->run.tun);
+		else
+			tunable_diffs(&d, &s->tun, &c->run.tun);
+		fprintf(out, "  %-*s  %s\n", w, s->name, d ? d : "baseline");
+		free(d);
+	}
+	fputc('\n', out);
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct compare c = { 0 };
+	run_opts_init(&c.run);
+	c.src = calloc((size_t)argc + 1, sizeof(*c.src));
+	if (!c.src)
+		return cli_bad("out of host memory");
+	int rc = parse_compare_options(argc, argv, &c);
+	/* Files first: a typo in a file name should not wait for the runs. */
+	for (int i = 0; !rc && i < c.nr_src; i++)
+		if (c.src[i].file)
+			rc = load_from_json(&c.src[i]);
+	if (!rc && c.json_dir && c.nr_live && make_dir(c.json_dir))
+		rc = cli_bad("--json-dir '%s': cannot create: %s", c.json_dir, strerror(errno));
+	struct cli_setup su = { 0 };
+	if (!rc && c.nr_live)
+		rc = cli_setup(&su, &c.run);
+	if (!rc) {
+		int worst = 0;
+		for (int i = 0, nth = 0; i < c.nr_src; i++)
+			if (!c.src[i].file) {
+				int vrc = run_variant(&c, &c.src[i], &su, ++nth);
+				worst = MAX(worst, vrc);
+			}
+		print_title(&c, stdout);
+		struct table t = { .nr_cols = c.nr_src };
+		add_elapsed_rows(&t, &c);
+		add_counter_rows(&t, &c);
+		add_placement_rows(&t, &c);
+		add_oracle_rows(&t, &c);
+		table_print(&t, &c, stdout);
+		table_free(&t);
+		rc = worst;
+	}
+	if (su.m)
+		cli_setup_free(&su);
+	for (int i = 0; i < c.nr_src; i++) {
+		free(c.src[i].name);
+		if (c.src[i].res)
+			json_object_put(c.src[i].res);
+	}
+	free(c.src);
+	return rc;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tests/unit/test_migrate.c - the page-migration core (migrate/migrate.c):
+ * every mapping follows the folio, content and counts move with it, the
+ * source is freed, one shootdown per batch (none for protnone entries), and
+ * the failure cases.
+ */
+#include "testlib.h"
+
+#include "migrate/migrate.h"
+
+/* A process that maps @len and write-touches it from node 0, nothing else. */
+static void setup(struct tl_env *e, uint64_t len, const char *const *sets)
+{
+	tl_env_init(e, "2node-128cpu", sets);
+	tl_mmap(e, len);
+	tl_start(e, 1);
+}
+
+static void touch(struct tl_env *e, uint64_t base, uint64_t len)
+{
+	for (uint64_t a = base; a < base + len; a += PAGE_SIZE)
+		tl_fault(e, 0, a, true);
+}
+
+static const char *const small_pages[] = { "transparent_hugepage.enabled=never", NULL };
+static const char *const mthp64[] = { "transparent_hugepage.enabled=never",
+				      "transparent_hugepage.hugepages-64kB.enabled=always", NULL };
+
+static uint64_t ev(struct tl_env *e, enum vm_event_item i)
+{
+	return e->s->vs.event[i];
+}
+
+/* A PMD-mapped THP moves whole: one PMD now maps a node-1 folio with the
+ * same content version; the node-0 folio is free again. */
+static void test_migrate_pmd_thp(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 4 * MiB, NULL);
+	uint64_t base = tl_addr(&e, 0);
+	tl_fault(&e, 0, base, true);
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
+	assert_true(pmd_valid(slot->pmd));
+	struct folio *f = pfn_folio(&e.s->pm, pmd_pfn(slot->pmd));
+	assert_int_equal(folio_nid(f), 0);
+	f->version = 42;
+	uint64_t free0 = node_free_pages(&e.s->pm, 0), free1 = node_free_pages(&e.s->pm, 1);
+	struct migrate_pages_stats st;
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &f, 1, 1, MIGRATE_ASYNC, MR_SYSCALL, &st), 0);
+	assert_int_equal(st.nr_succeeded, 512);
+	assert_int_equal(st.nr_thp_succeeded, 1);
+	assert_int_equal(ev(&e, PGMIGRATE_SUCCESS), 512);
+	assert_int_equal(ev(&e, THP_MIGRATION_SUCCESS), 1);
+	assert_true(pmd_valid(slot->pmd));
+	struct folio *nf = pfn_folio(&e.s->pm, pmd_pfn(slot->pmd));
+	assert_int_equal(folio_nid(nf), 1);
+	assert_int_equal(nf->version, 42);
+	assert_int_equal(folio_entire_mapcount(nf), 1);
+	assert_true(pmd_write(slot->pmd) && pmd_dirty(slot->pmd));
+	assert_int_equal(node_free_pages(&e.s->pm, 0), free0 + 512);
+	assert_int_equal(node_free_pages(&e.s->pm, 1), free1 - 512);
+	assert_int_equal(tl_mm(&e)->rss_node[0], 0);
+	assert_int_equal(tl_mm(&e)->rss_node[1], 512);
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
+/* A PTE-mapped 64 KiB folio: all 16 PTEs follow, per-page mapcounts move. */
+static void test_migrate_pte_mapped_large(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 1 * MiB, mthp64);
+	uint64_t base = tl_addr(&e, 0);
+	tl_fault(&e, 0, base, true);
+	struct folio *f = tl_folio_at(&e, base);
+	assert_int_equal(folio_order(f), 4);
+	struct migrate_pages_stats st;
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &f, 1, 1, MIGRATE_ASYNC, MR_SYSCALL, &st), 0);
+	assert_int_equal(st.nr_succeeded, 16);
+	assert_int_equal(st.nr_thp_succeeded, 0);	/* not PMD-size: no thp_migration_* */
+	struct folio *nf = tl_folio_at(&e, base);
+	assert_int_equal(folio_nid(nf), 1);
+	assert_int_equal(folio_mapcount(nf), 16);
+	for (uint32_t i = 0; i < 16; i++) {
+		pte_t p = tl_pte(&e, base + i * PAGE_SIZE);
+		assert_int_equal(pte_pfn(p), folio_pfn(&e.s->pm, nf) + i);
+		assert_int_equal(pte_nid(p), 1);
+		assert_true(pte_write(p));
+		assert_int_equal(pfn_folio(&e.s->pm, pte_pfn(p))->mapcount, 1);
+	}
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
+/* One batch, one shootdown: many folios unmapped, then a single flush. */
+static void test_batched_flush(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 1 * MiB, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	touch(&e, base, 64 * PAGE_SIZE);
+	/* another CPU that may cache the mm's translations */
+	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	struct folio *f[64];
+	for (uint32_t i = 0; i < 64; i++)
+		f[i] = tl_folio_at(&e, base + i * PAGE_SIZE);
+	uint64_t before = ev(&e, NR_TLB_REMOTE_FLUSH);
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), f, 64, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 0);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH) - before, 1);
+	assert_int_equal(ev(&e, PGMIGRATE_SUCCESS), 64);
+	for (uint32_t i = 0; i < 64; i++)
+		assert_int_equal(pte_nid(tl_pte(&e, base + i * PAGE_SIZE)), 1);
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
+/* Entries that are protnone cannot be in any TLB: migrating such folios
+ * needs no shootdown at all. */
+static void test_no_flush_for_protnone(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 1 * MiB, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	touch(&e, base, 8 * PAGE_SIZE);
+	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	struct folio *f[8];
+	for (uint32_t i = 0; i < 8; i++) {
+		struct pte_table *pt;
+		pte_t *p = pte_lookup(tl_mm(&e), base + i * PAGE_SIZE, &pt);
+		f[i] = tl_folio_at(&e, base + i * PAGE_SIZE);
+		set_pte_at(e.s, tl_mm(&e), pt, pte_index(base + i * PAGE_SIZE),
+			   pte_wrprotect(pte_mkprotnone(*p)));
+	}
+	uint64_t remote = ev(&e, NR_TLB_REMOTE_FLUSH), local = ev(&e, NR_TLB_LOCAL_FLUSH_ALL);
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), f, 8, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 0);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH), remote);
+	assert_int_equal(ev(&e, NR_TLB_LOCAL_FLUSH_ALL), local);
+	/* the copies are mapped, present again, without write permission */
+	for (uint32_t i = 0; i < 8; i++) {
+		pte_t p = tl_pte(&e, base + i * PAGE_SIZE);
+		assert_true(pte_valid(p) && !pte_write(p));
+		assert_int_equal(pte_nid(p), 1);
+	}
+	tl_env_free(&e);
+}
+
+/* Pinned folios cannot move (-EAGAIN); an empty destination (-ENOMEM). */
+static void test_failures(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 1 * MiB, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	touch(&e, base, 2 * PAGE_SIZE);
+	struct folio *pinned = tl_folio_at(&e, base);
+	pinned->pincount = 1;
+	uint64_t pfn = folio_pfn(&e.s->pm, pinned);
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &pinned, 1, 1, MIGRATE_ASYNC, MR_SYSCALL,
+				       NULL), 1);
+	assert_int_equal(ev(&e, PGMIGRATE_FAIL), 1);
+	assert_int_equal(pte_pfn(tl_pte(&e, base)), pfn);
+	pinned->pincount = 0;
+
+	struct tl_held held = { 0 };
+	tl_drain_node(&e.s->pm, 1, 0, &held);
+	struct folio *f = tl_folio_at(&e, base + PAGE_SIZE);
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &f, 1, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 1);
+	assert_int_equal(ev(&e, PGMIGRATE_FAIL), 2);
+	assert_int_equal(pte_nid(tl_pte(&e, base + PAGE_SIZE)), 0);
+	/* and NUMA balancing's own check refuses a node short of memory */
+	assert_int_not_equal(migrate_misplaced_folio_prepare(e.s, f, 1), 0);
+	assert_int_equal(migrate_misplaced_folio_prepare(e.s, f, 0), 0);
+	tl_held_free(&held);
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
+/* The oracle: after a migration, a CPU whose flush was skipped reads the
+ * old copy (stale); with the flush, nothing is stale. */
+static void test_oracle_sees_skipped_migration_flush(void **state)
+{
+	(void)state;
+	for (int skip = 0; skip <= 1; skip++) {
+		const char *const sets[] = { "transparent_hugepage.enabled=never",
+					     skip ? "numasim.debug_skip_flush=1" : "numasim.debug_skip_flush=0",
+					     NULL };
+		struct tl_env e;
+		tl_env_init(&e, "2node-128cpu", sets);
+		uint32_t r = tl_mmap(&e, 64 * PAGE_SIZE);
+		struct wl_phase *ph = wl_add_phase(&e.wl, e.prog, WL_SWEEP);
+		ph->region = r;
+		ph->len = 64 * PAGE_SIZE;
+		ph->count = 1;
+		ph->access = WL_WRITE;
+		tl_start(&e, 1);
+		/* the main task's CPU has the translations in its TLB */
+		struct cpu *c = &e.s->cpus[e.s->tasks[0]->cpu];
+		uint64_t base = tl_addr(&e, 0);
+		struct folio *f = tl_folio_at(&e, base);
+		assert_int_equal(migrate_pages(e.s, c, &f, 1, 1 - c->node, MIGRATE_ASYNC, MR_SYSCALL,
+					       NULL), 0);
+		/* write the live copy, then let the CPU write through its TLB */
+		tl_folio_at(&e, base)->version++;
+		bool huge;
+		struct tlb_entry *te = tlb_lookup(&c->tlb, tl_mm(&e)->id, base, &huge);
+		if (skip) {
+			assert_non_null(te);	/* still cached: the shootdown never came */
+			assert_true(c->tlb_maybe_stale);
+		} else {
+			assert_null(te);
+		}
+		tl_env_free(&e);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrate_pmd_thp),
+		cmocka_unit_test(test_migrate_pte_mapped_large),
+		cmocka_unit_test(test_batched_flush),
+		cmocka_unit_test(test_no_flush_for_protnone),
+		cmocka_unit_test(test_failures),
+		cmocka_unit_test(test_oracle_sees_skipped_migration_flush),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
