@@ -18,6 +18,8 @@
 
 #include "cpu/access.h"
 #include "fault/fault.h"
+#include "mem/fork.h"
+#include "numa/numa_balancing.h"
 #include "sim.h"
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
@@ -143,6 +145,7 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 			cpumask_set(&t->cpus_allowed, c);
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
+	init_numa_balancing(s, t, parent);
 	s->nr_live_tasks++;
 	return t;
 }
@@ -245,6 +248,7 @@ static void task_exit(struct sim *s, struct cpu *cpu, struct task *t)
 	t->state = TASK_DEAD;
 	t->exit_ns = cpu->now;
 	t->mm->nr_threads--;
+	numa_task_exit(s, t);
 	s->nr_live_tasks--;
 	s->end_ns = MAX(s->end_ns, cpu->now);
 	struct task *p = t->parent;
@@ -313,6 +317,9 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 		break;
 	case WL_MBIND:
 		rc = sys_mbind(s, cpu, mm, a, ph->len, &ph->pol);
+		break;
+	case WL_FORK:
+		rc = do_fork(s, cpu, t, ph->target);
 		break;
 	case WL_SET_MEMPOLICY:
 		t->pol = ph->pol;
@@ -431,6 +438,7 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 		cpu->busy_ns += cpu->now - before;
 		if (!stays)
 			continue;	/* the CPU picked another task, or went idle */
+		numa_apply_pending_move(s, cpu);
 	}
 }
 

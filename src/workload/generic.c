@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * workload/generic.c - generic access patterns: seq, random, skewed.
+ * workload/generic.c - generic access patterns: seq, random, skewed; and
+ * forkcow, copy-on-write after fork (end of file).
  *
  * One process. The main thread maps one region, optionally first-touches it
  * all (init=main), spawns the threads and joins them. Each thread works on
@@ -215,4 +216,67 @@ const struct wl_type wl_type_skewed = {
 	.params = skewed_params,
 	.nr_params = ARRAY_SIZE(skewed_params),
 	.build = skewed_build,
+};
+
+/*
+ * forkcow: the main thread maps a region and writes it all, forks `children`
+ * processes (which share it copy-on-write), then it and every child write the
+ * first `writes` of the region `passes` times, each write to a shared page
+ * taking a copy-on-write fault; the parent then waits for the children
+ * (fork + wait, as numa01's forked variants do).
+ */
+enum { F_SIZE, F_CHILDREN, F_WRITES, F_PASSES, NR_F_PARAMS };
+_Static_assert(NR_F_PARAMS <= WL_MAX_PARAMS, "struct wl_args holds every parameter");
+
+#define F_MAX_CHILDREN 256u
+
+static const struct wl_param forkcow_params[NR_F_PARAMS] = {
+	[F_SIZE] = WL_PARAM_SIZE(256 * MiB),
+	[F_CHILDREN] = { .key = "children", .kind = WLP_UINT, .min = 1, .max = F_MAX_CHILDREN,
+			 .def = 1 },
+	[F_WRITES] = { .key = "writes", .kind = WLP_FRAC, .def_f = 1.0 },
+	[F_PASSES] = { .key = "passes", .kind = WLP_UINT, .min = 1, .max = WL_MAX_LOOPS, .def = 2 },
+};
+
+/* After the fork: write the first @wlen bytes; with nothing to write, read it all. */
+static void forkcow_sweeps(struct workload *wl, uint32_t prog, uint64_t size, uint64_t wlen,
+			   uint64_t passes)
+{
+	if (wlen)
+		wl_add_sweep(wl, prog, 0, 0, wlen, passes, WL_WRITE);
+	else
+		wl_add_sweep(wl, prog, 0, 0, size, passes, WL_READ);
+}
+
+static int forkcow_build(struct workload *wl, struct wl_args *a, const struct wl_ctx *c)
+{
+	if (wl_resolve_size(a, F_SIZE, 1, c))
+		return -1;
+	const uint64_t size = a->u[F_SIZE], passes = a->u[F_PASSES];
+	/* exact: size < 2^53 */
+	const uint64_t wlen = ALIGN_DOWN((uint64_t)((double)size * a->f[F_WRITES]), WL_PAGE_SIZE);
+	uint32_t mainp = wl_add_program(wl);
+	uint32_t proc = wl_add_process(wl, mainp);
+	uint32_t child = wl_add_program(wl);	/* every child runs the same program */
+
+	wl_add_mmap(wl, proc, size);
+	wl_add_sweep(wl, mainp, 0, 0, size, 1, WL_WRITE);
+	for (uint64_t i = 0; i < a->u[F_CHILDREN]; i++)
+		wl_add_phase(wl, mainp, WL_FORK)->target = child;
+	forkcow_sweeps(wl, mainp, size, wlen, passes);
+	wl_add_phase(wl, mainp, WL_JOIN);
+	forkcow_sweeps(wl, child, size, wlen, passes);
+	return 0;
+}
+
+const struct wl_type wl_type_forkcow = {
+	.name = "forkcow",
+	.help = "a process writes a region, forks children that share it copy-on-write, then "
+		"it and each child write part of it again (copy-on-write faults) and it waits "
+		"for them. Keys: size=256M, children=1, writes=1 (fraction of the region, from "
+		"its start, each process writes after the fork; 0: each reads it all instead), "
+		"passes=2 (sweeps after the fork)",
+	.params = forkcow_params,
+	.nr_params = ARRAY_SIZE(forkcow_params),
+	.build = forkcow_build,
 };

@@ -90,7 +90,8 @@ struct wl_type {
 	X(numa02_SMT)		\
 	X(seq)			\
 	X(random)		\
-	X(skewed)
+	X(skewed)		\
+	X(forkcow)
 
 /* in builtin.c and generic.c: */
 #define WL_DECLARE_TYPE(n) extern const struct wl_type wl_type_##n;

@@ -39,7 +39,7 @@ static const char *const wl_op_names[NR_WL_OPS] = {
 	[WL_SKEWED] = "skewed",		[WL_SPAWN] = "spawn",
 	[WL_JOIN] = "join",		[WL_BARRIER] = "barrier",
 	[WL_SLEEP] = "sleep",		[WL_COMPUTE] = "compute",
-	[WL_SET_AFFINITY] = "sched_setaffinity",
+	[WL_SET_AFFINITY] = "sched_setaffinity", [WL_FORK] = "fork",
 };
 
 const char *wl_op_name(enum wl_op op)
@@ -210,21 +210,34 @@ int wl_fail(const struct wl_ctx *c, const char *fmt, ...)
 
 /*
  * State of one workload_validate() run. Programs are visited in topological
- * order of the spawn graph (spawners first), so by the time a thread program
- * is checked, every spawn site that starts it has fixed its process and the
- * regions it may use.
+ * order of the spawn and fork graph (spawners and forkers first), so by the
+ * time a program is checked, every site that starts it has fixed its process
+ * and the regions it may use.
+ *
+ * Forked processes: each program that WL_FORK starts is the main program of
+ * a process of its own, numbered after procs[] in program order (check_forks).
+ * At run time one such process exists per fork executed, but all of them look
+ * alike here: every fork of a program is in the same forking program, and
+ * each of those fork sites has the same number of regions created, so the
+ * child always inherits the same regions. Region r of a forked process below
+ * that number is region r of its parent process (region_size()); its own
+ * mmaps continue the numbering.
  */
 struct wl_check {
 	const struct workload *wl;
 	char *err;
 	size_t errlen;
+	uint32_t nr_procs;	/* procs[] and then one per forked program */
 	uint8_t *is_main;	/* program is some process's main program */
 	uint32_t *owner;	/* process whose threads run the program, or NONE */
 	uint32_t *avail;	/* regions created before every spawn of the program */
-	uint32_t *order;	/* programs, spawners before the programs they spawn */
-	uint32_t *indeg;	/* spawn_order(): spawn sites not yet ordered, per program */
-	uint32_t *region_base;	/* per process: index of its region 0 in sizes[] */
-	uint64_t *sizes;	/* region sizes of all processes, process by process */
+	uint32_t *forker;	/* per program: the program that forks it, or NONE */
+	uint32_t *order;	/* programs, starters before the programs they start */
+	uint32_t *indeg;	/* spawn_order(): start sites not yet ordered, per program */
+	uint32_t *region_base;	/* per process: index of its first own region in sizes[] */
+	uint32_t *inherited;	/* per process: regions inherited at the fork (0: none) */
+	uint32_t *parent;	/* per process: the process it is forked from, or NONE */
+	uint64_t *sizes;	/* sizes of the regions each process creates, process by process */
 	uint64_t *reach;	/* per program: threads reaching the barrier being counted */
 };
 
@@ -345,6 +358,10 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 			return phase_fail(k, p, i, "program %" PRIu32 " is a main program",
 					  ph->target);
 		return 0;
+	case WL_FORK:
+		if (!k->is_main[p])	/* keeps forks simple: no thread forks */
+			return phase_fail(k, p, i, "only a main program may fork");
+		return 0;
 	case WL_BARRIER:
 		if (ph->target >= wl->nr_barriers)
 			return phase_fail(k, p, i, "barrier %" PRIu32 " out of range (%" PRIu32
@@ -378,7 +395,49 @@ static int check_procs(struct wl_check *k)
 	return 0;
 }
 
-/* Kahn's algorithm over spawn edges; a cycle would start threads forever. */
+/*
+ * Forked programs are main programs of new processes: mark them before the
+ * per-phase checks, which treat main programs apart. A program is forked from
+ * one program only, and is no other process's main program.
+ */
+static int check_forks(struct wl_check *k)
+{
+	const struct workload *wl = k->wl;
+
+	k->nr_procs = wl->nr_procs;
+	for (uint32_t p = 0; p < wl->nr_programs; p++) {
+		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++) {
+			const struct wl_phase *ph = &wl->programs[p].phases[i];
+			uint32_t t = ph->target;
+
+			if (ph->op != WL_FORK)
+				continue;
+			if (t >= wl->nr_programs)
+				return phase_fail(k, p, i, "program %" PRIu32 " out of range (%" PRIu32
+						  " programs)", t, wl->nr_programs);
+			if (k->forker[t] == p)
+				continue;
+			if (k->forker[t] != NONE)
+				return phase_fail(k, p, i, "program %" PRIu32 " is also forked by "
+						  "program %" PRIu32, t, k->forker[t]);
+			if (k->is_main[t])
+				return phase_fail(k, p, i, "program %" PRIu32 " is the main program "
+						  "of process %" PRIu32, t, k->owner[t]);
+			k->forker[t] = p;
+			k->is_main[t] = 1;
+			k->owner[t] = k->nr_procs++;
+		}
+	}
+	return 0;
+}
+
+/* The phase starts another program: a thread (spawn) or a process (fork). */
+static bool starts_program(const struct wl_phase *ph)
+{
+	return ph->op == WL_SPAWN || ph->op == WL_FORK;
+}
+
+/* Kahn's algorithm over spawn and fork edges; a cycle would start tasks forever. */
 static int spawn_order(struct wl_check *k)
 {
 	const struct workload *wl = k->wl;
@@ -387,7 +446,7 @@ static int spawn_order(struct wl_check *k)
 
 	for (uint32_t p = 0; p < wl->nr_programs; p++)
 		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++)
-			if (wl->programs[p].phases[i].op == WL_SPAWN)
+			if (starts_program(&wl->programs[p].phases[i]))
 				indeg[wl->programs[p].phases[i].target]++;
 	for (uint32_t p = 0; p < wl->nr_programs; p++)
 		if (!indeg[p])
@@ -396,13 +455,14 @@ static int spawn_order(struct wl_check *k)
 		const struct wl_program *prog = &wl->programs[k->order[head++]];
 
 		for (uint32_t i = 0; i < prog->nr_phases; i++)
-			if (prog->phases[i].op == WL_SPAWN && !--indeg[prog->phases[i].target])
+			if (starts_program(&prog->phases[i]) && !--indeg[prog->phases[i].target])
 				k->order[tail++] = prog->phases[i].target;
 	}
 	for (uint32_t p = 0; tail < wl->nr_programs; p++)
 		if (indeg[p])
 			return check_fail(k, "program %" PRIu32 " is started through a spawn "
-					  "cycle (threads would start threads forever)", p);
+					  "cycle or a fork cycle (tasks would start tasks forever)",
+					  p);
 	return 0;
 }
 
@@ -420,6 +480,31 @@ static int note_spawn(struct wl_check *k, uint32_t t, uint32_t proc, uint32_t nr
 	return 0;
 }
 
+/* Fork site @i of @p forks program @t with @nr regions of process @proc created. */
+static int note_fork(struct wl_check *k, uint32_t p, uint32_t i, uint32_t t, uint32_t proc,
+		     uint32_t nr)
+{
+	uint32_t child = k->owner[t];
+
+	if (k->parent[child] == NONE) {
+		k->parent[child] = proc;
+		k->inherited[child] = nr;
+	} else if (k->inherited[child] != nr) {
+		return phase_fail(k, p, i, "forks program %" PRIu32 " with %" PRIu32 " region(s) "
+				  "created, another fork of it with %" PRIu32, t, nr,
+				  k->inherited[child]);
+	}
+	return 0;
+}
+
+/* Size of region @r of process @proc, inherited from its parents or its own. */
+static uint64_t region_size(const struct wl_check *k, uint32_t proc, uint32_t r)
+{
+	while (r < k->inherited[proc])
+		proc = k->parent[proc];
+	return k->sizes[k->region_base[proc] + r - k->inherited[proc]];
+}
+
 /* A phase of @p uses a region: is it created yet, and is the range inside it? */
 static int check_region_use(struct wl_check *k, uint32_t p, uint32_t i, uint32_t nr_created)
 {
@@ -428,7 +513,7 @@ static int check_region_use(struct wl_check *k, uint32_t p, uint32_t i, uint32_t
 	if (ph->region >= nr_created)
 		return phase_fail(k, p, i, "uses region %" PRIu32 " before it is created (%" PRIu32
 				  " region(s) exist here)", ph->region, nr_created);
-	uint64_t size = k->sizes[k->region_base[k->owner[p]] + ph->region];
+	uint64_t size = region_size(k, k->owner[p], ph->region);
 	if (ph->off > size || ph->len > size - ph->off)
 		return phase_fail(k, p, i, "range [%" PRIu64 ", +%" PRIu64 ") lies outside region %"
 				  PRIu32 " of %" PRIu64 " bytes", ph->off, ph->len, ph->region, size);
@@ -440,10 +525,10 @@ static int check_program_regions(struct wl_check *k, uint32_t p)
 {
 	const struct wl_program *prog = &k->wl->programs[p];
 	uint32_t proc = k->owner[p];
-	uint32_t nr = k->is_main[p] ? 0 : k->avail[p];
 
 	if (proc == NONE)
 		return check_fail(k, "program %" PRIu32 " is never run (no process starts it)", p);
+	uint32_t nr = k->is_main[p] ? k->inherited[proc] : k->avail[p];
 	for (uint32_t i = 0; i < prog->nr_phases; i++) {
 		const struct wl_phase *ph = &prog->phases[i];
 
@@ -451,34 +536,43 @@ static int check_program_regions(struct wl_check *k, uint32_t p)
 			if (ph->region != nr)
 				return phase_fail(k, p, i, "creates region %" PRIu32 ", but the next "
 						  "region is %" PRIu32, ph->region, nr);
-			k->sizes[k->region_base[proc] + nr++] = ph->len;
+			k->sizes[k->region_base[proc] + nr++ - k->inherited[proc]] = ph->len;
 		} else if (ph->op == WL_SPAWN) {
 			if (note_spawn(k, ph->target, proc, nr))
+				return -1;
+		} else if (ph->op == WL_FORK) {
+			if (note_fork(k, p, i, ph->target, proc, nr))
 				return -1;
 		} else if (op_has_range(ph->op) && check_region_use(k, p, i, nr)) {
 			return -1;
 		}
 	}
-	if (k->is_main[p] && nr != k->wl->procs[proc].nr_regions)
+	if (k->is_main[p] && proc < k->wl->nr_procs && nr != k->wl->procs[proc].nr_regions)
 		return check_fail(k, "process %" PRIu32 ": nr_regions is %" PRIu32 ", but its main "
 				  "program %" PRIu32 " creates %" PRIu32, proc,
 				  k->wl->procs[proc].nr_regions, p, nr);
 	return 0;
 }
 
-/* Region tables: each process's slots in sizes[] hold what its mmaps create. */
+/* Region tables: each process's slots in sizes[] hold what its own mmaps create. */
 static int alloc_regions(struct wl_check *k)
 {
 	const struct workload *wl = k->wl;
 	uint64_t total = 0;
+	uint32_t n = k->nr_procs + 1;	/* + 1: calloc(0) may return NULL */
 
-	k->region_base = calloc(wl->nr_procs, sizeof(*k->region_base));
-	if (!k->region_base)
+	k->region_base = calloc(n, sizeof(*k->region_base));
+	k->inherited = calloc(n, sizeof(*k->inherited));
+	k->parent = malloc(n * sizeof(*k->parent));
+	if (!k->region_base || !k->inherited || !k->parent)
 		return check_fail(k, "out of memory");
-	for (uint32_t i = 0; i < wl->nr_procs; i++) {
-		const struct wl_program *prog = &wl->programs[wl->procs[i].main_program];
+	memset(k->parent, 0xff, n * sizeof(*k->parent));	/* NONE */
+	for (uint32_t p = 0; p < wl->nr_programs; p++) {
+		const struct wl_program *prog = &wl->programs[p];
 
-		k->region_base[i] = (uint32_t)total;
+		if (!k->is_main[p])
+			continue;
+		k->region_base[k->owner[p]] = (uint32_t)total;
 		for (uint32_t j = 0; j < prog->nr_phases; j++)
 			total += prog->phases[j].op == WL_MMAP;
 		if (total > UINT32_MAX)
@@ -508,11 +602,12 @@ static int check_barrier(struct wl_check *k, uint32_t b)
 		for (uint32_t i = 0; i < prog->nr_phases; i++) {
 			if (prog->phases[i].op == WL_BARRIER && prog->phases[i].target == b)
 				self = true;
-			else if (prog->phases[i].op == WL_SPAWN)
+			else if (starts_program(&prog->phases[i]))
 				r = add_sat(r, k->reach[prog->phases[i].target]);
 		}
 		k->reach[p] = add_sat(r, self);	/* a thread counts once, however often it waits */
 	}
+	/* forked processes are counted through their forks */
 	for (uint32_t i = 0; i < wl->nr_procs; i++)
 		total = add_sat(total, k->reach[wl->procs[i].main_program]);
 	if (total != wl->barrier_parties[b])
@@ -528,12 +623,15 @@ static int check_alloc(struct wl_check *k)
 	k->is_main = calloc(n, sizeof(*k->is_main));
 	k->owner = malloc(n * sizeof(*k->owner));
 	k->avail = calloc(n, sizeof(*k->avail));
+	k->forker = malloc(n * sizeof(*k->forker));
 	k->order = calloc(n, sizeof(*k->order));
 	k->indeg = calloc(n, sizeof(*k->indeg));
 	k->reach = calloc(n, sizeof(*k->reach));
-	if (!k->is_main || !k->owner || !k->avail || !k->order || !k->indeg || !k->reach)
+	if (!k->is_main || !k->owner || !k->avail || !k->forker || !k->order || !k->indeg ||
+	    !k->reach)
 		return check_fail(k, "out of memory");
 	memset(k->owner, 0xff, n * sizeof(*k->owner));	/* NONE */
+	memset(k->forker, 0xff, n * sizeof(*k->forker));
 	return 0;
 }
 
@@ -541,7 +639,7 @@ static int check_all(struct wl_check *k)
 {
 	const struct workload *wl = k->wl;
 
-	if (check_alloc(k) || check_procs(k))
+	if (check_alloc(k) || check_procs(k) || check_forks(k))
 		return -1;
 	for (uint32_t p = 0; p < wl->nr_programs; p++)
 		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++)
@@ -568,10 +666,13 @@ int workload_validate(const struct workload *wl, char *err, size_t errlen)
 	free(k.is_main);
 	free(k.owner);
 	free(k.avail);
+	free(k.forker);
 	free(k.order);
 	free(k.indeg);
 	free(k.reach);
 	free(k.region_base);
+	free(k.inherited);
+	free(k.parent);
 	free(k.sizes);
 	return rc;
 }

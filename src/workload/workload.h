@@ -7,15 +7,24 @@
  * is named by region: WL_MMAP creates region R of the process, and later
  * phases of any thread of that process address [off, off + len) of region R.
  * WL_SPAWN starts a new thread of the same process running another program.
+ * WL_FORK starts a new process (fork(2)): its main thread runs program
+ * `target`, and its address space is a copy-on-write copy of the parent's,
+ * so the regions the parent had created are valid in the child under the
+ * same indices; the child may create more after them. Only a main program
+ * may fork. Forked processes are created at run time: they are not in
+ * procs[]; the engine numbers them after the initial ones.
  *
- * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed)
- * and, later, trace readers all produce this same description, so the engine
- * cannot tell them apart.
+ * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed,
+ * forkcow) and, later, trace readers all produce this same description, so
+ * the engine cannot tell them apart.
  *
  * Invariants (workload_validate()):
  *   every program index, region index and barrier index is in range;
  *   a region is created (WL_MMAP) by the main program before it is used, and
  *   [off, off + len) lies inside the region; lengths are page multiples;
+ *   a forked program is the main program of its own process, forked only by
+ *   one program and everywhere with the same number of regions created;
+ *   spawns and forks form no cycle;
  *   each barrier's nr_parties equals the number of threads that reach it.
  */
 #ifndef NUMASIM_WORKLOAD_WORKLOAD_H
@@ -37,11 +46,12 @@ enum wl_op {
 	WL_RANDOM,		/* count 64-byte accesses, uniform over the range */
 	WL_SKEWED,		/* count accesses: hot_frac of the range gets hot_prob of them */
 	WL_SPAWN,		/* start a thread of this process running program `target` */
-	WL_JOIN,		/* wait until every thread this one spawned has exited */
+	WL_JOIN,		/* wait until every thread this one spawned or forked has exited */
 	WL_BARRIER,		/* wait at barrier `target` */
 	WL_SLEEP,		/* sleep ns */
 	WL_COMPUTE,		/* ns of CPU work that touches no memory */
 	WL_SET_AFFINITY,	/* run only on the CPUs of nodes pol.nodes (sched_setaffinity) */
+	WL_FORK,		/* start a process running program `target` (fork); WL_JOIN waits for it */
 	NR_WL_OPS
 };
 
@@ -58,7 +68,7 @@ struct wl_phase {
 	double write_ratio;	/* WL_RANDOM/WL_SKEWED with WL_RW: share of writes */
 	double hot_frac;	/* WL_SKEWED: hot fraction of the range (at its start) */
 	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */
-	uint32_t target;	/* WL_SPAWN: program; WL_BARRIER: barrier index */
+	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index */
 	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
 	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */

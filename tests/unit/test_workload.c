@@ -899,13 +899,160 @@ static void test_validate_barriers(void **state)
 	workload_free(&wl);
 }
 
+/*
+ * Forks: main (program 0) maps 2 pages, spawns program 1, forks program 2,
+ * joins; the child (program 2) sweeps the inherited region 0, maps its own
+ * region 1 (1 page) and sweeps it.
+ */
+static void fork_workload(struct workload *wl)
+{
+	hand_workload(wl);
+	uint32_t c = wl_add_program(wl);
+
+	assert_int_equal(c, 2);
+	wl->programs[0].phases[2].op = WL_FORK;	/* the JOIN becomes the fork */
+	wl->programs[0].phases[2].target = c;
+	wl_add_phase(wl, 0, WL_JOIN);
+	wl_add_sweep(wl, c, 0, 0, 2 * PG, 1, WL_WRITE);
+	wl_add_phase(wl, c, WL_MMAP)->region = 1;
+	wl->programs[c].phases[1].len = PG;
+	wl_add_sweep(wl, c, 1, 0, PG, 1, WL_WRITE);
+}
+
+static void test_validate_forks(void **state)
+{
+	(void)state;
+	struct workload wl;
+
+	/* a child uses what it inherited and what it creates; so do its threads
+	 * and its own children */
+	fork_workload(&wl);
+	validate_ok(&wl);
+	uint32_t t = wl_add_program(&wl), g = wl_add_program(&wl);
+	wl_add_spawn(&wl, 2, t);
+	wl_add_sweep(&wl, t, 1, 0, PG, 1, WL_READ);
+	wl_add_phase(&wl, 2, WL_FORK)->target = g;
+	wl_add_sweep(&wl, g, 1, 0, PG, 1, WL_READ);
+	wl_add_sweep(&wl, g, 0, PG, PG, 1, WL_READ);
+	wl_add_phase(&wl, 2, WL_JOIN);
+	validate_ok(&wl);
+	/* the same program forked twice from one place in the parent: two processes */
+	wl_add_phase(&wl, 2, WL_FORK)->target = g;
+	validate_ok(&wl);
+	/* ... but not with a different number of regions created */
+	wl_add_phase(&wl, 2, WL_MMAP)->region = 2;
+	wl.programs[2].phases[wl.programs[2].nr_phases - 1].len = PG;
+	wl_add_phase(&wl, 2, WL_FORK)->target = g;
+	validate_err(&wl, "forks program 4 with 3 region(s) created, another fork of it with 2");
+	workload_free(&wl);
+
+	/* a region the parent creates after the fork is not the child's */
+	fork_workload(&wl);
+	wl_add_mmap(&wl, 0, 4 * PG);
+	validate_ok(&wl);
+	wl.programs[2].phases[1].op = WL_COMPUTE;	/* the child's own mmap goes */
+	validate_err(&wl, "program 2 phase 2 (sweep): uses region 1 before it is created "
+		     "(1 region(s) exist here)");
+	workload_free(&wl);
+
+	/* inherited regions keep their sizes; the child's numbering follows them */
+	fork_workload(&wl);
+	wl.programs[2].phases[0].len = 3 * PG;
+	validate_err(&wl, "program 2 phase 0 (sweep): range [0, +12288) lies outside region 0");
+	wl.programs[2].phases[0].len = 2 * PG;
+	wl.programs[2].phases[1].region = 0;
+	validate_err(&wl, "program 2 phase 1 (mmap): creates region 0, but the next region is 1");
+	workload_free(&wl);
+
+	/* only main programs fork; spawn and fork targets are distinct */
+	fork_workload(&wl);
+	wl_add_phase(&wl, 1, WL_FORK)->target = 2;
+	validate_err(&wl, "also forked by program 0");
+	wl.programs[1].phases[1].target = wl_add_program(&wl);
+	validate_err(&wl, "program 1 phase 1 (fork): only a main program may fork");
+	wl.programs[1].phases[1].op = WL_SPAWN;
+	wl.programs[1].phases[1].target = 2;
+	validate_err(&wl, "program 1 phase 1 (spawn): program 2 is a main program");
+	workload_free(&wl);
+
+	fork_workload(&wl);
+	wl.programs[0].phases[2].target = 0;
+	validate_err(&wl, "program 0 phase 2 (fork): program 0 is the main program of process 0");
+	wl.programs[0].phases[2].target = 9;
+	validate_err(&wl, "program 0 phase 2 (fork): program 9 out of range (3 programs)");
+	workload_free(&wl);
+
+	/* programs that only fork each other would never start, or never stop */
+	fork_workload(&wl);
+	uint32_t a = wl_add_program(&wl), b = wl_add_program(&wl);
+	wl_add_phase(&wl, a, WL_FORK)->target = b;
+	wl_add_phase(&wl, b, WL_FORK)->target = a;
+	validate_err(&wl, "fork cycle");
+	workload_free(&wl);
+
+	/* threads of forked processes count at barriers, once per fork */
+	fork_workload(&wl);
+	wl_add_phase(&wl, 0, WL_FORK)->target = 2;
+	wl_add_phase(&wl, 0, WL_BARRIER)->target = 0;
+	wl_add_phase(&wl, 2, WL_BARRIER)->target = 0;
+	wl.nr_barriers = 1;
+	wl.barrier_parties = calloc(1, sizeof(*wl.barrier_parties));
+	assert_non_null(wl.barrier_parties);
+	wl.barrier_parties[0] = 2;
+	validate_err(&wl, "barrier 0: nr_parties is 2, but 3 threads reach it");
+	wl.barrier_parties[0] = 3;
+	validate_ok(&wl);
+	workload_free(&wl);
+}
+
+static void test_forkcow(void **state)
+{
+	(void)state;
+	struct machine *m = make_machine(2, 2, 4);
+	struct workload wl;
+
+	build_ok(&wl, "forkcow", m, 1.0, 1);
+	assert_string_equal(wl.desc, "forkcow:size=256M,children=1,writes=1,passes=2");
+	assert_int_equal(wl.nr_procs, 1);
+	assert_int_equal(wl.nr_programs, 2);
+	assert_int_equal(wl.programs[0].nr_phases, 5);
+	assert_int_equal(phase(&wl, 0, 0)->op, WL_MMAP);
+	assert_sweep(phase(&wl, 0, 1), 0, 256 * MiB, 1, WL_WRITE);
+	assert_int_equal(phase(&wl, 0, 2)->op, WL_FORK);
+	assert_int_equal(phase(&wl, 0, 2)->target, 1);
+	assert_sweep(phase(&wl, 0, 3), 0, 256 * MiB, 2, WL_WRITE);
+	assert_int_equal(phase(&wl, 0, 4)->op, WL_JOIN);
+	assert_int_equal(wl.programs[1].nr_phases, 1);
+	assert_sweep(phase(&wl, 1, 0), 0, 256 * MiB, 2, WL_WRITE);
+	workload_free(&wl);
+
+	build_ok(&wl, "forkcow:size=1G,children=3,writes=0.25,passes=5", m, 0.5, 1);
+	assert_int_equal(wl.programs[0].nr_phases, 7);
+	for (uint32_t i = 2; i < 5; i++)
+		assert_int_equal(phase(&wl, 0, i)->target, 1);
+	assert_sweep(phase(&wl, 0, 5), 0, 128 * MiB, 5, WL_WRITE);
+	assert_sweep(phase(&wl, 1, 0), 0, 128 * MiB, 5, WL_WRITE);
+	workload_free(&wl);
+
+	/* nothing to write: every process reads the region instead */
+	build_ok(&wl, "forkcow:size=8K,writes=0.4", m, 1.0, 1);
+	assert_sweep(phase(&wl, 1, 0), 0, 8 * KiB, 2, WL_READ);
+	workload_free(&wl);
+
+	build_err("forkcow:children=0", m, 1.0, "key 'children'");
+	build_err("forkcow:children=257", m, 1.0, "key 'children'");
+	build_err("forkcow:writes=1.5", m, 1.0, "key 'writes'");
+	build_err("forkcow:passes=0", m, 1.0, "key 'passes'");
+	free(m);
+}
+
 /* ---- names, help, building blocks ---- */
 
 static void test_names_and_help(void **state)
 {
 	(void)state;
 	static const char *const want[] = { "numa01", "numa01_THREAD_ALLOC", "numa02",
-					    "numa02_SMT", "seq", "random", "skewed" };
+					    "numa02_SMT", "seq", "random", "skewed", "forkcow" };
 	size_t n = 0;
 
 	for (; workload_names[n]; n++) {
@@ -1014,6 +1161,8 @@ int main(void)
 		cmocka_unit_test(test_validate_programs),
 		cmocka_unit_test(test_validate_fields),
 		cmocka_unit_test(test_validate_barriers),
+		cmocka_unit_test(test_validate_forks),
+		cmocka_unit_test(test_forkcow),
 		cmocka_unit_test(test_names_and_help),
 		cmocka_unit_test(test_op_and_mode_names),
 		cmocka_unit_test(test_building_blocks),
