@@ -561,8 +561,10 @@ void sim_destroy(struct sim *s)
 	for (uint32_t i = 0; i < s->nr_mms; i++)
 		mm_destroy(s, s->mms[i]);
 	free(s->mms);
-	for (uint32_t i = 0; i < s->nr_tasks; i++)
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		numa_task_exit(s, s->tasks[i]);	/* tasks alive when a run is cut short */
 		free(s->tasks[i]);
+	}
 	free(s->tasks);
 	for (uint32_t i = 1; i < s->nr_anon_vmas; i++)
 		free(s->anon_vmas[i].mms);
