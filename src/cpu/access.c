@@ -276,11 +276,52 @@ static uint64_t sweep_bulk(struct sweep *sw, struct pte_table *pt)
 	return sw->addr + bytes;
 }
 
-/* Page by page, faulting where needed. */
+static bool pte_usable(pte_t p, bool write)
+{
+	return pte_valid(p) && pte_young(p) && (!write || (pte_write(p) && pte_dirty(p)));
+}
+
+#define RUN_MAX_PAGES 64
+
+/*
+ * A run of usable PTEs starting at @addr, charged as the bulk path charges a
+ * whole table: a table that is only partly usable (protnone entries waiting
+ * for their hint faults) costs per run, not per page. Return the address
+ * after the run (@addr itself if its PTE is not usable).
+ */
+static uint64_t sweep_run(struct sweep *sw, struct pte_table *pt, uint64_t addr)
+{
+	uint32_t first = pte_index(addr), n = 0;
+	uint32_t limit = MIN((uint32_t)((sw->end - addr) >> PAGE_SHIFT), RUN_MAX_PAGES);
+	uint32_t per_node[MAX_NUMNODES] = { 0 };
+	while (n < limit && pte_usable(pt->pte[first + n], sw->write))
+		per_node[pte_nid(pt->pte[first + n++])]++;
+	if (!n)
+		return addr;
+	bulk_tlb(sw, pt, first, n);
+	for (uint32_t nid = 0; nid < sw->s->m.nr_nodes; nid++)
+		if (per_node[nid])
+			charge_bytes(sw, nid, (uint64_t)per_node[nid] << PAGE_SHIFT);
+	count_vm_events(&sw->s->vs, SIM_TRANSLATIONS, n);
+	count_vm_events(&sw->s->vs, SIM_BULK_PAGES, n);
+	return addr + ((uint64_t)n << PAGE_SHIFT);
+}
+
+/* Page by page, faulting where needed; usable runs in bulk. */
 static uint64_t sweep_pages(struct sweep *sw)
 {
 	uint64_t addr = sw->addr;
 	while (addr < sw->end && sw->cpu->now < sw->deadline) {
+		/* not a pure shortcut: a run may end past the deadline by up to
+		 * RUN_MAX_PAGES pages, which shifts how CPUs interleave */
+		if (sw->s->nr_stale_cpus == 0 && IS_ALIGNED(addr, PAGE_SIZE)) {
+			struct pmd_slot *slot = pmd_slot_lookup(&sw->t->mm->pgd, addr);
+			uint64_t next = slot && slot->pt ? sweep_run(sw, slot->pt, addr) : addr;
+			if (next != addr) {
+				addr = next;
+				continue;
+			}
+		}
 		struct xlate x;
 		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, &x))
 			return sw->end;
