@@ -9,8 +9,13 @@
  *      (4 KiB pages over 4 GiB, far beyond the TLB's reach);
  *   3. host bytes per simulated 4 KiB page touched, with THP (default) and
  *      with 4 KiB pages only.
+ *   4. NUMA balancing: the four autonuma-benchmark workloads at full size on
+ *      2node-128cpu with balancing off, mainline (PMD THPs), mainline with
+ *      numasim.mthp_numa=0 and =1 at 16, 64 and 128 KiB mTHP (only that size,
+ *      PMD THP off), and the 2012 AutoNUMA policy; and on 4node-48cpu off,
+ *      mainline and autonuma2012. Cells: simulated s / host s.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [--only NAME]
+ * Usage: numasim-bench [--quick] [speed] [numa]   (no section: both)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +35,7 @@ struct result {
 
 struct bench_case {
 	const char *name, *machine, *workload;
-	const char *sets[4];
+	const char *sets[6];
 	double scale;
 };
 
@@ -102,19 +107,84 @@ static int bench(const struct bench_case *c, struct result *r)
 	return n == (ssize_t)sizeof(*r) && r->ok ? 0 : -1;
 }
 
+struct numa_config {
+	const char *label;
+	const char *sets[5];
+};
+
+static const struct numa_config numa_configs_2node[] = {
+	{ "off", { "kernel.numa_balancing=0", NULL } },
+	{ "mainline", { NULL } },
+#define MTHP(size, on)                                                                         \
+	{ "mthp" #size "k/" #on,                                                               \
+	  { "transparent_hugepage.enabled=never",                                              \
+	    "transparent_hugepage.hugepages-" #size "kB.enabled=always",                       \
+	    "numasim.mthp_numa=" #on, NULL } }
+	MTHP(16, 0), MTHP(16, 1), MTHP(64, 0), MTHP(64, 1), MTHP(128, 0), MTHP(128, 1),
+#undef MTHP
+	{ "autonuma2012", { "numasim.policy=autonuma2012", NULL } },
+};
+
+static const struct numa_config numa_configs_4node[] = {
+	{ "off", { "kernel.numa_balancing=0", NULL } },
+	{ "mainline", { NULL } },
+	{ "autonuma2012", { "numasim.policy=autonuma2012", NULL } },
+};
+
+static void numa_table(const char *machine, const struct numa_config *cfg, size_t nr_cfg,
+		       double scale)
+{
+	static const char *const workloads[] = { "numa01", "numa01_THREAD_ALLOC", "numa02", "numa02_SMT" };
+	double t0 = now_s();
+	printf("\n   %s (simulated s / host s)\n   %-20s", machine, "workload");
+	for (size_t c = 0; c < nr_cfg; c++)
+		printf(" %15s", cfg[c].label);
+	printf("\n");
+	for (size_t w = 0; w < ARRAY_SIZE(workloads); w++) {
+		printf("   %-20s", workloads[w]);
+		for (size_t c = 0; c < nr_cfg; c++) {
+			struct bench_case bc = { workloads[w], machine, workloads[w], { NULL }, scale };
+			for (int i = 0; cfg[c].sets[i]; i++)
+				bc.sets[i] = cfg[c].sets[i];
+			struct result r;
+			char cell[32];
+			if (bench(&bc, &r))
+				snprintf(cell, sizeof(cell), "-");
+			else
+				snprintf(cell, sizeof(cell), "%.1f / %.1f", r.sim_s, r.host_s);
+			printf(" %15s", cell);
+			fflush(stdout);
+		}
+		printf("\n");
+	}
+	printf("   (table host time %.0f s)\n", now_s() - t0);
+}
+
+static bool want(int argc, char **argv, const char *section)
+{
+	bool any = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], section))
+			return true;
+		any |= argv[i][0] != '-';
+	}
+	return !any;
+}
+
 int main(int argc, char **argv)
 {
 	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
 	double scale = quick ? 0.05 : 1.0;
+	if (!want(argc, argv, "speed"))
+		goto numa;
 	const struct bench_case autonuma[] = {
 		{ "numa01", "2node-128cpu", "numa01", { NULL }, scale },
 		{ "numa01_THREAD_ALLOC", "2node-128cpu", "numa01_THREAD_ALLOC", { NULL }, scale },
 		{ "numa02", "2node-128cpu", "numa02", { NULL }, scale },
 		{ "numa02_SMT", "2node-128cpu", "numa02_SMT", { NULL }, scale },
 	};
-	printf("numasim bench%s (kernel.numa_balancing not modelled yet: placement is first touch)\n",
-	       quick ? " --quick (5% size)" : "");
-	printf("\n1. autonuma-benchmark on 2node-128cpu, full size, default THP\n");
+	printf("numasim bench%s\n", quick ? " --quick (5% size)" : "");
+	printf("\n1. autonuma-benchmark on 2node-128cpu, full size, defaults (THP, NUMA balancing on)\n");
 	printf("   %-22s %12s %10s %14s\n", "workload", "simulated s", "host s", "peak RSS MiB");
 	for (size_t i = 0; i < ARRAY_SIZE(autonuma); i++) {
 		struct result r;
@@ -170,5 +240,11 @@ int main(int argc, char **argv)
 		       mem[i].name, bytes / (double)r.pages_used, (unsigned long long)r.pages_used,
 		       bytes / (double)MiB);
 	}
+numa:
+	if (!want(argc, argv, "numa"))
+		return 0;
+	printf("\n4. NUMA balancing on the autonuma-benchmark workloads%s\n", quick ? " (5% size)" : "");
+	numa_table("2node-128cpu", numa_configs_2node, ARRAY_SIZE(numa_configs_2node), scale);
+	numa_table("4node-48cpu", numa_configs_4node, ARRAY_SIZE(numa_configs_4node), scale);
 	return 0;
 }

@@ -227,6 +227,7 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	struct phase_cursor *c = &t->cur;
 	memset(c, 0, sizeof(*c));
 	c->started = true;
+	c->pass_cpu = UINT32_MAX;
 	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED) {
 		c->start = region_addr(t, ph->region) + ph->off;
 		c->end = c->start + ph->len;

@@ -232,6 +232,9 @@ static void bulk_tlb(struct sweep *sw, struct pte_table *pt, uint32_t first, uin
 	struct cpu *cpu = sw->cpu;
 	uint32_t mm_id = sw->t->mm->id;
 	uint64_t base = ALIGN_DOWN(sw->addr, PMD_SIZE);
+	struct phase_cursor *c = &sw->t->cur;
+	if (!sw->big && c->warm && c->pass_cpu == cpu->id && cpu->tlb.l2_changes == c->warm_changes)
+		return;	/* every page of this pass is still in L2: all hits */
 	uint32_t from = sw->big ? first + n - MIN(n, BULK_TLB_KEEP) : first;
 	uint64_t misses = sw->big ? n : 0;
 	for (uint32_t i = from; i < first + n; i++) {
@@ -246,6 +249,7 @@ static void bulk_tlb(struct sweep *sw, struct pte_table *pt, uint32_t first, uin
 	}
 	count_vm_events(&s->vs, SIM_TLB_MISSES, misses);
 	cpu->now += misses * s->m.walk_ns;
+	c->pass_missed |= misses > 0;
 }
 
 /* A PTE table whose every entry allows the access: charge pages in bulk. */
@@ -342,6 +346,21 @@ static bool table_usable(const struct pte_table *pt, bool write)
 	return (write ? pt->nr_wd : pt->nr_valid) == PTRS_PER_PTE && pt->nr_young == PTRS_PER_PTE;
 }
 
+/*
+ * A pass ended: it left the TLB warm if it ran on one CPU without a single
+ * miss and that CPU's L2 did not change meanwhile; then the next pass will
+ * hit everywhere until the L2 changes (bulk_tlb skips its lookups).
+ */
+static void sweep_pass_done(struct phase_cursor *c, const struct cpu *cpu)
+{
+	c->warm = !c->pass_missed && c->pass_cpu == cpu->id &&
+		  cpu->tlb.l2_changes == c->pass_changes;
+	c->warm_changes = c->pass_changes;
+	c->pass_missed = false;
+	c->pass_cpu = cpu->id;
+	c->pass_changes = cpu->tlb.l2_changes;
+}
+
 bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
@@ -350,6 +369,7 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 		if (++c->done >= ph->count)
 			return true;
 		c->addr = c->start;
+		sweep_pass_done(c, cpu);
 	}
 	struct sweep sw = {
 		.s = s, .cpu = cpu, .t = t, .addr = c->addr,

@@ -35,6 +35,12 @@ struct phase_cursor {
 	uint64_t addr;		/* WL_SWEEP: next address */
 	uint64_t done;		/* passes or accesses completed */
 	uint64_t until_ns;	/* WL_SLEEP/WL_COMPUTE: end time */
+	/* WL_SWEEP TLB warmth: the last pass ran on warm_cpu without a miss and
+	 * its L2 has not changed since (tlb.l2_changes == warm_changes) */
+	bool pass_missed;
+	bool warm;
+	uint32_t pass_cpu;
+	uint64_t pass_changes, warm_changes;
 };
 
 struct task {

@@ -51,18 +51,22 @@ void tlb_destroy(struct tlb *t)
 	}
 }
 
-static void tlb_array_put(struct tlb_array *a, const struct tlb_entry *src)
+/* Put @src in @a; return whether a valid entry of another key was replaced. */
+static bool tlb_array_put(struct tlb_array *a, const struct tlb_entry *src)
 {
 	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
 	struct tlb_entry *row = &a->e[set * a->ways];
 	for (uint32_t w = 0; w < a->ways; w++)
 		if (row[w].key == src->key) {
+			bool changed = row[w].pfn != src->pfn || row[w].writable != src->writable;
 			row[w] = *src;
-			return;
+			return changed;
 		}
 	uint32_t w = a->victim[set];
 	a->victim[set] = (uint16_t)((w + 1) % a->ways);
+	bool evicted = row[w].key != TLB_KEY_INVALID;
 	row[w] = *src;
+	return evicted;
 }
 
 struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge)
@@ -108,23 +112,23 @@ void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool wr
 {
 	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
 	tlb_array_put(huge ? &t->l1_2m : &t->l1_4k, &e);
-	tlb_array_put(&t->l2, &e);
+	t->l2_changes += tlb_array_put(&t->l2, &e);
 }
 
-static void tlb_array_drop(struct tlb_array *a, uint64_t key)
+static bool tlb_array_drop(struct tlb_array *a, uint64_t key)
 {
 	struct tlb_entry *e = tlb_array_find(a, key);
 	if (e)
 		e->key = TLB_KEY_INVALID;
+	return e != NULL;
 }
 
 void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr)
 {
 	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
 	tlb_array_drop(&t->l1_4k, k4);
-	tlb_array_drop(&t->l2, k4);
 	tlb_array_drop(&t->l1_2m, k2);
-	tlb_array_drop(&t->l2, k2);
+	t->l2_changes += tlb_array_drop(&t->l2, k4) + tlb_array_drop(&t->l2, k2);
 }
 
 static uint32_t key_mm(uint64_t key)
@@ -132,19 +136,23 @@ static uint32_t key_mm(uint64_t key)
 	return (uint32_t)((key & ~TLB_KEY_HUGE) >> 36);
 }
 
-static void tlb_array_flush_mm(struct tlb_array *a, uint32_t mm_id)
+static uint64_t tlb_array_flush_mm(struct tlb_array *a, uint32_t mm_id)
 {
 	uint32_t n = a->sets * a->ways;
+	uint64_t dropped = 0;
 	for (uint32_t i = 0; i < n; i++)
-		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id)
+		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id) {
 			a->e[i].key = TLB_KEY_INVALID;
+			dropped++;
+		}
+	return dropped;
 }
 
 void tlb_flush_mm(struct tlb *t, uint32_t mm_id)
 {
 	tlb_array_flush_mm(&t->l1_4k, mm_id);
 	tlb_array_flush_mm(&t->l1_2m, mm_id);
-	tlb_array_flush_mm(&t->l2, mm_id);
+	t->l2_changes += tlb_array_flush_mm(&t->l2, mm_id);
 }
 
 void tlb_flush_all(struct tlb *t)
@@ -153,6 +161,7 @@ void tlb_flush_all(struct tlb *t)
 	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
 		for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++)
 			arrays[i]->e[j].key = TLB_KEY_INVALID;
+	t->l2_changes++;
 }
 
 void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void *arg), void *arg)

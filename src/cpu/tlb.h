@@ -38,6 +38,9 @@ struct tlb_array {
 
 struct tlb {
 	struct tlb_array l1_4k, l1_2m, l2;
+	/* bumped whenever a valid L2 entry is replaced or invalidated: while it
+	 * stands still, every translation in L2 stays there (sweep warmth) */
+	uint64_t l2_changes;
 };
 
 static inline uint64_t tlb_key(uint32_t mm_id, uint64_t vaddr)
