@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
@@ -180,24 +181,50 @@ struct pending {
 	uint32_t first_site, nr_sites;
 };
 
-/* migrate_pages_batch(): unmap all, flush once, move all. */
-static uint32_t migrate_pages_batch(struct sim *s, struct cpu *cpu, struct folio **folios,
-				    uint32_t nr, uint32_t nid, struct migrate_pages_stats *st,
-				    struct migrate_batch *b, struct pending *p)
+/* The folio goes back where it was: migration entries become the old
+ * entries again (remove_migration_ptes with the source). */
+static void restore_mappings(struct sim *s, struct migrate_batch *b, const struct pending *p)
 {
-	uint32_t nr_pending = 0, nr_failed = 0;
+	uint64_t src_pfn = folio_pfn(&s->pm, p->src);
+	for (uint32_t j = 0; j < p->nr_sites; j++)
+		remove_migration_pte(s, &b->site[p->first_site + j], src_pfn, src_pfn);
+}
+
+static void free_dst(struct sim *s, uint64_t dst_pfn)
+{
+	struct folio *dst = pfn_folio(&s->pm, dst_pfn);
+	dst->refcount = 0;
+	free_folio_pages(&s->pm, dst_pfn);
+}
+
+/*
+ * One pass of migrate_pages_batch() over @folios[0..nr): unmap all, flush
+ * once, move all. The rules are:
+ *   moved:    the folio was replaced by its copy and freed; done.
+ *   -EAGAIN:  pinned: unmapped and flushed like the others, the reference
+ *             count check of the move fails, the mappings are restored;
+ *             it stays in @folios for the next pass.
+ *   -ENOMEM:  no destination folio: this and every later folio of the call
+ *             fail at once (*nomem); nothing of them was unmapped.
+ * Return how many folios stay for a retry (compacted to the front).
+ */
+static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio **folios,
+				   uint32_t nr, uint32_t nid, struct migrate_pages_stats *st,
+				   struct migrate_batch *b, struct pending *p, bool *nomem,
+				   uint32_t *moved)
+{
+	uint32_t nr_pending = 0, nr_retry = 0;
 	b->nr_sites = 0;
 	b->nr_mms = 0;
 	b->need_flush = false;
-	for (uint32_t i = 0; i < nr; i++) {
+	for (uint32_t i = 0; i < nr && !*nomem; i++) {
 		struct folio *f = folios[i];
-		uint64_t dst = PFN_NONE;
-		if (!folio_maybe_dma_pinned(f))		/* else -EAGAIN: refcount is not the expected one */
-			dst = alloc_dst(s, nid, folio_order(f));
-		if (dst == PFN_NONE) {			/* -EAGAIN or -ENOMEM */
-			count_result(st, f, false);
-			nr_failed++;
-			continue;
+		uint64_t dst = alloc_dst(s, nid, folio_order(f));
+		if (dst == PFN_NONE) {
+			*nomem = true;
+			for (uint32_t j = i; j < nr; j++)
+				count_result(st, folios[j], false);
+			break;
 		}
 		folio_set(f, PG_isolated);
 		struct unmap_ctx ctx = { cpu, b };
@@ -209,18 +236,25 @@ static uint32_t migrate_pages_batch(struct sim *s, struct cpu *cpu, struct folio
 		flush_tlb_batch(s, cpu, b->mms, b->nr_mms);
 	for (uint32_t i = 0; i < nr_pending; i++) {
 		struct folio *src = p[i].src;
+		folio_clear(src, PG_isolated);
+		if (folio_maybe_dma_pinned(src)) {	/* folio_migrate_mapping(): -EAGAIN */
+			restore_mappings(s, b, &p[i]);
+			free_dst(s, p[i].dst_pfn);
+			folios[nr_retry++] = src;
+			continue;
+		}
 		struct folio *dst = pfn_folio(&s->pm, p[i].dst_pfn);
 		uint64_t src_pfn = folio_pfn(&s->pm, src);
 		charge_copy(s, cpu, src->nid, dst->nid, folio_nr_pages(src) * PAGE_SIZE);
 		for (uint32_t j = 0; j < p[i].nr_sites; j++)
 			remove_migration_pte(s, &b->site[p[i].first_site + j], src_pfn, p[i].dst_pfn);
 		folio_migrate_meta(s, src, dst);
-		folio_clear(src, PG_isolated);
 		count_result(st, src, true);
+		(*moved)++;
 		count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
 		free_folio_pages(&s->pm, src_pfn);
 	}
-	return nr_failed;
+	return nr_retry;
 }
 
 int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t nr, uint32_t nid,
@@ -231,20 +265,31 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 	struct migrate_pages_stats st = { 0 };
 	struct migrate_batch b = { 0 };
 	struct pending *p = calloc(MAX(nr, 1u), sizeof(*p));
-	if (!p)
+	struct folio **batch = calloc(MAX(nr, 1u), sizeof(*batch));
+	if (!p || !batch)
 		abort();
-	uint32_t failed = 0;
-	for (uint32_t i = 0; i < nr;) {
+	uint32_t moved = 0;
+	bool nomem = false;
+	for (uint32_t i = 0; i < nr && !nomem;) {
 		/* a batch: up to NR_MAX_BATCHED_MIGRATION base pages */
 		uint32_t n = 0;
 		uint64_t pages = 0;
 		while (i + n < nr && (n == 0 || pages + folio_nr_pages(folios[i + n]) <=
 							  NR_MAX_BATCHED_MIGRATION))
 			pages += folio_nr_pages(folios[i + n++]);
-		failed += migrate_pages_batch(s, cpu, folios + i, n, nid, &st, &b, p);
+		memcpy(batch, folios + i, n * sizeof(*batch));
 		i += n;
+		/* retry -EAGAIN folios, NR_MAX_MIGRATE_PAGES_RETRY passes at most */
+		for (uint32_t pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && n && !nomem; pass++)
+			n = migrate_pages_pass(s, cpu, batch, n, nid, &st, &b, p, &nomem, &moved);
+		for (uint32_t j = 0; j < n; j++)	/* still -EAGAIN after the last pass */
+			count_result(&st, batch[j], false);
+		if (nomem)	/* the rest of the list is not tried */
+			for (uint32_t j = i; j < nr; j++)
+				count_result(&st, folios[j], false);
 	}
 	free(p);
+	free(batch);
 	free(b.site);
 	count_vm_events(&s->vs, PGMIGRATE_SUCCESS, st.nr_succeeded);
 	count_vm_events(&s->vs, PGMIGRATE_FAIL, st.nr_failed_pages);
@@ -253,7 +298,7 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 	count_vm_events(&s->vs, THP_MIGRATION_SPLIT, st.nr_thp_split);
 	if (stats)
 		*stats = st;
-	return (int)failed;
+	return (int)(nr - moved);
 }
 
 int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid)

@@ -20,8 +20,10 @@ enum migrate_reason {
 	MR_DEVICE, NR_MIGRATE_REASONS
 };
 
-/* Linux NR_MAX_BATCHED_MIGRATION: base pages unmapped before one flush. */
+/* Linux NR_MAX_BATCHED_MIGRATION: base pages unmapped before one flush;
+ * NR_MAX_MIGRATE_PAGES_RETRY: passes over folios that returned -EAGAIN. */
 #define NR_MAX_BATCHED_MIGRATION 512
+#define NR_MAX_MIGRATE_PAGES_RETRY 10
 
 struct migrate_pages_stats {
 	uint64_t nr_succeeded;		/* base pages moved */
@@ -39,8 +41,10 @@ struct migrate_pages_stats {
  *
  * The rules are:
  *   success:  the folio is replaced everywhere by its copy on @nid; freed.
- *   -EAGAIN:  pinned (folio_maybe_dma_pinned): stays, counted as failed.
- *   -ENOMEM:  no destination folio on @nid: stays, counted as failed.
+ *   -EAGAIN:  pinned (folio_maybe_dma_pinned): unmapped, flushed, restored,
+ *             retried up to NR_MAX_MIGRATE_PAGES_RETRY passes; then failed.
+ *   -ENOMEM:  no destination folio on @nid: it and every folio after it in
+ *             the list fail at once, untouched.
  * Counts pgmigrate_success/fail and thp_migration_* and fills @stats.
  * Return the number of folios not migrated.
  *

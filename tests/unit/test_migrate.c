@@ -160,10 +160,16 @@ static void test_failures(void **state)
 	struct folio *pinned = tl_folio_at(&e, base);
 	pinned->pincount = 1;
 	uint64_t pfn = folio_pfn(&e.s->pm, pinned);
+	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	uint64_t flushes = ev(&e, NR_TLB_REMOTE_FLUSH), free1 = node_free_pages(&e.s->pm, 1);
 	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &pinned, 1, 1, MIGRATE_ASYNC, MR_SYSCALL,
 				       NULL), 1);
 	assert_int_equal(ev(&e, PGMIGRATE_FAIL), 1);
+	/* unmapped, flushed and restored once per pass: the price of a pin */
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH) - flushes, NR_MAX_MIGRATE_PAGES_RETRY);
 	assert_int_equal(pte_pfn(tl_pte(&e, base)), pfn);
+	assert_true(pte_write(tl_pte(&e, base)));
+	assert_int_equal(node_free_pages(&e.s->pm, 1), free1);	/* no copy left behind */
 	pinned->pincount = 0;
 
 	struct tl_held held = { 0 };
@@ -172,7 +178,21 @@ static void test_failures(void **state)
 	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &f, 1, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 1);
 	assert_int_equal(ev(&e, PGMIGRATE_FAIL), 2);
 	assert_int_equal(pte_nid(tl_pte(&e, base + PAGE_SIZE)), 0);
+	/* -ENOMEM stops the whole list: with room for one page on node 1, the
+	 * first folio moves and the others stay untouched */
+	touch(&e, base + 2 * PAGE_SIZE, 2 * PAGE_SIZE);
+	/* marks one page below what is free: exactly one allocation fits */
+	uint64_t room = node_free_pages(&e.s->pm, 1) - 1;
+	e.s->pm.node[1].watermark[WMARK_MIN] = e.s->pm.node[1].watermark[WMARK_LOW] = room;
+	struct folio *three[3] = { f, tl_folio_at(&e, base + 2 * PAGE_SIZE),
+				   tl_folio_at(&e, base + 3 * PAGE_SIZE) };
+	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), three, 3, 1, MIGRATE_ASYNC, MR_SYSCALL,
+				       NULL), 2);
+	assert_int_equal(pte_nid(tl_pte(&e, base + PAGE_SIZE)), 1);
+	assert_int_equal(pte_nid(tl_pte(&e, base + 2 * PAGE_SIZE)), 0);
+	assert_int_equal(pte_nid(tl_pte(&e, base + 3 * PAGE_SIZE)), 0);
 	/* and NUMA balancing's own check refuses a node short of memory */
+	f = tl_folio_at(&e, base + 2 * PAGE_SIZE);
 	assert_int_not_equal(migrate_misplaced_folio_prepare(e.s, f, 1), 0);
 	assert_int_equal(migrate_misplaced_folio_prepare(e.s, f, 0), 0);
 	tl_held_free(&held);
