@@ -7,7 +7,10 @@
  */
 #include "testlib.h"
 
+#include <json-c/json.h>
+
 #include "numa/numa_balancing.h"
+#include "stats/report.h"
 
 #define GiB_PAGES(n) ((uint64_t)(n) * (GiB / PAGE_SIZE))
 
@@ -521,6 +524,38 @@ static void test_numa01_processes_separate(void **state)
 	tl_env_free(&e);
 }
 
+static char *result_text(struct tl_env *e)
+{
+	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = 1, .host_s = 0 };
+	json_object *j = report_json(e->s, &ri);
+	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	json_object_put(j);
+	return text;
+}
+
+/* Migrations, groups and task swaps keep runs byte-identical. */
+static void test_balancing_deterministic(void **state)
+{
+	(void)state;
+	char err[256], *text[2];
+	uint64_t migrated = 0;
+	for (int i = 0; i < 2; i++) {
+		struct tl_env e;
+		tl_env_init(&e, "2node-128cpu", fast_scan);
+		workload_free(&e.wl);
+		assert_int_equal(workload_build(&e.wl, "numa01:size=32M,loops=20", &e.m, 1.0, 3, err,
+						sizeof(err)), 0);
+		tl_start(&e, 3);
+		migrated = e.s->vs.event[NUMA_PAGE_MIGRATE];
+		text[i] = result_text(&e);
+		tl_env_free(&e);
+	}
+	assert_true(migrated > 0);
+	assert_string_equal(text[0], text[1]);
+	free(text[0]);
+	free(text[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +571,7 @@ int main(void)
 		cmocka_unit_test(test_shared_cow_not_scanned),
 		cmocka_unit_test(test_numa02_slices_end_local),
 		cmocka_unit_test(test_numa01_processes_separate),
+		cmocka_unit_test(test_balancing_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
