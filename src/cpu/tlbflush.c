@@ -31,6 +31,27 @@ static void flush_one_cpu(struct sim *s, struct cpu *c, uint32_t mm_id, uint64_t
 	(void)s;
 }
 
+/* A shootdown IPI arrives at @c: charged when it next runs, so the run heap
+ * stays ordered; an idle CPU absorbs the interrupt for free. */
+static void ipi_received(struct sim *s, struct cpu *c)
+{
+	count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH_RECEIVED);
+	if (c->nr_running) {
+		c->pending_kernel_ns += s->m.cost.shootdown_target_ns;
+		c->shootdown_ns += s->m.cost.shootdown_target_ns;
+	}
+}
+
+/* The initiator sends the IPIs to @targets CPUs and waits for them. */
+static void ipi_sent(struct sim *s, struct cpu *cpu, uint32_t targets)
+{
+	const struct kernel_costs *k = &s->m.cost;
+	uint64_t ns = k->shootdown_initiator_ns + targets * (uint64_t)k->shootdown_per_target_ns;
+	count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH);
+	cpu_charge_kernel(cpu, ns);
+	cpu->shootdown_ns += ns;
+}
+
 void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
 			uint64_t end, bool huge)
 {
@@ -65,20 +86,10 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 			continue;
 		}
 		flush_one_cpu(s, c, mm->id, start, end, huge, full);
-		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH_RECEIVED);
-		/* charged when the target next runs, so the run heap stays ordered;
-		 * an idle CPU absorbs the interrupt for free */
-		if (c->nr_running) {
-			c->pending_kernel_ns += k->shootdown_target_ns;
-			c->shootdown_ns += k->shootdown_target_ns;
-		}
+		ipi_received(s, c);
 	}
-	if (targets && !skip) {
-		uint64_t ns = k->shootdown_initiator_ns + targets * (uint64_t)k->shootdown_per_target_ns;
-		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH);
-		cpu_charge_kernel(cpu, ns);
-		cpu->shootdown_ns += ns;
-	}
+	if (targets && !skip)
+		ipi_sent(s, cpu, targets);
 }
 
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms)
@@ -105,16 +116,8 @@ void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mm
 			continue;
 		}
 		targets++;
-		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH_RECEIVED);
-		if (c->nr_running) {
-			c->pending_kernel_ns += k->shootdown_target_ns;
-			c->shootdown_ns += k->shootdown_target_ns;
-		}
+		ipi_received(s, c);
 	}
-	if (targets && !skip) {
-		uint64_t ns = k->shootdown_initiator_ns + targets * (uint64_t)k->shootdown_per_target_ns;
-		count_vm_event(&s->vs, NR_TLB_REMOTE_FLUSH);
-		cpu_charge_kernel(cpu, ns);
-		cpu->shootdown_ns += ns;
-	}
+	if (targets && !skip)
+		ipi_sent(s, cpu, targets);
 }

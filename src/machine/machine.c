@@ -10,6 +10,7 @@
  * Invariants: listed in machine.h; machine_validate() is the one place they
  *             are checked, for presets, machine files and hwloc imports alike.
  */
+#include "core/err.h"
 #include "machine/machine.h"
 
 #include <math.h>
@@ -22,18 +23,6 @@
 #define MAX_LATENCY_NS	 1000000u	/* 1 ms: anything above is a typo */
 #define MAX_BW_GBPS	 1e6
 #define MAX_TLB_ENTRIES	 (1u << 20)
-
-static sim_printf(3, 4) int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- CPU numbering ---- */
 
@@ -60,13 +49,13 @@ int machine_add_cpus(struct machine *m, const uint32_t *nr_cores_per_node, char 
 	uint32_t core = 0;
 
 	if (m->nr_nodes < 1 || m->nr_nodes > MAX_NUMNODES)
-		return fail(err, errlen, "%u nodes, must be 1..%d", m->nr_nodes, MAX_NUMNODES);
+		return errorf(err, errlen, "%u nodes, must be 1..%d", m->nr_nodes, MAX_NUMNODES);
 	if (m->smt < 1 || m->smt > MACHINE_MAX_SMT)
-		return fail(err, errlen, "key 'smt': %u, must be 1..%d", m->smt, MACHINE_MAX_SMT);
+		return errorf(err, errlen, "key 'smt': %u, must be 1..%d", m->smt, MACHINE_MAX_SMT);
 	for (uint32_t n = 0; n < m->nr_nodes; n++)
 		nr_cores += nr_cores_per_node[n];
 	if (nr_cores * m->smt > MAX_CPUS)
-		return fail(err, errlen, "key 'cores': %llu cores x %u threads is more than %d CPUs",
+		return errorf(err, errlen, "key 'cores': %llu cores x %u threads is more than %d CPUs",
 			    (unsigned long long)nr_cores, m->smt, MAX_CPUS);
 
 	nodes_by_socket(m, order);
@@ -99,18 +88,18 @@ static bool bw_ok(double gbps)
 static int check_counts(struct machine *m, char *err, size_t errlen)
 {
 	if (m->name[0] == '\0' || memchr(m->name, '\0', sizeof(m->name)) == NULL)
-		return fail(err, errlen, "key 'name': empty or longer than %d characters",
+		return errorf(err, errlen, "key 'name': empty or longer than %d characters",
 			    MACHINE_NAME_MAX - 1);
 	if (m->nr_nodes < 1 || m->nr_nodes > MAX_NUMNODES)
-		return fail(err, errlen, "%u nodes, must be 1..%d", m->nr_nodes, MAX_NUMNODES);
+		return errorf(err, errlen, "%u nodes, must be 1..%d", m->nr_nodes, MAX_NUMNODES);
 	if (m->smt < 1 || m->smt > MACHINE_MAX_SMT)
-		return fail(err, errlen, "key 'smt': %u, must be 1..%d", m->smt, MACHINE_MAX_SMT);
+		return errorf(err, errlen, "key 'smt': %u, must be 1..%d", m->smt, MACHINE_MAX_SMT);
 	if (m->nr_cpus < 1)
-		return fail(err, errlen, "key 'cores': the machine has no CPUs");
+		return errorf(err, errlen, "key 'cores': the machine has no CPUs");
 	if (m->nr_cpus > MAX_CPUS)
-		return fail(err, errlen, "key 'cores': %u CPUs, more than %d", m->nr_cpus, MAX_CPUS);
+		return errorf(err, errlen, "key 'cores': %u CPUs, more than %d", m->nr_cpus, MAX_CPUS);
 	if (m->nr_cpus % m->smt)
-		return fail(err, errlen, "key 'smt': %u CPUs is not a multiple of smt %u",
+		return errorf(err, errlen, "key 'smt': %u CPUs is not a multiple of smt %u",
 			    m->nr_cpus, m->smt);
 	m->nr_cores = m->nr_cpus / m->smt;
 	return 0;
@@ -122,18 +111,18 @@ static int check_nodes(const struct machine *m, char *err, size_t errlen)
 		const struct machine_node *node = &m->node[n];
 
 		if ((unsigned)node->kind >= NR_MEM_KINDS)
-			return fail(err, errlen, "[node %u] key 'kind': unknown kind %u", n,
+			return errorf(err, errlen, "[node %u] key 'kind': unknown kind %u", n,
 				    (unsigned)node->kind);
 		if (node->mem_bytes == 0 || !IS_ALIGNED(node->mem_bytes, 4 * MiB) ||
 		    node->mem_bytes > MACHINE_MAX_NODE_MEM)
-			return fail(err, errlen,
+			return errorf(err, errlen,
 				    "[node %u] key 'memory': %llu bytes, must be a non-zero multiple of 4M up to 64T",
 				    n, (unsigned long long)node->mem_bytes);
 		if (!bw_ok(node->bw_gbps))
-			return fail(err, errlen, "[node %u] key 'bw_gbps': %g, must be in (0, 1e6]",
+			return errorf(err, errlen, "[node %u] key 'bw_gbps': %g, must be in (0, 1e6]",
 				    n, node->bw_gbps);
 		if (node->socket >= MAX_NUMNODES)
-			return fail(err, errlen, "[node %u] key 'socket': %u, must be below %d", n,
+			return errorf(err, errlen, "[node %u] key 'socket': %u, must be below %d", n,
 				    node->socket, MAX_NUMNODES);
 	}
 	return 0;
@@ -152,16 +141,16 @@ static int check_cpus(struct machine *m, char *err, size_t errlen)
 		uint32_t first = c % m->nr_cores;
 
 		if (cpu->node >= m->nr_nodes)
-			return fail(err, errlen, "cpu %u: node %u does not exist", c, cpu->node);
+			return errorf(err, errlen, "cpu %u: node %u does not exist", c, cpu->node);
 		if (cpu->core != first)
-			return fail(err, errlen, "cpu %u: core %u, expected %u (cpu = smt * nr_cores + core)",
+			return errorf(err, errlen, "cpu %u: core %u, expected %u (cpu = smt * nr_cores + core)",
 				    c, cpu->core, first);
 		if (cpu->node != m->cpu[first].node)
-			return fail(err, errlen, "cpu %u: on node %u but its core is on node %u", c,
+			return errorf(err, errlen, "cpu %u: on node %u but its core is on node %u", c,
 				    cpu->node, m->cpu[first].node);
 		cpu->socket = m->node[cpu->node].socket;
 		if (c > 0 && c < m->nr_cores && cpu->socket < m->cpu[c - 1].socket)
-			return fail(err, errlen, "cpu %u: socket %u after socket %u (cores go socket by socket)",
+			return errorf(err, errlen, "cpu %u: socket %u after socket %u (cores go socket by socket)",
 				    c, cpu->socket, m->cpu[c - 1].socket);
 		m->node[cpu->node].nr_cpus++;
 	}
@@ -180,7 +169,7 @@ static int check_sockets(struct machine *m, char *err, size_t errlen)
 	}
 	for (uint32_t s = 0; s < m->nr_sockets; s++)
 		if (cpus_on[s] == 0)
-			return fail(err, errlen, "key 'socket': socket %u has no CPUs (sockets are numbered 0..%u)",
+			return errorf(err, errlen, "key 'socket': socket %u has no CPUs (sockets are numbered 0..%u)",
 				    s, m->nr_sockets - 1);
 	return 0;
 }
@@ -229,14 +218,14 @@ static int check_latency(struct machine *m, char *err, size_t errlen)
 	for (uint32_t a = 0; a < m->nr_nodes; a++)
 		for (uint32_t b = 0; b < m->nr_nodes && node_has_cpus(m, a); b++)
 			if (m->latency_ns[a][b] == 0 || m->latency_ns[a][b] > MAX_LATENCY_NS)
-				return fail(err, errlen,
+				return errorf(err, errlen,
 					    "[latency] key '%u': value %u for node %u, must be 1..%u ns",
 					    a, m->latency_ns[a][b], b, MAX_LATENCY_NS);
 	fill_cpuless_latency(m);
 	for (uint32_t a = 0; a < m->nr_nodes; a++)
 		for (uint32_t b = 0; b < m->nr_nodes; b++)
 			if (m->latency_ns[a][b] == 0 || m->latency_ns[a][b] > MAX_LATENCY_NS)
-				return fail(err, errlen,
+				return errorf(err, errlen,
 					    "[latency] key '%u': value %u for node %u, must be 1..%u ns",
 					    a, m->latency_ns[a][b], b, MAX_LATENCY_NS);
 	return 0;
@@ -285,12 +274,12 @@ static int check_distance(struct machine *m, char *err, size_t errlen)
 	derive_distance(m);
 	for (uint32_t a = 0; a < m->nr_nodes; a++) {
 		if (m->distance[a][a] != LOCAL_DISTANCE)
-			return fail(err, errlen, "[distance] key '%u': own distance %u, must be %d", a,
+			return errorf(err, errlen, "[distance] key '%u': own distance %u, must be %d", a,
 				    m->distance[a][a], LOCAL_DISTANCE);
 		for (uint32_t b = 0; b < m->nr_nodes; b++)
 			if (a != b && (m->distance[a][b] <= LOCAL_DISTANCE ||
 				       m->distance[a][b] > MAX_DISTANCE))
-				return fail(err, errlen,
+				return errorf(err, errlen,
 					    "[distance] key '%u': value %u for node %u, must be %d..%d",
 					    a, m->distance[a][b], b, LOCAL_DISTANCE + 1, MAX_DISTANCE);
 	}
@@ -303,15 +292,15 @@ static int check_tlb_level(const char *what, uint32_t entries, uint32_t ways, ch
 	uint32_t sets;
 
 	if (entries < 1 || entries > MAX_TLB_ENTRIES)
-		return fail(err, errlen, "[tlb] key '%s_entries': %u, must be 1..%u", what, entries,
+		return errorf(err, errlen, "[tlb] key '%s_entries': %u, must be 1..%u", what, entries,
 			    MAX_TLB_ENTRIES);
 	if (ways < 1 || ways > entries || entries % ways)
-		return fail(err, errlen, "[tlb] key '%s_ways': %u does not divide %u entries", what,
+		return errorf(err, errlen, "[tlb] key '%s_ways': %u does not divide %u entries", what,
 			    ways, entries);
 	/* the TLB indexes sets with a mask, as hardware does */
 	sets = entries / ways;
 	if (sets & (sets - 1))
-		return fail(err, errlen, "[tlb] key '%s_ways': %u entries / %u ways = %u sets, not a power of two",
+		return errorf(err, errlen, "[tlb] key '%s_ways': %u entries / %u ways = %u sets, not a power of two",
 			    what, entries, ways, sets);
 	return 0;
 }
@@ -321,12 +310,12 @@ static int check_rest(const struct machine *m, char *err, size_t errlen)
 	const struct tlb_geometry *t = &m->tlb;
 
 	if (!bw_ok(m->link_bw_gbps))
-		return fail(err, errlen, "key 'link_bw_gbps': %g, must be in (0, 1e6]", m->link_bw_gbps);
+		return errorf(err, errlen, "key 'link_bw_gbps': %g, must be in (0, 1e6]", m->link_bw_gbps);
 	if (!bw_ok(m->thread_bw_gbps))
-		return fail(err, errlen, "key 'thread_bw_gbps': %g, must be in (0, 1e6]",
+		return errorf(err, errlen, "key 'thread_bw_gbps': %g, must be in (0, 1e6]",
 			    m->thread_bw_gbps);
 	if (!bw_ok(m->cost.migrate_copy_gbps))
-		return fail(err, errlen, "[cost] key 'migrate_copy_gbps': %g, must be in (0, 1e6]",
+		return errorf(err, errlen, "[cost] key 'migrate_copy_gbps': %g, must be in (0, 1e6]",
 			    m->cost.migrate_copy_gbps);
 	if (check_tlb_level("l1_4k", t->l1_4k_entries, t->l1_4k_ways, err, errlen) ||
 	    check_tlb_level("l1_2m", t->l1_2m_entries, t->l1_2m_ways, err, errlen) ||

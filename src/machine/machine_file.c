@@ -10,6 +10,7 @@
  * SIMPLIFIED: the hwloc import keeps only nodes, cores, PUs, packages and the
  *             SLIT; bandwidths, TLB and costs come from the defaults.
  */
+#include "core/err.h"
 #include "machine/machine.h"
 
 #include <errno.h>
@@ -742,18 +743,6 @@ int machine_parse(struct machine *m, const char *text, size_t len, const char *p
 
 /* ---- files ---- */
 
-static sim_printf(3, 4) int put_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 /* Read all of @path into a NUL-terminated malloc'd buffer. */
 static int read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
@@ -775,7 +764,7 @@ static int read_file(const char *path, char **out, size_t *outlen, char *err, si
 		if (len < cap)
 			break;
 		if (cap >= MAX_FILE_BYTES) {
-			put_err(err, errlen, "%s: larger than %u bytes", path, MAX_FILE_BYTES);
+			errorf(err, errlen, "%s: larger than %u bytes", path, MAX_FILE_BYTES);
 			goto out_close;
 		}
 		cap *= 2;
@@ -787,7 +776,7 @@ static int read_file(const char *path, char **out, size_t *outlen, char *err, si
 	return 0;
 
 out_errno:
-	put_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	errorf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 out_close:
 	if (f)
 		fclose(f);
@@ -1007,7 +996,7 @@ int machine_resolve(struct machine *m, const char *arg, char *err, size_t errlen
 	int ret;
 
 	if (!arg || !*arg)
-		return put_err(err, errlen, "--machine: empty name (presets: %s)",
+		return errorf(err, errlen, "--machine: empty name (presets: %s)",
 			       preset_list(list, sizeof(list)));
 	if (machine_preset(m, arg) == 0)
 		return 0;

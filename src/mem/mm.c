@@ -249,34 +249,47 @@ static void zap_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *s
 	zap_batch_add(b, f, 1);
 }
 
-/* Unmap [start, end) (page aligned): clear entries, flush, then free. */
-static void zap_page_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
-			   uint64_t end)
+/* Clear every entry of [start, end), collecting the folios to put in @b.
+ * @cpu splits PMD mappings cut by the range (NULL at teardown: no flush). */
+static void zap_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+		      uint64_t end, struct zap_batch *b)
 {
-	struct zap_batch b = { 0 };
 	for (uint64_t a = start; a < end;) {
 		uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
 		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
 		if (slot && slot->pmd.val) {
 			if (IS_ALIGNED(a, PMD_SIZE) && next - a == PMD_SIZE)
-				zap_huge_pmd(s, mm, slot, &b);
+				zap_huge_pmd(s, mm, slot, b);
 			else
 				split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
 		}
 		if (slot && slot->pt)
-			zap_pte_range(s, mm, slot->pt, a, next, &b);
+			zap_pte_range(s, mm, slot->pt, a, next, b);
 		a = next;
 	}
+}
+
+static void zap_batch_put(struct sim *s, struct zap_batch *b)
+{
+	for (uint32_t i = 0; i < b->nr; i++)
+		folio_put_refs(s, b->f[i], b->refs[i]);
+	free(b->f);
+	free(b->refs);
+}
+
+/* Unmap [start, end) (page aligned): clear entries, flush, then free. */
+static void zap_page_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			   uint64_t end)
+{
+	struct zap_batch b = { 0 };
+	zap_range(s, cpu, mm, start, end, &b);
 	/* as zap_present_ptes() removes a folio's PTEs in one batch, a folio
 	 * counts as partly mapped only if mappings remain after the whole range */
 	for (uint32_t i = 0; i < b.nr; i++)
 		folio_note_partially_mapped(s, b.f[i]);
 	if (b.nr)
 		flush_tlb_mm_range(s, cpu, mm, start, end, false);
-	for (uint32_t i = 0; i < b.nr; i++)
-		folio_put_refs(s, b.f[i], b.refs[i]);
-	free(b.f);
-	free(b.refs);
+	zap_batch_put(s, &b);
 }
 
 int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len)
@@ -520,26 +533,9 @@ struct mm_struct *mm_create(struct sim *s)
 void mm_destroy(struct sim *s, struct mm_struct *mm)
 {
 	struct zap_batch b = { 0 };
-	for (uint32_t i = 0; i < mm->nr_vmas; i++) {
-		struct vm_area_struct *v = &mm->vmas[i];
-		for (uint64_t a = v->vm_start; a < v->vm_end;) {
-			uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, v->vm_end);
-			struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
-			if (slot && slot->pmd.val) {
-				if (IS_ALIGNED(a, PMD_SIZE) && next - a == PMD_SIZE)
-					zap_huge_pmd(s, mm, slot, &b);
-				else
-					split_huge_pmd(s, NULL, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
-			}
-			if (slot && slot->pt)
-				zap_pte_range(s, mm, slot->pt, a, next, &b);
-			a = next;
-		}
-	}
-	for (uint32_t i = 0; i < b.nr; i++)
-		folio_put_refs(s, b.f[i], b.refs[i]);
-	free(b.f);
-	free(b.refs);
+	for (uint32_t i = 0; i < mm->nr_vmas; i++)
+		zap_range(s, NULL, mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, &b);
+	zap_batch_put(s, &b);
 	pgd_free_tables(&s->ptpool, &mm->pgd);
 	free(mm->vmas);
 	free(mm);

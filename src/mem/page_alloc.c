@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/err.h"
 #include "mem/page_alloc.h"
 
 #define MAX_ORDER_NR_PAGES (1ull << MAX_PAGE_ORDER)
@@ -37,18 +38,6 @@
 #define MIN_FREE_KBYTES_CEIL 262144
 
 /* ---- helpers ---- */
-
-static sim_printf(3, 4) int init_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static inline uint64_t node_end_pfn(const struct pglist_data *pgdat)
 {
@@ -424,22 +413,22 @@ static int check_layout(const uint64_t *node_bytes, uint32_t nr_nodes, uint64_t 
 	uint64_t total = 0;
 
 	if (nr_nodes == 0 || nr_nodes > MAX_NUMNODES)
-		return init_error(err, errlen, "phys_mem: %u nodes (must be 1..%u)", nr_nodes,
+		return errorf(err, errlen, "phys_mem: %u nodes (must be 1..%u)", nr_nodes,
 				  MAX_NUMNODES);
 	for (uint32_t nid = 0; nid < nr_nodes; nid++) {
 		if (!IS_ALIGNED(node_bytes[nid], max_block_bytes))
-			return init_error(err, errlen,
+			return errorf(err, errlen,
 					  "phys_mem: node %u: size %llu bytes is not a multiple of 4 MiB",
 					  nid, (unsigned long long)node_bytes[nid]);
 		/* PFN_NIL (2^32 - 1) must never be a valid pfn */
 		total += node_bytes[nid] >> PAGE_SHIFT;
 		if (total > PFN_NIL)
-			return init_error(err, errlen,
+			return errorf(err, errlen,
 					  "phys_mem: more than %u page frames (16 TiB) in total",
 					  PFN_NIL);
 	}
 	if (total == 0)
-		return init_error(err, errlen, "phys_mem: no memory on any node");
+		return errorf(err, errlen, "phys_mem: no memory on any node");
 	*nr_pfns = total;
 	return 0;
 }
@@ -471,7 +460,7 @@ int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_n
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (map == MAP_FAILED)
-		return init_error(err, errlen,
+		return errorf(err, errlen,
 				  "phys_mem: cannot reserve %zu bytes of folio slots: %s",
 				  bytes, strerror(errno));
 	pm->folios = map;
