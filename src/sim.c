@@ -19,6 +19,7 @@
 #include "cpu/access.h"
 #include "fault/fault.h"
 #include "mem/fork.h"
+#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
 
@@ -189,6 +190,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	}
 	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
 	evq_push(&s->evq, 0, EV_SAMPLE, 0);
+	autonuma_init(s);	/* numasim.policy=autonuma2012 only: its daemons' first timers */
 	return 0;
 }
 
@@ -462,6 +464,12 @@ static void fire_event(struct sim *s)
 		s->nr_pending_wakeups--;
 		try_to_wake_up(s, s->tasks[ev.arg], ev.time_ns);
 		break;
+	case EV_KNUMA_SCAND:	/* autonuma2012 */
+		knuma_scand_event(s, ev.time_ns, ev.arg);
+		break;
+	case EV_KNUMA_MIGRATED:	/* autonuma2012 */
+		knuma_migrated_event(s, ev.time_ns, ev.arg);
+		break;
 	default:
 		VM_BUG_ON(1);
 	}
@@ -559,6 +567,7 @@ void sim_audit(struct sim *s)
 
 void sim_destroy(struct sim *s)
 {
+	autonuma_destroy(s);
 	for (uint32_t i = 0; i < s->nr_mms; i++)
 		mm_destroy(s, s->mms[i]);
 	free(s->mms);

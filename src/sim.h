@@ -46,6 +46,8 @@ enum sim_event_type {
 	EV_BW_WINDOW,		/* close a bandwidth window */
 	EV_SAMPLE,		/* time-series sample */
 	EV_WAKEUP,		/* arg: task pid whose sleep ends */
+	EV_KNUMA_SCAND,		/* autonuma2012: knuma_scand wakes; arg: enum knuma_scand_phase */
+	EV_KNUMA_MIGRATED,	/* autonuma2012: knuma_migratedN wakes; arg: the node */
 };
 
 struct barrier_state {
@@ -91,6 +93,7 @@ struct sim {
 	char error[512];
 	void (*progress)(const struct sim *s, void *arg);
 	void *progress_arg;
+	struct autonuma_state *autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c), else NULL */
 };
 
 /*

@@ -11,6 +11,8 @@
 enum thp_global_mode { THP_ALWAYS, THP_MADVISE, THP_NEVER };
 enum thp_size_mode { THP_SIZE_ALWAYS, THP_SIZE_INHERIT, THP_SIZE_MADVISE, THP_SIZE_NEVER };
 enum tunable_kind { TK_INT, TK_ENUM };
+/* numasim.policy: which automatic NUMA balancing design runs */
+enum numasim_policy { NUMASIM_POLICY_MAINLINE, NUMASIM_POLICY_AUTONUMA2012 };
 
 enum tunable_id {
 #define TUNABLE(id, name, kind, values, def, min, max, unit, help) id,

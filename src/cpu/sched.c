@@ -8,6 +8,7 @@
  *             task, nearest first) and periodic balancing at the tick.
  * SIMPLIFIED: see sched.h.
  */
+#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
 
@@ -367,6 +368,8 @@ void scheduler_tick(struct sim *s, struct cpu *cpu)
 {
 	if (cpu->curr)
 		task_tick_numa(s, cpu, cpu->curr);
+	if (cpu->curr && s->autonuma)	/* numasim.policy=autonuma2012: CPU follows memory */
+		sched_autonuma_tick(s, cpu, cpu->curr);
 	if (!cpu->rq_head)
 		return;
 	push_to_idle(s, cpu);

@@ -65,6 +65,7 @@ struct task {
 	struct rng rng;
 	uint64_t start_ns, exit_ns;
 	struct task_numa numa;		/* NUMA balancing (numa/numa_balancing.c) */
+	struct task_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
 };
 
 struct cpu {

@@ -10,6 +10,7 @@
  */
 #include "fault/internal.h"
 #include "migrate/migrate.h"
+#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 
 /* The huge zero page is allocated on first use, on the faulting CPU's node. */
@@ -84,6 +85,9 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 {
 	struct sim *s = vmf->s;
+	if (autonuma2012_policy(s))	/* numasim.policy=autonuma2012: AutoNUMA's hinting fault */
+		return autonuma_huge_pmd_numa_page(s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd,
+						   vmf->address);
 	pmd_t p = vmf->pmd->pmd;
 	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 	int flags = 0;
@@ -92,27 +96,20 @@ enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 	int nid = (int)folio_nid(f);
 	cpu_charge_kernel(vmf->cpu, s->m.cost.hint_fault_ns);
 	int target = numa_migrate_check(vmf, f, &flags, writable, &last_cpupid);
-	if (target == NUMA_NO_NODE)
-		goto out_map;
-	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
-		flags |= TNF_MIGRATE_FAIL;
-		goto out_map;
+	if (target != NUMA_NO_NODE) {
+		enum numa_migrate_result r = numa_migrate_folio(vmf, f, target, &flags, last_cpupid);
+		if (r == NUMA_MIGRATED)
+			return FAULT_OK;
+		if (r == NUMA_MIGRATE_FAILED) {
+			writable = false;
+			p = vmf->pmd->pmd;
+		}
 	}
-	writable = false;
-	if (!migrate_misplaced_folio(s, vmf->cpu, f, (uint32_t)target)) {
-		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, target, PTRS_PER_PTE,
-				flags | TNF_MIGRATED);
-		return FAULT_OK;
-	}
-	flags |= TNF_MIGRATE_FAIL;
-	p = vmf->pmd->pmd;
-out_map: {
 	/* restore the PMD: present, young, writable if it may be */
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
 	if (writable)
 		e = pte_mkwrite(e);
 	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
-	}
 	task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, nid, PTRS_PER_PTE, flags);
 	return FAULT_OK;
 }

@@ -33,6 +33,11 @@ void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_are
  * folio belongs (NUMA_NO_NODE: stay). */
 int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,
 		       uint32_t *last_cpupid);
+enum numa_migrate_result { NUMA_MIGRATED, NUMA_MIGRATE_NOT_TRIED, NUMA_MIGRATE_FAILED };
+/* The misplaced-folio step of both hint-fault handlers: prepare, migrate,
+ * and on success account the fault (task_numa_fault with TNF_MIGRATED). */
+enum numa_migrate_result numa_migrate_folio(struct vm_fault *vmf, struct folio *f, int target,
+					    int *flags, uint32_t last_cpupid);
 /* Cost of clearing or copying @bytes on node @nid (streaming through the cost model). */
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes);
 

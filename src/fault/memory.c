@@ -16,6 +16,7 @@
 #include "cpu/tlbflush.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
+#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes)
@@ -230,6 +231,24 @@ int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool w
 	return mpol_misplaced(vmf, f);
 }
 
+enum numa_migrate_result numa_migrate_folio(struct vm_fault *vmf, struct folio *f, int target,
+					    int *flags, uint32_t last_cpupid)
+{
+	struct sim *s = vmf->s;
+	const uint64_t nr_pages = folio_nr_pages(f);	/* the folio is gone if it moves */
+	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
+		*flags |= TNF_MIGRATE_FAIL;
+		return NUMA_MIGRATE_NOT_TRIED;
+	}
+	if (!migrate_misplaced_folio(s, vmf->cpu, f, (uint32_t)target)) {
+		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, target, nr_pages,
+				*flags | TNF_MIGRATED);
+		return NUMA_MIGRATED;
+	}
+	*flags |= TNF_MIGRATE_FAIL;
+	return NUMA_MIGRATE_FAILED;
+}
+
 /* can_change_pte_writable() for a hint fault: a writable VMA and an
  * exclusively owned anonymous folio. */
 static bool numa_pte_writable(const struct vm_fault *vmf, const struct folio *f)
@@ -275,6 +294,8 @@ static void numa_rebuild_large_mapping(struct vm_fault *vmf, struct folio *f, ui
 static enum fault_result do_numa_page(struct vm_fault *vmf, pte_t p)
 {
 	struct sim *s = vmf->s;
+	if (autonuma2012_policy(s))	/* numasim.policy=autonuma2012: AutoNUMA's hinting fault */
+		return autonuma_numa_page(s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd, vmf->address);
 	struct folio *f = page_folio(&s->pm, pte_pfn(p));
 	int flags = 0;
 	uint32_t last_cpupid = CPUPID_UNSET;
@@ -285,21 +306,18 @@ static enum fault_result do_numa_page(struct vm_fault *vmf, pte_t p)
 	if (large && !s->tun.v[T_MTHP_NUMA])
 		goto out_map;	/* before 6.10: "TODO: handle PTE-mapped THP" */
 	nid = (int)folio_nid(f);
-	uint64_t nr_pages = folio_nr_pages(f);
 	target = numa_migrate_check(vmf, f, &flags, writable, &last_cpupid);
-	if (target == NUMA_NO_NODE)
-		goto out_map;
-	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
-		flags |= TNF_MIGRATE_FAIL;
-		goto out_map;
+	if (target != NUMA_NO_NODE) {
+		enum numa_migrate_result r = numa_migrate_folio(vmf, f, target, &flags, last_cpupid);
+		if (r == NUMA_MIGRATED)
+			return FAULT_OK;
+		if (r == NUMA_MIGRATE_FAILED) {
+			/* tried and failed: as the kernel, which dropped the
+			 * page-table lock, restore without write permission */
+			writable = false;
+			ignore_writable = true;
+		}
 	}
-	writable = false;
-	ignore_writable = true;
-	if (!migrate_misplaced_folio(s, vmf->cpu, f, (uint32_t)target)) {
-		task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, target, nr_pages, flags | TNF_MIGRATED);
-		return FAULT_OK;
-	}
-	flags |= TNF_MIGRATE_FAIL;
 out_map:
 	if (large && s->tun.v[T_MTHP_NUMA])
 		numa_rebuild_large_mapping(vmf, f, pte_pfn(p), ignore_writable);

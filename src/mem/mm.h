@@ -17,6 +17,7 @@
 #include "core/compiler.h"
 #include "mem/mempolicy.h"
 #include "mem/pgtable.h"
+#include "numa/autonuma_types.h"
 #include "numa/numa_types.h"
 
 struct sim;
@@ -67,6 +68,7 @@ struct mm_struct {
 	uint64_t region_len[64];
 	uint32_t nr_regions;
 	struct mm_numa numa;		/* NUMA scanner state */
+	struct mm_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
 };
 #define MM_MAX_REGIONS 64
 

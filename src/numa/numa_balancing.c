@@ -220,6 +220,8 @@ void task_tick_numa(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	if (!numa_balancing_enabled(s) || !t->mm)
 		return;
+	if (s->tun.v[T_NUMASIM_POLICY] != NUMASIM_POLICY_MAINLINE)
+		return;		/* autonuma2012: knuma_scand scans instead (numa/autonuma2012.c) */
 	struct task_numa *nb = &t->numa;
 	uint64_t now = t->sum_exec_runtime;
 	uint64_t period = nb->numa_scan_period * NSEC_PER_MSEC;

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <string.h>
 
+#include "numa/autonuma2012.h"
 #include "sim.h"
 #include "stats/report.h"
 
@@ -121,6 +122,13 @@ static json_object *task_json(const struct sim *s, const struct task *t)
 		json_object_array_add(faults, f);
 	}
 	json_object_object_add(o, "numa_faults", faults);
+	if (s->autonuma) {	/* numasim.policy=autonuma2012: task_autonuma */
+		json_object *a = json_object_new_object();
+		json_object_object_add(a, "autonuma_nid", json_object_new_int(task_autonuma_nid(t)));
+		json_object_object_add(a, "task_numa_fault",
+				       node_array(t->autonuma.task_numa_fault, s->m.nr_nodes));
+		json_object_object_add(o, "autonuma", a);
+	}
 	return o;
 }
 
@@ -131,6 +139,9 @@ static json_object *processes_json(const struct sim *s)
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "process", jint(p));
 		json_object_object_add(o, "resident_pages", node_array(s->mms[p]->rss_node, s->m.nr_nodes));
+		if (s->autonuma)	/* numasim.policy=autonuma2012: mm_autonuma */
+			json_object_object_add(o, "autonuma_mm_numa_fault",
+					       node_array(s->mms[p]->autonuma.mm_numa_fault, s->m.nr_nodes));
 		json_object *tasks = json_object_new_array();
 		for (uint32_t i = 0; i < s->nr_tasks; i++)
 			if (s->tasks[i]->proc == p)
