@@ -66,8 +66,11 @@ expect 2 "host memory" -- run --workload seq:size=4T,threads=1,passes=1
 expect 1 "out of memory" -- run --machine tiered-16cpu --workload seq:size=16G,threads=1,passes=1,init=main --quiet
 
 # every built-in workload runs, small
-for w in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT seq random skewed; do
+for w in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT seq random skewed forkcow; do
 	expect 0 "" -- run --workload "$w" $SMALL --json "$TMP/$w.json"
+done
+for p in mainline autonuma2012; do
+	expect 0 "elapsed" -- run --workload numa01 --scale 0.005 --set numasim.policy=$p
 done
 for m in 2node-128cpu 4node-48cpu tiered-16cpu; do
 	expect 0 "elapsed" -- run --machine "$m" --workload numa02 --scale 0.005
