@@ -130,7 +130,7 @@ static void test_no_flush_for_protnone(void **state)
 	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
 	struct folio *f[8];
 	for (uint32_t i = 0; i < 8; i++) {
-		struct pte_table *pt;
+		struct pte_table *pt = NULL;
 		pte_t *p = pte_lookup(tl_mm(&e), base + i * PAGE_SIZE, &pt);
 		f[i] = tl_folio_at(&e, base + i * PAGE_SIZE);
 		set_pte_at(e.s, tl_mm(&e), pt, pte_index(base + i * PAGE_SIZE),
