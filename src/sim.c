@@ -19,6 +19,7 @@
 #include "cpu/access.h"
 #include "fault/fault.h"
 #include "mem/fork.h"
+#include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
@@ -592,6 +593,7 @@ void sim_destroy(struct sim *s)
 		free(s->ts.s[i].proc_node);
 	free(s->ts.s);
 	evq_destroy(&s->evq);
+	migrate_scratch_free(s);
 	pgtable_pool_destroy(&s->ptpool);
 	phys_mem_destroy(&s->pm);
 }

@@ -79,6 +79,7 @@ struct sim {
 	struct anon_vma *anon_vmas;	/* id 0 unused */
 	uint32_t nr_anon_vmas, cap_anon_vmas;
 	struct barrier_state *barriers;
+	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
 
 	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
 	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];

@@ -257,17 +257,55 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 	return nr_retry;
 }
 
+/* Scratch space kept across calls, so migration allocates only when a
+ * larger list than ever before arrives. */
+struct migrate_scratch {
+	struct migrate_batch b;
+	struct pending *p;
+	struct folio **batch;
+	uint32_t cap;
+};
+
+static struct migrate_scratch *scratch_get(struct sim *s, uint32_t nr)
+{
+	if (!s->migrate_scratch) {
+		s->migrate_scratch = calloc(1, sizeof(struct migrate_scratch));
+		if (!s->migrate_scratch)
+			abort();
+	}
+	struct migrate_scratch *m = s->migrate_scratch;
+	if (nr > m->cap) {
+		m->cap = MAX(nr, 2 * m->cap);
+		m->p = realloc(m->p, m->cap * sizeof(*m->p));
+		m->batch = realloc(m->batch, m->cap * sizeof(*m->batch));
+		if (!m->p || !m->batch)
+			abort();
+	}
+	return m;
+}
+
+void migrate_scratch_free(struct sim *s)
+{
+	struct migrate_scratch *m = s->migrate_scratch;
+	if (!m)
+		return;
+	free(m->b.site);
+	free(m->p);
+	free(m->batch);
+	free(m);
+	s->migrate_scratch = NULL;
+}
+
 int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t nr, uint32_t nid,
 		  enum migrate_mode mode, enum migrate_reason reason,
 		  struct migrate_pages_stats *stats)
 {
 	(void)mode, (void)reason;
 	struct migrate_pages_stats st = { 0 };
-	struct migrate_batch b = { 0 };
-	struct pending *p = calloc(MAX(nr, 1u), sizeof(*p));
-	struct folio **batch = calloc(MAX(nr, 1u), sizeof(*batch));
-	if (!p || !batch)
-		abort();
+	struct migrate_scratch *m = scratch_get(s, MAX(nr, 1u));
+	struct migrate_batch *b = &m->b;
+	struct pending *p = m->p;
+	struct folio **batch = m->batch;
 	uint32_t moved = 0;
 	bool nomem = false;
 	for (uint32_t i = 0; i < nr && !nomem;) {
@@ -281,16 +319,13 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 		i += n;
 		/* retry -EAGAIN folios, NR_MAX_MIGRATE_PAGES_RETRY passes at most */
 		for (uint32_t pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && n && !nomem; pass++)
-			n = migrate_pages_pass(s, cpu, batch, n, nid, &st, &b, p, &nomem, &moved);
+			n = migrate_pages_pass(s, cpu, batch, n, nid, &st, b, p, &nomem, &moved);
 		for (uint32_t j = 0; j < n; j++)	/* still -EAGAIN after the last pass */
 			count_result(&st, batch[j], false);
 		if (nomem)	/* the rest of the list is not tried */
 			for (uint32_t j = i; j < nr; j++)
 				count_result(&st, folios[j], false);
 	}
-	free(p);
-	free(batch);
-	free(b.site);
 	count_vm_events(&s->vs, PGMIGRATE_SUCCESS, st.nr_succeeded);
 	count_vm_events(&s->vs, PGMIGRATE_FAIL, st.nr_failed_pages);
 	count_vm_events(&s->vs, THP_MIGRATION_SUCCESS, st.nr_thp_succeeded);

@@ -57,6 +57,9 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 		  enum migrate_mode mode, enum migrate_reason reason,
 		  struct migrate_pages_stats *stats);
 
+/* Free the scratch space migrate_pages keeps in @s (sim_destroy). */
+void migrate_scratch_free(struct sim *s);
+
 /* migrate_misplaced_folio_prepare: may @f move to @nid now? 0 or -EAGAIN
  * (the node is short of memory: migrate_balanced_pgdat; or already isolated). */
 int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid);
