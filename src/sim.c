@@ -173,6 +173,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	if (setup_cpus(s, err, errlen))
 		return -1;
 	build_zonelists(s);
+	memory_tiers_init(&s->tiers, &s->m);
 	bw_model_init(s);
 	/* the shared zero page: a kernel page on the first node */
 	s->zero_pfn = alloc_pages_node(&s->pm, s->zonelist[0][0], 0, WMARK_MIN);
@@ -209,8 +210,10 @@ static void ts_sample(struct sim *s, uint64_t now)
 	struct ts_sample *x = &ts->s[ts->nr++];
 	memset(x, 0, sizeof(*x));
 	x->t_ns = now;
-	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
 		x->node_used[n] = s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
+		x->hot_threshold_ms[n] = numa_hot_threshold_ms(s, n);
+	}
 	x->proc_node = xcalloc((size_t)s->nr_mms * MAX_NUMNODES, sizeof(uint64_t));
 	for (uint32_t p = 0; p < s->nr_mms; p++)
 		memcpy(&x->proc_node[p * MAX_NUMNODES], s->mms[p]->rss_node,
@@ -460,6 +463,9 @@ static void fire_event(struct sim *s)
 		evq_push(&s->evq, ev.time_ns + s->tun.v[T_SAMPLE_MS] * NSEC_PER_MSEC, EV_SAMPLE, 0);
 		if (s->progress)
 			s->progress(s, s->progress_arg);
+		break;
+	case EV_KSWAPD:
+		kswapd_run(s, ev.arg, ev.time_ns);
 		break;
 	case EV_WAKEUP:
 		s->nr_pending_wakeups--;

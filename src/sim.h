@@ -18,7 +18,9 @@
 #include "cpu/cost.h"
 #include "cpu/sched.h"
 #include "machine/machine.h"
+#include "mem/memory_tiers.h"
 #include "mem/mm.h"
+#include "mem/vmscan.h"
 #include "mem/page_alloc.h"
 #include "stats/vmstat.h"
 #include "workload/workload.h"
@@ -33,6 +35,7 @@ struct oracle {
 struct ts_sample {
 	uint64_t t_ns;
 	uint64_t node_used[MAX_NUMNODES];	/* pages in use per node */
+	uint64_t hot_threshold_ms[MAX_NUMNODES];	/* tiering: promotion threshold now */
 	uint64_t *proc_node;			/* [proc][node] resident pages */
 	uint64_t vm[NR_VM_EVENT_ITEMS];
 };
@@ -46,6 +49,7 @@ enum sim_event_type {
 	EV_BW_WINDOW,		/* close a bandwidth window */
 	EV_SAMPLE,		/* time-series sample */
 	EV_WAKEUP,		/* arg: task pid whose sleep ends */
+	EV_KSWAPD,		/* arg: node whose kswapd was woken */
 	EV_KNUMA_SCAND,		/* autonuma2012: knuma_scand wakes; arg: enum knuma_scand_phase */
 	EV_KNUMA_MIGRATED,	/* autonuma2012: knuma_migratedN wakes; arg: the node */
 };
@@ -84,6 +88,9 @@ struct sim {
 	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
 	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];
 	uint32_t zonelist_len;
+	struct memory_tiers tiers;	/* mem/memory_tiers.c */
+	struct node_reclaim reclaim[MAX_NUMNODES];	/* mem/vmscan.c */
+	struct numa_promo_state promo[MAX_NUMNODES];	/* numa/numa_balancing.c */
 	uint64_t zero_pfn;		/* the shared zero page */
 	uint64_t huge_zero_pfn;		/* the huge zero page, PFN_NONE until first used */
 	uint64_t end_ns;		/* simulated elapsed time when the workload ended */

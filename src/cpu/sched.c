@@ -431,6 +431,44 @@ bool sched_swap_tasks(struct sim *s, struct task *a, struct task *b)
 	return true;
 }
 
+/*
+ * The CPU a kernel thread woken at @now runs on: an idle CPU (of node @nid
+ * if @nid >= 0: knuma_migratedN is bound to its node), the one free
+ * soonest; with none idle, the one with the fewest runnable tasks, whose
+ * current task then waits for the thread's work. An idle CPU's clock is
+ * brought forward to @now.
+ */
+struct cpu *sched_kthread_cpu(struct sim *s, uint64_t now, int nid)
+{
+	struct cpu *best = NULL;
+	uint64_t best_start = 0;
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		struct cpu *cpu = &s->cpus[c];
+		if (nid >= 0 && cpu->node != (uint32_t)nid)
+			continue;
+		uint64_t start = MAX(cpu->now, now);
+		if (!best) {
+			best = cpu, best_start = start;
+			continue;
+		}
+		bool idle = !cpu->nr_running, best_idle = !best->nr_running;
+		if (idle != best_idle) {
+			if (idle)
+				best = cpu, best_start = start;
+			continue;
+		}
+		if (idle ? start < best_start
+			 : (cpu->nr_running < best->nr_running ||
+			    (cpu->nr_running == best->nr_running && cpu->now < best->now)))
+			best = cpu, best_start = start;
+	}
+	if (!best)	/* a CPU-less node: the thread runs wherever it can */
+		return sched_kthread_cpu(s, now, -1);
+	if (!best->nr_running && best->now < now)
+		best->now = now;
+	return best;
+}
+
 void sched_check(struct sim *s)
 {
 	uint32_t in_heap = 0;

@@ -41,6 +41,13 @@ struct phase_cursor {
 	bool warm;
 	uint32_t pass_cpu;
 	uint64_t pass_changes, warm_changes;
+	/* WL_LOOKUP: the lookup in progress, so that a deadline may fall inside it */
+	struct {
+		uint32_t stage;		/* LK_* in cpu/access.c */
+		uint32_t step;		/* gather step: even a row entry, odd a record */
+		uint64_t key, lo, hi;	/* the key searched for; the search's bounds */
+		uint64_t line;		/* line of the last search or row read */
+	} lk;
 };
 
 struct task {
@@ -109,6 +116,14 @@ void scheduler_tick(struct sim *s, struct cpu *cpu);
 void sched_pick_next(struct sim *s, struct cpu *cpu);
 /* Move @t (queued, not running) to @dst. */
 void sched_move_task(struct sim *s, struct task *t, struct cpu *dst);
+/*
+ * sched_kthread_cpu - the CPU a kernel thread (kswapd, AutoNUMA's daemons)
+ * woken at @now runs on: an idle CPU of node @nid (any node if @nid < 0 or
+ * the node has no CPU), the one free soonest; else the least loaded, whose
+ * task waits. Call from event context only, and cpu_heap_update() after
+ * charging it.
+ */
+struct cpu *sched_kthread_cpu(struct sim *s, uint64_t now, int nid);
 /* migrate_task_to(): move the current task of @src to the idle CPU @dst. */
 void sched_migrate_curr(struct sim *s, struct cpu *src, struct cpu *dst);
 /* migrate_swap(): exchange the CPUs of @a (current on its CPU) and @b

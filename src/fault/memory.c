@@ -221,7 +221,8 @@ int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool w
 	struct sim *s = vmf->s;
 	if (!writable)
 		*flags |= TNF_NO_GROUP;		/* read-only data does not drive grouping */
-	*last_cpupid = f->last_cpupid;
+	/* the field holds the scan time of a slow-tier folio in tiering mode */
+	*last_cpupid = folio_use_access_time(s, f) ? CPUPID_UNSET : f->last_cpupid;
 	vma_set_access_pid_bit(vmf->vma, vmf->t);
 	count_vm_event(&s->vs, NUMA_HINT_FAULTS);
 	if (folio_nid(f) == vmf->cpu->node) {
@@ -236,7 +237,7 @@ enum numa_migrate_result numa_migrate_folio(struct vm_fault *vmf, struct folio *
 {
 	struct sim *s = vmf->s;
 	const uint64_t nr_pages = folio_nr_pages(f);	/* the folio is gone if it moves */
-	if (migrate_misplaced_folio_prepare(s, f, (uint32_t)target)) {
+	if (migrate_misplaced_folio_prepare(s, vmf->cpu, f, (uint32_t)target)) {
 		*flags |= TNF_MIGRATE_FAIL;
 		return NUMA_MIGRATE_NOT_TRIED;
 	}

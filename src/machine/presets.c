@@ -119,12 +119,37 @@ static const struct preset presets[] = {
 		.thread_bw_gbps = 12.0,
 		.has_tlb = false,
 	},
+	{
+		.name = "tiered-2node-cxl",
+		.help = "2node-128cpu's sockets with 32 GiB DRAM each, plus a CPU-less 128 GiB CXL node per socket",
+		.nr_nodes = 4,
+		.smt = 2,
+		.node = {
+			{ MEM_DRAM, 32 * GiB, 160.0, 0, 32 },
+			{ MEM_DRAM, 32 * GiB, 160.0, 1, 32 },
+			/* CXL expanders, one per socket (ASSUMPTION: x16 link class) */
+			{ MEM_CXL, 128 * GiB, 30.0, 0, 0 },
+			{ MEM_CXL, 128 * GiB, 30.0, 1, 0 },
+		},
+		/* ref §7.5: local/remote DRAM 80/130; CXL ~2.5x local (derived);
+		 * the other socket's CXL adds the inter-socket hop (ASSUMPTION) */
+		.latency_ns = {
+			{ 80, 130, 250, 300 },
+			{ 130, 80, 300, 250 },
+		},
+		.link_bw_gbps = 100.0,
+		.thread_bw_gbps = 12.0,
+		.has_tlb = true,
+		.tlb = ICX_TLB,
+		.walk_ns = 30,
+	},
 };
 
 const char *const machine_preset_names[] = {
 	"2node-128cpu",
 	"4node-48cpu",
 	"tiered-16cpu",
+	"tiered-2node-cxl",
 	NULL,
 };
 

@@ -6,8 +6,9 @@
  *         node-local-only rule for PMD-size THPs), and mm/page_alloc.c's
  *         zonelist walk get_page_from_freelist with its low-then-min watermark
  *         retry, and zone_statistics (numa_hit, numa_miss, ...).
+ *         The slowpath wakes kswapd and reclaims directly (mem/vmscan.c).
  * SIMPLIFIED: no MPOL_F_* flags, no MPOL_PREFERRED_MANY or weighted
- *         interleave; no reclaim before falling back (that is issue 4).
+ *         interleave; no compaction.
  */
 #include "fault/fault.h"
 #include "sim.h"
@@ -97,6 +98,27 @@ static uint64_t zonelist_alloc(struct sim *s, uint32_t preferred, nodemask_t all
 	return PFN_NONE;
 }
 
+/*
+ * __alloc_pages_slowpath(): every allowed node is below its low watermark.
+ * Wake their kswapds, retry down to the min watermark, then reclaim
+ * directly and retry once more. mTHP and THP faults (GFP_TRANSHUGE_LIGHT
+ * under the default defrag=madvise) neither wake kswapd nor reclaim,
+ * unless the VMA is MADV_HUGEPAGE.
+ */
+static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, uint32_t nid, nodemask_t allowed,
+				     uint32_t order, const struct vm_area_struct *vma, uint32_t *got)
+{
+	bool reclaim = order == 0 || (vma && (vma->vm_flags & VM_HUGEPAGE));
+	if (reclaim)
+		for (uint32_t i = 0; i < s->zonelist_len; i++)
+			if ((allowed >> s->zonelist[nid][i]) & 1)
+				wakeup_kswapd(s, s->zonelist[nid][i], cpu->now);
+	uint64_t pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
+	if (pfn == PFN_NONE && reclaim && try_to_free_pages(s, cpu, nid, allowed))
+		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
+	return pfn;
+}
+
 uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order)
 {
@@ -143,8 +165,8 @@ uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 	}
 	if (pfn == PFN_NONE)
 		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_LOW, &got);
-	if (pfn == PFN_NONE)	/* __alloc_pages_slowpath: retry down to the min watermark */
-		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, &got);
+	if (pfn == PFN_NONE)
+		pfn = alloc_pages_slowpath(s, cpu, nid, allowed, order, vma, &got);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	zone_statistics(s, first_allowed(s, nid, allowed), got, local, interleave);

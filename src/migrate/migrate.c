@@ -104,12 +104,30 @@ static void remove_migration_pte(struct sim *s, const struct migrate_site *site,
 		   pfn_pte(pfn, _PAGE_PRESENT | keep));
 }
 
-/* alloc_misplaced_dst_folio(): on @nid only, no reclaim (__GFP_THISNODE). */
-static uint64_t alloc_dst(struct sim *s, uint32_t nid, uint32_t order)
+static uint64_t alloc_on(struct sim *s, uint32_t nid, uint32_t order)
 {
 	uint64_t pfn = alloc_pages_node(&s->pm, nid, order, WMARK_LOW);
 	if (pfn == PFN_NONE)
 		pfn = alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+	return pfn;
+}
+
+/*
+ * The destination folio. alloc_misplaced_dst_folio() and the other callers:
+ * on @nid only, no reclaim (__GFP_THISNODE). alloc_demote_folio(): the
+ * preferred target first, then any node of a lower tier than the source's.
+ */
+static uint64_t alloc_dst(struct sim *s, const struct folio *src, uint32_t nid,
+			  enum migrate_reason reason)
+{
+	uint32_t order = folio_order(src);
+	uint64_t pfn = alloc_on(s, nid, order);
+	if (pfn == PFN_NONE && reason == MR_DEMOTION) {
+		nodemask_t lower = s->tiers.lower_tier_mask[folio_nid(src)] & ~(1ull << nid);
+		for (uint32_t i = 0; i < s->zonelist_len && pfn == PFN_NONE; i++)
+			if ((lower >> s->zonelist[nid][i]) & 1)
+				pfn = alloc_on(s, s->zonelist[nid][i], order);
+	}
 	if (pfn != PFN_NONE)
 		count_vm_events(&s->vs, PGALLOC, 1ull << order);
 	return pfn;
@@ -209,9 +227,9 @@ static void free_dst(struct sim *s, uint64_t dst_pfn)
  * Return how many folios stay for a retry (compacted to the front).
  */
 static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio **folios,
-				   uint32_t nr, uint32_t nid, struct migrate_pages_stats *st,
-				   struct migrate_batch *b, struct pending *p, bool *nomem,
-				   uint32_t *moved)
+				   uint32_t nr, uint32_t nid, enum migrate_reason reason,
+				   struct migrate_pages_stats *st, struct migrate_batch *b,
+				   struct pending *p, bool *nomem, uint32_t *moved)
 {
 	uint32_t nr_pending = 0, nr_retry = 0;
 	b->nr_sites = 0;
@@ -219,7 +237,7 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 	b->need_flush = false;
 	for (uint32_t i = 0; i < nr && !*nomem; i++) {
 		struct folio *f = folios[i];
-		uint64_t dst = alloc_dst(s, nid, folio_order(f));
+		uint64_t dst = alloc_dst(s, f, nid, reason);
 		if (dst == PFN_NONE) {
 			*nomem = true;
 			for (uint32_t j = i; j < nr; j++)
@@ -300,7 +318,7 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 		  enum migrate_mode mode, enum migrate_reason reason,
 		  struct migrate_pages_stats *stats)
 {
-	(void)mode, (void)reason;
+	(void)mode;
 	struct migrate_pages_stats st = { 0 };
 	struct migrate_scratch *m = scratch_get(s, MAX(nr, 1u));
 	struct migrate_batch *b = &m->b;
@@ -319,7 +337,7 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 		i += n;
 		/* retry -EAGAIN folios, NR_MAX_MIGRATE_PAGES_RETRY passes at most */
 		for (uint32_t pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && n && !nomem; pass++)
-			n = migrate_pages_pass(s, cpu, batch, n, nid, &st, b, p, &nomem, &moved);
+			n = migrate_pages_pass(s, cpu, batch, n, nid, reason, &st, b, p, &nomem, &moved);
 		for (uint32_t j = 0; j < n; j++)	/* still -EAGAIN after the last pass */
 			count_result(&st, batch[j], false);
 		if (nomem)	/* the rest of the list is not tried */
@@ -336,12 +354,16 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 	return (int)(nr - moved);
 }
 
-int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid)
+int migrate_misplaced_folio_prepare(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid)
 {
 	/* migrate_balanced_pgdat(): room for the folio above the high watermark */
 	uint64_t nr = folio_nr_pages(f);
-	if (!zone_watermark_ok(&s->pm, nid, 0, s->pm.node[nid].watermark[WMARK_HIGH] + nr))
+	if (!zone_watermark_ok(&s->pm, nid, 0, s->pm.node[nid].watermark[WMARK_HIGH] + nr)) {
+		/* tiering: make room by demoting the target's cold memory */
+		if (s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING)
+			wakeup_kswapd(s, nid, cpu->now);
 		return -EAGAIN;
+	}
 	if (folio_test(f, PG_isolated))		/* folio_isolate_lru() fails */
 		return -EAGAIN;
 	return 0;
@@ -350,9 +372,13 @@ int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid
 int migrate_misplaced_folio(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid)
 {
 	struct migrate_pages_stats st;
+	uint32_t src_nid = folio_nid(f);
 	migrate_pages(s, cpu, &f, 1, nid, MIGRATE_ASYNC, MR_NUMA_MISPLACED, &st);
 	if (!st.nr_succeeded)
 		return -EAGAIN;
 	count_vm_events(&s->vs, NUMA_PAGE_MIGRATE, st.nr_succeeded);
+	if ((s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING) &&
+	    !s->tiers.toptier[src_nid] && s->tiers.toptier[nid])
+		count_vm_events(&s->vs, PGPROMOTE_SUCCESS, st.nr_succeeded);
 	return 0;
 }

@@ -45,6 +45,7 @@ struct migrate_pages_stats {
  *             retried up to NR_MAX_MIGRATE_PAGES_RETRY passes; then failed.
  *   -ENOMEM:  no destination folio on @nid: it and every folio after it in
  *             the list fail at once, untouched.
+ * MR_DEMOTION allocates on the preferred target, then on any lower tier.
  * Counts pgmigrate_success/fail and thp_migration_* and fills @stats.
  * Return the number of folios not migrated.
  *
@@ -61,8 +62,9 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 void migrate_scratch_free(struct sim *s);
 
 /* migrate_misplaced_folio_prepare: may @f move to @nid now? 0 or -EAGAIN
- * (the node is short of memory: migrate_balanced_pgdat; or already isolated). */
-int migrate_misplaced_folio_prepare(struct sim *s, struct folio *f, uint32_t nid);
+ * (the node is short of memory: migrate_balanced_pgdat, which in tiering
+ * mode wakes the node's kswapd to demote; or the folio is isolated). */
+int migrate_misplaced_folio_prepare(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid);
 /* migrate_misplaced_folio: move one NUMA-misplaced folio; 0 or -EAGAIN.
  * Counts numa_pages_migrated. */
 int migrate_misplaced_folio(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid);

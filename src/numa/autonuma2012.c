@@ -272,46 +272,6 @@ static uint32_t page_migrate_nid(struct sim *s, const struct folio *f)
 	return nid >= 0 ? (uint32_t)nid : folio_nid(f);
 }
 
-/* ---- the kernel threads' CPU ---- */
-
-/*
- * The CPU a kernel thread woken at @now runs on: an idle CPU (of node @nid
- * if @nid >= 0: knuma_migratedN is bound to its node), the one free
- * soonest; with none idle, the one with the fewest runnable tasks, whose
- * current task then waits for the thread's work. An idle CPU's clock is
- * brought forward to @now.
- */
-static struct cpu *kthread_cpu(struct sim *s, uint64_t now, int nid)
-{
-	struct cpu *best = NULL;
-	uint64_t best_start = 0;
-	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
-		struct cpu *cpu = &s->cpus[c];
-		if (nid >= 0 && cpu->node != (uint32_t)nid)
-			continue;
-		uint64_t start = MAX(cpu->now, now);
-		if (!best) {
-			best = cpu, best_start = start;
-			continue;
-		}
-		bool idle = !cpu->nr_running, best_idle = !best->nr_running;
-		if (idle != best_idle) {
-			if (idle)
-				best = cpu, best_start = start;
-			continue;
-		}
-		if (idle ? start < best_start
-			 : (cpu->nr_running < best->nr_running ||
-			    (cpu->nr_running == best->nr_running && cpu->now < best->now)))
-			best = cpu, best_start = start;
-	}
-	if (!best)	/* a CPU-less node: the thread runs wherever it can */
-		return kthread_cpu(s, now, -1);
-	if (!best->nr_running && best->now < now)
-		best->now = now;
-	return best;
-}
-
 /* ---- knuma_migratedN ---- */
 
 static void wake_knuma_migrated(struct sim *s, uint32_t nid, uint64_t now)
@@ -413,7 +373,7 @@ void knuma_migrated_event(struct sim *s, uint64_t now, uint32_t nid)
 	n->timer = false;
 	if (!autonuma2012_enabled(s))
 		return;
-	struct cpu *cpu = kthread_cpu(s, now, (int)nid);
+	struct cpu *cpu = sched_kthread_cpu(s, now, (int)nid);
 	knumad_do_migrate(s, cpu, nid);
 	if (n->nr_migrate_pages) {	/* more to do: a timed sleep */
 		n->timer = true;
@@ -813,7 +773,7 @@ void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase)
 	const uint64_t pages_to_scan = s->tun.v[T_AUTONUMA_PAGES_TO_SCAN];
 	const uint64_t half_pass = s->tun.v[T_AUTONUMA_SCAN_SLEEP_PASS_MS] * NSEC_PER_MSEC / 2;
 	const uint64_t chunk_sleep = s->tun.v[T_AUTONUMA_SCAN_SLEEP_MS] * NSEC_PER_MSEC;
-	struct cpu *cpu = kthread_cpu(s, now, -1);
+	struct cpu *cpu = sched_kthread_cpu(s, now, -1);
 	switch (phase) {
 	case KNUMA_SCAND_MIDPASS:
 		/* flush the last pending pages < pages_to_migrate */

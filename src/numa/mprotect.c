@@ -4,7 +4,10 @@
  * Models:     linux mm/mempolicy.c change_prot_numa; mm/mprotect.c
  *             change_pte_range and change_huge_pmd under MM_CP_PROT_NUMA,
  *             with the skips of Linux 6.10 (prot_numa_skip), and the older
- *             rule (folio_ref_count != 1) under numasim.mthp_numa=0.
+ *             rule (folio_ref_count != 1) under numasim.mthp_numa=0; in
+ *             tiering mode, the scan time of slow-tier folios
+ *             (folio_xchg_access_time) and no scan of the top tier unless
+ *             NUMA_BALANCING_NORMAL is also set.
  */
 #include "cpu/tlbflush.h"
 #include "numa/numa_balancing.h"
@@ -15,7 +18,7 @@
  * @target_node is the node a single-threaded process runs on, else
  * NUMA_NO_NODE: its pages already there are not worth a fault.
  */
-static bool prot_numa_skip(const struct sim *s, const struct folio *f, int target_node)
+static bool prot_numa_skip(struct sim *s, struct folio *f, int target_node, uint64_t now_ms)
 {
 	if (folio_test(f, PG_zero) || folio_test(f, PG_device))
 		return true;
@@ -28,11 +31,19 @@ static bool prot_numa_skip(const struct sim *s, const struct folio *f, int targe
 		 * whose refcount is its number of mapped pages */
 		return true;
 	}
-	return (int)folio_nid(f) == target_node;
+	if ((int)folio_nid(f) == target_node)
+		return true;
+	/* pure tiering mode: top-tier memory needs no hint faults */
+	if (!(s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_NORMAL) && node_is_toptier(s, folio_nid(f)))
+		return true;
+	if (folio_use_access_time(s, f))
+		f->last_cpupid = (uint32_t)now_ms;	/* folio_xchg_access_time(): the scan time */
+	return false;
 }
 
 static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table *pt,
-				 uint64_t start, uint64_t end, int target_node, bool *flush)
+				 uint64_t start, uint64_t end, int target_node, uint64_t now_ms,
+				 bool *flush)
 {
 	uint64_t pages = 0;
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
@@ -41,7 +52,7 @@ static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte
 		/* avoid a TLB flush if possible: already protnone, or not present */
 		if (!pte_present(p) || pte_protnone(p) || pte_special(p))
 			continue;
-		if (prot_numa_skip(s, page_folio(&s->pm, pte_pfn(p)), target_node))
+		if (prot_numa_skip(s, page_folio(&s->pm, pte_pfn(p)), target_node, now_ms))
 			continue;
 		/* PAGE_NONE keeps neither access nor write permission */
 		set_pte_at(s, mm, pt, i, pte_wrprotect(pte_mkprotnone(p)));
@@ -54,11 +65,16 @@ static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte
 /* change_huge_pmd() with prot_numa: the huge zero page and protnone PMDs
  * are left alone; Linux 6.10 has no shared or pinned skip here. */
 static uint64_t change_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot,
-				bool *flush)
+				uint64_t now_ms, bool *flush)
 {
 	pmd_t p = slot->pmd;
 	if (pmd_special(p) || pmd_protnone(p) || !pmd_present(p))
 		return 0;
+	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
+	if (!(s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_NORMAL) && node_is_toptier(s, folio_nid(f)))
+		return 0;
+	if (folio_use_access_time(s, f))
+		f->last_cpupid = (uint32_t)now_ms;
 	pte_t e = pte_wrprotect(pte_mkprotnone((pte_t){ p.val }));
 	set_pmd_at(s, mm, slot, (pmd_t){ e.val });
 	*flush = true;
@@ -71,6 +87,7 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
 {
 	struct mm_struct *mm = t->mm;
 	int target_node = mm->nr_threads == 1 ? (int)cpu->node : NUMA_NO_NODE;
+	const uint64_t now_ms = cpu->now / NSEC_PER_MSEC;
 	uint64_t pages = 0, examined = 0;
 	bool flush = false;
 	(void)vma;
@@ -79,13 +96,13 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
 		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
 		if (slot && slot->pmd.val) {
 			if (next - a == PMD_SIZE)
-				pages += change_huge_pmd(s, mm, slot, &flush);
+				pages += change_huge_pmd(s, mm, slot, now_ms, &flush);
 			else	/* a partial PMD is split first (change_pmd_range) */
 				split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
 			examined++;
 		}
 		if (slot && slot->pt) {
-			pages += change_pte_range(s, mm, slot->pt, a, next, target_node, &flush);
+			pages += change_pte_range(s, mm, slot->pt, a, next, target_node, now_ms, &flush);
 			examined += (next - a) >> PAGE_SHIFT;
 		}
 		a = next;

@@ -33,7 +33,7 @@ bool numa_balancing_enabled(const struct sim *s)
 
 bool node_is_toptier(const struct sim *s, uint32_t nid)
 {
-	return s->m.node[nid].kind == MEM_DRAM;
+	return s->tiers.toptier[nid];
 }
 
 /* ---- fault statistics accessors ---- */
@@ -366,6 +366,98 @@ out:
 	nb->node_stamp += 32 * diff;
 }
 
+/* ---- tiering: promotion of hot slow-tier memory ---- */
+
+bool folio_use_access_time(const struct sim *s, const struct folio *f)
+{
+	return (s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING) &&
+	       !node_is_toptier(s, folio_nid(f));
+}
+
+static uint64_t now_ms(const struct sim *s, uint32_t cpu)
+{
+	return s->cpus[cpu].now / NSEC_PER_MSEC;
+}
+
+/* pgdat_free_space_enough(): above the promo watermark by max(1 GiB, 1/16). */
+static bool pgdat_free_space_enough(const struct sim *s, uint32_t nid)
+{
+	const struct pglist_data *pg = &s->pm.node[nid];
+	uint64_t enough = MAX(GiB >> PAGE_SHIFT, pg->node_present_pages >> 4);
+	return pg->nr_free_pages > pg->watermark[WMARK_PROMO] + enough;
+}
+
+/* numa_promotion_rate_limit(): count the candidates; true when this
+ * second's window already saw rate_limit pages. */
+static bool numa_promotion_rate_limit(struct numa_promo_state *ps, uint64_t now, uint64_t rate_limit,
+				      uint64_t nr)
+{
+	ps->nr_cand += nr;
+	if (now - ps->nbp_rl_start > 1000) {
+		ps->nbp_rl_start = now;
+		ps->nbp_rl_nr_cand = ps->nr_cand;
+	}
+	return ps->nr_cand - ps->nbp_rl_nr_cand >= rate_limit;
+}
+
+/*
+ * numa_promotion_adjust_threshold(): once per scan_period_max, lower the
+ * threshold by a step when the last period's candidates exceeded the rate
+ * limit by 10 %, raise it when they fell 10 % short; steps of 2/16 of the
+ * default, within [step, 2 x default].
+ */
+void numa_promotion_adjust_threshold(const struct sim *s, struct numa_promo_state *ps, uint64_t now,
+				     uint64_t rate_limit, uint64_t ref_th)
+{
+	uint64_t period = s->tun.v[T_NUMA_SCAN_PERIOD_MAX_MS];
+	if (now - ps->nbp_th_start <= period)
+		return;
+	ps->nbp_th_start = now;
+	uint64_t ref_cand = rate_limit * period / 1000;
+	uint64_t diff_cand = ps->nr_cand - ps->nbp_th_nr_cand;
+	uint64_t unit_th = ref_th * 2 / NUMA_MIGRATION_ADJUST_STEPS;
+	uint64_t th = ps->nbp_threshold ? ps->nbp_threshold : ref_th;
+	if (diff_cand > ref_cand * 11 / 10)
+		th = MAX(th > unit_th ? th - unit_th : 0, unit_th);
+	else if (diff_cand < ref_cand * 9 / 10)
+		th = MIN(th + unit_th, ref_th * 2);
+	ps->nbp_th_nr_cand = ps->nr_cand;
+	ps->nbp_threshold = th;
+}
+
+/* The tiering branch of should_numa_migrate_memory(): promote a slow-tier
+ * folio whose fault came soon enough after its scan, within the rate. */
+static bool should_promote(struct sim *s, struct folio *f, uint32_t dst_nid, uint32_t dst_cpu)
+{
+	struct numa_promo_state *ps = &s->promo[dst_nid];
+	uint64_t nr = folio_nr_pages(f);
+	if (pgdat_free_space_enough(s, dst_nid)) {
+		ps->nbp_threshold = 0;
+		count_vm_events(&s->vs, PGPROMOTE_CANDIDATE_NRL, nr);
+		return true;
+	}
+	const uint64_t def_th = s->tun.v[T_NUMA_HOT_THRESHOLD_MS];
+	const uint64_t rate_limit = s->tun.v[T_NUMA_PROMOTE_RATE_LIMIT_MBPS] << (20 - PAGE_SHIFT);
+	uint64_t now = now_ms(s, dst_cpu);
+	numa_promotion_adjust_threshold(s, ps, now, rate_limit, def_th);
+	uint64_t th = ps->nbp_threshold ? ps->nbp_threshold : def_th;
+	/* numa_hint_fault_latency(): time since the scan stamped the folio */
+	uint64_t latency = (uint32_t)((uint32_t)now - f->last_cpupid);
+	f->last_cpupid = (uint32_t)now;
+	if (latency >= th)
+		return false;
+	bool limited = numa_promotion_rate_limit(ps, now, rate_limit, nr);
+	if (!limited)
+		count_vm_events(&s->vs, PGPROMOTE_CANDIDATE, nr);
+	return !limited;
+}
+
+uint64_t numa_hot_threshold_ms(const struct sim *s, uint32_t nid)
+{
+	return s->promo[nid].nbp_threshold ? s->promo[nid].nbp_threshold
+					   : s->tun.v[T_NUMA_HOT_THRESHOLD_MS];
+}
+
 /* ---- hint-fault filter ---- */
 
 bool should_numa_migrate_memory(struct sim *s, struct task *p, struct folio *f, uint32_t src_nid,
@@ -374,10 +466,13 @@ bool should_numa_migrate_memory(struct sim *s, struct task *p, struct folio *f, 
 	const uint32_t dst_nid = s->cpus[dst_cpu].node;
 	if (!s->m.node[dst_nid].mem_bytes)
 		return false;		/* a CPU-only node cannot take memory */
+	if (folio_use_access_time(s, f))
+		return should_promote(s, f, dst_nid, dst_cpu);
 	uint32_t this_cpupid = cpu_pid_to_cpupid(dst_cpu, p->pid);
 	uint32_t last_cpupid = f->last_cpupid;
 	f->last_cpupid = this_cpupid;	/* folio_xchg_last_cpupid() */
-	if (!node_is_toptier(s, src_nid) && !cpupid_valid(last_cpupid))
+	if (!(s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING) &&
+	    !node_is_toptier(s, src_nid) && !cpupid_valid(last_cpupid))
 		return false;
 	const bool pid_unset = cpupid_pid_unset(last_cpupid);
 	const bool same_pid = cpupid_to_pid(last_cpupid) == (p->pid & LAST__PID_MASK);
@@ -792,7 +887,9 @@ void task_numa_fault(struct sim *s, struct cpu *cpu, struct task *t, uint32_t la
 	struct task_numa *nb = &t->numa;
 	const uint32_t cpu_node = cpu->node;
 	int local = (flags & TNF_FAULT_LOCAL) != 0;
-	if (!node_is_toptier(s, (uint32_t)mem_node) && !cpupid_valid(last_cpupid))
+	/* slow-tier faults feed no statistics in tiering mode */
+	if (!node_is_toptier(s, (uint32_t)mem_node) &&
+	    ((s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING) || !cpupid_valid(last_cpupid)))
 		return;
 	nb->has_faults = true;
 	int priv;

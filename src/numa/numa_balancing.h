@@ -64,10 +64,20 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
  * (run_cpu, after the task's step): Linux does it from the stopper thread. */
 void numa_apply_pending_move(struct sim *s, struct cpu *cpu);
 
+/* folio_use_access_time(): tiering mode keeps a slow-tier folio's scan time
+ * (ms) in its last_cpupid field. */
+bool folio_use_access_time(const struct sim *s, const struct folio *f);
+/* numa_promotion_adjust_threshold(): at most once per scan_period_max,
+ * move @ps's threshold one step (2/16 of @ref_th) towards the rate limit. */
+void numa_promotion_adjust_threshold(const struct sim *s, struct numa_promo_state *ps, uint64_t now,
+				     uint64_t rate_limit, uint64_t ref_th);
+/* The promotion threshold of target node @nid now (ms). */
+uint64_t numa_hot_threshold_ms(const struct sim *s, uint32_t nid);
+
 /* update_scan_period(): @t is about to move to @new_cpu. */
 void update_scan_period(struct sim *s, struct task *t, uint32_t new_cpu);
 
-/* node_is_toptier(): top-tier memory (DRAM; until memory tiers arrive). */
+/* node_is_toptier(): the node's memory is in the top tier (memory_tiers.c). */
 bool node_is_toptier(const struct sim *s, uint32_t nid);
 
 #endif

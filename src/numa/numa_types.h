@@ -12,6 +12,10 @@
 
 #define NUMA_NO_NODE (-1)
 
+/* kernel.numa_balancing bits */
+#define NUMA_BALANCING_NORMAL 0x1
+#define NUMA_BALANCING_MEMORY_TIERING 0x2
+
 /*
  * last_cpupid: the CPU and the low 8 bits of the pid of the last task that
  * took a hint fault on the folio (Linux LAST__PID_SHIFT = 8). All ones means
@@ -86,6 +90,22 @@ struct task_numa {
 	uint32_t pending_cpu;			/* UINT32_MAX: none */
 	struct task *pending_swap;		/* the task to swap with, or NULL */
 };
+
+/*
+ * Promotion state of a target node in tiering mode (Linux pglist_data
+ * nbp_*): the rate-limit window, the hot threshold and its adjustment
+ * window, and the PGPROMOTE_CANDIDATE node counter they measure.
+ */
+struct numa_promo_state {
+	uint64_t nr_cand;		/* pgpromote_candidate of this node */
+	uint64_t nbp_rl_start;		/* ms */
+	uint64_t nbp_rl_nr_cand;
+	uint64_t nbp_threshold;		/* ms; 0: the default */
+	uint64_t nbp_th_start;		/* ms */
+	uint64_t nbp_th_nr_cand;
+};
+
+#define NUMA_MIGRATION_ADJUST_STEPS 16
 
 /* Per-mm scanner state (Linux mm_struct numa_next_scan, numa_scan_offset, numa_scan_seq). */
 struct mm_numa {

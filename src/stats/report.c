@@ -38,6 +38,21 @@ static json_object *config_json(const struct sim *s, const struct run_info *ri)
 	return c;
 }
 
+/* Work done, as benchmarks report it: 64-byte accesses of the random, skewed,
+ * gauss and lookup phases, and their rate in simulated time. */
+static double accesses_per_s(const struct sim *s)
+{
+	return s->end_ns ? (double)s->vs.event[SIM_ACCESSES] * 1e9 / (double)s->end_ns : 0.0;
+}
+
+static json_object *workload_json(const struct sim *s)
+{
+	json_object *w = json_object_new_object();
+	json_object_object_add(w, "accesses", jint(s->vs.event[SIM_ACCESSES]));
+	json_object_object_add(w, "accesses_per_s", json_object_new_double(accesses_per_s(s)));
+	return w;
+}
+
 static json_object *vmstat_json(const uint64_t *ev)
 {
 	json_object *v = json_object_new_object();
@@ -155,7 +170,8 @@ static json_object *processes_json(const struct sim *s)
 /* Counters worth a curve; the full set is in "vmstat" at the end. */
 static const enum vm_event_item ts_counters[] = {
 	PGFAULT, THP_FAULT_ALLOC, NUMA_PTE_UPDATES, NUMA_HINT_FAULTS, NUMA_HINT_FAULTS_LOCAL,
-	NUMA_PAGE_MIGRATE, PGMIGRATE_SUCCESS, NR_TLB_REMOTE_FLUSH,
+	NUMA_PAGE_MIGRATE, PGMIGRATE_SUCCESS, NR_TLB_REMOTE_FLUSH, PGPROMOTE_SUCCESS,
+	PGPROMOTE_CANDIDATE, PGDEMOTE_KSWAPD, PGDEMOTE_DIRECT,
 };
 
 static json_object *timeseries_json(const struct sim *s)
@@ -166,6 +182,7 @@ static json_object *timeseries_json(const struct sim *s)
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "t_s", json_object_new_double((double)x->t_ns / 1e9));
 		json_object_object_add(o, "node_used_pages", node_array(x->node_used, s->m.nr_nodes));
+		json_object_object_add(o, "hot_threshold_ms", node_array(x->hot_threshold_ms, s->m.nr_nodes));
 		json_object *procs = json_object_new_array();
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
@@ -202,6 +219,7 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "failed", json_object_new_boolean(s->failed != 0));
 	json_object_object_add(r, "error", json_object_new_string(s->failed ? s->error : ""));
 	json_object_object_add(r, "config", config_json(s, ri));
+	json_object_object_add(r, "workload", workload_json(s));
 	json_object_object_add(r, "vmstat", vmstat_json(s->vs.event));
 	json_object_object_add(r, "mthp", mthp_json(s));
 	json_object_object_add(r, "nodes", nodes_json(s));
@@ -235,6 +253,9 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 		s->m.name, ri->scale, (unsigned long long)s->seed);
 	fprintf(out, "  %-22s %10.3f s%s   (host %.2f s)\n", "elapsed (simulated)",
 		(double)s->end_ns / 1e9, s->truncated ? " (truncated)" : "", ri->host_s);
+	if (s->vs.event[SIM_ACCESSES])
+		fprintf(out, "  %-22s %10.4g /s  (%llu in all)\n", "accesses (64 B)",
+			accesses_per_s(s), (unsigned long long)s->vs.event[SIM_ACCESSES]);
 	fprintf(out, "  %-22s", "memory used per node");
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
 		fprintf(out, "  node%u %8llu MiB", n,

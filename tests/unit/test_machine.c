@@ -51,10 +51,34 @@ static void test_presets_validate(void **state)
 			assert_int_equal(m->cpu[c].node, m->cpu[c % m->nr_cores].node);
 		}
 	}
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_int_equal(machine_preset(m, "3node-7cpu"), -1);
 	assert_int_equal(machine_preset(m, ""), -1);
 	assert_null(machine_preset_help("3node-7cpu"));
+	free(m);
+}
+
+/* tiered-2node-cxl: 2node-128cpu's sockets, and a CPU-less CXL node each */
+static void test_preset_tiered_2node_cxl_shape(void **state)
+{
+	struct machine *m = new_machine();
+
+	(void)state;
+	assert_int_equal(machine_preset(m, "tiered-2node-cxl"), 0);
+	assert_int_equal(m->nr_nodes, 4);
+	assert_int_equal(m->nr_cpus, 128);
+	assert_int_equal(m->nr_sockets, 2);
+	assert_int_equal(m->node[0].nr_cpus, 64);
+	assert_int_equal(m->node[1].nr_cpus, 64);
+	for (uint32_t n = 2; n < 4; n++) {
+		assert_int_equal(m->node[n].kind, MEM_CXL);
+		assert_int_equal(m->node[n].nr_cpus, 0);
+		assert_int_equal(m->node[n].socket, n - 2);
+	}
+	/* each socket's own CXL node is nearer than the other socket's */
+	assert_true(m->latency_ns[0][2] < m->latency_ns[0][3]);
+	assert_true(m->latency_ns[1][3] < m->latency_ns[1][2]);
+	assert_true(m->distance[0][2] < m->distance[0][3]);
 	free(m);
 }
 
@@ -682,6 +706,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets_validate),
 		cmocka_unit_test(test_preset_2node_shape),
+		cmocka_unit_test(test_preset_tiered_2node_cxl_shape),
 		cmocka_unit_test(test_preset_4node_shape),
 		cmocka_unit_test(test_preset_tiered_shape),
 		cmocka_unit_test(test_defaults_match_2node),

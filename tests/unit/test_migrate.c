@@ -193,8 +193,8 @@ static void test_failures(void **state)
 	assert_int_equal(pte_nid(tl_pte(&e, base + 3 * PAGE_SIZE)), 0);
 	/* and NUMA balancing's own check refuses a node short of memory */
 	f = tl_folio_at(&e, base + 2 * PAGE_SIZE);
-	assert_int_not_equal(migrate_misplaced_folio_prepare(e.s, f, 1), 0);
-	assert_int_equal(migrate_misplaced_folio_prepare(e.s, f, 0), 0);
+	assert_int_not_equal(migrate_misplaced_folio_prepare(e.s, tl_cpu(&e, 0), f, 1), 0);
+	assert_int_equal(migrate_misplaced_folio_prepare(e.s, tl_cpu(&e, 0), f, 0), 0);
 	tl_held_free(&held);
 	sim_audit(e.s);
 	tl_env_free(&e);
