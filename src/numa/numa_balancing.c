@@ -397,7 +397,10 @@ static bool numa_promotion_rate_limit(struct numa_promo_state *ps, uint64_t now,
 		ps->nbp_rl_start = now;
 		ps->nbp_rl_nr_cand = ps->nr_cand;
 	}
-	return ps->nr_cand - ps->nbp_rl_nr_cand >= rate_limit;
+	if (ps->nr_cand - ps->nbp_rl_nr_cand >= rate_limit)
+		return true;
+	ps->max_window_cand = MAX(ps->max_window_cand, ps->nr_cand - ps->nbp_rl_nr_cand);
+	return false;
 }
 
 /*

@@ -103,6 +103,7 @@ struct numa_promo_state {
 	uint64_t nbp_threshold;		/* ms; 0: the default */
 	uint64_t nbp_th_start;		/* ms */
 	uint64_t nbp_th_nr_cand;
+	uint64_t max_window_cand;	/* most candidates accepted in one rate window (reported) */
 };
 
 #define NUMA_MIGRATION_ADJUST_STEPS 16

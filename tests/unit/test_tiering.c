@@ -191,6 +191,11 @@ static void test_promotion_rate_limit(void **state)
 	/* pages promoted while the target had plenty of room bypass the limit */
 	double secs = (double)s->end_ns / 1e9;
 	assert_true((double)(promoted - MIN(promoted, nrl)) <= (double)limit_pages * (secs + 1));
+	/* per rate window (1 s from the first candidate after the last one
+	 * closed, as Linux counts), at most the limit: the last folio accepted
+	 * may be the one that reaches it */
+	assert_true(s->promo[0].max_window_cand > 0);
+	assert_true(s->promo[0].max_window_cand < limit_pages);
 	tl_env_free(&e);
 }
 
