@@ -234,7 +234,8 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	memset(c, 0, sizeof(*c));
 	c->started = true;
 	c->pass_cpu = UINT32_MAX;
-	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED) {
+	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED ||
+	    ph->op == WL_GAUSS || ph->op == WL_LOOKUP) {
 		c->start = region_addr(t, ph->region) + ph->off;
 		c->end = c->start + ph->len;
 		c->addr = c->start;
@@ -375,7 +376,11 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 		break;
 	case WL_RANDOM:
 	case WL_SKEWED:
+	case WL_GAUSS:
 		done = random_step(s, cpu, t, deadline);
+		break;
+	case WL_LOOKUP:
+		done = lookup_step(s, cpu, t, deadline);
 		break;
 	case WL_SPAWN:
 		done = do_spawn(s, cpu, t, ph);

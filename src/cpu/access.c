@@ -3,7 +3,7 @@
  * cpu/access.c - executing memory accesses: the MMU (TLB lookup, page-table
  * walk setting the accessed and dirty bits, fault on an unusable entry), the
  * oracle's check of every access a possibly stale TLB entry serves, and the
- * sweep and random-access executors.
+ * sweep, random-access and table-lookup executors.
  *
  * The hot path: a sequential sweep over a 2 MiB region whose PTE table is
  * entirely usable (the table summary says so in O(1)) is charged in bulk: one
@@ -394,29 +394,126 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 	return false;
 }
 
-/* ---- random and skewed accesses ---- */
+/* ---- random, skewed and gauss accesses ---- */
 
 bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
 	struct phase_cursor *c = &t->cur;
 	const uint64_t lines = (c->end - c->start) / 64;
-	const uint64_t hot = ph->op == WL_SKEWED ? MAX(1, (uint64_t)((double)lines * ph->hot_frac)) : lines;
+	const uint64_t hot = ph->op == WL_SKEWED ? access_hot_lines(lines, ph->hot_frac) : lines;
+	const bool gauss = ph->op == WL_GAUSS;
+	const double unit = gauss ? access_gauss_unit(lines, ph->stddev) : 0.0;
 	while (c->done < ph->count) {
 		if (cpu->now >= deadline || s->failed)
 			return false;
-		uint64_t line;
-		if (hot < lines && rng_double(&t->rng) >= ph->hot_prob)
-			line = hot + rng_below(&t->rng, lines - hot);
-		else
-			line = rng_below(&t->rng, hot);
+		uint64_t line = gauss ? access_gauss_line(&t->rng, lines, unit)
+				      : access_skewed_line(&t->rng, lines, hot, ph->hot_prob);
 		bool write = ph->access == WL_WRITE ||
 			     (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
 		struct xlate x;
 		if (!translate(s, cpu, t, c->start + line * 64, write, &x))
 			return true;
 		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
+		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
+	}
+	return true;
+}
+
+/* ---- table lookups ---- */
+
+/*
+ * A lookup (struct wl_lookup) is a sequence of steps kept in the cursor, so a
+ * deadline may fall between any two accesses and the lookup resumes where it
+ * stopped, drawing the same numbers. XSBench's calculate_macro_xs() with the
+ * unionized grid: grid_search() over the energies, then per nuclide of the
+ * material index_grid[idx][nuc] and nuclide_grid[nuc][that index]; the
+ * accumulation into macro_xs_vector is the access to the private work range.
+ * SIMPLIFIED: the nuclide grid points are uniform random records (XSBench
+ * reads two adjacent points of each nuclide's grid near the same energy); the
+ * row entries read are spread evenly over the row (XSBench: the material's
+ * nuclides); every lookup reads the same number of them (XSBench: 4 to 321 by
+ * material). APPROX: no CPU cache; a line read again right after itself within
+ * the search or the row is a cache hit and not charged, but the top levels of
+ * the search, which stay cached in a real run, are charged as memory reads.
+ */
+enum { LK_NEW, LK_SEARCH, LK_GATHER, LK_WORK };
+
+bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	const struct wl_lookup *lk = &ph->lk;
+	struct phase_cursor *c = &t->cur;
+	const uint64_t nr_keys = lk->keys_len / 8;
+	const uint64_t rows_off = lk->data_len + lk->keys_len;
+	const uint64_t row_bytes = (ph->len - rows_off) / nr_keys;
+	while (c->done < ph->count) {
+		if (cpu->now >= deadline || s->failed)
+			return false;
+		uint64_t addr;
+		bool write = false;
+		switch (c->lk.stage) {
+		case LK_NEW:
+			c->lk.key = rng_below(&t->rng, nr_keys);
+			c->lk.lo = 0;
+			c->lk.hi = nr_keys;
+			c->lk.line = UINT64_MAX;
+			c->lk.step = 0;
+			c->lk.stage = LK_SEARCH;
+			continue;
+		case LK_SEARCH: {
+			if (c->lk.hi - c->lk.lo <= 1) {
+				c->lk.line = UINT64_MAX;
+				c->lk.stage = LK_GATHER;
+				continue;
+			}
+			uint64_t mid = c->lk.lo + (c->lk.hi - c->lk.lo) / 2;
+			if (mid <= c->lk.key)
+				c->lk.lo = mid;
+			else
+				c->lk.hi = mid;
+			uint64_t line = (lk->data_len + mid * 8) / 64;
+			if (line == c->lk.line)
+				continue;
+			c->lk.line = line;
+			addr = c->start + line * 64;
+			break;
+		}
+		case LK_GATHER: {
+			uint32_t step = c->lk.step;
+			if (step == 2 * lk->gathers) {
+				c->lk.stage = LK_WORK;
+				continue;
+			}
+			c->lk.step++;
+			if (step & 1) {
+				addr = c->start + rng_below(&t->rng, lk->data_len / 64) * 64;
+				break;
+			}
+			/* j * row_bytes < 2^12 * 2^46: no overflow under the builder limits */
+			uint64_t line = (rows_off + c->lk.key * row_bytes +
+					 (step / 2) * row_bytes / lk->gathers) / 64;
+			if (line == c->lk.line)
+				continue;
+			c->lk.line = line;
+			addr = c->start + line * 64;
+			break;
+		}
+		default:	/* LK_WORK */
+			addr = c->start - ph->off + lk->work_off +
+			       rng_below(&t->rng, lk->work_len / 64) * 64;
+			write = ph->access == WL_WRITE ||
+				(ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
+			c->lk.stage = LK_NEW;
+			c->done++;
+			break;
+		}
+		struct xlate x;
+		if (!translate(s, cpu, t, addr, write, &x))
+			return true;
+		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
+		count_vm_event(&s->vs, SIM_ACCESSES);
 	}
 	return true;
 }

@@ -70,18 +70,6 @@ struct gen_plan {
 	bool shared, init_main;
 };
 
-/* Accesses are work: they shrink with the region (at least one). */
-static int gen_scale_accesses(struct wl_args *a, const struct wl_ctx *c)
-{
-	double v = (double)a->u[G_COUNT] * c->scale;
-
-	if (!(v <= (double)WL_MAX_ACCESSES))
-		return wl_fail(c, "key 'accesses': %" PRIu64 " scaled by %g is above the limit "
-			       "of %" PRIu64, a->u[G_COUNT], c->scale, (uint64_t)WL_MAX_ACCESSES);
-	a->u[G_COUNT] = MAX(1u, (uint64_t)v);
-	return 0;
-}
-
 static int gen_resolve(struct wl_args *a, const struct wl_ctx *c, enum wl_op op,
 		       struct gen_plan *g)
 {
@@ -90,7 +78,8 @@ static int gen_resolve(struct wl_args *a, const struct wl_ctx *c, enum wl_op op,
 	/* private slices need a page per thread; a shared region one page */
 	if (wl_resolve_size(a, G_SIZE, a->u[G_SHARED] ? 1 : a->u[G_THREADS], c))
 		return -1;
-	if (op != WL_SWEEP && gen_scale_accesses(a, c))
+	/* accesses are work: they shrink with the region */
+	if (op != WL_SWEEP && wl_scale_count(a, G_COUNT, c))
 		return -1;
 	*g = (struct gen_plan){
 		.op = op,

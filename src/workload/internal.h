@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * workload/internal.h - what the generators (builtin.c, generic.c) share with
- * the spec parser (workload.c). Nothing outside src/workload/ includes it.
+ * workload/internal.h - what the generators (builtin.c, generic.c, tiering.c)
+ * share with the spec parser (workload.c). Nothing outside src/workload/
+ * includes it.
  *
  * A generator is a struct wl_type: a name, a one-line help, a table of
  * parameters and a build function. workload.c parses "NAME:key=value,..."
@@ -26,7 +27,7 @@
 #define WL_MAX_SIZE	(64ull << 40)		/* 64T */
 #define WL_MAX_LOOPS	1000000000ull		/* passes over a range */
 #define WL_MAX_ACCESSES	1000000000000000ull	/* 1e15 random accesses per thread */
-#define WL_MAX_PARAMS	8
+#define WL_MAX_PARAMS	12
 #define WL_MAX_SCALE	1000.0
 
 enum wl_param_kind {
@@ -91,9 +92,11 @@ struct wl_type {
 	X(seq)			\
 	X(random)		\
 	X(skewed)		\
-	X(forkcow)
+	X(forkcow)		\
+	X(pmbench)		\
+	X(xsbench)
 
-/* in builtin.c and generic.c: */
+/* in builtin.c, generic.c and tiering.c: */
 #define WL_DECLARE_TYPE(n) extern const struct wl_type wl_type_##n;
 WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE
@@ -109,6 +112,9 @@ int wl_fail(const struct wl_ctx *c, const char *fmt, ...) sim_printf(2, 3);
  */
 int wl_resolve_size(struct wl_args *a, uint32_t idx, uint64_t min_pages,
 		    const struct wl_ctx *c);
+/* Scale count parameter @idx (accesses, lookups: work) by c->scale, to at
+ * least 1; above WL_MAX_ACCESSES is an error. */
+int wl_scale_count(struct wl_args *a, uint32_t idx, const struct wl_ctx *c);
 /* Thread @i's share of [0, @size) split @n ways: page-aligned, the last one
  * takes the remainder. Needs size >= n pages (then no share is empty). */
 void wl_slice(uint64_t size, uint32_t n, uint32_t i, uint64_t *off, uint64_t *len);

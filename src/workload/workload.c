@@ -4,9 +4,9 @@
  *
  * A workload is plain data (workload.h). This file grows it, checks its
  * invariants, and turns "NAME:key=value,..." into a call of generator NAME
- * (builtin.c, generic.c) after checking every value, so generators never see
- * a malformed parameter. Bad input is the user's error: -1 and a message
- * naming the key; an invalid generated workload is a generator bug.
+ * (builtin.c, generic.c, tiering.c) after checking every value, so generators
+ * never see a malformed parameter. Bad input is the user's error: -1 and a
+ * message naming the key; an invalid generated workload is a generator bug.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -40,6 +40,7 @@ static const char *const wl_op_names[NR_WL_OPS] = {
 	[WL_JOIN] = "join",		[WL_BARRIER] = "barrier",
 	[WL_SLEEP] = "sleep",		[WL_COMPUTE] = "compute",
 	[WL_SET_AFFINITY] = "sched_setaffinity", [WL_FORK] = "fork",
+	[WL_GAUSS] = "gauss",		[WL_LOOKUP] = "lookup",
 };
 
 const char *wl_op_name(enum wl_op op)
@@ -157,6 +158,17 @@ void wl_add_spawn(struct workload *wl, uint32_t prog, uint32_t target)
 	wl_add_phase(wl, prog, WL_SPAWN)->target = target;
 }
 
+uint32_t wl_add_barrier(struct workload *wl, uint32_t parties)
+{
+	uint32_t *p = realloc(wl->barrier_parties, (wl->nr_barriers + 1ull) * sizeof(*p));
+
+	if (!p || wl->nr_barriers == UINT32_MAX)
+		wl_oom();
+	p[wl->nr_barriers] = parties;
+	wl->barrier_parties = p;
+	return wl->nr_barriers++;
+}
+
 void wl_slice(uint64_t size, uint32_t n, uint32_t i, uint64_t *off, uint64_t *len)
 {
 	/* i * size < 2^58 under the builder limits (WL_MAX_THREADS, WL_MAX_SIZE). */
@@ -269,7 +281,7 @@ static bool op_has_range(enum wl_op op)
 {
 	switch (op) {
 	case WL_MUNMAP: case WL_MPROTECT: case WL_MADVISE: case WL_MBIND:
-	case WL_SWEEP: case WL_RANDOM: case WL_SKEWED:
+	case WL_SWEEP: case WL_RANDOM: case WL_SKEWED: case WL_GAUSS: case WL_LOOKUP:
 		return true;
 	default:
 		return false;
@@ -311,7 +323,32 @@ static int check_access(struct wl_check *k, uint32_t p, uint32_t i, const struct
 		return phase_fail(k, p, i, "hot_frac %g is not in (0, 1]", ph->hot_frac);
 	if (ph->op == WL_SKEWED && !is_frac(ph->hot_prob))
 		return phase_fail(k, p, i, "hot_prob %g is not in [0, 1]", ph->hot_prob);
+	if (ph->op == WL_GAUSS && !(ph->stddev > 0.0 && ph->stddev <= 1.0))
+		return phase_fail(k, p, i, "stddev %g is not in (0, 1]", ph->stddev);
 	return 0;
+}
+
+/* The table's parts fit the range, each holds something; the work range is page-aligned. */
+static int check_lookup(struct wl_check *k, uint32_t p, uint32_t i, const struct wl_phase *ph)
+{
+	const struct wl_lookup *lk = &ph->lk;
+
+	if (!lk->gathers || lk->gathers > WL_LOOKUP_MAX_GATHERS)
+		return phase_fail(k, p, i, "gathers %" PRIu32 " is not in [1, %u]", lk->gathers,
+				  WL_LOOKUP_MAX_GATHERS);
+	if (lk->data_len < 64 || lk->keys_len < 8 || lk->keys_len % 8 ||
+	    lk->data_len > ph->len || lk->keys_len > ph->len - lk->data_len ||
+	    ph->len - lk->data_len - lk->keys_len < lk->keys_len / 8)
+		return phase_fail(k, p, i, "%" PRIu64 " bytes of records and %" PRIu64 " of keys "
+				  "in a table of %" PRIu64 ": need 64 or more, a nonzero multiple "
+				  "of 8, and a byte of row per key", lk->data_len, lk->keys_len,
+				  ph->len);
+	if (!lk->work_len || !IS_ALIGNED(lk->work_len, WL_PAGE_SIZE) ||
+	    !IS_ALIGNED(lk->work_off, WL_PAGE_SIZE))
+		return phase_fail(k, p, i, "work offset %" PRIu64 " and length %" PRIu64
+				  " must be page multiples, the length nonzero", lk->work_off,
+				  lk->work_len);
+	return check_access(k, p, i, ph);
 }
 
 /* Checks that need no other phase: field ranges and index bounds. */
@@ -349,7 +386,10 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 	case WL_SWEEP:
 	case WL_RANDOM:
 	case WL_SKEWED:
+	case WL_GAUSS:
 		return check_access(k, p, i, ph);
+	case WL_LOOKUP:
+		return check_lookup(k, p, i, ph);
 	case WL_SPAWN:
 		if (ph->target >= wl->nr_programs)
 			return phase_fail(k, p, i, "program %" PRIu32 " out of range (%" PRIu32
@@ -517,6 +557,11 @@ static int check_region_use(struct wl_check *k, uint32_t p, uint32_t i, uint32_t
 	if (ph->off > size || ph->len > size - ph->off)
 		return phase_fail(k, p, i, "range [%" PRIu64 ", +%" PRIu64 ") lies outside region %"
 				  PRIu32 " of %" PRIu64 " bytes", ph->off, ph->len, ph->region, size);
+	if (ph->op == WL_LOOKUP &&
+	    (ph->lk.work_off > size || ph->lk.work_len > size - ph->lk.work_off))
+		return phase_fail(k, p, i, "work range [%" PRIu64 ", +%" PRIu64 ") lies outside "
+				  "region %" PRIu32 " of %" PRIu64 " bytes", ph->lk.work_off,
+				  ph->lk.work_len, ph->region, size);
 	return 0;
 }
 
@@ -798,9 +843,11 @@ static void format_size(char *buf, size_t len, uint64_t v)
 /* Shortest text that reads back as exactly @v, so desc reproduces the run. */
 static void format_frac(char *buf, size_t len, double v)
 {
-	snprintf(buf, len, "%.15g", v);
-	if (strtod(buf, NULL) != v)
-		snprintf(buf, len, "%.17g", v);
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, len, "%.*g", digits, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
 }
 
 static int set_size(const struct wl_param *d, struct wl_args *a, uint32_t idx, const char *v,
@@ -983,6 +1030,18 @@ int wl_resolve_size(struct wl_args *a, uint32_t idx, uint64_t min_pages, const s
 	else
 		s = ALIGN_DOWN(s, WL_PAGE_SIZE);
 	a->u[idx] = MAX(s, min_bytes);
+	return 0;
+}
+
+int wl_scale_count(struct wl_args *a, uint32_t idx, const struct wl_ctx *c)
+{
+	double v = (double)a->u[idx] * c->scale;
+
+	if (!(v <= (double)WL_MAX_ACCESSES))
+		return wl_fail(c, "key '%s': %" PRIu64 " scaled by %g is above the limit of %"
+			       PRIu64, c->params[idx].key, a->u[idx], c->scale,
+			       (uint64_t)WL_MAX_ACCESSES);
+	a->u[idx] = MAX(1u, (uint64_t)v);
 	return 0;
 }
 

@@ -15,8 +15,8 @@
  * procs[]; the engine numbers them after the initial ones.
  *
  * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed,
- * forkcow) and, later, trace readers all produce this same description, so
- * the engine cannot tell them apart.
+ * forkcow; tiering.c: pmbench, xsbench) and, later, trace readers all produce
+ * this same description, so the engine cannot tell them apart.
  *
  * Invariants (workload_validate()):
  *   every program index, region index and barrier index is in range;
@@ -52,6 +52,8 @@ enum wl_op {
 	WL_COMPUTE,		/* ns of CPU work that touches no memory */
 	WL_SET_AFFINITY,	/* run only on the CPUs of nodes pol.nodes (sched_setaffinity) */
 	WL_FORK,		/* start a process running program `target` (fork); WL_JOIN waits for it */
+	WL_GAUSS,		/* count accesses: normal around the middle of the range, stddev * len */
+	WL_LOOKUP,		/* count table lookups (struct wl_lookup) */
 	NR_WL_OPS
 };
 
@@ -59,15 +61,40 @@ enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each li
 enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
 enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED };
 
+/*
+ * WL_LOOKUP: the range [off, off + len) is a lookup table laid out as
+ *   [0, data_len)			records, gathered at random
+ *   [data_len, data_len + keys_len)	sorted 8-byte keys, binary-searched
+ *   [data_len + keys_len, len)		one row per key, rows_len / nr_keys bytes each
+ * (XSBench's nuclide grid, unionized energy grid and index grid, in the order
+ * it allocates them). One lookup reads, each 64-byte line once in a row:
+ *   the lines a binary search for a uniform random key visits;
+ *   `gathers` times, an entry of that key's row (spread over the row) and a
+ *   uniform random line of the records;
+ * then makes one access to a uniform random line of [work_off, work_off +
+ * work_len) of the same region (a write with probability write_ratio, as
+ * WL_RANDOM's accesses), the thread's private working set.
+ */
+struct wl_lookup {
+	uint64_t data_len, keys_len;	/* keys_len: a multiple of 8 */
+	uint64_t work_off, work_len;	/* page multiples, the length nonzero */
+	uint32_t gathers;		/* 1 to WL_LOOKUP_MAX_GATHERS */
+};
+
+#define WL_LOOKUP_MAX_GATHERS 4096u
+
 struct wl_phase {
 	enum wl_op op;
 	uint32_t region;	/* region index within the process */
 	uint64_t off, len;	/* byte range within the region (len of WL_MMAP: size) */
-	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED: accesses */
-	enum wl_access access;	/* sweeps and accesses */
-	double write_ratio;	/* WL_RANDOM/WL_SKEWED with WL_RW: share of writes */
+	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED/WL_GAUSS: accesses;
+				 * WL_LOOKUP: lookups */
+	enum wl_access access;	/* sweeps and accesses; WL_LOOKUP: its work accesses */
+	double write_ratio;	/* WL_RANDOM/WL_SKEWED/WL_GAUSS/WL_LOOKUP with WL_RW: share of writes */
 	double hot_frac;	/* WL_SKEWED: hot fraction of the range (at its start) */
 	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */
+	double stddev;		/* WL_GAUSS: standard deviation as a fraction of len, in (0, 1] */
+	struct wl_lookup lk;	/* WL_LOOKUP */
 	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index */
 	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
@@ -115,6 +142,8 @@ const char *workload_help(const char *name);
 uint32_t wl_add_program(struct workload *wl);
 uint32_t wl_add_process(struct workload *wl, uint32_t main_program);
 struct wl_phase *wl_add_phase(struct workload *wl, uint32_t program, enum wl_op op);
+/* A new barrier that @parties threads must reach; return its index. */
+uint32_t wl_add_barrier(struct workload *wl, uint32_t parties);
 
 const char *wl_op_name(enum wl_op op);
 

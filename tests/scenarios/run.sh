@@ -66,9 +66,15 @@ expect 2 "host memory" -- run --workload seq:size=4T,threads=1,passes=1
 expect 1 "out of memory" -- run --machine tiered-16cpu --workload seq:size=16G,threads=1,passes=1,init=main --quiet
 
 # every built-in workload runs, small
-for w in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT seq random skewed forkcow; do
+for w in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT seq random skewed forkcow pmbench xsbench; do
 	expect 0 "" -- run --workload "$w" $SMALL --json "$TMP/$w.json"
 done
+# the tiering workloads report accesses per second, in the JSON and the summary
+for w in pmbench xsbench; do
+	if grep -q '"accesses_per_s": [1-9]' "$TMP/$w.json"; then ok
+	else ko "$w: no accesses_per_s above 0 in the JSON"; fi
+done
+expect 0 "accesses (64 B) .* /s" -- run --machine tiered-16cpu --workload pmbench:pattern=hotcold,init=thread --scale 0.005
 for p in mainline autonuma2012; do
 	expect 0 "elapsed" -- run --workload numa01 --scale 0.005 --set numasim.policy=$p
 done
@@ -86,7 +92,8 @@ if grep -v '"host_s"' "$TMP/a.json" >"$TMP/a2" && grep -v '"host_s"' "$TMP/b.jso
    cmp -s "$TMP/a2" "$TMP/b2"; then ok; else ko "same seed gave different JSON"; fi
 for key in '"elapsed_s"' '"host_s"' '"config"' '"vmstat"' '"mthp"' '"hugepages-16kB"' \
 	'"hugepages-2048kB"' '"nodes"' '"processes"' '"timeseries"' '"oracle"' '"stale_reads"' \
-	'"lost_writes"' '"numa_pages_migrated"' '"transparent_hugepage.enabled"'; do
+	'"lost_writes"' '"numa_pages_migrated"' '"transparent_hugepage.enabled"' '"workload"' \
+	'"accesses_per_s"' '"sim_accesses"'; do
 	if grep -q "$key" "$TMP/a.json"; then ok; else ko "JSON lacks $key"; fi
 done
 

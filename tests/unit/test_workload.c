@@ -144,6 +144,12 @@ static void assert_same_phase(const struct wl_phase *a, const struct wl_phase *b
 	assert_int_equal(a->access, b->access);
 	assert_true(a->write_ratio == b->write_ratio);
 	assert_true(a->hot_frac == b->hot_frac && a->hot_prob == b->hot_prob);
+	assert_true(a->stddev == b->stddev);
+	assert_int_equal(a->lk.data_len, b->lk.data_len);
+	assert_int_equal(a->lk.keys_len, b->lk.keys_len);
+	assert_int_equal(a->lk.work_off, b->lk.work_off);
+	assert_int_equal(a->lk.work_len, b->lk.work_len);
+	assert_int_equal(a->lk.gathers, b->lk.gathers);
 	assert_int_equal(a->target, b->target);
 	assert_int_equal(a->arg, b->arg);
 	assert_int_equal(a->pol.mode, b->pol.mode);
@@ -436,6 +442,9 @@ static void test_scale_bad(void **state)
 	build_err("numa01", m, NAN, "scale");
 	build_err("numa01:size=64T", m, 2.0, "key 'size'");
 	build_err("random:accesses=1000000000000000", m, 10.0, "key 'accesses'");
+	build_err("pmbench:accesses=1000000000000000", m, 10.0, "key 'accesses'");
+	build_err("xsbench:lookups=1000000000000000", m, 10.0, "key 'lookups'");
+	build_err("xsbench:table=64T", m, 2.0, "key 'table'");
 	free(m);
 }
 
@@ -586,6 +595,172 @@ static void test_skewed(void **state)
 	free(m);
 }
 
+/* ---- tiering workloads ---- */
+
+static void assert_mix(const struct wl_phase *ph, enum wl_access access, double write_ratio)
+{
+	assert_int_equal(ph->access, access);
+	assert_true(ph->write_ratio == write_ratio);
+}
+
+static void test_pmbench(void **state)
+{
+	(void)state;
+	struct machine *m = make_machine(2, 2, 128);
+	struct workload wl;
+
+	/* init=main: the main thread writes the map, then 8 threads share one program */
+	build_ok(&wl, "pmbench", m, 1.0, 1);
+	assert_string_equal(wl.desc, "pmbench:size=4G,threads=8,accesses=20000000,pattern=gauss,"
+			    "stddev=0.08333333333333333,hot=0.2,hot_prob=0.8,read_ratio=0.5,"
+			    "init=main");
+	assert_int_equal(wl.nr_procs, 1);
+	assert_int_equal(wl.nr_barriers, 0);
+	assert_main(&wl, 0, 4 * GiB, 1, 8);
+	assert_sweep(phase(&wl, wl.procs[0].main_program, 1), 0, 4 * GiB, 1, WL_WRITE);
+	uint32_t t = thread_prog(&wl, 0, 1, 0);
+	for (uint32_t i = 1; i < 8; i++)
+		assert_int_equal(thread_prog(&wl, 0, 1, i), t);
+	assert_int_equal(wl.programs[t].nr_phases, 1);
+	const struct wl_phase *ph = phase(&wl, t, 0);
+	assert_int_equal(ph->op, WL_GAUSS);
+	assert_int_equal(ph->off, 0);
+	assert_int_equal(ph->len, 4 * GiB);
+	assert_int_equal(ph->count, 20000000);
+	assert_true(ph->stddev == 1.0 / 12);
+	assert_mix(ph, WL_RW, 0.5);
+	workload_free(&wl);
+
+	/* hotcold: WL_SKEWED over the whole map; read_ratio=1 is reads only */
+	build_ok(&wl, "pmbench:pattern=hotcold,read_ratio=1,threads=2,hot=0.25,hot_prob=0.9,"
+		 "stddev=0.5", m, 1.0, 1);
+	ph = phase(&wl, thread_prog(&wl, 0, 1, 1), 0);
+	assert_int_equal(ph->op, WL_SKEWED);
+	assert_true(ph->hot_frac == 0.25 && ph->hot_prob == 0.9);
+	assert_true(ph->stddev == 0.0);	/* stddev is gauss's */
+	assert_int_equal(ph->len, 4 * GiB);
+	assert_mix(ph, WL_READ, 0.0);
+	workload_free(&wl);
+	build_ok(&wl, "pmbench:read_ratio=0,stddev=1", m, 1.0, 1);
+	ph = phase(&wl, thread_prog(&wl, 0, 1, 0), 0);
+	assert_mix(ph, WL_WRITE, 1.0);
+	assert_true(ph->stddev == 1.0 && ph->hot_frac == 0.0);
+	workload_free(&wl);
+	build_ok(&wl, "pmbench:read_ratio=0.75", m, 1.0, 1);
+	assert_mix(phase(&wl, thread_prog(&wl, 0, 1, 0), 0), WL_RW, 0.25);
+	workload_free(&wl);
+
+	/* init=thread: each thread writes its share, waits for the others, then
+	 * accesses the whole map */
+	build_ok(&wl, "pmbench:init=thread,threads=3,size=12K,accesses=7", m, 1.0, 1);
+	assert_string_equal(wl.desc, "pmbench:size=12K,threads=3,accesses=7,pattern=gauss,"
+			    "stddev=0.08333333333333333,hot=0.2,hot_prob=0.8,read_ratio=0.5,"
+			    "init=thread");
+	assert_main(&wl, 0, 12 * KiB, 0, 3);
+	assert_int_equal(wl.nr_barriers, 1);
+	assert_int_equal(wl.barrier_parties[0], 3);
+	assert_tiles(&wl, 0, 0, 3, 0, 12 * KiB);
+	for (uint32_t i = 0; i < 3; i++) {
+		t = thread_prog(&wl, 0, 0, i);
+		assert_int_equal(wl.programs[t].nr_phases, 3);
+		assert_int_equal(phase(&wl, t, 0)->access, WL_WRITE);
+		assert_int_equal(phase(&wl, t, 1)->op, WL_BARRIER);
+		assert_int_equal(phase(&wl, t, 1)->target, 0);
+		assert_int_equal(phase(&wl, t, 2)->op, WL_GAUSS);
+		assert_int_equal(phase(&wl, t, 2)->len, 12 * KiB);
+		assert_int_equal(phase(&wl, t, 2)->count, 7);
+	}
+	workload_free(&wl);
+
+	/* --scale: the map and the accesses shrink together */
+	build_ok(&wl, "pmbench", m, 0.01, 1);
+	assert_string_equal(wl.desc, "pmbench:size=40M,threads=8,accesses=200000,pattern=gauss,"
+			    "stddev=0.08333333333333333,hot=0.2,hot_prob=0.8,read_ratio=0.5,"
+			    "init=main");
+	workload_free(&wl);
+	/* tiny: a page at least, one per thread with init=thread; one access at least */
+	build_ok(&wl, "pmbench:init=thread,threads=5", m, 0.000000001, 1);
+	assert_string_equal(wl.desc, "pmbench:size=20K,threads=5,accesses=1,pattern=gauss,"
+			    "stddev=0.08333333333333333,hot=0.2,hot_prob=0.8,read_ratio=0.5,"
+			    "init=thread");
+	workload_free(&wl);
+	free(m);
+}
+
+/* The table's parts, in XSBench's allocation order and byte shares. */
+static void assert_xs_table(const struct wl_phase *ph, uint64_t table, uint64_t data,
+			    uint64_t keys)
+{
+	assert_int_equal(ph->op, WL_LOOKUP);
+	assert_int_equal(ph->region, 0);
+	assert_int_equal(ph->off, 0);
+	assert_int_equal(ph->len, table);
+	assert_int_equal(ph->lk.data_len, data);
+	assert_int_equal(ph->lk.keys_len, keys);
+}
+
+static void test_xsbench(void **state)
+{
+	(void)state;
+	struct machine *m = make_machine(2, 2, 128);
+	struct workload wl;
+
+	build_ok(&wl, "xsbench", m, 1.0, 1);
+	assert_string_equal(wl.desc, "xsbench:table=4G,threads=64,lookups=5000000,nuclides=16,"
+			    "work=1M,write_ratio=1");
+	/* the main thread writes the table (not the work ranges), then 64 threads look up */
+	assert_main(&wl, 0, 4 * GiB + 64 * MiB, 1, 64);
+	assert_sweep(phase(&wl, wl.procs[0].main_program, 1), 0, 4 * GiB, 1, WL_WRITE);
+	for (uint32_t i = 0; i < 64; i++) {
+		uint32_t t = thread_prog(&wl, 0, 1, i);
+		const struct wl_phase *ph = phase(&wl, t, 0);
+
+		assert_int_equal(wl.programs[t].nr_phases, 1);
+		/* 48 and 8 of every 1476 bytes, to 4 KiB: 3.3% records, 0.5% keys */
+		assert_xs_table(ph, 4 * GiB, 139673600, 23277568);
+		assert_int_equal(ph->count, 5000000);
+		assert_int_equal(ph->lk.gathers, 16);
+		/* each thread's own megabyte after the table */
+		assert_int_equal(ph->lk.work_off, 4 * GiB + i * MiB);
+		assert_int_equal(ph->lk.work_len, 1 * MiB);
+		assert_mix(ph, WL_WRITE, 1.0);
+	}
+	workload_free(&wl);
+
+	build_ok(&wl, "xsbench:table=12K,threads=2,lookups=9,nuclides=355,work=8K,write_ratio=0.5",
+		 m, 1.0, 1);
+	assert_main(&wl, 0, 28 * KiB, 1, 2);
+	const struct wl_phase *ph = phase(&wl, thread_prog(&wl, 0, 1, 1), 0);
+	assert_xs_table(ph, 12 * KiB, PG, PG);	/* a page each at least */
+	assert_int_equal(ph->lk.gathers, 355);
+	assert_int_equal(ph->lk.work_off, 20 * KiB);
+	assert_int_equal(ph->lk.work_len, 8 * KiB);
+	assert_mix(ph, WL_RW, 0.5);
+	workload_free(&wl);
+	build_ok(&wl, "xsbench:write_ratio=0,threads=1", m, 1.0, 1);
+	assert_mix(phase(&wl, thread_prog(&wl, 0, 1, 0), 0), WL_READ, 0.0);
+	workload_free(&wl);
+
+	/* --scale: table, work and lookups shrink together */
+	build_ok(&wl, "xsbench:threads=3", m, 0.01, 1);
+	assert_string_equal(wl.desc, "xsbench:table=40M,threads=3,lookups=50000,nuclides=16,"
+			    "work=8K,write_ratio=1");
+	ph = phase(&wl, thread_prog(&wl, 0, 1, 2), 0);
+	assert_xs_table(ph, 40 * MiB, 1363968, 225280);
+	assert_int_equal(ph->lk.work_off, 40 * MiB + 16 * KiB);
+	workload_free(&wl);
+	build_ok(&wl, "xsbench:threads=2", m, 0.000000001, 1);
+	assert_string_equal(wl.desc, "xsbench:table=12K,threads=2,lookups=1,nuclides=16,"
+			    "work=4K,write_ratio=1");
+	workload_free(&wl);
+	free(m);
+	m = make_machine(4, 4, 48);
+	build_ok(&wl, "xsbench", m, 1.0, 1);	/* threads: the CPUs of node 0 */
+	assert_main(&wl, 0, 4 * GiB + 12 * MiB, 1, 12);
+	workload_free(&wl);
+	free(m);
+}
+
 /* ---- bad specs ---- */
 
 static void test_bad_specs(void **state)
@@ -643,6 +818,28 @@ static void test_bad_specs(void **state)
 		{ "random:write_ratio=.", "key 'write_ratio'" },
 		{ "skewed:hot=0", "key 'hot'" },
 		{ "skewed:hot_prob=1.01", "key 'hot_prob'" },
+		{ "pmbench:pattern=normal", "expected one of gauss|hotcold" },
+		{ "pmbench:stddev=0", "key 'stddev': expected a fraction from 0 to 1 (above 0)" },
+		{ "pmbench:stddev=1.01", "key 'stddev'" },
+		{ "pmbench:hot=0", "key 'hot'" },
+		{ "pmbench:hot_prob=2", "key 'hot_prob'" },
+		{ "pmbench:read_ratio=1.5", "key 'read_ratio'" },
+		{ "pmbench:write_ratio=0.5", "unknown key 'write_ratio'" },
+		{ "pmbench:init=both", "key 'init'" },
+		{ "pmbench:threads=0", "key 'threads'" },
+		{ "pmbench:accesses=0", "key 'accesses'" },
+		{ "pmbench:shared=0", "unknown key 'shared'" },
+		{ "pmbench:init=thread,threads=4,size=12K", "key 'size': 12K is below one page per slice" },
+		{ "xsbench:table=8K", "key 'table': expected a multiple of 4K from 12K to 64T" },
+		{ "xsbench:size=1G", "unknown key 'size'" },
+		{ "xsbench:lookups=0", "key 'lookups'" },
+		{ "xsbench:nuclides=0", "key 'nuclides': expected an integer from 1 to 355" },
+		{ "xsbench:nuclides=356", "key 'nuclides'" },
+		{ "xsbench:work=0", "key 'work'" },
+		{ "xsbench:work=100", "key 'work'" },
+		{ "xsbench:write_ratio=1.5", "key 'write_ratio'" },
+		{ "xsbench:threads=4097", "key 'threads'" },
+		{ "xsbench:table=64T,work=1G,threads=2", "key 'work': the table and 2 threads' work" },
 		{ "numa01:size=3G,", "empty key=value" },
 		{ "numa01:", "empty key=value" },
 		{ "numa01:,size=3G", "empty key=value" },
@@ -852,6 +1049,56 @@ static void test_validate_fields(void **state)
 	validate_err(&wl, "write_ratio");
 	sweep->write_ratio = 0.5;
 	validate_ok(&wl);
+	sweep->op = WL_GAUSS;
+	validate_err(&wl, "stddev 0 is not in (0, 1]");
+	sweep->stddev = 1.5;
+	validate_err(&wl, "stddev");
+	sweep->stddev = NAN;
+	validate_err(&wl, "stddev");
+	sweep->stddev = 1.0;
+	validate_ok(&wl);
+	workload_free(&wl);
+
+	/* a lookup table in the thread's page [4K, 8K) of the region, work in [0, 4K) */
+	hand_workload(&wl);
+	sweep = &wl.programs[1].phases[0];
+	sweep->op = WL_LOOKUP;
+	sweep->count = 10;
+	sweep->access = WL_WRITE;
+	validate_err(&wl, "program 1 phase 0 (lookup): gathers 0 is not in [1, 4096]");
+	sweep->lk.gathers = WL_LOOKUP_MAX_GATHERS + 1;
+	validate_err(&wl, "gathers 4097");
+	sweep->lk.gathers = 3;
+	sweep->lk.data_len = 64;
+	sweep->lk.keys_len = 8;
+	validate_err(&wl, "work offset 0 and length 0 must be page multiples");
+	sweep->lk.work_len = PG;
+	validate_ok(&wl);
+	sweep->lk.work_off = 2 * PG;
+	validate_err(&wl, "work range [8192, +4096) lies outside region 0 of 8192 bytes");
+	sweep->lk.work_off = 100;
+	validate_err(&wl, "must be page multiples");
+	sweep->lk.work_off = 0;
+	sweep->lk.data_len = 63;
+	validate_err(&wl, "63 bytes of records and 8 of keys in a table of 4096");
+	sweep->lk.data_len = 64;
+	sweep->lk.keys_len = 12;
+	validate_err(&wl, "of keys");
+	sweep->lk.keys_len = 0;
+	validate_err(&wl, "of keys");
+	/* the rows need a byte per key: 4096 - 64 - 3584 = 448 = 3584 / 8 */
+	sweep->lk.keys_len = 3584;
+	validate_ok(&wl);
+	sweep->lk.keys_len = 3592;
+	validate_err(&wl, "a byte of row per key");
+	sweep->lk.keys_len = 8;
+	sweep->lk.data_len = UINT64_MAX;
+	validate_err(&wl, "of records");
+	sweep->lk.data_len = 64;
+	sweep->write_ratio = -1;
+	validate_err(&wl, "write_ratio");
+	sweep->write_ratio = 0;
+	validate_ok(&wl);
 	workload_free(&wl);
 
 	hand_workload(&wl);
@@ -1052,7 +1299,8 @@ static void test_names_and_help(void **state)
 {
 	(void)state;
 	static const char *const want[] = { "numa01", "numa01_THREAD_ALLOC", "numa02",
-					    "numa02_SMT", "seq", "random", "skewed", "forkcow" };
+					    "numa02_SMT", "seq", "random", "skewed", "forkcow",
+					    "pmbench", "xsbench" };
 	size_t n = 0;
 
 	for (; workload_names[n]; n++) {
@@ -1155,6 +1403,8 @@ int main(void)
 		cmocka_unit_test(test_seq_params),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_skewed),
+		cmocka_unit_test(test_pmbench),
+		cmocka_unit_test(test_xsbench),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_good_values),
 		cmocka_unit_test(test_validate_regions),
