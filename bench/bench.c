@@ -14,8 +14,11 @@
  *      numasim.mthp_numa=0 and =1 at 16, 64 and 128 KiB mTHP (only that size,
  *      PMD THP off), and the 2012 AutoNUMA policy; and on 4node-48cpu off,
  *      mainline and autonuma2012. Cells: simulated s / host s.
+ *   5. Memory tiering: pmbench and xsbench on tiered-16cpu and
+ *      tiered-2node-cxl with kernel.numa_balancing 0..3 (demotion enabled):
+ *      accesses per second of the timed phase, promoted and demoted MiB.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [speed] [numa]   (no section: both)
+ * Usage: numasim-bench [--quick] [speed] [numa] [tiering]   (no section: all)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +31,9 @@
 #include "sim.h"
 
 struct result {
-	double sim_s, host_s;
+	double sim_s, host_s, access_s;
 	uint64_t translations, misses, pages_used, maxrss_kb, baseline_kb;
+	uint64_t accesses, promoted, demoted;
 	int ok;
 };
 
@@ -79,6 +83,10 @@ static void run_case(const struct bench_case *c, int fd)
 	r.sim_s = (double)s->end_ns / 1e9;
 	r.translations = s->vs.event[SIM_TRANSLATIONS];
 	r.misses = s->vs.event[SIM_TLB_MISSES];
+	r.accesses = s->vs.event[SIM_ACCESSES];
+	r.access_s = s->access_start_ns == UINT64_MAX ? 0 : (double)(s->end_ns - s->access_start_ns) / 1e9;
+	r.promoted = s->vs.event[PGPROMOTE_SUCCESS];
+	r.demoted = s->vs.event[PGDEMOTE_KSWAPD] + s->vs.event[PGDEMOTE_DIRECT];
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
 		r.pages_used += s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
 	r.maxrss_kb = (uint64_t)self_maxrss_kb();
@@ -158,6 +166,38 @@ static void numa_table(const char *machine, const struct numa_config *cfg, size_
 		printf("\n");
 	}
 	printf("   (table host time %.0f s)\n", now_s() - t0);
+}
+
+static void tiering_table(double scale)
+{
+	static const struct {
+		const char *machine, *workload;
+	} cases[] = {
+		{ "tiered-16cpu", "pmbench:accesses=10000000" },
+		{ "tiered-16cpu", "xsbench:lookups=200000" },
+		{ "tiered-2node-cxl", "pmbench:size=72G,threads=32,accesses=5000000" },
+		{ "tiered-2node-cxl", "xsbench:table=72G,threads=64,lookups=20000" },
+	};
+	static const char *const modes[] = { "kernel.numa_balancing=0", "kernel.numa_balancing=1",
+					     "kernel.numa_balancing=2", "kernel.numa_balancing=3" };
+	printf("\n   %-18s %-46s %4s %12s %10s %10s %8s %8s\n", "machine", "workload", "mode",
+	       "accesses/s", "promo MiB", "demo MiB", "sim s", "host s");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+			struct bench_case bc = { cases[i].workload, cases[i].machine, cases[i].workload,
+						 { modes[m], "numa.demotion_enabled=1", NULL }, scale };
+			struct result r;
+			printf("   %-18s %-46s %4zu", cases[i].machine, cases[i].workload, m);
+			if (bench(&bc, &r)) {
+				printf(" failed\n");
+				continue;
+			}
+			printf(" %12.3e %10.1f %10.1f %8.2f %8.2f\n",
+			       r.access_s > 0 ? (double)r.accesses / r.access_s : 0.0,
+			       (double)r.promoted * PAGE_SIZE / (double)MiB,
+			       (double)r.demoted * PAGE_SIZE / (double)MiB, r.sim_s, r.host_s);
+			fflush(stdout);
+		}
 }
 
 static bool want(int argc, char **argv, const char *section)
@@ -242,9 +282,15 @@ int main(int argc, char **argv)
 	}
 numa:
 	if (!want(argc, argv, "numa"))
-		return 0;
+		goto tiering;
 	printf("\n4. NUMA balancing on the autonuma-benchmark workloads%s\n", quick ? " (5% size)" : "");
 	numa_table("2node-128cpu", numa_configs_2node, ARRAY_SIZE(numa_configs_2node), scale);
 	numa_table("4node-48cpu", numa_configs_4node, ARRAY_SIZE(numa_configs_4node), scale);
+tiering:
+	if (!want(argc, argv, "tiering"))
+		return 0;
+	printf("\n5. Memory tiering (numa.demotion_enabled=1; mode = kernel.numa_balancing)%s\n",
+	       quick ? " (5% size)" : "");
+	tiering_table(scale);
 	return 0;
 }

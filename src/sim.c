@@ -161,6 +161,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	s->wl = wl;
 	s->seed = seed;
 	s->huge_zero_pfn = PFN_NONE;
+	s->access_start_ns = UINT64_MAX;
 	s->max_ns = tun->v[T_MAX_SIM_S] ? tun->v[T_MAX_SIM_S] * NSEC_PER_SEC : UINT64_MAX;
 	evq_init(&s->evq);
 	if (check_host_memory(s, err, errlen))
@@ -234,6 +235,8 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	memset(c, 0, sizeof(*c));
 	c->started = true;
 	c->pass_cpu = UINT32_MAX;
+	if (ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS || ph->op == WL_LOOKUP)
+		s->access_start_ns = MIN(s->access_start_ns, now);	/* the timed phase begins */
 	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED ||
 	    ph->op == WL_GAUSS || ph->op == WL_LOOKUP) {
 		c->start = region_addr(t, ph->region) + ph->off;

@@ -94,6 +94,7 @@ struct sim {
 	uint64_t zero_pfn;		/* the shared zero page */
 	uint64_t huge_zero_pfn;		/* the huge zero page, PFN_NONE until first used */
 	uint64_t end_ns;		/* simulated elapsed time when the workload ended */
+	uint64_t access_start_ns;	/* first random/gauss/lookup phase began (UINT64_MAX: none) */
 	uint64_t max_ns;		/* numasim.max_sim_seconds in ns, UINT64_MAX if none */
 	bool truncated;			/* stopped by max_ns */
 	struct timeseries ts;

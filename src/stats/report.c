@@ -42,7 +42,10 @@ static json_object *config_json(const struct sim *s, const struct run_info *ri)
  * gauss and lookup phases, and their rate in simulated time. */
 static double accesses_per_s(const struct sim *s)
 {
-	return s->end_ns ? (double)s->vs.event[SIM_ACCESSES] * 1e9 / (double)s->end_ns : 0.0;
+	/* over the timed phase, as pmbench reports: from the first access phase on */
+	uint64_t start = s->access_start_ns == UINT64_MAX ? 0 : s->access_start_ns;
+	return s->end_ns > start ? (double)s->vs.event[SIM_ACCESSES] * 1e9 / (double)(s->end_ns - start)
+				 : 0.0;
 }
 
 static json_object *workload_json(const struct sim *s)
@@ -50,6 +53,9 @@ static json_object *workload_json(const struct sim *s)
 	json_object *w = json_object_new_object();
 	json_object_object_add(w, "accesses", jint(s->vs.event[SIM_ACCESSES]));
 	json_object_object_add(w, "accesses_per_s", json_object_new_double(accesses_per_s(s)));
+	json_object_object_add(w, "access_phase_s",
+			       json_object_new_double(s->access_start_ns == UINT64_MAX ? 0.0 :
+						      (double)(s->end_ns - s->access_start_ns) / 1e9));
 	return w;
 }
 
