@@ -50,6 +50,11 @@ static const int compare_rows[] = {
 	THP_MIGRATION_SUCCESS,
 	NR_TLB_REMOTE_FLUSH,
 	NR_TLB_REMOTE_FLUSH_RECEIVED,
+	PGPROMOTE_SUCCESS,
+	PGPROMOTE_CANDIDATE,
+	PGDEMOTE_KSWAPD,
+	PGDEMOTE_DIRECT,
+	SIM_ACCESSES,
 };
 
 /* What a column ran: for the title line and the legend. */
