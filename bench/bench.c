@@ -168,26 +168,28 @@ static void numa_table(const char *machine, const struct numa_config *cfg, size_
 	printf("   (table host time %.0f s)\n", now_s() - t0);
 }
 
-static void tiering_table(double scale)
+static void tiering_table(double scale, const char *only_machine)
 {
 	static const struct {
 		const char *machine, *workload;
 	} cases[] = {
 		{ "tiered-16cpu", "pmbench:accesses=10000000" },
 		{ "tiered-16cpu", "xsbench:lookups=200000" },
-		{ "tiered-2node-cxl", "pmbench:size=72G,threads=32,accesses=5000000" },
-		{ "tiered-2node-cxl", "xsbench:table=72G,threads=64,lookups=20000" },
+		{ "tiered-2node-cxl", "pmbench:size=72G,threads=32,accesses=20000000,init=thread" },
+		{ "tiered-2node-cxl", "xsbench:table=72G,threads=64,lookups=200000" },
 	};
 	static const char *const modes[] = { "kernel.numa_balancing=0", "kernel.numa_balancing=1",
 					     "kernel.numa_balancing=2", "kernel.numa_balancing=3" };
-	printf("\n   %-18s %-46s %4s %12s %10s %10s %8s %8s\n", "machine", "workload", "mode",
+	printf("\n   %-18s %-58s %4s %12s %10s %10s %8s %8s\n", "machine", "workload", "mode",
 	       "accesses/s", "promo MiB", "demo MiB", "sim s", "host s");
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+			if (only_machine && strcmp(only_machine, cases[i].machine))
+				continue;
 			struct bench_case bc = { cases[i].workload, cases[i].machine, cases[i].workload,
 						 { modes[m], "numa.demotion_enabled=1", NULL }, scale };
 			struct result r;
-			printf("   %-18s %-46s %4zu", cases[i].machine, cases[i].workload, m);
+			printf("   %-18s %-58s %4zu", cases[i].machine, cases[i].workload, m);
 			if (bench(&bc, &r)) {
 				printf(" failed\n");
 				continue;
@@ -291,6 +293,6 @@ tiering:
 		return 0;
 	printf("\n5. Memory tiering (numa.demotion_enabled=1; mode = kernel.numa_balancing)%s\n",
 	       quick ? " (5% size)" : "");
-	tiering_table(scale);
+	tiering_table(scale, getenv("BENCH_MACHINE"));
 	return 0;
 }
