@@ -21,13 +21,6 @@
 		"autonuma.knuma_scand.scan_sleep_pass_millisecs=10",                  \
 		"autonuma.knuma_migrated.migrate_sleep_millisecs=1"
 
-static void assert_oracle_clean(const struct sim *s)
-{
-	assert_int_equal(s->oracle.stale_accesses, 0);
-	assert_int_equal(s->oracle.stale_reads, 0);
-	assert_int_equal(s->oracle.lost_writes, 0);
-}
-
 static uint64_t ev(const struct sim *s, enum vm_event_item i)
 {
 	return s->vs.event[i];

@@ -282,13 +282,6 @@ static void wrong_node_run(struct tl_env *e, const char *const *sets, uint64_t s
 	tl_start(e, 1);
 }
 
-static void assert_oracle_clean(const struct sim *s)
-{
-	assert_int_equal(s->oracle.stale_accesses, 0);
-	assert_int_equal(s->oracle.stale_reads, 0);
-	assert_int_equal(s->oracle.lost_writes, 0);
-}
-
 static void test_memory_follows_task(void **state)
 {
 	(void)state;

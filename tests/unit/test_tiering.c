@@ -7,13 +7,6 @@
 
 #include "numa/numa_balancing.h"
 
-static void assert_oracle_clean(const struct sim *s)
-{
-	assert_int_equal(s->oracle.stale_accesses, 0);
-	assert_int_equal(s->oracle.stale_reads, 0);
-	assert_int_equal(s->oracle.lost_writes, 0);
-}
-
 /* ---- tiers (establish_demotion_targets) ---- */
 
 static void test_memory_tiers(void **state)

@@ -33,6 +33,14 @@ struct tl_env {
 	struct sim *s;
 };
 
+/* The correctness oracle saw no stale access at all. */
+static inline void assert_oracle_clean(const struct sim *s)
+{
+	assert_int_equal(s->oracle.stale_accesses, 0);
+	assert_int_equal(s->oracle.stale_reads, 0);
+	assert_int_equal(s->oracle.lost_writes, 0);
+}
+
 static inline void tl_set(struct tunables *t, const char *kv)
 {
 	char err[256] = "";
