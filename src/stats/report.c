@@ -202,6 +202,25 @@ static json_object *timeseries_json(const struct sim *s)
 	return a;
 }
 
+/* Where each CPU's time went: running tasks, in the kernel, in shootdowns
+ * (both as initiator and as target). */
+static json_object *cpus_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		const struct cpu *cpu = &s->cpus[c];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "cpu", jint(c));
+		json_object_object_add(o, "node", jint(cpu->node));
+		json_object_object_add(o, "busy_s", json_object_new_double((double)cpu->busy_ns / 1e9));
+		json_object_object_add(o, "kernel_s", json_object_new_double((double)cpu->kernel_ns / 1e9));
+		json_object_object_add(o, "shootdown_s",
+				       json_object_new_double((double)cpu->shootdown_ns / 1e9));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *traffic_json(const struct sim *s)
 {
 	json_object *a = json_object_new_array();
@@ -230,6 +249,7 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "mthp", mthp_json(s));
 	json_object_object_add(r, "nodes", nodes_json(s));
 	json_object_object_add(r, "processes", processes_json(s));
+	json_object_object_add(r, "cpus", cpus_json(s));
 	json_object_object_add(r, "traffic_gib", traffic_json(s));
 	json_object_object_add(r, "timeseries", timeseries_json(s));
 	json_object *o = json_object_new_object();

@@ -93,9 +93,13 @@ if grep -v '"host_s"' "$TMP/a.json" >"$TMP/a2" && grep -v '"host_s"' "$TMP/b.jso
 for key in '"elapsed_s"' '"host_s"' '"config"' '"vmstat"' '"mthp"' '"hugepages-16kB"' \
 	'"hugepages-2048kB"' '"nodes"' '"processes"' '"timeseries"' '"oracle"' '"stale_reads"' \
 	'"lost_writes"' '"numa_pages_migrated"' '"transparent_hugepage.enabled"' '"workload"' \
-	'"accesses_per_s"' '"sim_accesses"'; do
+	'"accesses_per_s"' '"sim_accesses"' '"cpus"' '"shootdown_s"'; do
 	if grep -q "$key" "$TMP/a.json"; then ok; else ko "JSON lacks $key"; fi
 done
+# one "cpus" entry per CPU of the default machine (128), and some CPU was busy
+n=$(grep -c '"shootdown_s"' "$TMP/a.json")
+if [ "$n" = 128 ] && grep -q '"busy_s": [0-9.]*[1-9]' "$TMP/a.json"; then ok
+else ko "JSON cpus: $n entries, want 128 with some busy time"; fi
 
 # compare: a table of variants side by side
 NEVER=transparent_hugepage.enabled=never
