@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cpu/access.h"
+#include "cpu/tlbflush.h"
 #include "fault/fault.h"
 #include "mem/fork.h"
 #include "migrate/migrate.h"
@@ -109,6 +110,10 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 		cpu->socket = m->cpu[c].socket;
 		cpu->sibling = UINT32_MAX;
 		cpu->heap_idx = UINT32_MAX;
+		cpu->loaded_mm = UINT32_MAX;
+		cpu->tlb_lazy = true;
+		for (uint32_t a = 0; a < TLB_NR_DYN_ASIDS; a++)
+			cpu->ctxs[a].mm_id = UINT32_MAX;
 		for (uint32_t o = 0; o < m->nr_cpus; o++)
 			if (o != c && m->cpu[o].core == cpu->core)
 				cpu->sibling = o;
@@ -549,12 +554,26 @@ static void audit_mapcounts(struct sim *s)
 	}
 }
 
-/* With every flush done, every TLB entry matches its page table. */
+struct tlb_audit {
+	struct sim *s;
+	struct cpu *cpu;
+};
+
+/* With every flush done, every TLB entry belongs to an ASID of its CPU and
+ * matches its page table, unless that ASID is behind its mm's tlb_gen
+ * (flushes this CPU missed while lazy or running another mm). */
 static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 {
-	struct sim *s = arg;
+	struct tlb_audit *a = arg;
+	struct sim *s = a->s;
 	uint32_t mm_id = (uint32_t)((e->key & ~TLB_KEY_HUGE) >> 36);
 	uint64_t va = (e->key & ((1ull << 36) - 1)) << (huge ? PMD_SHIFT : PAGE_SHIFT);
+	bool owned = false;
+	for (uint32_t i = 0; i < TLB_NR_DYN_ASIDS; i++)
+		owned |= a->cpu->ctxs[i].mm_id == mm_id;
+	VM_BUG_ON(!owned);
+	if (cpu_tlb_ctx_behind(a->cpu, s->mms[mm_id]))
+		return;
 	struct pmd_slot *slot = pmd_slot_lookup(&s->mms[mm_id]->pgd, va);
 	VM_BUG_ON(!slot);
 	if (huge) {
@@ -576,8 +595,10 @@ void sim_audit(struct sim *s)
 	audit_mapcounts(s);
 	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
 	if (s->nr_stale_cpus == 0)
-		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
-			tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, s);
+		for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+			struct tlb_audit a = { s, &s->cpus[c] };
+			tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, &a);
+		}
 }
 
 void sim_destroy(struct sim *s)

@@ -8,6 +8,7 @@
  *             task, nearest first) and periodic balancing at the tick.
  * SIMPLIFIED: see sched.h.
  */
+#include "cpu/tlbflush.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
@@ -81,7 +82,7 @@ static void set_curr(struct sim *s, struct cpu *cpu, struct task *t)
 	cpu->curr = t;
 	t->cpu = cpu->id;
 	cpu->slice_end_ns = cpu->now + s->tun.v[T_TIMESLICE_US] * NSEC_PER_USEC;
-	cpumask_set(&t->mm->cpumask, cpu->id);	/* switch_mm(): this CPU may now cache it */
+	switch_mm_irqs_off(s, cpu, t->mm);
 }
 
 static void enqueue_task(struct sim *s, struct task *t, struct cpu *cpu, uint64_t now)
@@ -332,9 +333,10 @@ void sched_pick_next(struct sim *s, struct cpu *cpu)
 	}
 	/* newidle balance: pull one queued task from the nearest busy CPU */
 	struct cpu *src = find_busiest_queue(s, cpu);
-	if (!src)
-		return;
-	sched_move_task(s, first_movable(src, cpu->id), cpu);
+	if (src)
+		sched_move_task(s, first_movable(src, cpu->id), cpu);
+	if (!cpu->curr)
+		cpu->tlb_lazy = true;	/* enter_lazy_tlb(): idle keeps the last mm loaded */
 }
 
 void sched_dequeue_curr(struct sim *s, struct cpu *cpu)

@@ -75,6 +75,9 @@ struct task {
 	struct task_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
 };
 
+/* x86 TLB_NR_DYN_ASIDS: address spaces whose TLB entries a CPU keeps (PCID) */
+#define TLB_NR_DYN_ASIDS 6
+
 struct cpu {
 	uint64_t now;			/* this CPU's clock, ns */
 	struct task *curr;
@@ -86,6 +89,15 @@ struct cpu {
 	uint64_t next_tick_ns;
 	uint64_t slice_end_ns;		/* round-robin timeslice end */
 	bool tlb_maybe_stale;		/* a flush this CPU needed was skipped */
+	/* x86 cpu_tlbstate: the address space loaded (kept while idle: lazy TLB
+	 * mode, enter_lazy_tlb), and per ASID the address space and the tlb_gen it is flushed up
+	 * to. Invariant: TLB entries exist only for address spaces in ctxs[]; those
+	 * of a context behind its mm's tlb_gen may be stale and are flushed by
+	 * switch_mm_irqs_off before use. */
+	uint32_t loaded_mm;		/* mm id, UINT32_MAX before the first task */
+	bool tlb_lazy;			/* idle in lazy TLB mode: shootdowns skip it */
+	uint32_t next_asid;		/* round-robin victim when all ASIDs are taken */
+	struct tlb_ctx { uint32_t mm_id; uint64_t tlb_gen; } ctxs[TLB_NR_DYN_ASIDS];
 	struct tlb tlb;
 	uint64_t busy_ns;		/* time with a task */
 	uint64_t kernel_ns;		/* fault, flush and other kernel work */

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cpu/tlbflush.c - TLB shootdowns.
- * Models:     linux arch/x86/mm/tlb.c flush_tlb_mm_range(), flush_tlb_func(),
- *             the single-page flush ceiling, NR_TLB_* counters.
- * SIMPLIFIED: mm_cpumask is never trimmed (x86 trims it lazily), so a CPU
- *             that once ran the mm keeps receiving its shootdowns; no lazy-TLB
- *             mode, no PCID generation tracking (issue 5 refines these).
+ * Models:     linux arch/x86/mm/tlb.c (6.14): flush_tlb_mm_range(),
+ *             should_flush_tlb() (idle CPUs in lazy TLB mode get no IPI),
+ *             should_trim_cpumask() (once a second a flush also reaches
+ *             CPUs that loaded another mm since, which leave mm_cpumask),
+ *             switch_mm_irqs_off() with per-ASID tlb_gen (a CPU that missed
+ *             flushes flushes when it loads the mm again), the single-page
+ *             flush ceiling, arch_tlbbatch_flush(), NR_TLB_* counters.
+ * SIMPLIFIED: a kernel thread's work does not switch its CPU into lazy mode
+ *             (only an idle CPU is lazy); a batch target flushes every mm of
+ *             the batch at once instead of its loaded mm now and the others
+ *             when it next loads them (the same TLB contents afterwards); no
+ *             INVLPGB broadcast flushes or global ASIDs.
  */
 #include "cpu/tlbflush.h"
 #include "sim.h"
@@ -18,8 +25,60 @@ static void mark_stale(struct sim *s, struct cpu *c)
 	}
 }
 
-static void flush_one_cpu(struct sim *s, struct cpu *c, uint32_t mm_id, uint64_t start,
-			  uint64_t end, bool huge, bool full)
+/* Lazy TLB mode: an idle CPU keeps its last mm loaded (x86 is_lazy). */
+static inline bool cpu_is_lazy(const struct cpu *c)
+{
+	return c->tlb_lazy;
+}
+
+static struct tlb_ctx *find_ctx(struct cpu *c, uint32_t mm_id)
+{
+	for (uint32_t a = 0; a < TLB_NR_DYN_ASIDS; a++)
+		if (c->ctxs[a].mm_id == mm_id)
+			return &c->ctxs[a];
+	return NULL;
+}
+
+bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm)
+{
+	struct tlb_ctx *ctx = find_ctx(c, mm->id);
+	return ctx && ctx->tlb_gen < mm->tlb_gen;
+}
+
+/* @c has flushed all of @mm: its context is up to date. */
+static void ctx_synced(struct cpu *c, const struct mm_struct *mm)
+{
+	struct tlb_ctx *ctx = find_ctx(c, mm->id);
+	if (ctx)
+		ctx->tlb_gen = mm->tlb_gen;
+}
+
+void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
+{
+	if (!cpumask_test(&mm->cpumask, cpu->id))
+		cpumask_set(&mm->cpumask, cpu->id);
+	cpu->loaded_mm = mm->id;
+	cpu->tlb_lazy = false;
+	struct tlb_ctx *ctx = find_ctx(cpu, mm->id);
+	if (!ctx) {	/* choose_new_asid(): reuse the next ASID, dropping its entries */
+		ctx = &cpu->ctxs[cpu->next_asid];
+		cpu->next_asid = (cpu->next_asid + 1) % TLB_NR_DYN_ASIDS;
+		if (ctx->mm_id != UINT32_MAX)
+			tlb_flush_mm(&cpu->tlb, ctx->mm_id);
+		ctx->mm_id = mm->id;
+		ctx->tlb_gen = mm->tlb_gen;
+		return;
+	}
+	if (ctx->tlb_gen == mm->tlb_gen)
+		return;
+	/* flushes were missed while lazy or running another mm: flush now */
+	tlb_flush_mm(&cpu->tlb, mm->id);
+	ctx->tlb_gen = mm->tlb_gen;
+	cpu->pending_kernel_ns += s->m.cost.tlb_flush_all_ns;	/* charged as it runs */
+}
+
+static void flush_one_cpu(struct cpu *c, uint32_t mm_id, uint64_t start, uint64_t end,
+			  bool huge, bool full)
 {
 	if (full) {
 		tlb_flush_mm(&c->tlb, mm_id);
@@ -28,7 +87,6 @@ static void flush_one_cpu(struct sim *s, struct cpu *c, uint32_t mm_id, uint64_t
 	uint64_t stride = huge ? PMD_SIZE : PAGE_SIZE;
 	for (uint64_t a = start; a < end; a += stride)
 		tlb_flush_one(&c->tlb, mm_id, a);
-	(void)s;
 }
 
 /* A shootdown IPI arrives at @c: charged when it next runs, so the run heap
@@ -52,19 +110,57 @@ static void ipi_sent(struct sim *s, struct cpu *cpu, uint32_t targets)
 	cpu->shootdown_ns += ns;
 }
 
+/* should_trim_cpumask(): at most once a second per mm. */
+static bool should_trim_cpumask(struct mm_struct *mm, uint64_t now)
+{
+	if (!mm->next_trim_cpumask_ns) {	/* x86 sets it when the mm is created */
+		mm->next_trim_cpumask_ns = now + NSEC_PER_SEC;
+		return false;
+	}
+	if (now <= mm->next_trim_cpumask_ns)
+		return false;
+	mm->next_trim_cpumask_ns = now + NSEC_PER_SEC;
+	return true;
+}
+
+static bool mask_has_other(const cpumask_t *m, uint32_t self)
+{
+	for (uint32_t w = 0; w < MAX_CPUS / 64; w++) {
+		uint64_t bits = m->bits[w];
+		if (w == self / 64)
+			bits &= ~(1ull << (self % 64));
+		if (bits)
+			return true;
+	}
+	return false;
+}
+
+/* Debug: omit the flush, marking every CPU that needed it as stale. */
+static void skip_flush(struct sim *s, struct cpu *cpu, const cpumask_t *mask)
+{
+	mark_stale(s, cpu);
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		if (cpumask_test(mask, i))
+			mark_stale(s, &s->cpus[i]);
+}
+
 void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
 			uint64_t end, bool huge)
 {
 	const struct kernel_costs *k = &s->m.cost;
 	uint64_t nr = (end - start) >> (huge ? PMD_SHIFT : PAGE_SHIFT);
 	bool full = nr > TLB_SINGLE_PAGE_FLUSH_CEILING;
-	bool skip = s->tun.v[T_DEBUG_SKIP_FLUSH] != 0;
 
-	/* local flush (flush_tlb_func with the initiator's own CPU) */
-	if (skip) {
-		mark_stale(s, cpu);
-	} else {
-		flush_one_cpu(s, cpu, mm->id, start, end, huge, full);
+	if (s->tun.v[T_DEBUG_SKIP_FLUSH]) {
+		skip_flush(s, cpu, &mm->cpumask);
+		return;
+	}
+	mm->tlb_gen++;	/* inc_mm_tlb_gen(): CPUs not reached now catch up at switch_mm */
+
+	/* the local flush, if this CPU runs @mm */
+	if (!cpu_is_lazy(cpu) && cpu->loaded_mm == mm->id) {
+		flush_one_cpu(cpu, mm->id, start, end, huge, full);
+		ctx_synced(cpu, mm);
 		if (full) {
 			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
 			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
@@ -74,42 +170,54 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 		}
 	}
 
-	/* remote shootdown to the other CPUs of mm_cpumask */
+	/* native_flush_tlb_multi() to the rest of mm_cpumask */
+	bool trim = mask_has_other(&mm->cpumask, cpu->id) && should_trim_cpumask(mm, cpu->now);
 	uint32_t targets = 0;
 	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
 		if (i == cpu->id || !cpumask_test(&mm->cpumask, i))
 			continue;
 		struct cpu *c = &s->cpus[i];
-		targets++;
-		if (skip) {
-			mark_stale(s, c);
+		if (cpu_is_lazy(c))
+			continue;
+		if (c->loaded_mm == mm->id) {
+			flush_one_cpu(c, mm->id, start, end, huge, full);
+			ctx_synced(c, mm);
+		} else if (trim) {
+			/* flush_tlb_func() on a CPU running another mm: leave the mask */
+			cpumask_clear(&mm->cpumask, i);
+		} else {
 			continue;
 		}
-		flush_one_cpu(s, c, mm->id, start, end, huge, full);
+		targets++;
 		ipi_received(s, c);
 	}
-	if (targets && !skip)
+	if (targets)
 		ipi_sent(s, cpu, targets);
 }
 
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms)
 {
 	const struct kernel_costs *k = &s->m.cost;
-	bool skip = s->tun.v[T_DEBUG_SKIP_FLUSH] != 0;
+	cpumask_t mask = { { 0 } };
+	for (uint32_t m = 0; m < nr_mms; m++)
+		for (uint32_t w = 0; w < MAX_CPUS / 64; w++)
+			mask.bits[w] |= mms[m]->cpumask.bits[w];
+	if (s->tun.v[T_DEBUG_SKIP_FLUSH]) {
+		skip_flush(s, cpu, &mask);
+		return;
+	}
+	for (uint32_t m = 0; m < nr_mms; m++)	/* arch_tlbbatch_add_pending() */
+		mms[m]->tlb_gen++;
+
 	uint32_t targets = 0;
 	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
-		bool in_mask = false;
-		for (uint32_t m = 0; m < nr_mms && !in_mask; m++)
-			in_mask = cpumask_test(&mms[m]->cpumask, i);
-		if (!in_mask && i != cpu->id)
-			continue;
 		struct cpu *c = &s->cpus[i];
-		if (skip) {
-			mark_stale(s, c);
+		if ((!cpumask_test(&mask, i) && c != cpu) || cpu_is_lazy(c))
 			continue;
-		}
-		for (uint32_t m = 0; m < nr_mms; m++)
+		for (uint32_t m = 0; m < nr_mms; m++) {
 			tlb_flush_mm(&c->tlb, mms[m]->id);
+			ctx_synced(c, mms[m]);
+		}
 		if (c == cpu) {
 			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
 			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
@@ -118,6 +226,6 @@ void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mm
 		targets++;
 		ipi_received(s, c);
 	}
-	if (targets && !skip)
+	if (targets)
 		ipi_sent(s, cpu, targets);
 }

@@ -19,7 +19,10 @@ struct mm_struct;
 /*
  * flush_tlb_mm_range - invalidate [start, end) of @mm (stride 4 KiB, or 2 MiB
  * when @huge) on the initiating @cpu and every other CPU in mm_cpumask(mm).
- * Costs go to the initiator (IPI send and wait) and to each target.
+ * Idle CPUs (lazy TLB mode) are skipped; they flush at their next switch_mm.
+ * Once a second per mm the IPIs also go to CPUs now running another mm,
+ * which leave mm_cpumask. Costs go to the initiator (IPI send and wait) and
+ * to each target.
  * numasim.debug_skip_flush omits the flush and marks the CPUs stale, so the
  * oracle can show what a missing flush breaks.
  */
@@ -29,9 +32,21 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 /*
  * flush_tlb_batch - the deferred flush of a batch of unmaps (Linux
  * try_to_unmap_flush → arch_tlbbatch_flush): one round of IPIs to every CPU
- * in the union of the @nr_mms address spaces' masks, each doing a full flush
- * of those address spaces, the initiator included.
+ * in the union of the @nr_mms address spaces' masks that is not idle, each
+ * doing a full flush of those address spaces, the initiator included.
  */
+/*
+ * switch_mm_irqs_off - @cpu starts running a task of @mm: join mm_cpumask,
+ * take an ASID for it (evicting the oldest, whose entries go), and flush
+ * the mm if flushes happened while this CPU was not reached (lazy, or
+ * running another mm).
+ */
+void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm);
+
+/* @c holds an ASID for @mm that is behind its tlb_gen (entries may be stale
+ * until switch_mm_irqs_off flushes them). */
+bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm);
+
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms);
 
 #endif

@@ -53,6 +53,7 @@ struct anon_vma {
 typedef struct { uint64_t bits[MAX_CPUS / 64]; } cpumask_t;
 
 static inline void cpumask_set(cpumask_t *m, uint32_t cpu) { m->bits[cpu / 64] |= 1ull << (cpu % 64); }
+static inline void cpumask_clear(cpumask_t *m, uint32_t cpu) { m->bits[cpu / 64] &= ~(1ull << (cpu % 64)); }
 static inline bool cpumask_test(const cpumask_t *m, uint32_t cpu) { return (m->bits[cpu / 64] >> (cpu % 64)) & 1; }
 
 struct mm_struct {
@@ -63,6 +64,8 @@ struct mm_struct {
 	uint64_t mmap_base;		/* next address handed out by mmap */
 	struct pgd pgd;
 	cpumask_t cpumask;		/* CPUs that may cache its translations (mm_cpumask) */
+	uint64_t tlb_gen;		/* bumped by every flush of it (x86 context.tlb_gen) */
+	uint64_t next_trim_cpumask_ns;	/* next flush that trims cpumask; 0: not yet set */
 	uint64_t rss_node[MAX_NUMNODES];
 	uint64_t region_addr[64];	/* workload region -> start address */
 	uint64_t region_len[64];

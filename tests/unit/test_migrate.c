@@ -7,6 +7,7 @@
  */
 #include "testlib.h"
 
+#include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
 
 /* A process that maps @len and write-touches it from node 0, nothing else. */
@@ -103,8 +104,8 @@ static void test_batched_flush(void **state)
 	setup(&e, 1 * MiB, small_pages);
 	uint64_t base = tl_addr(&e, 0);
 	touch(&e, base, 64 * PAGE_SIZE);
-	/* another CPU that may cache the mm's translations */
-	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	/* another CPU runs the mm, so may cache its translations */
+	switch_mm_irqs_off(e.s, tl_cpu(&e, 1), tl_mm(&e));
 	struct folio *f[64];
 	for (uint32_t i = 0; i < 64; i++)
 		f[i] = tl_folio_at(&e, base + i * PAGE_SIZE);
@@ -127,7 +128,7 @@ static void test_no_flush_for_protnone(void **state)
 	setup(&e, 1 * MiB, small_pages);
 	uint64_t base = tl_addr(&e, 0);
 	touch(&e, base, 8 * PAGE_SIZE);
-	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	switch_mm_irqs_off(e.s, tl_cpu(&e, 1), tl_mm(&e));	/* another CPU runs the mm */
 	struct folio *f[8];
 	for (uint32_t i = 0; i < 8; i++) {
 		struct pte_table *pt = NULL;
@@ -160,7 +161,7 @@ static void test_failures(void **state)
 	struct folio *pinned = tl_folio_at(&e, base);
 	pinned->pincount = 1;
 	uint64_t pfn = folio_pfn(&e.s->pm, pinned);
-	cpumask_set(&tl_mm(&e)->cpumask, tl_cpu(&e, 1)->id);
+	switch_mm_irqs_off(e.s, tl_cpu(&e, 1), tl_mm(&e));	/* another CPU runs the mm */
 	uint64_t flushes = ev(&e, NR_TLB_REMOTE_FLUSH), free1 = node_free_pages(&e.s->pm, 1);
 	assert_int_equal(migrate_pages(e.s, tl_cpu(&e, 0), &pinned, 1, 1, MIGRATE_ASYNC, MR_SYSCALL,
 				       NULL), 1);
@@ -218,8 +219,10 @@ static void test_oracle_sees_skipped_migration_flush(void **state)
 		ph->count = 1;
 		ph->access = WL_WRITE;
 		tl_start(&e, 1);
-		/* the main task's CPU has the translations in its TLB */
+		/* the main task's CPU has the translations in its TLB; it runs
+		 * the mm again (not idle, so not in lazy TLB mode) */
 		struct cpu *c = &e.s->cpus[e.s->tasks[0]->cpu];
+		switch_mm_irqs_off(e.s, c, tl_mm(&e));
 		uint64_t base = tl_addr(&e, 0);
 		struct folio *f = tl_folio_at(&e, base);
 		assert_int_equal(migrate_pages(e.s, c, &f, 1, 1 - c->node, MIGRATE_ASYNC, MR_SYSCALL,
@@ -238,6 +241,86 @@ static void test_oracle_sees_skipped_migration_flush(void **state)
 	}
 }
 
+/* Plant the translation a CPU would cache after touching @addr. */
+static void cache_translation(struct tl_env *e, struct cpu *c, uint64_t addr)
+{
+	pte_t p = tl_pte(e, addr);
+	tlb_insert(&c->tlb, tlb_key(tl_mm(e)->id, addr), pte_pfn(p), pte_nid(p), false, false);
+}
+
+static bool cached(struct tl_env *e, struct cpu *c, uint64_t addr)
+{
+	bool huge;
+	return tlb_lookup(&c->tlb, tl_mm(e)->id, addr, &huge) != NULL;
+}
+
+/*
+ * Who receives a shootdown (x86 should_flush_tlb, should_trim_cpumask,
+ * switch_mm_irqs_off): an idle CPU in lazy TLB mode gets no IPI and flushes
+ * when it loads the mm again; a CPU running another mm gets one only when
+ * the once-a-second trim is due, and then leaves mm_cpumask; a CPU that
+ * runs more address spaces than it has ASIDs drops the oldest one's entries.
+ */
+static void test_shootdown_targets(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 1 * MiB, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	touch(&e, base, 2 * PAGE_SIZE);
+	struct mm_struct *mm = tl_mm(&e), *other = mm_create(e.s);
+	struct cpu *a = tl_cpu(&e, 0), *b = tl_cpu(&e, 1);
+	switch_mm_irqs_off(e.s, a, mm);
+	switch_mm_irqs_off(e.s, b, mm);
+	cache_translation(&e, b, base);
+
+	/* b goes idle (sched_pick_next found nothing): lazy, skipped */
+	b->tlb_lazy = true;
+	uint64_t recv = ev(&e, NR_TLB_REMOTE_FLUSH_RECEIVED), sent = ev(&e, NR_TLB_REMOTE_FLUSH);
+	flush_tlb_mm_range(e.s, a, mm, base, base + PAGE_SIZE, false);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH_RECEIVED), recv);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH), sent);
+	assert_true(cached(&e, b, base));
+	assert_true(cpu_tlb_ctx_behind(b, mm));
+	sim_audit(e.s);		/* a stale entry behind its tlb_gen is allowed */
+	switch_mm_irqs_off(e.s, b, mm);	/* a task of the mm runs on b again */
+	assert_false(cached(&e, b, base));
+	assert_false(cpu_tlb_ctx_behind(b, mm));
+	assert_false(b->tlb_lazy);
+
+	/* b runs another mm: no IPI until the trim is due, then one, and b
+	 * leaves mm_cpumask */
+	cache_translation(&e, b, base);
+	switch_mm_irqs_off(e.s, b, other);
+	flush_tlb_mm_range(e.s, a, mm, base, base + PAGE_SIZE, false);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH_RECEIVED), recv);
+	assert_true(cpumask_test(&mm->cpumask, b->id));
+	assert_true(cpu_tlb_ctx_behind(b, mm));
+	a->now += 2 * NSEC_PER_SEC;
+	flush_tlb_mm_range(e.s, a, mm, base, base + PAGE_SIZE, false);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH_RECEIVED), recv + 1);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH), sent + 1);
+	assert_false(cpumask_test(&mm->cpumask, b->id));
+	a->now += 2 * NSEC_PER_SEC;	/* due again, but b is no longer a target */
+	flush_tlb_mm_range(e.s, a, mm, base, base + PAGE_SIZE, false);
+	assert_int_equal(ev(&e, NR_TLB_REMOTE_FLUSH_RECEIVED), recv + 1);
+	/* back on mm: in the mask again, the missed flushes done at the switch */
+	switch_mm_irqs_off(e.s, b, mm);
+	assert_true(cpumask_test(&mm->cpumask, b->id));
+	assert_false(cached(&e, b, base));
+	sim_audit(e.s);
+
+	/* TLB_NR_DYN_ASIDS more address spaces evict mm's ASID and its entries */
+	cache_translation(&e, b, base);
+	for (uint32_t i = 0; i < TLB_NR_DYN_ASIDS; i++)
+		switch_mm_irqs_off(e.s, b, i ? mm_create(e.s) : other);
+	assert_false(cached(&e, b, base));
+	for (uint32_t i = 0; i < TLB_NR_DYN_ASIDS; i++)
+		assert_int_not_equal(b->ctxs[i].mm_id, mm->id);
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_no_flush_for_protnone),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_oracle_sees_skipped_migration_flush),
+		cmocka_unit_test(test_shootdown_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -223,8 +223,10 @@ static void test_oracle_two_threads(void **state)
 	assert_int_equal(e.s->oracle.stale_accesses, 0);
 	assert_int_equal(e.s->oracle.lost_writes, 0);
 	assert_int_equal(e.s->oracle.stale_reads, 0);
-	assert_true(e.s->vs.event[NR_TLB_REMOTE_FLUSH] > 0);
-	assert_true(e.s->vs.event[NR_TLB_REMOTE_FLUSH_RECEIVED] > 0);
+	/* the reader waits at the barrier while the range is dropped: its idle
+	 * CPU is in lazy TLB mode, gets no IPI, and flushes when the reader
+	 * runs again (switch_mm_irqs_off), so nothing above was stale */
+	assert_int_equal(e.s->vs.event[NR_TLB_REMOTE_FLUSH_RECEIVED], 0);
 	assert_int_equal(tl_rss(&e), REGION_PAGES);	/* rewritten by the second thread */
 	tl_env_free(&e);
 
