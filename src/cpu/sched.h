@@ -89,11 +89,12 @@ struct cpu {
 	uint64_t next_tick_ns;
 	uint64_t slice_end_ns;		/* round-robin timeslice end */
 	bool tlb_maybe_stale;		/* a flush this CPU needed was skipped */
-	/* x86 cpu_tlbstate: the address space loaded (kept while idle: lazy TLB
-	 * mode, enter_lazy_tlb), and per ASID the address space and the tlb_gen it is flushed up
-	 * to. Invariant: TLB entries exist only for address spaces in ctxs[]; those
-	 * of a context behind its mm's tlb_gen may be stale and are flushed by
-	 * switch_mm_irqs_off before use. */
+	/* x86 cpu_tlbstate: the address space loaded (kept while idle, in lazy
+	 * TLB mode: enter_lazy_tlb), and per ASID the address space and the
+	 * tlb_gen it is flushed up to. Invariant (audited): TLB entries exist
+	 * only for address spaces in ctxs[]; those of a context behind its
+	 * mm's tlb_gen may be stale and are flushed by switch_mm_irqs_off
+	 * before use. */
 	uint32_t loaded_mm;		/* mm id, UINT32_MAX before the first task */
 	bool tlb_lazy;			/* idle in lazy TLB mode: shootdowns skip it */
 	uint32_t next_asid;		/* round-robin victim when all ASIDs are taken */

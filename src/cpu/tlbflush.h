@@ -30,12 +30,6 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 			uint64_t end, bool huge);
 
 /*
- * flush_tlb_batch - the deferred flush of a batch of unmaps (Linux
- * try_to_unmap_flush → arch_tlbbatch_flush): one round of IPIs to every CPU
- * in the union of the @nr_mms address spaces' masks that is not idle, each
- * doing a full flush of those address spaces, the initiator included.
- */
-/*
  * switch_mm_irqs_off - @cpu starts running a task of @mm: join mm_cpumask,
  * take an ASID for it (evicting the oldest, whose entries go), and flush
  * the mm if flushes happened while this CPU was not reached (lazy, or
@@ -47,6 +41,12 @@ void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm);
  * until switch_mm_irqs_off flushes them). */
 bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm);
 
+/*
+ * flush_tlb_batch - the deferred flush of a batch of unmaps (Linux
+ * try_to_unmap_flush → arch_tlbbatch_flush): one round of IPIs to every CPU
+ * in the union of the @nr_mms address spaces' masks that is not idle, each
+ * doing a full flush of those address spaces, the initiator included.
+ */
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms);
 
 #endif
