@@ -2,8 +2,8 @@
 /*
  * tests/unit/test_migrate.c - the page-migration core (migrate/migrate.c):
  * every mapping follows the folio, content and counts move with it, the
- * source is freed, one shootdown per batch (none for protnone entries), and
- * the failure cases.
+ * source is freed, one shootdown per batch (none for protnone entries), the
+ * failure cases; and which CPUs a shootdown reaches (cpu/tlbflush.c).
  */
 #include "testlib.h"
 
