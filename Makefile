@@ -62,11 +62,11 @@ $(BUILD)/release/numasim: src/main.c $(BUILD)/release/libnumasim.a
 $(BUILD)/debug/numasim: src/main.c $(BUILD)/debug/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) $(DBG_CFLAGS) $< $(BUILD)/debug/libnumasim.a $(PKG_LIBS) -lm $(DBG_LDFLAGS) -o $@
 
-$(BUILD)/release/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/release/libnumasim.a
+$(BUILD)/release/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/release/libnumasim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) -Wno-missing-prototypes $(REL_CFLAGS) $< \
 		$(BUILD)/release/libnumasim.a $(PKG_LIBS) -lcmocka -lm -o $@
-$(BUILD)/debug/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILD)/debug/libnumasim.a
+$(BUILD)/debug/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/debug/libnumasim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) -Wno-missing-prototypes $(DBG_CFLAGS) $< \
 		$(BUILD)/debug/libnumasim.a $(PKG_LIBS) -lcmocka -lm $(DBG_LDFLAGS) -o $@

@@ -7,16 +7,11 @@
  * and the lookup executor makes exactly the accesses its definition implies,
  * however often a deadline interrupts a lookup.
  */
-#include "harness.h"
+#include "testlib.h"
 
-#include <json-c/json.h>
 #include <math.h>
-#include <stdlib.h>
 
 #include "cpu/access.h"
-#include "sim.h"
-#include "stats/report.h"
-#include "workload/workload.h"
 
 /* ---- the Gaussian draw ---- */
 
@@ -245,9 +240,7 @@ static void run_spec(struct run *r, const char *machine, const char *spec, uint6
 		fail_msg("sim_create: %s", err);
 	if (sim_run(r->s))
 		fail_msg("sim_run(\"%s\"): %s", spec, r->s->error);
-	assert_int_equal(r->s->oracle.stale_accesses, 0);
-	assert_int_equal(r->s->oracle.stale_reads, 0);
-	assert_int_equal(r->s->oracle.lost_writes, 0);
+	assert_oracle_clean(r->s);
 	/* the JSON result's "workload" object */
 	r->json = report_json(r->s, &ri);
 	assert_true(json_object_object_get_ex(r->json, "workload", &w));

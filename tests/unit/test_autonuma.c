@@ -9,11 +9,8 @@
  */
 #include "testlib.h"
 
-#include <json-c/json.h>
-
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
-#include "stats/report.h"
 
 /* Fast daemons, so short runs see many passes. */
 #define FAST_SCAN                                                                    \
@@ -409,18 +406,6 @@ static void test_memory_follows_cpu(void **state)
 
 /* ---- the benchmarks at small scale ---- */
 
-static struct sim *build_run(struct tl_env *e, const char *preset, const char *spec,
-			     const char *const *sets, uint64_t seed)
-{
-	char err[256];
-	tl_env_init(e, preset, sets);
-	workload_free(&e->wl);
-	if (workload_build(&e->wl, spec, &e->m, 1.0, seed, err, sizeof(err)))
-		fail_msg("workload_build(%s): %s", spec, err);
-	tl_start(e, seed);
-	return e->s;
-}
-
 /*
  * numa01: both processes' memory starts on one node and every thread writes
  * all of its process's buffer, so only last_nid false positives break the
@@ -434,7 +419,7 @@ static void test_numa01(void **state)
 	struct tl_env e;
 	const char *const sets[] = { FAST_SCAN, "transparent_hugepage.enabled=never",
 				     "autonuma.knuma_scand.pmd=0", NULL };
-	struct sim *s = build_run(&e, "2node-128cpu", "numa01:size=32M,loops=60", sets, 1);
+	struct sim *s = tl_run_spec(&e, "2node-128cpu", "numa01:size=32M,loops=60", sets, 1);
 	assert_true(ev(s, AUTONUMA_FULL_SCANS) > 0);
 	assert_true(ev(s, AUTONUMA_PAGES_MIGRATED) > 0);
 	assert_int_equal(ev(s, AUTONUMA_PAGES_MIGRATED), ev(s, NUMA_PAGE_MIGRATE));
@@ -466,7 +451,7 @@ static void test_numa02(void **state)
 	(void)state;
 	struct tl_env e;
 	const char *const sets[] = { FAST_SCAN, NULL };
-	struct sim *s = build_run(&e, "4node-48cpu", "numa02:size=96M,loops=200", sets, 1);
+	struct sim *s = tl_run_spec(&e, "4node-48cpu", "numa02:size=96M,loops=200", sets, 1);
 	const uint32_t threads = s->nr_tasks - 1;
 	const uint64_t slice = 96 * MiB / threads;
 	uint32_t local = 0;
@@ -491,23 +476,14 @@ static void test_numa02(void **state)
 	tl_env_free(&e);
 }
 
-static char *result_json(const struct sim *s)
-{
-	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = 1, .host_s = 0 };
-	json_object *j = report_json(s, &ri);
-	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	json_object_put(j);
-	return text;
-}
-
 static void test_determinism(void **state)
 {
 	(void)state;
 	struct tl_env a, b;
 	const char *const sets[] = { FAST_SCAN, NULL };
-	build_run(&a, "2node-128cpu", "numa01:size=16M,loops=10", sets, 7);
-	build_run(&b, "2node-128cpu", "numa01:size=16M,loops=10", sets, 7);
-	char *ja = result_json(a.s), *jb = result_json(b.s);
+	tl_run_spec(&a, "2node-128cpu", "numa01:size=16M,loops=10", sets, 7);
+	tl_run_spec(&b, "2node-128cpu", "numa01:size=16M,loops=10", sets, 7);
+	char *ja = tl_result_text(a.s, 1), *jb = tl_result_text(b.s, 1);
 	assert_string_equal(ja, jb);
 	free(ja);
 	free(jb);

@@ -111,9 +111,7 @@ static struct seen walk(struct tl_env *e, struct folio *f)
 
 static void assert_no_damage(struct tl_env *e)
 {
-	assert_int_equal(e->s->oracle.stale_accesses, 0);
-	assert_int_equal(e->s->oracle.stale_reads, 0);
-	assert_int_equal(e->s->oracle.lost_writes, 0);
+	assert_oracle_clean(e->s);
 	VM_AUDIT(sim_audit(e->s));
 }
 
@@ -520,14 +518,8 @@ static void test_forkcow_workload(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	char err[256] = "";
 
-	tl_env_init(&e, "2node-128cpu", NULL);
-	workload_free(&e.wl);
-	if (workload_build(&e.wl, "forkcow:size=4M,children=2,passes=2", &e.m, 1.0, 1, err,
-			   sizeof(err)))
-		fail_msg("forkcow: %s", err);
-	tl_start(&e, 1);
+	tl_run_spec(&e, "2node-128cpu", "forkcow:size=4M,children=2,passes=2", NULL, 1);
 	assert_int_equal(e.s->nr_mms, 3);
 	assert_int_equal(e.s->nr_tasks, 3);
 	for (uint32_t i = 0; i < 3; i++) {

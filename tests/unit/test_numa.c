@@ -7,10 +7,7 @@
  */
 #include "testlib.h"
 
-#include <json-c/json.h>
-
 #include "numa/numa_balancing.h"
-#include "stats/report.h"
 
 #define GiB_PAGES(n) ((uint64_t)(n) * (GiB / PAGE_SIZE))
 
@@ -463,14 +460,8 @@ static double slice_share_on(struct tl_env *e, uint64_t start, uint64_t len, uin
 static void test_numa02_slices_end_local(void **state)
 {
 	(void)state;
-	char err[256];
 	struct tl_env e;
-	tl_env_init(&e, "4node-48cpu", fast_scan);
-	workload_free(&e.wl);
-	assert_int_equal(workload_build(&e.wl, "numa02:size=96M,loops=400", &e.m, 1.0, 1, err,
-					sizeof(err)), 0);
-	tl_start(&e, 1);
-	struct sim *s = e.s;
+	struct sim *s = tl_run_spec(&e, "4node-48cpu", "numa02:size=96M,loops=400", fast_scan, 1);
 	const uint32_t threads = s->nr_tasks - 1;
 	const uint64_t slice = 96 * MiB / threads;
 	uint32_t local_slices = 0;
@@ -490,14 +481,8 @@ static void test_numa02_slices_end_local(void **state)
 static void test_numa01_processes_separate(void **state)
 {
 	(void)state;
-	char err[256];
 	struct tl_env e;
-	tl_env_init(&e, "2node-128cpu", fast_scan);
-	workload_free(&e.wl);
-	assert_int_equal(workload_build(&e.wl, "numa01:size=64M,loops=40", &e.m, 1.0, 1, err,
-					sizeof(err)), 0);
-	tl_start(&e, 1);
-	struct sim *s = e.s;
+	struct sim *s = tl_run_spec(&e, "2node-128cpu", "numa01:size=64M,loops=40", fast_scan, 1);
 	int home[2];
 	for (uint32_t p = 0; p < 2; p++) {
 		const uint64_t *rss = s->mms[p]->rss_node;
@@ -517,30 +502,17 @@ static void test_numa01_processes_separate(void **state)
 	tl_env_free(&e);
 }
 
-static char *result_text(struct tl_env *e)
-{
-	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = 1, .host_s = 0 };
-	json_object *j = report_json(e->s, &ri);
-	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	json_object_put(j);
-	return text;
-}
-
 /* Migrations, groups and task swaps keep runs byte-identical. */
 static void test_balancing_deterministic(void **state)
 {
 	(void)state;
-	char err[256], *text[2];
+	char *text[2];
 	uint64_t migrated = 0;
 	for (int i = 0; i < 2; i++) {
 		struct tl_env e;
-		tl_env_init(&e, "2node-128cpu", fast_scan);
-		workload_free(&e.wl);
-		assert_int_equal(workload_build(&e.wl, "numa01:size=32M,loops=20", &e.m, 1.0, 3, err,
-						sizeof(err)), 0);
-		tl_start(&e, 3);
+		tl_run_spec(&e, "2node-128cpu", "numa01:size=32M,loops=20", fast_scan, 3);
 		migrated = e.s->vs.event[NUMA_PAGE_MIGRATE];
-		text[i] = result_text(&e);
+		text[i] = tl_result_text(e.s, 1);
 		tl_env_free(&e);
 	}
 	assert_true(migrated > 0);

@@ -255,14 +255,9 @@ struct result {
 static void run_spec(const char *preset, const char *spec, uint64_t seed, struct result *res)
 {
 	struct tl_env e;
-	char err[256] = "";
 
 	memset(res, 0, sizeof(*res));
-	tl_env_init(&e, preset, NULL);
-	workload_free(&e.wl);
-	if (workload_build(&e.wl, spec, &e.m, 1.0, seed, err, sizeof(err)))
-		fail_msg("workload_build(\"%s\"): %s", spec, err);
-	tl_start(&e, seed);
+	tl_run_spec(&e, preset, spec, NULL, seed);
 	res->vs = e.s->vs;
 	res->o = e.s->oracle;
 	res->end_ns = e.s->end_ns;

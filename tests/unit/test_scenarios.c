@@ -4,12 +4,7 @@
  * default machine, with asserted placements, counters and a clean oracle; and
  * determinism of the whole JSON result.
  */
-#include <json-c/json.h>
-#include <stdlib.h>
-
-#include "harness.h"
-#include "sim.h"
-#include "stats/report.h"
+#include "testlib.h"
 
 struct run {
 	struct machine m;
@@ -40,13 +35,6 @@ static void run_free(struct run *r)
 	sim_destroy(r->s);
 	free(r->s);
 	workload_free(&r->wl);
-}
-
-static void assert_oracle_clean(const struct sim *s)
-{
-	assert_int_equal(s->oracle.stale_accesses, 0);
-	assert_int_equal(s->oracle.stale_reads, 0);
-	assert_int_equal(s->oracle.lost_writes, 0);
 }
 
 static uint64_t pages(uint64_t bytes)
@@ -232,22 +220,13 @@ static void test_remote_slower(void **state)
 	workload_free(&wl);
 }
 
-static char *result_without_host_time(const struct sim *s)
-{
-	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = 0.01, .host_s = 0 };
-	json_object *j = report_json(s, &ri);
-	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	json_object_put(j);
-	return text;
-}
-
 static void test_determinism(void **state)
 {
 	(void)state;
 	struct run a, b;
 	run_spec(&a, "2node-128cpu", "numa01_THREAD_ALLOC:loops=10", 0.01, 42, NULL);
 	run_spec(&b, "2node-128cpu", "numa01_THREAD_ALLOC:loops=10", 0.01, 42, NULL);
-	char *ja = result_without_host_time(a.s), *jb = result_without_host_time(b.s);
+	char *ja = tl_result_text(a.s, 0.01), *jb = tl_result_text(b.s, 0.01);
 	assert_string_equal(ja, jb);
 	free(ja);
 	free(jb);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tests/unit/testlib.h - helpers for the unit tests that build a whole
- * simulation (test_fault.c, test_oracle.c). Header-only (static functions),
+ * simulation (most test_*.c files). Header-only (static functions),
  * because every tests/unit/test_*.c is linked on its own.
  *
  * Typical use:
@@ -17,10 +17,12 @@
 
 #include "harness.h"
 
+#include <json-c/json.h>
 #include <stdlib.h>
 
 #include "fault/fault.h"
 #include "sim.h"
+#include "stats/report.h"
 #include "workload/internal.h"
 #include "workload/workload.h"
 
@@ -120,6 +122,32 @@ static inline void tl_start(struct tl_env *e, uint64_t seed)
 		fail_msg("sim_create: %s", err);
 	if (sim_run(e->s))
 		fail_msg("sim_run: %s", e->s->error);
+}
+
+/* Machine @preset with @sets, the workload built from @spec, run with @seed. */
+static inline struct sim *tl_run_spec(struct tl_env *e, const char *preset, const char *spec,
+				      const char *const *sets, uint64_t seed)
+{
+	char err[256] = "";
+
+	tl_env_init(e, preset, sets);
+	workload_free(&e->wl);
+	if (workload_build(&e->wl, spec, &e->m, 1.0, seed, err, sizeof(err)))
+		fail_msg("workload_build(\"%s\"): %s", spec, err);
+	tl_start(e, seed);
+	return e->s;
+}
+
+/* The JSON result as `numasim run --json` writes it, host time zeroed, so
+ * two runs can be compared byte for byte. Free the text. */
+static inline char *tl_result_text(const struct sim *s, double scale)
+{
+	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = scale, .host_s = 0 };
+	json_object *j = report_json(s, &ri);
+	char *text = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+
+	json_object_put(j);
+	return text;
 }
 
 static inline void tl_env_free(struct tl_env *e)
