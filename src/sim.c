@@ -568,11 +568,9 @@ static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 	struct sim *s = a->s;
 	uint32_t mm_id = (uint32_t)((e->key & ~TLB_KEY_HUGE) >> 36);
 	uint64_t va = (e->key & ((1ull << 36) - 1)) << (huge ? PMD_SHIFT : PAGE_SHIFT);
-	bool owned = false;
-	for (uint32_t i = 0; i < TLB_NR_DYN_ASIDS; i++)
-		owned |= a->cpu->ctxs[i].mm_id == mm_id;
-	VM_BUG_ON(!owned);
-	if (cpu_tlb_ctx_behind(a->cpu, s->mms[mm_id]))
+	const struct tlb_ctx *ctx = cpu_tlb_ctx(a->cpu, mm_id);
+	VM_BUG_ON(!ctx);
+	if (ctx->tlb_gen < s->mms[mm_id]->tlb_gen)
 		return;
 	struct pmd_slot *slot = pmd_slot_lookup(&s->mms[mm_id]->pgd, va);
 	VM_BUG_ON(!slot);

@@ -25,13 +25,7 @@ static void mark_stale(struct sim *s, struct cpu *c)
 	}
 }
 
-/* Lazy TLB mode: an idle CPU keeps its last mm loaded (x86 is_lazy). */
-static inline bool cpu_is_lazy(const struct cpu *c)
-{
-	return c->tlb_lazy;
-}
-
-static struct tlb_ctx *find_ctx(struct cpu *c, uint32_t mm_id)
+struct tlb_ctx *cpu_tlb_ctx(struct cpu *c, uint32_t mm_id)
 {
 	for (uint32_t a = 0; a < TLB_NR_DYN_ASIDS; a++)
 		if (c->ctxs[a].mm_id == mm_id)
@@ -41,25 +35,24 @@ static struct tlb_ctx *find_ctx(struct cpu *c, uint32_t mm_id)
 
 bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm)
 {
-	struct tlb_ctx *ctx = find_ctx(c, mm->id);
+	struct tlb_ctx *ctx = cpu_tlb_ctx(c, mm->id);
 	return ctx && ctx->tlb_gen < mm->tlb_gen;
 }
 
 /* @c has flushed all of @mm: its context is up to date. */
 static void ctx_synced(struct cpu *c, const struct mm_struct *mm)
 {
-	struct tlb_ctx *ctx = find_ctx(c, mm->id);
+	struct tlb_ctx *ctx = cpu_tlb_ctx(c, mm->id);
 	if (ctx)
 		ctx->tlb_gen = mm->tlb_gen;
 }
 
 void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
 {
-	if (!cpumask_test(&mm->cpumask, cpu->id))
-		cpumask_set(&mm->cpumask, cpu->id);
+	cpumask_set(&mm->cpumask, cpu->id);
 	cpu->loaded_mm = mm->id;
 	cpu->tlb_lazy = false;
-	struct tlb_ctx *ctx = find_ctx(cpu, mm->id);
+	struct tlb_ctx *ctx = cpu_tlb_ctx(cpu, mm->id);
 	if (!ctx) {	/* choose_new_asid(): reuse the next ASID, dropping its entries */
 		ctx = &cpu->ctxs[cpu->next_asid];
 		cpu->next_asid = (cpu->next_asid + 1) % TLB_NR_DYN_ASIDS;
@@ -158,7 +151,7 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 	mm->tlb_gen++;	/* inc_mm_tlb_gen(): CPUs not reached now catch up at switch_mm */
 
 	/* the local flush, if this CPU runs @mm */
-	if (!cpu_is_lazy(cpu) && cpu->loaded_mm == mm->id) {
+	if (!cpu->tlb_lazy && cpu->loaded_mm == mm->id) {
 		flush_one_cpu(cpu, mm->id, start, end, huge, full);
 		ctx_synced(cpu, mm);
 		if (full) {
@@ -177,7 +170,7 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 		if (i == cpu->id || !cpumask_test(&mm->cpumask, i))
 			continue;
 		struct cpu *c = &s->cpus[i];
-		if (cpu_is_lazy(c))
+		if (c->tlb_lazy)
 			continue;
 		if (c->loaded_mm == mm->id) {
 			flush_one_cpu(c, mm->id, start, end, huge, full);
@@ -212,7 +205,7 @@ void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mm
 	uint32_t targets = 0;
 	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
 		struct cpu *c = &s->cpus[i];
-		if ((!cpumask_test(&mask, i) && c != cpu) || cpu_is_lazy(c))
+		if ((!cpumask_test(&mask, i) && c != cpu) || c->tlb_lazy)
 			continue;
 		for (uint32_t m = 0; m < nr_mms; m++) {
 			tlb_flush_mm(&c->tlb, mms[m]->id);

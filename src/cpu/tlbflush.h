@@ -12,6 +12,7 @@
 struct sim;
 struct cpu;
 struct mm_struct;
+struct tlb_ctx;
 
 /* x86 tlb_single_page_flush_ceiling: above this many pages, flush everything. */
 #define TLB_SINGLE_PAGE_FLUSH_CEILING 33
@@ -36,6 +37,9 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
  * running another mm).
  */
 void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm);
+
+/* @c's ASID context for the address space @mm_id, or NULL if it has none. */
+struct tlb_ctx *cpu_tlb_ctx(struct cpu *c, uint32_t mm_id);
 
 /* @c holds an ASID for @mm that is behind its tlb_gen (entries may be stale
  * until switch_mm_irqs_off flushes them). */
