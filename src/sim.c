@@ -180,6 +180,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		return -1;
 	build_zonelists(s);
 	memory_tiers_init(&s->tiers, &s->m);
+	migrc_init(s);
 	bw_model_init(s);
 	/* the shared zero page: a kernel page on the first node */
 	s->zero_pfn = alloc_pages_node(&s->pm, s->zonelist[0][0], 0, WMARK_MIN);
@@ -468,6 +469,7 @@ static void fire_event(struct sim *s)
 	switch (ev.type) {
 	case EV_BW_WINDOW:
 		bw_window_update(s, ev.time_ns);
+		migrc_retire(s);	/* deferred flushes that later flushes settled */
 		evq_push(&s->evq, ev.time_ns + s->tun.v[T_BW_WINDOW_US] * NSEC_PER_USEC,
 			 EV_BW_WINDOW, 0);
 		break;
@@ -561,7 +563,8 @@ struct tlb_audit {
 
 /* With every flush done, every TLB entry belongs to an ASID of its CPU and
  * matches its page table, unless that ASID is behind its mm's tlb_gen
- * (flushes this CPU missed while lazy or running another mm). */
+ * (flushes this CPU missed while lazy or running another mm), or the entry is
+ * a read-only translation of a source whose flush migrc/LUF deferred. */
 static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 {
 	struct tlb_audit *a = arg;
@@ -571,6 +574,9 @@ static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 	const struct tlb_ctx *ctx = cpu_tlb_ctx(a->cpu, mm_id);
 	VM_BUG_ON(!ctx);
 	if (ctx->tlb_gen < s->mms[mm_id]->tlb_gen)
+		return;
+	if ((a->cpu->tlb_maybe_stale & TLB_STALE_DEFERRED) && !e->writable &&
+	    folio_test(page_folio(&s->pm, e->pfn), PG_pending_free))
 		return;
 	struct pmd_slot *slot = pmd_slot_lookup(&s->mms[mm_id]->pgd, va);
 	VM_BUG_ON(!slot);
@@ -592,11 +598,13 @@ void sim_audit(struct sim *s)
 	sched_check(s);
 	audit_mapcounts(s);
 	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
-	if (s->nr_stale_cpus == 0)
-		for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
-			struct tlb_audit a = { s, &s->cpus[c] };
-			tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, &a);
-		}
+	migrc_check(s);
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
+		if (s->cpus[c].tlb_maybe_stale & TLB_STALE_SKIPPED)
+			continue;
+		struct tlb_audit a = { s, &s->cpus[c] };
+		tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, &a);
+	}
 }
 
 void sim_destroy(struct sim *s)
@@ -627,6 +635,7 @@ void sim_destroy(struct sim *s)
 	free(s->ts.s);
 	evq_destroy(&s->evq);
 	migrate_scratch_free(s);
+	migrc_destroy(s);
 	pgtable_pool_destroy(&s->ptpool);
 	phys_mem_destroy(&s->pm);
 }

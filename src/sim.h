@@ -22,6 +22,7 @@
 #include "mem/mm.h"
 #include "mem/vmscan.h"
 #include "mem/page_alloc.h"
+#include "migrate/migrc.h"
 #include "stats/vmstat.h"
 #include "workload/workload.h"
 
@@ -73,7 +74,7 @@ struct sim {
 	struct cpu_heap heap;
 	struct cpu *cpus;		/* m.nr_cpus */
 	uint32_t nr_pending_wakeups;	/* EV_WAKEUP events queued */
-	uint32_t nr_stale_cpus;		/* CPUs with tlb_maybe_stale: no bulk shortcuts while > 0 */
+	uint32_t nr_stale_cpus;		/* CPUs with tlb_maybe_stale != 0: no bulk shortcuts while > 0 */
 
 	const struct workload *wl;
 	struct task **tasks;		/* by pid */
@@ -84,6 +85,8 @@ struct sim {
 	uint32_t nr_anon_vmas, cap_anon_vmas;
 	struct barrier_state *barriers;
 	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
+	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
+	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
 
 	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
 	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];

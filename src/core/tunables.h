@@ -13,6 +13,8 @@ enum thp_size_mode { THP_SIZE_ALWAYS, THP_SIZE_INHERIT, THP_SIZE_MADVISE, THP_SI
 enum tunable_kind { TK_INT, TK_ENUM };
 /* numasim.policy: which automatic NUMA balancing design runs */
 enum numasim_policy { NUMASIM_POLICY_MAINLINE, NUMASIM_POLICY_AUTONUMA2012 };
+/* numasim.migrc: deferred TLB flushes at migration (migrate/migrc.h) */
+enum migrc_mode { MIGRC_OFF, MIGRC_ON, MIGRC_LUF };
 
 enum tunable_id {
 #define TUNABLE(id, name, kind, values, def, min, max, unit, help) id,

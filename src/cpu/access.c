@@ -71,6 +71,20 @@ static void oracle_check(struct sim *s, struct mm_struct *mm, uint64_t addr, uin
 		s->oracle.stale_reads++;
 }
 
+/*
+ * The load half of a read-modify-write went through @used, a read-only TLB
+ * entry, before the store faulted and walked. If the load was stale, the
+ * store writes back a value computed from the old copy: every write the load
+ * missed is lost.
+ */
+static void oracle_check_rmw(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t used)
+{
+	uint64_t stale_reads = s->oracle.stale_reads;
+	oracle_check(s, mm, addr, used, false);
+	if (s->oracle.stale_reads != stale_reads)
+		s->oracle.lost_writes++;
+}
+
 /* The hardware walker: use the entry if it allows the access, setting A/D. */
 static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write, struct xlate *x)
 {
@@ -125,9 +139,10 @@ static void fault_failed(struct sim *s, struct task *t, uint64_t addr, bool writ
 			 t->pid, t->proc, write ? "wrote" : "read", (unsigned long long)addr);
 }
 
-/* Translate @addr for one access; return false if the run failed. */
+/* Translate @addr for one access (a read-modify-write if @rmw); return
+ * false if the run failed. */
 static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr, bool write,
-		      struct xlate *x)
+		      bool rmw, struct xlate *x)
 {
 	struct mm_struct *mm = t->mm;
 	bool huge;
@@ -140,6 +155,8 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 		if (unlikely(cpu->tlb_maybe_stale))
 			oracle_check(s, mm, addr, x->pfn, write);
 	} else {
+		if (unlikely(e && rmw && cpu->tlb_maybe_stale))
+			oracle_check_rmw(s, mm, addr, huge ? e->pfn + pte_index(addr) : e->pfn);
 		count_vm_event(&s->vs, SIM_TLB_MISSES);
 		cpu->now += s->m.walk_ns;
 		int tries = 0;
@@ -327,7 +344,7 @@ static uint64_t sweep_pages(struct sweep *sw)
 			}
 		}
 		struct xlate x;
-		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, &x))
+		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, sw->mult == 2, &x))
 			return sw->end;
 		uint64_t next = x.huge ? sw->end : MIN(sw->end, ALIGN_DOWN(addr, PAGE_SIZE) + PAGE_SIZE);
 		charge_bytes(sw, x.nid, next - addr);
@@ -412,7 +429,7 @@ bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 		bool write = ph->access == WL_WRITE ||
 			     (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
 		struct xlate x;
-		if (!translate(s, cpu, t, c->start + line * 64, write, &x))
+		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
 		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
 		count_vm_event(&s->vs, SIM_ACCESSES);
@@ -510,7 +527,7 @@ bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 			break;
 		}
 		struct xlate x;
-		if (!translate(s, cpu, t, addr, write, &x))
+		if (!translate(s, cpu, t, addr, write, false, &x))
 			return true;
 		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
 		count_vm_event(&s->vs, SIM_ACCESSES);

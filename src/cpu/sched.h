@@ -78,6 +78,12 @@ struct task {
 /* x86 TLB_NR_DYN_ASIDS: address spaces whose TLB entries a CPU keeps (PCID) */
 #define TLB_NR_DYN_ASIDS 6
 
+/* Why a CPU's TLB may be stale (struct cpu's tlb_maybe_stale). */
+enum {
+	TLB_STALE_SKIPPED = 1,	/* numasim.debug_skip_flush omitted a flush it needed */
+	TLB_STALE_DEFERRED = 2,	/* a migrc/LUF flush naming it is pending */
+};
+
 struct cpu {
 	uint64_t now;			/* this CPU's clock, ns */
 	struct task *curr;
@@ -88,7 +94,9 @@ struct cpu {
 	uint32_t heap_idx;		/* position in the run heap, UINT32_MAX if idle */
 	uint64_t next_tick_ns;
 	uint64_t slice_end_ns;		/* round-robin timeslice end */
-	bool tlb_maybe_stale;		/* a flush this CPU needed was skipped */
+	/* TLB_STALE_*: this CPU's TLB may hold translations the page tables no
+	 * longer have, so the oracle checks each access it serves */
+	uint8_t tlb_maybe_stale;
 	/* x86 cpu_tlbstate: the address space loaded (kept while idle, in lazy
 	 * TLB mode: enter_lazy_tlb), and per ASID the address space and the
 	 * tlb_gen it is flushed up to. Invariant (audited): TLB entries exist
@@ -98,7 +106,11 @@ struct cpu {
 	uint32_t loaded_mm;		/* mm id, UINT32_MAX before the first task */
 	bool tlb_lazy;			/* idle in lazy TLB mode: shootdowns skip it */
 	uint32_t next_asid;		/* round-robin victim when all ASIDs are taken */
-	struct tlb_ctx { uint32_t mm_id; uint64_t tlb_gen; } ctxs[TLB_NR_DYN_ASIDS];
+	struct tlb_ctx {
+		uint32_t mm_id;
+		uint32_t flush_gen;	/* migrc generation at its last full flush */
+		uint64_t tlb_gen;
+	} ctxs[TLB_NR_DYN_ASIDS];
 	struct tlb tlb;
 	uint64_t busy_ns;		/* time with a task */
 	uint64_t kernel_ns;		/* fault, flush and other kernel work */

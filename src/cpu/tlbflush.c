@@ -15,14 +15,14 @@
  *             INVLPGB broadcast flushes or global ASIDs.
  */
 #include "cpu/tlbflush.h"
+#include "migrate/migrc.h"
 #include "sim.h"
 
 static void mark_stale(struct sim *s, struct cpu *c)
 {
-	if (!c->tlb_maybe_stale) {
-		c->tlb_maybe_stale = true;
+	if (!c->tlb_maybe_stale)
 		s->nr_stale_cpus++;
-	}
+	c->tlb_maybe_stale |= TLB_STALE_SKIPPED;
 }
 
 struct tlb_ctx *cpu_tlb_ctx(struct cpu *c, uint32_t mm_id)
@@ -39,12 +39,15 @@ bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm)
 	return ctx && ctx->tlb_gen < mm->tlb_gen;
 }
 
-/* @c has flushed all of @mm: its context is up to date. */
-static void ctx_synced(struct cpu *c, const struct mm_struct *mm)
+/* @c has flushed @mm (all of it if @full): its context is up to date. */
+static void ctx_synced(struct sim *s, struct cpu *c, const struct mm_struct *mm, bool full)
 {
 	struct tlb_ctx *ctx = cpu_tlb_ctx(c, mm->id);
-	if (ctx)
-		ctx->tlb_gen = mm->tlb_gen;
+	if (!ctx)
+		return;
+	ctx->tlb_gen = mm->tlb_gen;
+	if (full)
+		migrc_ctx_flushed(s, ctx);
 }
 
 void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
@@ -60,14 +63,27 @@ void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
 			tlb_flush_mm(&cpu->tlb, ctx->mm_id);
 		ctx->mm_id = mm->id;
 		ctx->tlb_gen = mm->tlb_gen;
+		migrc_ctx_flushed(s, ctx);	/* a fresh ASID holds nothing */
 		return;
 	}
-	if (ctx->tlb_gen == mm->tlb_gen)
-		return;
-	/* flushes were missed while lazy or running another mm: flush now */
+	if (ctx->tlb_gen != mm->tlb_gen) {
+		/* flushes were missed while lazy or running another mm: flush now */
+		tlb_flush_mm(&cpu->tlb, mm->id);
+		ctx->tlb_gen = mm->tlb_gen;
+		migrc_ctx_flushed(s, ctx);
+		cpu->pending_kernel_ns += s->m.cost.tlb_flush_all_ns;	/* charged as it runs */
+	}
+	if (unlikely(s->migrc.nr))
+		luf_switch_mm(s, cpu, mm);
+}
+
+void flush_tlb_local_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
+{
 	tlb_flush_mm(&cpu->tlb, mm->id);
-	ctx->tlb_gen = mm->tlb_gen;
-	cpu->pending_kernel_ns += s->m.cost.tlb_flush_all_ns;	/* charged as it runs */
+	ctx_synced(s, cpu, mm, true);
+	count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
+	cpu->pending_kernel_ns += s->m.cost.tlb_flush_all_ns;
+	cpu->shootdown_ns += s->m.cost.tlb_flush_all_ns;
 }
 
 static void flush_one_cpu(struct cpu *c, uint32_t mm_id, uint64_t start, uint64_t end,
@@ -153,7 +169,7 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 	/* the local flush, if this CPU runs @mm */
 	if (!cpu->tlb_lazy && cpu->loaded_mm == mm->id) {
 		flush_one_cpu(cpu, mm->id, start, end, huge, full);
-		ctx_synced(cpu, mm);
+		ctx_synced(s, cpu, mm, full);
 		if (full) {
 			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
 			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
@@ -174,7 +190,7 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 			continue;
 		if (c->loaded_mm == mm->id) {
 			flush_one_cpu(c, mm->id, start, end, huge, full);
-			ctx_synced(c, mm);
+			ctx_synced(s, c, mm, full);
 		} else if (trim) {
 			/* flush_tlb_func() on a CPU running another mm: leave the mask */
 			cpumask_clear(&mm->cpumask, i);
@@ -209,11 +225,36 @@ void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mm
 			continue;
 		for (uint32_t m = 0; m < nr_mms; m++) {
 			tlb_flush_mm(&c->tlb, mms[m]->id);
-			ctx_synced(c, mms[m]);
+			ctx_synced(s, c, mms[m], true);
 		}
 		if (c == cpu) {
 			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
 			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
+			continue;
+		}
+		targets++;
+		ipi_received(s, c);
+	}
+	if (targets)
+		ipi_sent(s, cpu, targets);
+}
+
+void flush_tlb_deferred(struct sim *s, struct cpu *cpu, const cpumask_t *mask)
+{
+	const struct kernel_costs *k = &s->m.cost;
+	uint32_t targets = 0;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
+		if (!cpumask_test(mask, i))
+			continue;
+		struct cpu *c = &s->cpus[i];
+		tlb_flush_all(&c->tlb);
+		for (uint32_t a = 0; a < TLB_NR_DYN_ASIDS; a++)
+			if (c->ctxs[a].mm_id != UINT32_MAX)
+				migrc_ctx_flushed(s, &c->ctxs[a]);
+		if (c == cpu) {
+			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
+			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);
+			cpu->shootdown_ns += k->tlb_flush_all_ns;
 			continue;
 		}
 		targets++;

@@ -8,6 +8,7 @@
 #define NUMASIM_CPU_TLBFLUSH_H
 
 #include "core/compiler.h"
+#include "mem/mm.h"
 
 struct sim;
 struct cpu;
@@ -52,5 +53,17 @@ bool cpu_tlb_ctx_behind(struct cpu *c, const struct mm_struct *mm);
  * doing a full flush of those address spaces, the initiator included.
  */
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms);
+
+/*
+ * flush_tlb_deferred - send a deferred flush (migrc_flush_free_folios(), LUF's
+ * luf_flush()): every CPU of @mask empties its TLB, idle ones included (no
+ * tlb_gen was bumped for them to catch up with), the initiator @cpu too if
+ * it is in @mask; each of their ASID contexts counts as fully flushed.
+ */
+void flush_tlb_deferred(struct sim *s, struct cpu *cpu, const cpumask_t *mask);
+
+/* A full flush of @mm on @cpu alone, charged as it next runs (LUF at
+ * context switch). */
+void flush_tlb_local_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm);
 
 #endif

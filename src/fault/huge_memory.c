@@ -70,6 +70,7 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 	if (!pmd_special(p)) {
 		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 		if (folio_test(f, PG_anon_exclusive) && !folio_maybe_dma_pinned(f)) {
+			migrc_make_writable(s, vmf->cpu, vmf->mm, f);
 			set_pmd_at(s, vmf->mm, vmf->pmd,
 				   (pmd_t){ p.val | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED });
 			count_vm_event(&s->vs, SIM_WP_REUSE);
@@ -107,8 +108,10 @@ enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 	}
 	/* restore the PMD: present, young, writable if it may be */
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
-	if (writable)
+	if (writable) {
+		migrc_make_writable(s, vmf->cpu, vmf->mm, f);
 		e = pte_mkwrite(e);
+	}
 	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
 	task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, nid, PTRS_PER_PTE, flags);
 	return FAULT_OK;

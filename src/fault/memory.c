@@ -186,6 +186,7 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 		bool reuse = folio_test(f, PG_anon_exclusive) ||
 			     (!folio_test_large(f) && f->refcount == 1 && f->mapcount == 1);
 		if (reuse && !folio_maybe_dma_pinned(f)) {	/* wp_page_reuse() */
+			migrc_make_writable(s, vmf->cpu, vmf->mm, f);
 			folio_set(f, PG_anon_exclusive);
 			set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
 				   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
@@ -261,6 +262,8 @@ static void numa_rebuild_single_mapping(struct vm_fault *vmf, uint64_t addr, boo
 {
 	struct pte_table *pt = vmf->pmd->pt;
 	pte_t p = pte_mkyoung(pte_mkpresent(pt->pte[pte_index(addr)]));
+	if (writable)
+		migrc_make_writable(vmf->s, vmf->cpu, vmf->mm, page_folio(&vmf->s->pm, pte_pfn(p)));
 	set_pte_at(vmf->s, vmf->mm, pt, pte_index(addr), writable ? pte_mkwrite(p) : p);
 }
 
@@ -358,6 +361,7 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		return FAULT_SIGSEGV;
 	count_vm_event(&s->vs, PGFAULT);
 	cpu_charge_kernel(cpu, s->m.cost.minor_fault_ns);
+	luf_fault(s, cpu, vma, write);
 
 	struct vm_fault vmf = {
 		.s = s, .cpu = cpu, .t = t, .mm = mm, .vma = vma, .address = addr, .write = write,

@@ -49,7 +49,8 @@
 	X(PG_pending_free, 8, "source copy kept until a deferred flush (migrc)")  \
 	X(PG_isolated,	   9, "isolated for migration")                           \
 	X(PG_anon_exclusive, 10, "mapped by one mm only; may be reused on write (PageAnonExclusive)") \
-	X(PG_partially_mapped, 11, "large folio partly unmapped (deferred split)")
+	X(PG_partially_mapped, 11, "large folio partly unmapped (deferred split)") \
+	X(PG_migrc_dst,	   12, "migrated while its source's TLB flush was deferred: making it writable forces the flush (migrc)")
 
 enum folio_flag_bits {
 #define X(name, bit, help) name##_BIT = bit,

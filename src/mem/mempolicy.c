@@ -109,6 +109,7 @@ static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, uint32_t ni
 				     uint32_t order, const struct vm_area_struct *vma, uint32_t *got)
 {
 	bool reclaim = order == 0 || (vma && (vma->vm_flags & VM_HUGEPAGE));
+	migrc_pause(s, cpu);	/* pending sources are freed, no new deferrals */
 	if (reclaim)
 		for (uint32_t i = 0; i < s->zonelist_len; i++)
 			if ((allowed >> s->zonelist[nid][i]) & 1)
@@ -116,6 +117,7 @@ static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, uint32_t ni
 	uint64_t pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
 	if (pfn == PFN_NONE && reclaim && try_to_free_pages(s, cpu, nid, allowed))
 		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
+	migrc_resume(s);
 	return pfn;
 }
 
@@ -151,6 +153,7 @@ uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 
 	uint32_t got = nid;
 	uint64_t pfn = PFN_NONE;
+	s->migrc_alloc_cpu = cpu;
 	/*
 	 * alloc_pages_mpol(): a PMD-size THP under a non-interleave policy that
 	 * allows the chosen node is first tried on that node only

@@ -309,6 +309,7 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 		mm->vmas[w++] = *v;
 	}
 	mm->nr_vmas = w;
+	luf_munmap(s, cpu);	/* tlb_end_vma() */
 	return 0;
 }
 
@@ -421,6 +422,7 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 	}
 	if (need_flush)
 		flush_tlb_mm_range(s, cpu, mm, addr, end, false);
+	migrc_mprotect(s, cpu, mm, prot & VM_WRITE);
 	return 0;
 }
 

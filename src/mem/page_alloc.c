@@ -215,6 +215,8 @@ struct folio *page_folio_lazy(const struct phys_mem *pm, uint64_t pfn)
 	return &pm->folios[pfn];	/* not part of a folio */
 }
 
+static bool buddy_has_block(const struct phys_mem *pm, uint32_t nid, uint32_t order);
+
 uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
 			  enum zone_watermarks mark)
 {
@@ -224,6 +226,15 @@ uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
 
 	if (!zone_watermark_ok(pm, nid, order, pgdat->watermark[mark]))
 		return PFN_NONE;
+	/*
+	 * LUF: pages with a pending flush are used last. Keep WMARK_MIN of
+	 * flushed free pages; below that, or when no block is large enough,
+	 * flush the node's pending pages into the buddy first.
+	 */
+	if (pgdat->nr_pending && pm->flush_pending &&
+	    (pgdat->nr_free_pages < (1ull << order) + pgdat->watermark[WMARK_MIN] ||
+	     !buddy_has_block(pm, nid, order)))
+		pm->flush_pending(pm->flush_pending_arg, nid);
 
 	/* The watermark check found a block of at least @order, so this succeeds. */
 	uint64_t pfn = rmqueue_smallest(pm, pgdat, order);
@@ -382,6 +393,15 @@ uint64_t node_free_blocks(const struct phys_mem *pm, uint32_t nid, uint32_t orde
 	return nr;
 }
 
+/* A free block of at least @order on @nid. */
+static bool buddy_has_block(const struct phys_mem *pm, uint32_t nid, uint32_t order)
+{
+	for (uint32_t o = order; o <= MAX_PAGE_ORDER; o++)
+		if (node_free_blocks(pm, nid, o))
+			return true;
+	return false;
+}
+
 /*
  * Linux __zone_watermark_ok() without reserves: the free pages left once the
  * request's 2^order - 1 extra pages are discounted must stay above @mark, and
@@ -392,16 +412,11 @@ bool zone_watermark_ok(const struct phys_mem *pm, uint32_t nid, uint32_t order, 
 	VM_BUG_ON(nid >= pm->nr_nodes);
 	VM_BUG_ON(order > MAX_PAGE_ORDER);
 	/* signed, as in the kernel: free_pages may go negative */
-	int64_t free_pages = (int64_t)pm->node[nid].nr_free_pages - (int64_t)((1ull << order) - 1);
+	int64_t free_pages = (int64_t)node_free_pages(pm, nid) - (int64_t)((1ull << order) - 1);
 
 	if (free_pages <= (int64_t)mark)
 		return false;
-	if (order == 0)
-		return true;
-	for (uint32_t o = order; o <= MAX_PAGE_ORDER; o++)
-		if (node_free_blocks(pm, nid, o))
-			return true;
-	return false;
+	return order == 0 || buddy_has_block(pm, nid, order);
 }
 
 /* ---- setup and teardown ---- */

@@ -41,6 +41,10 @@ struct pglist_data {
 	uint64_t pristine_pfn;
 	uint64_t watermark[NR_WMARK];
 	struct free_area free_area[NR_PAGE_ORDERS];
+	/* migrc/LUF (migrate/migrc.c): source pages waiting for a deferred TLB
+	 * flush. Allocated (not in nr_free_pages), but counted as free by the
+	 * watermark checks: a flush frees them at once (migrc_pending_nr). */
+	uint64_t nr_pending;
 };
 
 struct phys_mem {
@@ -49,6 +53,11 @@ struct phys_mem {
 	size_t map_bytes;
 	uint32_t nr_nodes;
 	struct pglist_data node[MAX_NUMNODES];
+	/* LUF: called before the allocator would hand out pages with a pending
+	 * flush (or fail for want of them): flush and free @nid's pending pages.
+	 * NULL unless numasim.migrc=luf. */
+	void (*flush_pending)(void *arg, uint32_t nid);
+	void *flush_pending_arg;
 };
 
 /*
@@ -108,15 +117,18 @@ uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
  * folio must be unmapped with refcount 0 (callers drop it first). */
 void free_folio_pages(struct phys_mem *pm, uint64_t head_pfn);
 
-/* Linux __zone_watermark_ok() for order @order against @mark pages. */
+/* Linux __zone_watermark_ok() for order @order against @mark pages; pages
+ * pending a deferred flush count as free. */
 bool zone_watermark_ok(const struct phys_mem *pm, uint32_t nid, uint32_t order, uint64_t mark);
 
 /* Free blocks of exactly @order on @nid, pristine max-order blocks included. */
 uint64_t node_free_blocks(const struct phys_mem *pm, uint32_t nid, uint32_t order);
 
+/* Free pages as the watermark checks see them: pages pending a deferred
+ * flush (migrc/LUF) included. */
 static inline uint64_t node_free_pages(const struct phys_mem *pm, uint32_t nid)
 {
-	return pm->node[nid].nr_free_pages;
+	return pm->node[nid].nr_free_pages + pm->node[nid].nr_pending;
 }
 
 /* Validator: VM_BUG_ON on any broken invariant above. O(free blocks). */

@@ -17,6 +17,7 @@
 
 #include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
+#include "migrate/migrc.h"
 #include "sim.h"
 
 /* One page-table entry that maps a folio being migrated. */
@@ -34,6 +35,12 @@ struct migrate_batch {
 	struct mm_struct *mms[8];	/* address spaces to flush */
 	uint32_t nr_mms;
 	bool need_flush;
+	/* migrc/LUF: the address spaces of folios whose flush is deferred
+	 * (Linux migrc's tlb_ubc_ro), and those folios' sources and copies */
+	uint32_t ro_mm_ids[MIGRC_REQ_MMS];
+	uint32_t nr_ro_mms;
+	struct folio **ro_src, **ro_dst;
+	uint32_t nr_ro, cap_ro;
 };
 
 static void batch_add_site(struct migrate_batch *b, const struct migrate_site *site)
@@ -61,16 +68,11 @@ static void batch_add_mm(struct sim *s, struct cpu *cpu, struct migrate_batch *b
 	b->mms[b->nr_mms++] = mm;
 }
 
-struct unmap_ctx {
-	struct cpu *cpu;
-	struct migrate_batch *b;
-};
-
 /* try_to_migrate_one(): replace one mapping by a migration entry. */
 static bool try_to_migrate_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
 			       struct pmd_slot *pmd, void *arg)
 {
-	struct unmap_ctx *ctx = arg;
+	struct migrate_batch *b = arg;
 	struct migrate_site site = { .mm = mm, .addr = addr, .pmd = pmd != NULL };
 	if (pmd) {
 		site.slot = pmd;
@@ -82,19 +84,90 @@ static bool try_to_migrate_one(struct sim *s, struct mm_struct *mm, uint64_t add
 		site.old = pte->val;
 		set_pte_at(s, mm, site.slot->pt, pte_index(addr), pte_mkmigration(*pte));
 	}
-	/* a protnone entry cannot be cached in any TLB: no flush for it */
-	if (site.old & _PAGE_PRESENT)
-		ctx->b->need_flush = true;
-	batch_add_mm(s, ctx->cpu, ctx->b, mm);
-	batch_add_site(ctx->b, &site);
+	batch_add_site(b, &site);
 	return true;
 }
 
-/* remove_migration_pte(): point one mapping at @dst_pfn (the new head). */
+/* Add @mm to the deferred batch; false if the batch names too many. */
+static bool ro_add_mm(struct migrate_batch *b, uint32_t mm_id)
+{
+	for (uint32_t i = 0; i < b->nr_ro_mms; i++)
+		if (b->ro_mm_ids[i] == mm_id)
+			return true;
+	if (b->nr_ro_mms == MIGRC_REQ_MMS)
+		return false;
+	b->ro_mm_ids[b->nr_ro_mms++] = mm_id;
+	return true;
+}
+
+static bool batch_has_mm(const struct migrate_batch *b, const struct mm_struct *mm)
+{
+	for (uint32_t i = 0; i < b->nr_mms; i++)
+		if (b->mms[i] == mm)
+			return true;
+	return false;
+}
+
+/*
+ * The flush the folio's unmapped sites [first, nr_sites) need. A protnone
+ * entry cannot be cached in any TLB: no flush for it. migrc/LUF defer the
+ * flush of a folio whose present entries are all read-only and clean (its
+ * address spaces go to the deferred batch); the others join the batch's
+ * flush (set_tlb_ubc_flush_pending()). Return whether the flush is deferred.
+ */
+static bool batch_folio_flush(struct sim *s, struct cpu *cpu, struct migrate_batch *b,
+			      const struct folio *f, uint32_t first, enum migrate_reason reason)
+{
+	bool present = false, ro_clean = true;
+	for (uint32_t i = first; i < b->nr_sites; i++) {
+		uint64_t old = b->site[i].old;
+		present |= (old & _PAGE_PRESENT) != 0;
+		if (old & _PAGE_PRESENT)
+			ro_clean &= !(old & (_PAGE_RW | _PAGE_DIRTY));
+	}
+	if (!present)
+		return false;
+	if (ro_clean && migrc_may_defer(s, f, reason)) {
+		uint32_t nr_ro_mms = b->nr_ro_mms;
+		bool ok = true;
+		for (uint32_t i = first; i < b->nr_sites && ok; i++)
+			ok = !batch_has_mm(b, b->site[i].mm) && ro_add_mm(b, b->site[i].mm->id);
+		if (ok)
+			return true;
+		b->nr_ro_mms = nr_ro_mms;	/* flushed anyway: no point deferring */
+	}
+	b->need_flush = true;
+	for (uint32_t i = first; i < b->nr_sites; i++)
+		batch_add_mm(s, cpu, b, b->site[i].mm);
+	return false;
+}
+
+static void batch_add_ro(struct migrate_batch *b, struct folio *src, struct folio *dst)
+{
+	if (b->nr_ro == b->cap_ro) {
+		b->cap_ro = b->cap_ro ? 2 * b->cap_ro : 64;
+		b->ro_src = realloc(b->ro_src, b->cap_ro * sizeof(*b->ro_src));
+		b->ro_dst = realloc(b->ro_dst, b->cap_ro * sizeof(*b->ro_dst));
+		if (!b->ro_src || !b->ro_dst)
+			abort();
+	}
+	b->ro_src[b->nr_ro] = src;
+	b->ro_dst[b->nr_ro++] = dst;
+}
+
+/*
+ * remove_migration_pte(): point one mapping at @dst_pfn (the new head). The
+ * write bit comes back from the entry; the accessed and dirty bits only if
+ * migration entries carry them (migration_entry_supports_ad()), or if the
+ * folio did not move (@src_pfn == @dst_pfn: the entry is simply restored).
+ */
 static void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64_t src_pfn,
 				 uint64_t dst_pfn)
 {
-	uint64_t keep = site->old & (_PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+	uint64_t bits = _PAGE_RW;
+	if (s->tun.v[T_MIGRATION_ENTRY_AD] || src_pfn == dst_pfn)
+		bits |= _PAGE_DIRTY | _PAGE_ACCESSED;
+	uint64_t keep = site->old & bits;
 	if (site->pmd) {
 		set_pmd_at(s, site->mm, site->slot, pfn_pmd(dst_pfn, _PAGE_PRESENT | keep));
 		return;
@@ -104,11 +177,23 @@ static void remove_migration_pte(struct sim *s, const struct migrate_site *site,
 		   pfn_pte(pfn, _PAGE_PRESENT | keep));
 }
 
-static uint64_t alloc_on(struct sim *s, uint32_t nid, uint32_t order)
+/*
+ * The fast path at the low watermark, then the slow path's retry at the min
+ * watermark. Pages pending a migrc flush count as free in the watermark
+ * checks, so the slow path first flushes and frees them
+ * (migrc_flush_free_folios() in __alloc_pages_slowpath()).
+ */
+static uint64_t alloc_on(struct sim *s, struct cpu *cpu, uint32_t nid, uint32_t order)
 {
 	uint64_t pfn = alloc_pages_node(&s->pm, nid, order, WMARK_LOW);
-	if (pfn == PFN_NONE)
-		pfn = alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+	if (pfn != PFN_NONE)
+		return pfn;
+	if (unlikely(s->pm.node[nid].nr_pending))
+		migrc_pause(s, cpu);
+	else
+		return alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+	pfn = alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+	migrc_resume(s);
 	return pfn;
 }
 
@@ -117,16 +202,16 @@ static uint64_t alloc_on(struct sim *s, uint32_t nid, uint32_t order)
  * on @nid only, no reclaim (__GFP_THISNODE). alloc_demote_folio(): the
  * preferred target first, then any node of a lower tier than the source's.
  */
-static uint64_t alloc_dst(struct sim *s, const struct folio *src, uint32_t nid,
+static uint64_t alloc_dst(struct sim *s, struct cpu *cpu, const struct folio *src, uint32_t nid,
 			  enum migrate_reason reason)
 {
 	uint32_t order = folio_order(src);
-	uint64_t pfn = alloc_on(s, nid, order);
+	uint64_t pfn = alloc_on(s, cpu, nid, order);
 	if (pfn == PFN_NONE && reason == MR_DEMOTION) {
 		nodemask_t lower = s->tiers.lower_tier_mask[folio_nid(src)] & ~(1ull << nid);
 		for (uint32_t i = 0; i < s->zonelist_len && pfn == PFN_NONE; i++)
 			if ((lower >> s->zonelist[nid][i]) & 1)
-				pfn = alloc_on(s, s->zonelist[nid][i], order);
+				pfn = alloc_on(s, cpu, s->zonelist[nid][i], order);
 	}
 	if (pfn != PFN_NONE)
 		count_vm_events(&s->vs, PGALLOC, 1ull << order);
@@ -142,7 +227,7 @@ static void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *d
 {
 	const uint64_t nr = folio_nr_pages(src);
 	dst->flags = (uint16_t)(dst->flags | (src->flags & (PG_anon | PG_anon_exclusive |
-							   PG_partially_mapped)));
+							   PG_partially_mapped | PG_migrc_dst)));
 	dst->anon_vma = src->anon_vma;
 	dst->index = src->index;
 	dst->version = src->version;
@@ -197,6 +282,7 @@ struct pending {
 	struct folio *src;
 	uint64_t dst_pfn;
 	uint32_t first_site, nr_sites;
+	bool deferred;		/* migrc/LUF: its flush is deferred */
 };
 
 /* The folio goes back where it was: migration entries become the old
@@ -235,9 +321,12 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 	b->nr_sites = 0;
 	b->nr_mms = 0;
 	b->need_flush = false;
+	b->nr_ro_mms = 0;
+	b->nr_ro = 0;
+	s->migrc_alloc_cpu = cpu;
 	for (uint32_t i = 0; i < nr && !*nomem; i++) {
 		struct folio *f = folios[i];
-		uint64_t dst = alloc_dst(s, f, nid, reason);
+		uint64_t dst = alloc_dst(s, cpu, f, nid, reason);
 		if (dst == PFN_NONE) {
 			*nomem = true;
 			for (uint32_t j = i; j < nr; j++)
@@ -245,10 +334,10 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 			break;
 		}
 		folio_set(f, PG_isolated);
-		struct unmap_ctx ctx = { cpu, b };
 		uint32_t first = b->nr_sites;
-		rmap_walk(s, f, try_to_migrate_one, &ctx);
-		p[nr_pending++] = (struct pending){ f, dst, first, b->nr_sites - first };
+		rmap_walk(s, f, try_to_migrate_one, b);
+		bool deferred = batch_folio_flush(s, cpu, b, f, first, reason);
+		p[nr_pending++] = (struct pending){ f, dst, first, b->nr_sites - first, deferred };
 	}
 	if (b->need_flush)	/* try_to_unmap_flush() */
 		flush_tlb_batch(s, cpu, b->mms, b->nr_mms);
@@ -269,9 +358,15 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 		folio_migrate_meta(s, src, dst);
 		count_result(st, src, true);
 		(*moved)++;
+		if (p[i].deferred) {	/* migrc: the source waits for the flush */
+			batch_add_ro(b, src, dst);
+			continue;
+		}
 		count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
 		free_folio_pages(&s->pm, src_pfn);
 	}
+	if (b->nr_ro)
+		migrc_defer(s, cpu, b->ro_mm_ids, b->nr_ro_mms, b->ro_src, b->ro_dst, b->nr_ro);
 	return nr_retry;
 }
 
@@ -308,6 +403,8 @@ void migrate_scratch_free(struct sim *s)
 	if (!m)
 		return;
 	free(m->b.site);
+	free(m->b.ro_src);
+	free(m->b.ro_dst);
 	free(m->p);
 	free(m->batch);
 	free(m);

@@ -559,6 +559,8 @@ enum fault_result autonuma_numa_page(struct sim *s, struct cpu *cpu, struct task
 			continue;
 		bool writable = (v->vm_flags & VM_WRITE) && folio_test(pf, PG_anon_exclusive);
 		pte_t n = pte_mkyoung(pte_mkpresent(e));
+		if (writable)
+			migrc_make_writable(s, cpu, mm, pf);
 		set_pte_at(s, mm, pt, pte_index(a), writable ? pte_mkwrite(n) : n);
 		restored++;
 		if (fault_eligible(s, v, pf, pte_pfn(e)))
@@ -582,8 +584,10 @@ enum fault_result autonuma_huge_pmd_numa_page(struct sim *s, struct cpu *cpu, st
 	count_hint_fault(s, cpu, f);
 	/* huge_pmd_numa_fixup(): present, young, writable if it may be */
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
-	if (writable)
+	if (writable) {
+		migrc_make_writable(s, cpu, t->mm, f);
 		e = pte_mkwrite(e);
+	}
 	set_pmd_at(s, t->mm, slot, (pmd_t){ e.val });
 	if (fault_eligible(s, vma, f, pmd_pfn(p)))
 		autonuma_hinting_fault(s, cpu, t, f, PTRS_PER_PTE);

@@ -384,7 +384,7 @@ static bool pgdat_free_space_enough(const struct sim *s, uint32_t nid)
 {
 	const struct pglist_data *pg = &s->pm.node[nid];
 	uint64_t enough = MAX(GiB >> PAGE_SHIFT, pg->node_present_pages >> 4);
-	return pg->nr_free_pages > pg->watermark[WMARK_PROMO] + enough;
+	return node_free_pages(&s->pm, nid) > pg->watermark[WMARK_PROMO] + enough;
 }
 
 /* numa_promotion_rate_limit(): count the candidates; true when this

@@ -578,7 +578,7 @@ static void test_tunables_every_enum_value(void **state)
 		set_bad(&t, kv, d->name);
 		snprintf(kv, sizeof(kv), "%s=", d->name);
 		set_bad(&t, kv, d->name);
-		snprintf(kv, sizeof(kv), "%s=0", d->name);	/* numbers are not names */
+		snprintf(kv, sizeof(kv), "%s=7", d->name);	/* numbers are not indexes */
 		set_bad(&t, kv, d->name);
 	}
 	/* the enum order the model relies on */
