@@ -182,6 +182,13 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 	return true;
 }
 
+bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+		enum cpu_access_kind kind)
+{
+	struct xlate x;
+	return translate(s, cpu, t, addr, kind != ACCESS_LOAD, kind == ACCESS_RMW, &x);
+}
+
 /* ---- sweeps ---- */
 
 struct sweep {
