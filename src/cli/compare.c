@@ -33,8 +33,10 @@
 #define MiB_PAGES (MiB / PAGE_SIZE)
 #define NAME_MAX_LEN 64
 
-/* Counter rows in table order; ROW_LOCAL_PCT: mmtests' "NUMA hint local percent". */
+/* Counter rows in table order; ROW_LOCAL_PCT: mmtests' "NUMA hint local percent";
+ * ROW_PEAK_PENDING: the result's migrc.peak_pending_pages. */
 #define ROW_LOCAL_PCT (-1)
+#define ROW_PEAK_PENDING (-2)
 static const int compare_rows[] = {
 	PGFAULT,
 	THP_FAULT_ALLOC,
@@ -50,6 +52,9 @@ static const int compare_rows[] = {
 	THP_MIGRATION_SUCCESS,
 	NR_TLB_REMOTE_FLUSH,
 	NR_TLB_REMOTE_FLUSH_RECEIVED,
+	SIM_MIGRC_DEFERRED,
+	SIM_MIGRC_DEFERRED_PAGES,
+	ROW_PEAK_PENDING,
 	PGPROMOTE_SUCCESS,
 	PGPROMOTE_CANDIDATE,
 	PGDEMOTE_KSWAPD,
@@ -684,6 +689,26 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 	}
 }
 
+/* migrc/LUF: the most source pages pending at once; dropped if zero everywhere. */
+static void add_peak_pending_row(struct table *t, const struct compare *c)
+{
+	bool nonzero = false;
+	char **r = table_row(t, xasprintf("sim_migrc_peak_pending_pages"));
+	for (int j = 0; j < c->nr_src; j++) {
+		json_object *m = c->src[j].res ? get(c->src[j].res, "migrc") : NULL;
+		json_object *v = m ? get(m, "peak_pending_pages") : NULL;
+		if (!v) {
+			r[j + 1] = xasprintf("-");
+			continue;
+		}
+		uint64_t n = json_object_get_uint64(v);
+		r[j + 1] = xasprintf("%llu", (unsigned long long)n);
+		nonzero |= n != 0;
+	}
+	if (!nonzero)
+		table_drop_last(t);
+}
+
 /* Rows of compare_rows[]; a row that is zero (or missing) in every column is dropped. */
 static void add_counter_rows(struct table *t, const struct compare *c)
 {
@@ -704,6 +729,10 @@ static void add_counter_rows(struct table *t, const struct compare *c)
 			}
 			if (!hint_faults)
 				table_drop_last(t);
+			continue;
+		}
+		if (compare_rows[k] == ROW_PEAK_PENDING) {
+			add_peak_pending_row(t, c);
 			continue;
 		}
 		const char *name = vm_event_text[compare_rows[k]];

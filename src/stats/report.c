@@ -233,6 +233,19 @@ static json_object *traffic_json(const struct sim *s)
 	return a;
 }
 
+/* Deferred flushes (numasim.migrc): source pages pending at the end and at
+ * most; the event counts are in vmstat (sim_migrc_*). */
+static json_object *migrc_json(const struct sim *s)
+{
+	json_object *o = json_object_new_object();
+	char buf[32];
+	json_object_object_add(o, "mode", json_object_new_string(
+		tunable_value_str(&s->tun, T_MIGRC, buf, sizeof(buf))));
+	json_object_object_add(o, "pending_pages", jint(s->migrc.pending_pages));
+	json_object_object_add(o, "peak_pending_pages", jint(s->migrc.peak_pending_pages));
+	return o;
+}
+
 json_object *report_json(const struct sim *s, const struct run_info *ri)
 {
 	json_object *r = json_object_new_object();
@@ -252,6 +265,7 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "cpus", cpus_json(s));
 	json_object_object_add(r, "traffic_gib", traffic_json(s));
 	json_object_object_add(r, "timeseries", timeseries_json(s));
+	json_object_object_add(r, "migrc", migrc_json(s));
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "stale_accesses", jint(s->oracle.stale_accesses));
 	json_object_object_add(o, "stale_reads", jint(s->oracle.stale_reads));
@@ -298,6 +312,11 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 	for (size_t k = 0; k < ARRAY_SIZE(text_counters); k++)
 		fprintf(out, "  %-28s %14llu\n", vm_event_text[text_counters[k]],
 			(unsigned long long)s->vs.event[text_counters[k]]);
+	if (s->tun.v[T_MIGRC])
+		fprintf(out, "  %-28s %14llu flushes, %llu pages; peak pending %llu pages\n",
+			"migrc deferred", (unsigned long long)s->vs.event[SIM_MIGRC_DEFERRED],
+			(unsigned long long)s->vs.event[SIM_MIGRC_DEFERRED_PAGES],
+			(unsigned long long)s->migrc.peak_pending_pages);
 	fprintf(out, "  %-28s stale reads %llu, lost writes %llu\n", "oracle",
 		(unsigned long long)s->oracle.stale_reads, (unsigned long long)s->oracle.lost_writes);
 }
