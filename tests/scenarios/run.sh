@@ -159,5 +159,19 @@ expect 2 "missing key 'processes\[0\].resident_pages'" -- compare --variant a --
 printf '{"elapsed_s": 1.5, "vmstat": {' >"$TMP/cut.json"
 expect 2 "cut.json': not JSON" -- compare --variant a --from-json "$TMP/cut.json"
 
+# migrc and LUF (docs/migrc.md): deferred flushes, fewer shootdowns, nothing stale
+expect 2 "tunable 'numasim.migrc': bad value '2'" -- run --set numasim.migrc=2
+expect 0 "numasim.migrc" -- list
+XS="--machine tiered-16cpu --workload xsbench:lookups=20000 --set kernel.numa_balancing=2 --set numa.demotion_enabled=1 --set numasim.migration_entry_ad=0"
+for m in 1 luf; do
+	expect 0 "migrc deferred .* flushes" -- run $XS --set numasim.migrc=$m
+	expect 0 "stale reads 0, lost writes 0" -- run $XS --set numasim.migrc=$m
+done
+if "$BIN" compare $XS --variant off --variant migrc:numasim.migrc=1 --variant luf:numasim.migrc=luf >"$TMP/migrc.txt" &&
+   awk '$1 == "nr_tlb_remote_flush" && $3 < $2 && $4 < $2 { a = 1 }
+	$1 == "sim_migrc_peak_pending_pages" && $2 == 0 && $3 > 0 && $4 > 0 { b = 1 }
+	END { exit !(a && b) }' "$TMP/migrc.txt"; then ok
+else ko "compare migrc: fewer remote flushes and a peak pending row expected: $(cat "$TMP/migrc.txt")"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
