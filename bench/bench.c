@@ -17,8 +17,14 @@
  *   5. Memory tiering: pmbench and xsbench on tiered-16cpu and
  *      tiered-2node-cxl with kernel.numa_balancing 0..3 (demotion enabled):
  *      accesses per second of the timed phase, promoted and demoted MiB.
+ *   6. Deferred flushes (numasim.migrc 0, 1, luf): xsbench on tiered-16cpu
+ *      in tiering mode and the autonuma-benchmark workloads on 2node-128cpu,
+ *      each with migration entries that keep the dirty bit (Linux 6.1+,
+ *      numasim.migration_entry_ad=1) and without (=0): simulated s, remote
+ *      flushes sent and received, pages migrated, peak pending pages, host s,
+ *      and the oracle's stale reads and lost writes.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [speed] [numa] [tiering]   (no section: all)
+ * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc]   (no section: all)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,7 @@ struct result {
 	double sim_s, host_s, access_s;
 	uint64_t translations, misses, pages_used, maxrss_kb, baseline_kb;
 	uint64_t accesses, promoted, demoted;
+	uint64_t flush_sent, flush_received, migrated, peak_pending, deferred, bad;
 	int ok;
 };
 
@@ -87,6 +94,12 @@ static void run_case(const struct bench_case *c, int fd)
 	r.access_s = s->access_start_ns == UINT64_MAX ? 0 : (double)(s->end_ns - s->access_start_ns) / 1e9;
 	r.promoted = s->vs.event[PGPROMOTE_SUCCESS];
 	r.demoted = s->vs.event[PGDEMOTE_KSWAPD] + s->vs.event[PGDEMOTE_DIRECT];
+	r.flush_sent = s->vs.event[NR_TLB_REMOTE_FLUSH];
+	r.flush_received = s->vs.event[NR_TLB_REMOTE_FLUSH_RECEIVED];
+	r.migrated = s->vs.event[PGMIGRATE_SUCCESS];
+	r.deferred = s->vs.event[SIM_MIGRC_DEFERRED];
+	r.peak_pending = s->migrc.peak_pending_pages;
+	r.bad = s->oracle.stale_reads + s->oracle.lost_writes;
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
 		r.pages_used += s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
 	r.maxrss_kb = (uint64_t)self_maxrss_kb();
@@ -202,6 +215,49 @@ static void tiering_table(double scale, const char *only_machine)
 		}
 }
 
+static void migrc_table(double scale)
+{
+	static const struct {
+		const char *machine, *workload, *mode;
+	} cases[] = {
+		{ "tiered-16cpu", "xsbench:lookups=200000", "kernel.numa_balancing=2" },
+		{ "2node-128cpu", "numa01", "kernel.numa_balancing=1" },
+		{ "2node-128cpu", "numa01_THREAD_ALLOC", "kernel.numa_balancing=1" },
+		{ "2node-128cpu", "numa02", "kernel.numa_balancing=1" },
+		{ "2node-128cpu", "numa02_SMT", "kernel.numa_balancing=1" },
+	};
+	static const char *const migrc[] = { "numasim.migrc=0", "numasim.migrc=1", "numasim.migrc=luf" };
+	static const char *const ad[] = { "numasim.migration_entry_ad=1", "numasim.migration_entry_ad=0" };
+	double t0 = now_s();
+	printf("\n   %-13s %-22s %2s %5s %8s %9s %10s %10s %9s %9s %7s %6s\n", "machine", "workload",
+	       "ad", "migrc", "sim s", "flushes", "received", "migrated", "deferred", "peak pend",
+	       "host s", "bad");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		for (size_t a = 0; a < ARRAY_SIZE(ad); a++)
+			for (size_t m = 0; m < ARRAY_SIZE(migrc); m++) {
+				struct bench_case bc = { cases[i].workload, cases[i].machine,
+							 cases[i].workload,
+							 { cases[i].mode, "numa.demotion_enabled=1",
+							   ad[a], migrc[m], NULL }, scale };
+				struct result r;
+				printf("   %-13s %-22s %2zu %5s", cases[i].machine, cases[i].workload,
+				       1 - a, strchr(migrc[m], '=') + 1);
+				if (bench(&bc, &r)) {
+					printf(" failed\n");
+					continue;
+				}
+				printf(" %8.2f %9llu %10llu %10llu %9llu %9llu %7.2f %6llu\n", r.sim_s,
+				       (unsigned long long)r.flush_sent,
+				       (unsigned long long)r.flush_received,
+				       (unsigned long long)r.migrated, (unsigned long long)r.deferred,
+				       (unsigned long long)r.peak_pending, r.host_s,
+				       (unsigned long long)r.bad);
+				fflush(stdout);
+			}
+	printf("   (bad = the oracle's stale reads + lost writes; table host time %.0f s)\n",
+	       now_s() - t0);
+}
+
 static bool want(int argc, char **argv, const char *section)
 {
 	bool any = false;
@@ -290,9 +346,15 @@ numa:
 	numa_table("4node-48cpu", numa_configs_4node, ARRAY_SIZE(numa_configs_4node), scale);
 tiering:
 	if (!want(argc, argv, "tiering"))
-		return 0;
+		goto migrc;
 	printf("\n5. Memory tiering (numa.demotion_enabled=1; mode = kernel.numa_balancing)%s\n",
 	       quick ? " (5% size)" : "");
 	tiering_table(scale, getenv("BENCH_MACHINE"));
+migrc:
+	if (!want(argc, argv, "migrc"))
+		return 0;
+	printf("\n6. Deferred TLB flushes at migration: numasim.migrc 0, 1, luf; ad = "
+	       "numasim.migration_entry_ad%s\n", quick ? " (5% size)" : "");
+	migrc_table(scale);
 	return 0;
 }
