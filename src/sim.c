@@ -220,6 +220,7 @@ static void ts_sample(struct sim *s, uint64_t now)
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
 		x->node_used[n] = s->pm.node[n].node_present_pages - s->pm.node[n].nr_free_pages;
 		x->hot_threshold_ms[n] = numa_hot_threshold_ms(s, n);
+		x->migrc_pending[n] = s->pm.node[n].nr_pending;
 	}
 	x->proc_node = xcalloc((size_t)s->nr_mms * MAX_NUMNODES, sizeof(uint64_t));
 	for (uint32_t p = 0; p < s->nr_mms; p++)

@@ -37,6 +37,7 @@ struct ts_sample {
 	uint64_t t_ns;
 	uint64_t node_used[MAX_NUMNODES];	/* pages in use per node */
 	uint64_t hot_threshold_ms[MAX_NUMNODES];	/* tiering: promotion threshold now */
+	uint64_t migrc_pending[MAX_NUMNODES];	/* migrc/LUF: source pages pending a flush */
 	uint64_t *proc_node;			/* [proc][node] resident pages */
 	uint64_t vm[NR_VM_EVENT_ITEMS];
 };

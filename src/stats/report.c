@@ -189,6 +189,7 @@ static json_object *timeseries_json(const struct sim *s)
 		json_object_object_add(o, "t_s", json_object_new_double((double)x->t_ns / 1e9));
 		json_object_object_add(o, "node_used_pages", node_array(x->node_used, s->m.nr_nodes));
 		json_object_object_add(o, "hot_threshold_ms", node_array(x->hot_threshold_ms, s->m.nr_nodes));
+		json_object_object_add(o, "migrc_pending_pages", node_array(x->migrc_pending, s->m.nr_nodes));
 		json_object *procs = json_object_new_array();
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
