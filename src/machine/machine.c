@@ -105,6 +105,27 @@ static int check_counts(struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/* A device node has its link and accessors; no other node has them. */
+static int check_device(const struct machine_node *node, uint32_t n, char *err, size_t errlen)
+{
+	if (node->kind != MEM_DEVICE) {
+		if (node->link_gbps || node->link_ns || node->threads)
+			return errorf(err, errlen, "[node %u] key '%s': only a device node has a host link and device threads",
+				    n, node->link_gbps ? "link_gbps" : node->link_ns ? "link_ns" : "threads");
+		return 0;
+	}
+	if (!bw_ok(node->link_gbps))
+		return errorf(err, errlen, "[node %u] key 'link_gbps': %g, a device node needs its link bandwidth in (0, 1e6]",
+			    n, node->link_gbps);
+	if (node->link_ns < 1 || node->link_ns > MAX_LATENCY_NS)
+		return errorf(err, errlen, "[node %u] key 'link_ns': %u, a device node needs its link latency, 1..%u",
+			    n, node->link_ns, MAX_LATENCY_NS);
+	if (node->threads < 1 || node->threads > MACHINE_MAX_DEVICE_THREADS)
+		return errorf(err, errlen, "[node %u] key 'threads': %u, a device node needs 1..%u device threads",
+			    n, node->threads, MACHINE_MAX_DEVICE_THREADS);
+	return 0;
+}
+
 static int check_nodes(const struct machine *m, char *err, size_t errlen)
 {
 	for (uint32_t n = 0; n < m->nr_nodes; n++) {
@@ -124,6 +145,8 @@ static int check_nodes(const struct machine *m, char *err, size_t errlen)
 		if (node->socket >= MAX_NUMNODES)
 			return errorf(err, errlen, "[node %u] key 'socket': %u, must be below %d", n,
 				    node->socket, MAX_NUMNODES);
+		if (check_device(node, n, err, errlen))
+			return -1;
 	}
 	return 0;
 }
@@ -154,6 +177,9 @@ static int check_cpus(struct machine *m, char *err, size_t errlen)
 				    c, cpu->socket, m->cpu[c - 1].socket);
 		m->node[cpu->node].nr_cpus++;
 	}
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		if (m->node[n].kind == MEM_DEVICE && m->node[n].nr_cpus)
+			return errorf(err, errlen, "[node %u] key 'cores': a device node has no CPUs", n);
 	return 0;
 }
 

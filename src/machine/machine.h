@@ -26,6 +26,7 @@
 #define MAX_CPUS 1024
 #define MACHINE_NAME_MAX 64
 #define MACHINE_MAX_SMT 8
+#define MACHINE_MAX_DEVICE_THREADS 4096
 /* Cap on one node's memory: keeps page counts far from overflow anywhere. */
 #define MACHINE_MAX_NODE_MEM (64ull * 1024 * 1024 * 1024 * 1024)
 
@@ -37,12 +38,24 @@ enum mem_kind {
 	NR_MEM_KINDS
 };
 
+/*
+ * A MEM_DEVICE node is a device's own memory (a GPU's HBM), not addressable
+ * by the CPUs: Linux keeps it as device-private pages (ZONE_DEVICE). It sits
+ * behind a link to its socket (PCIe, or a faster coherent link), and the
+ * device has its own accessors, which run device kernels over its memory or,
+ * slower, over the link into system memory. Invariant (machine_validate()):
+ * a device node has no CPUs and link_gbps, link_ns and threads set; other
+ * nodes have none of the three.
+ */
 struct machine_node {
 	enum mem_kind kind;
 	uint64_t mem_bytes;	/* managed memory of this node */
 	double bw_gbps;		/* peak sustainable bandwidth of its memory, GB/s (= bytes/ns) */
 	uint32_t socket;	/* socket this node hangs off (CPU-less nodes too) */
 	uint32_t nr_cpus;	/* derived: CPUs on this node */
+	double link_gbps;	/* MEM_DEVICE: host link bandwidth, each direction, GB/s */
+	uint32_t link_ns;	/* MEM_DEVICE: one crossing of the link (a DMA's or an access's latency) */
+	uint32_t threads;	/* MEM_DEVICE: device accessors that run kernels in parallel */
 };
 
 struct machine_cpu {

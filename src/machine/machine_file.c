@@ -70,7 +70,8 @@ static const struct key_desc top_keys[] = {
 };
 
 /* Indexes into node_keys: a node the base does not have needs some of them. */
-enum { NK_KIND, NK_MEMORY, NK_CORES, NK_SOCKET, NK_BW, NR_NODE_KEYS };
+enum { NK_KIND, NK_MEMORY, NK_CORES, NK_SOCKET, NK_BW, NK_LINK_GBPS, NK_LINK_NS, NK_THREADS,
+       NR_NODE_KEYS };
 #define NODE_REQUIRED ((1u << NK_MEMORY) | (1u << NK_CORES) | (1u << NK_BW))
 
 static const struct key_desc node_keys[NR_NODE_KEYS] = {
@@ -79,6 +80,9 @@ static const struct key_desc node_keys[NR_NODE_KEYS] = {
 	[NK_CORES] = { "cores", KT_CORES, 0, 0, MAX_CPUS },
 	[NK_SOCKET] = { "socket", KT_U32, N_OFF(socket), 0, MAX_NUMNODES - 1 },
 	[NK_BW] = { "bw_gbps", KT_F64, N_OFF(bw_gbps), 0, 1e6 },
+	[NK_LINK_GBPS] = { "link_gbps", KT_F64, N_OFF(link_gbps), 0, 1e6 },
+	[NK_LINK_NS] = { "link_ns", KT_U32, N_OFF(link_ns), 1, MAX_LATENCY_NS },
+	[NK_THREADS] = { "threads", KT_U32, N_OFF(threads), 1, MACHINE_MAX_DEVICE_THREADS },
 };
 
 #define TLB_KEY(f) { #f, KT_U32, M_OFF(tlb.f), 1, 1u << 20 }
@@ -896,6 +900,12 @@ static int hw_nodes(struct hw_import *h, uint32_t nr_nodes)
 		if (node->mem_bytes == 0)
 			return hw_err(h, "NUMA node %u has less than 4 MiB of memory", n);
 		node->kind = hw_kind(obj, h->cores[n] > 0);
+		if (node->kind == MEM_DEVICE) {
+			/* APPROX: the gpu-1node preset's PCIe 4.0 x16 link and device */
+			node->link_gbps = 25.0;
+			node->link_ns = 1000;
+			node->threads = 108;
+		}
 		node->socket = pkg >= 0 ? (uint32_t)pkg : 0;
 		/* APPROX: bandwidths of the presets (2node-128cpu DRAM, tiered-16cpu CXL) */
 		node->bw_gbps = h->cores[n] ? 160.0 : 30.0;

@@ -2,9 +2,10 @@
 /*
  * machine/presets.c - the built-in machines and the default costs.
  *
- * Models:     three machine classes kernel NUMA work is measured on: a current
+ * Models:     the machine classes kernel NUMA work is measured on: a current
  *             2-socket server, the 4-node box of the 2012 NUMA balancing
- *             threads, and a DRAM + CXL tiered box.
+ *             threads, DRAM + CXL tiered boxes, and GPU servers whose device
+ *             memory is device-private.
  * Sources:    "ref §N" is section N of the reference notes the design cites
  *             (linux-mm.md, "Published numbers for cost-model defaults").
  *             Figures with no published source are marked ASSUMPTION.
@@ -24,6 +25,9 @@ struct preset_node {
 	double bw_gbps;
 	uint32_t socket;
 	uint32_t nr_cores;	/* physical cores; 0 for a CPU-less node */
+	double link_gbps;	/* MEM_DEVICE only: host link, its latency, device threads */
+	uint32_t link_ns;
+	uint32_t threads;
 };
 
 struct preset {
@@ -143,6 +147,46 @@ static const struct preset presets[] = {
 		.tlb = ICX_TLB,
 		.walk_ns = 30,
 	},
+	{
+		.name = "gpu-1node",
+		.help = "one socket of 2node-128cpu with an 80 GiB GPU (A100 80GB class) on PCIe 4.0 x16",
+		.nr_nodes = 2,
+		.smt = 2,
+		.node = {
+			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32, 0, 0, 0 },
+			/* ASSUMPTION: A100 80GB PCIe vendor figures: HBM2e 1935 GB/s,
+			 * 108 SMs; PCIe 4.0 x16 is 31.5 GB/s raw per direction,
+			 * ~25 GB/s for DMA; ~1 us per crossing */
+			{ MEM_DEVICE, 80 * GiB, 1935.0, 0, 0, 25.0, 1000, 108 },
+		},
+		/* the device column only orders fallbacks: CPUs never load from it */
+		.latency_ns = { { 80, 1000 } },
+		.link_bw_gbps = 100.0,	/* one socket: no link is ever crossed */
+		.thread_bw_gbps = 12.0,
+		.has_tlb = true,
+		.tlb = ICX_TLB,
+		.walk_ns = 30,
+	},
+	{
+		.name = "gpu-2node",
+		.help = "2node-128cpu with an 80 GiB GPU (H100 80GB class) on PCIe 5.0 x16 at socket 0",
+		.nr_nodes = 3,
+		.smt = 2,
+		.node = {
+			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32, 0, 0, 0 },
+			{ MEM_DRAM, 256 * GiB, 160.0, 1, 32, 0, 0, 0 },
+			/* ASSUMPTION: H100 PCIe vendor figures: HBM2e 2000 GB/s,
+			 * 114 SMs; PCIe 5.0 x16 is 63 GB/s raw per direction,
+			 * ~50 GB/s for DMA */
+			{ MEM_DEVICE, 80 * GiB, 2000.0, 0, 0, 50.0, 1000, 114 },
+		},
+		.latency_ns = { { 80, 130, 1000 }, { 130, 80, 1050 } },
+		.link_bw_gbps = 100.0,
+		.thread_bw_gbps = 12.0,
+		.has_tlb = true,
+		.tlb = ICX_TLB,
+		.walk_ns = 30,
+	},
 };
 
 const char *const machine_preset_names[] = {
@@ -150,6 +194,8 @@ const char *const machine_preset_names[] = {
 	"4node-48cpu",
 	"tiered-16cpu",
 	"tiered-2node-cxl",
+	"gpu-1node",
+	"gpu-2node",
 	NULL,
 };
 
@@ -224,6 +270,9 @@ int machine_preset(struct machine *m, const char *name)
 		m->node[n].mem_bytes = p->node[n].mem_bytes;
 		m->node[n].bw_gbps = p->node[n].bw_gbps;
 		m->node[n].socket = p->node[n].socket;
+		m->node[n].link_gbps = p->node[n].link_gbps;
+		m->node[n].link_ns = p->node[n].link_ns;
+		m->node[n].threads = p->node[n].threads;
 		cores[n] = p->node[n].nr_cores;
 		for (uint32_t b = 0; b < p->nr_nodes; b++)
 			m->latency_ns[n][b] = p->latency_ns[n][b];

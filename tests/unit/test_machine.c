@@ -51,10 +51,39 @@ static void test_presets_validate(void **state)
 			assert_int_equal(m->cpu[c].node, m->cpu[c % m->nr_cores].node);
 		}
 	}
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 6);
 	assert_int_equal(machine_preset(m, "3node-7cpu"), -1);
 	assert_int_equal(machine_preset(m, ""), -1);
 	assert_null(machine_preset_help("3node-7cpu"));
+	free(m);
+}
+
+/* gpu-1node and gpu-2node: one 80 GiB device node behind a link on socket 0,
+ * after the CPU nodes, with no CPUs, farther than every CPU node */
+static void test_preset_gpu_shape(void **state)
+{
+	struct machine *m = new_machine();
+
+	(void)state;
+	for (uint32_t sockets = 1; sockets <= 2; sockets++) {
+		assert_int_equal(machine_preset(m, sockets == 1 ? "gpu-1node" : "gpu-2node"), 0);
+		assert_int_equal(m->nr_nodes, sockets + 1);
+		assert_int_equal(m->nr_sockets, sockets);
+		assert_int_equal(m->nr_cpus, 64 * sockets);
+		const struct machine_node *d = &m->node[sockets];
+		assert_int_equal(d->kind, MEM_DEVICE);
+		assert_int_equal(d->mem_bytes, 80 * GiB);
+		assert_int_equal(d->nr_cpus, 0);
+		assert_int_equal(d->socket, 0);
+		assert_true(d->link_gbps > 0 && d->link_gbps < d->bw_gbps);
+		assert_true(d->link_ns > 0 && d->threads > 0);
+		for (uint32_t n = 0; n < sockets; n++) {
+			assert_int_equal(m->node[n].kind, MEM_DRAM);
+			assert_int_equal(m->node[n].link_gbps, 0);
+			for (uint32_t o = 0; o < sockets; o++)
+				assert_true(m->distance[n][sockets] > m->distance[n][o]);
+		}
+	}
 	free(m);
 }
 
@@ -535,6 +564,19 @@ static const struct bad_case bad_cases[] = {
 	{ "base = tiered-16cpu\n[node 1]\ncores = 2\n", "t.machine: [latency] key '1': missing row" },
 	{ "base = tiered-16cpu\n[node 2]\nmemory = 4G\ncores = 0\nbw_gbps = 5\n",
 	  "t.machine: [latency] key '0': no value for node 2" },
+	/* device nodes: a link and threads, no CPUs; nobody else has them */
+	{ "base = gpu-1node\n[node 1]\nlink_gbps = 0\n", "t.machine:3: key 'link_gbps'" },
+	{ "base = gpu-1node\n[node 1]\nlink_ns = 0\n", "t.machine:3: key 'link_ns'" },
+	{ "base = gpu-1node\n[node 1]\nthreads = 5000\n", "t.machine:3: key 'threads'" },
+	{ "base = gpu-1node\n[node 1]\ncores = 2\n[latency]\n1 = 1000 80\n",
+	  "t.machine: [node 1] key 'cores': a device node has no CPUs" },
+	{ "base = gpu-1node\n[node 0]\nlink_gbps = 10\n",
+	  "t.machine: [node 0] key 'link_gbps': only a device node has" },
+	{ "base = gpu-1node\n[node 0]\nthreads = 10\n",
+	  "t.machine: [node 0] key 'threads': only a device node has" },
+	{ "base = 2node-128cpu\n[node 2]\nkind = device\nmemory = 4G\ncores = 0\nbw_gbps = 500\n"
+	  "[latency]\n0 = 80 130 900\n1 = 130 80 900\n",
+	  "t.machine: [node 2] key 'link_gbps': 0, a device node needs its link bandwidth" },
 };
 
 static void test_parse_errors(void **state)
@@ -705,6 +747,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets_validate),
+		cmocka_unit_test(test_preset_gpu_shape),
 		cmocka_unit_test(test_preset_2node_shape),
 		cmocka_unit_test(test_preset_tiered_2node_cxl_shape),
 		cmocka_unit_test(test_preset_4node_shape),
