@@ -176,6 +176,11 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		sizes[n] = m->node[n].mem_bytes;
 	if (phys_mem_init(&s->pm, sizes, m->nr_nodes, err, errlen))
 		return -1;
+	uint64_t devices = 0;
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		if (m->node[n].kind == MEM_DEVICE)
+			devices |= 1ull << n;
+	phys_mem_set_device_nodes(&s->pm, devices);
 	if (setup_cpus(s, err, errlen))
 		return -1;
 	build_zonelists(s);

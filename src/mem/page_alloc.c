@@ -363,12 +363,20 @@ static uint64_t calculate_min_free_kbytes(uint64_t total_pages)
  *   low  = min + tmp, high = low + tmp, promo = high + tmp
  * with watermark_boost 0.
  */
-static void setup_per_zone_wmarks(struct phys_mem *pm, uint64_t total_pages)
+static void setup_per_zone_wmarks(struct phys_mem *pm)
 {
+	uint64_t total_pages = 0;
+	for (uint32_t nid = 0; nid < pm->nr_nodes; nid++)
+		if (!((pm->device_nodes >> nid) & 1))
+			total_pages += pm->node[nid].node_present_pages;
 	const uint64_t pages_min = calculate_min_free_kbytes(total_pages) >> (PAGE_SHIFT - 10);
 
 	for (uint32_t nid = 0; nid < pm->nr_nodes; nid++) {
 		struct pglist_data *pgdat = &pm->node[nid];
+		if ((pm->device_nodes >> nid) & 1) {
+			memset(pgdat->watermark, 0, sizeof(pgdat->watermark));
+			continue;
+		}
 		const uint64_t managed = pgdat->node_present_pages;
 		const uint64_t min = pages_min * managed / total_pages;
 		const uint64_t tmp = MAX(min >> 2,
@@ -491,8 +499,14 @@ int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_n
 		node_init(&pm->node[nid], nid, start_pfn, nr_pages);
 		start_pfn += nr_pages;
 	}
-	setup_per_zone_wmarks(pm, nr_pfns);
+	setup_per_zone_wmarks(pm);
 	return 0;
+}
+
+void phys_mem_set_device_nodes(struct phys_mem *pm, uint64_t mask)
+{
+	pm->device_nodes = mask;
+	setup_per_zone_wmarks(pm);
 }
 
 void phys_mem_destroy(struct phys_mem *pm)

@@ -58,6 +58,7 @@ struct phys_mem {
 	 * NULL unless numasim.migrc=luf. */
 	void (*flush_pending)(void *arg, uint32_t nid);
 	void *flush_pending_arg;
+	uint64_t device_nodes;	/* nodes of device-private memory (ZONE_DEVICE) */
 };
 
 /*
@@ -69,6 +70,11 @@ struct phys_mem {
 int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_nodes,
 		  char *err, size_t errlen);
 void phys_mem_destroy(struct phys_mem *pm);
+
+/* The nodes in @mask hold device-private memory (a driver's ZONE_DEVICE
+ * pages): no watermarks, and the other nodes' reserves are computed
+ * without them. */
+void phys_mem_set_device_nodes(struct phys_mem *pm, uint64_t mask);
 
 static inline struct folio *pfn_folio(const struct phys_mem *pm, uint64_t pfn)
 {
