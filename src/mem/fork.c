@@ -159,6 +159,25 @@ static bool folio_needs_early_copy(const struct folio *f)
 	return folio_test(f, PG_anon_exclusive) && folio_maybe_dma_pinned(f);
 }
 
+/*
+ * copy_nonpresent_pte() for a device-private entry: the child maps the same
+ * device page; a writable entry becomes readable in both (CoW), so either
+ * side's write faults the page back to system memory first.
+ */
+static void copy_device_private_pte(struct fork_ctx *c, struct pte_table *spt,
+				    struct pte_table *dpt, uint64_t addr)
+{
+	struct sim *s = c->s;
+	pte_t p = spt->pte[pte_index(addr)];
+	c->nr_entries++;
+	if (pte_write(p)) {
+		p = pte_wrprotect(p);
+		set_pte_at(s, c->src, spt, pte_index(addr), p);
+	}
+	folio_dup_pte(s, page_folio(&s->pm, pte_pfn(p)), pte_pfn(p));
+	set_pte_at(s, c->dst, dpt, pte_index(addr), p);
+}
+
 /* copy_pte_range() over [start, end) of @v, inside one PMD. Return 0 or -ENOMEM. */
 static int copy_pte_range(struct fork_ctx *c, const struct vm_area_struct *v,
 			  struct pte_table *spt, uint64_t start, uint64_t end)
@@ -173,6 +192,10 @@ static int copy_pte_range(struct fork_ctx *c, const struct vm_area_struct *v,
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
 		uint32_t i = pte_index(a);
 		pte_t p = spt->pte[i];
+		if (is_device_private_entry(p)) {
+			copy_device_private_pte(c, spt, dpt, a);
+			continue;
+		}
 		if (!pte_present(p)) {
 			/* no swap entries; migration entries live only inside
 			 * migrate_pages(), never across a fork */
@@ -210,7 +233,7 @@ static bool copy_huge_pmd(struct fork_ctx *c, struct pmd_slot *sslot, uint64_t h
 {
 	struct sim *s = c->s;
 	pmd_t p = sslot->pmd;
-	VM_BUG_ON(!pmd_present(p));
+	VM_BUG_ON(!pmd_maps_page(p));
 	if (!pmd_special(p)) {
 		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 		if (folio_needs_early_copy(f)) {
@@ -250,7 +273,8 @@ static int copy_page_range(struct fork_ctx *c, const struct vm_area_struct *v)
 			if (copy_huge_pmd(c, slot, a))
 				continue;
 		}
-		if (slot->pt && slot->pt->nr_mapped && copy_pte_range(c, v, slot->pt, a, next))
+		if (slot->pt && (slot->pt->nr_mapped || slot->pt->nr_device) &&
+		    copy_pte_range(c, v, slot->pt, a, next))
 			return -ENOMEM;
 	}
 	return 0;

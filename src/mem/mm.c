@@ -37,7 +37,8 @@ static uint32_t pfn_nid(const struct sim *s, uint64_t pfn)
 
 static void rss_account(struct mm_struct *mm, uint64_t val, uint32_t nid, int64_t pages)
 {
-	if (val && !(val & _PAGE_SPECIAL) && (val & (_PAGE_PRESENT | _PAGE_PROTNONE)))
+	/* device-private pages count, as in Linux (MM_ANONPAGES) */
+	if (val && !(val & _PAGE_SPECIAL) && (val & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_DEVICE)))
 		mm->rss_node[nid] = (uint64_t)((int64_t)mm->rss_node[nid] + pages);
 }
 
@@ -45,8 +46,9 @@ void set_pte_at(struct sim *s, struct mm_struct *mm, struct pte_table *pt, uint3
 {
 	pte_t old = pt->pte[idx];
 	uint32_t onid = pte_nid(old);
-	uint32_t nnid = pte_present(pte) ? pfn_nid(s, pte_pfn(pte)) : 0;
-	if (pte_present(pte))
+	const bool maps = pte_maps_page(pte);
+	uint32_t nnid = maps ? pfn_nid(s, pte_pfn(pte)) : 0;
+	if (maps)
 		pte = pte_set_nid(pte, nnid);
 	pte_table_account(pt, old, onid, -1);
 	pte_table_account(pt, pte, nnid, 1);
@@ -58,9 +60,9 @@ void set_pte_at(struct sim *s, struct mm_struct *mm, struct pte_table *pt, uint3
 void set_pmd_at(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot, pmd_t pmd)
 {
 	pmd_t old = slot->pmd;
-	if (pmd_present(old))
+	if (pmd_maps_page(old))
 		rss_account(mm, old.val, pmd_nid(old), -PTRS_PER_PTE);
-	if (pmd_present(pmd)) {
+	if (pmd_maps_page(pmd)) {
 		uint32_t nid = pfn_nid(s, pmd_pfn(pmd));
 		pmd.val = (pmd.val & ~_PAGE_NID_MASK) | ((uint64_t)nid << _PAGE_NID_SHIFT);
 		rss_account(mm, pmd.val, nid, PTRS_PER_PTE);
@@ -384,6 +386,13 @@ static bool change_pte_range(struct sim *s, struct mm_struct *mm, struct pte_tab
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
 		uint32_t i = pte_index(a);
 		pte_t old = pt->pte[i];
+		if (is_device_private_entry(old)) {
+			/* a writable device-private entry becomes readable when
+			 * write permission goes; it is not in any TLB */
+			if (pte_write(old) && !(prot & VM_WRITE))
+				set_pte_at(s, mm, pt, i, pte_wrprotect(old));
+			continue;
+		}
 		if (!pte_present(old))
 			continue;
 		pte_t p = pte_modify_prot(s, old, prot);
@@ -456,6 +465,7 @@ void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct
 	uint64_t pfn = pmd_pfn(p);
 	struct folio *f = pfn_folio(&s->pm, pfn);
 	folio_materialize_tails(&s->pm, pfn);
+	/* a device-private PMD becomes 512 device-private PTEs alike */
 	for (uint32_t i = 0; i < PTRS_PER_PTE; i++) {
 		set_pte_at(s, mm, pt, i, pfn_pte(pfn + i, flags));
 		f[i].mapcount++;
@@ -464,7 +474,8 @@ void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct
 	f[1].entire_mapcount--;
 	f[1].large_mapcount += PTRS_PER_PTE - 1;
 	f->refcount += PTRS_PER_PTE - 1;
-	split_flush(s, cpu, mm, haddr);
+	if (!is_pmd_device_private_entry(p))	/* no TLB holds a device entry */
+		split_flush(s, cpu, mm, haddr);
 }
 
 /* ---- rmap ---- */
@@ -487,7 +498,7 @@ static bool rmap_walk_vma(struct sim *s, struct mm_struct *mm, struct vm_area_st
 		if (!slot)
 			continue;
 		if (slot->pmd.val) {
-			if (pmd_present(slot->pmd) && pmd_pfn(slot->pmd) == head_pfn && i == 0 &&
+			if (pmd_maps_page(slot->pmd) && pmd_pfn(slot->pmd) == head_pfn && i == 0 &&
 			    !fn(s, mm, a, NULL, slot, arg))
 				return false;
 			continue;
@@ -495,7 +506,7 @@ static bool rmap_walk_vma(struct sim *s, struct mm_struct *mm, struct vm_area_st
 		if (!slot->pt)
 			continue;
 		pte_t *pte = &slot->pt->pte[pte_index(a)];
-		if (pte_present(*pte) && pte_pfn(*pte) == head_pfn + i &&
+		if (pte_maps_page(*pte) && pte_pfn(*pte) == head_pfn + i &&
 		    !fn(s, mm, a, pte, NULL, arg))
 			return false;
 	}
@@ -567,7 +578,7 @@ void mm_check(struct sim *s, struct mm_struct *mm)
 				VM_CHECK(pte_table_check(slot->pt, s, nid_of_pfn));
 				for (uint64_t x = a; x < next; x += PAGE_SIZE) {
 					pte_t p = slot->pt->pte[pte_index(x)];
-					if (!pte_present(p) || pte_special(p))
+					if (!pte_maps_page(p) || pte_special(p))
 						continue;
 					VM_BUG_ON(!folio_test(page_folio(&s->pm, pte_pfn(p)), PG_head));
 					VM_BUG_ON(pte_nid(p) != pfn_nid(s, pte_pfn(p)));

@@ -104,5 +104,6 @@ void pte_table_check(const struct pte_table *pt, const void *ctx,
 	VM_BUG_ON(sum.nr_valid != pt->nr_valid);
 	VM_BUG_ON(sum.nr_wd != pt->nr_wd);
 	VM_BUG_ON(sum.nr_young != pt->nr_young);
+	VM_BUG_ON(sum.nr_device != pt->nr_device);
 	VM_BUG_ON(memcmp(sum.nr_node, pt->nr_node, sizeof(sum.nr_node)) != 0);
 }

@@ -14,12 +14,15 @@
  *   bit 5 _PAGE_SPECIAL   maps the (huge) zero page
  *   bit 6 _PAGE_MIGRATION a migration entry: not present, keeps the source
  *                         frame and the RW/DIRTY/ACCESSED bits it replaced
+ *   bit 7 _PAGE_DEVICE    a device-private entry (Linux's device-private swap
+ *                         entry): not present, maps a frame of device memory;
+ *                         _PAGE_RW makes it a writable one. A CPU access
+ *                         faults and migrates the page back (migrate_to_ram).
  *   bits 8-11             node of the frame (software bits, kept by
  *                         set_pte_at()/set_pmd_at(), so a walk never needs
  *                         to read the folio to know where the page lives)
  *   bits 12.. pfn
- * SIMPLIFIED: no swap entries yet; migration and device-private entries come
- * with the issues that need them.
+ * SIMPLIFIED: no swap entries.
  *
  * The simulated page-table pages live in host memory from pools; they do not
  * take simulated physical memory (SIMPLIFIED).
@@ -30,6 +33,7 @@
  *   nr_valid    == entries the hardware can use (present, not protnone);
  *   nr_wd       == valid entries that are writable and dirty;
  *   nr_young    == valid entries with the accessed bit;
+ *   nr_device   == device-private entries (not mapped: not in nr_node);
  *   nr_node[n]  == mapped entries whose frame is on node n.
  * The sweep fast path trusts these counts; every change goes through
  * set_pte_at(), which keeps them exact.
@@ -48,6 +52,7 @@
 #define _PAGE_PROTNONE (1ull << 4)
 #define _PAGE_SPECIAL  (1ull << 5)
 #define _PAGE_MIGRATION (1ull << 6)
+#define _PAGE_DEVICE   (1ull << 7)
 #define _PAGE_NID_SHIFT 8
 #define _PAGE_NID_MASK (0xfull << _PAGE_NID_SHIFT)
 #define _PAGE_FLAGS_MASK ((1ull << PAGE_SHIFT) - 1)
@@ -100,6 +105,17 @@ static inline pte_t pte_mkmigration(pte_t p)
 	return (pte_t){ (p.val & ~(_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_SPECIAL)) | _PAGE_MIGRATION };
 }
 static inline bool is_migration_entry(pte_t p) { return (p.val & _PAGE_MIGRATION) != 0; }
+/* make_{writable,readable}_device_private_entry(): device frame @pfn. */
+static inline pte_t pte_mkdevice(uint64_t pfn, bool writable)
+{
+	return pfn_pte(pfn, _PAGE_DEVICE | (writable ? _PAGE_RW : 0));
+}
+static inline bool is_device_private_entry(pte_t p) { return (p.val & _PAGE_DEVICE) != 0; }
+/* Maps a page, present or not (Linux: present, or a device-private entry). */
+static inline bool pte_maps_page(pte_t p)
+{
+	return (p.val & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_DEVICE)) != 0;
+}
 static inline pte_t pte_mkpresent(pte_t p)
 {
 	return (pte_t){ (p.val & ~(_PAGE_PROTNONE | _PAGE_MIGRATION)) | _PAGE_PRESENT };
@@ -114,6 +130,11 @@ static inline bool pmd_write(pmd_t p) { return (p.val & _PAGE_RW) != 0; }
 static inline bool pmd_dirty(pmd_t p) { return (p.val & _PAGE_DIRTY) != 0; }
 static inline bool pmd_special(pmd_t p) { return (p.val & _PAGE_SPECIAL) != 0; }
 static inline uint32_t pmd_nid(pmd_t p) { return (uint32_t)((p.val & _PAGE_NID_MASK) >> _PAGE_NID_SHIFT); }
+static inline bool is_pmd_device_private_entry(pmd_t p) { return (p.val & _PAGE_DEVICE) != 0; }
+static inline bool pmd_maps_page(pmd_t p)
+{
+	return (p.val & (_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_DEVICE)) != 0;
+}
 
 /* ---- tables ---- */
 
@@ -125,6 +146,7 @@ struct pte_table {
 	uint16_t nr_valid;
 	uint16_t nr_wd;
 	uint16_t nr_young;
+	uint16_t nr_device;
 	uint16_t nr_node[MAX_NUMNODES];
 	struct pte_table *free_next;	/* pool link while free */
 };
@@ -191,9 +213,11 @@ void pgd_free_tables(struct pgtable_pool *pool, struct pgd *pgd);
  */
 static inline void pte_table_account(struct pte_table *pt, pte_t p, uint32_t nid, int sign)
 {
+	int16_t d = (int16_t)sign;
+	if (is_device_private_entry(p))
+		pt->nr_device = (uint16_t)(pt->nr_device + d);
 	if (!pte_present(p))
 		return;
-	int16_t d = (int16_t)sign;
 	pt->nr_mapped = (uint16_t)(pt->nr_mapped + d);
 	pt->nr_node[nid] = (uint16_t)(pt->nr_node[nid] + d);
 	if (pte_protnone(p)) {
