@@ -106,6 +106,15 @@ int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t add
 void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct pmd_slot *slot,
 		    uint64_t haddr);
 
+/*
+ * split_folio - split the large anonymous folio @f (system or device memory)
+ * into order-0 folios (Linux split_folio()): its PMD mappings are split
+ * first, on behalf of @cpu; each page keeps its own mappings; pages no longer
+ * mapped are freed. Return 0, or -EAGAIN when references other than its
+ * mappings hold it (pinned, isolated).
+ */
+int split_folio(struct sim *s, struct cpu *cpu, struct folio *f);
+
 /* Remove one PTE mapping of page @pfn (mapcounts only); return its folio. */
 struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn);
 /* After PTE mappings went: a large folio still mapped in part is queued for

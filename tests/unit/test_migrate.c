@@ -5,6 +5,8 @@
  * source is freed, one shootdown per batch (none for protnone entries), the
  * failure cases; and which CPUs a shootdown reaches (cpu/tlbflush.c).
  */
+#include <errno.h>
+
 #include "testlib.h"
 
 #include "cpu/tlbflush.h"
@@ -241,6 +243,57 @@ static void test_oracle_sees_skipped_migration_flush(void **state)
 	}
 }
 
+/*
+ * split_folio: a PMD-mapped THP becomes 512 PTE-mapped base folios with the
+ * THP's content and consecutive indexes; the unmapped pages of a partly
+ * unmapped mTHP are freed; a pinned folio does not split.
+ */
+static void test_split_folio(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 4 * MiB, NULL);
+	uint64_t base = tl_addr(&e, 0);
+	tl_fault(&e, 0, base, true);
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
+	struct folio *f = pfn_folio(&e.s->pm, pmd_pfn(slot->pmd));
+	f->version = 7;
+	uint32_t index = f->index;
+	f->pincount = 1;
+	assert_int_equal(split_folio(e.s, tl_cpu(&e, 0), f), -EAGAIN);
+	f->pincount = 0;
+	assert_int_equal(split_folio(e.s, tl_cpu(&e, 0), f), 0);
+	assert_int_equal(slot->pmd.val, 0);
+	for (uint32_t i = 0; i < PTRS_PER_PTE; i++) {
+		struct folio *p = tl_folio_at(&e, base + i * PAGE_SIZE);
+		assert_int_equal(folio_order(p), 0);
+		assert_int_equal(p->version, 7);
+		assert_int_equal(p->index, index + i);
+		assert_int_equal(p->mapcount, 1);
+		assert_int_equal(p->refcount, 1);
+		assert_true(folio_test(p, PG_anon) && folio_test(p, PG_anon_exclusive));
+	}
+	assert_int_equal(ev(&e, THP_SPLIT_PAGE), 1);
+	assert_int_equal(e.s->vs.mthp[PMD_ORDER][MTHP_STAT_NR_ANON], 0);
+	sim_audit(e.s);
+	tl_env_free(&e);
+
+	setup(&e, 1 * MiB, mthp64);
+	base = tl_addr(&e, 0);
+	tl_fault(&e, 0, base, true);
+	f = tl_folio_at(&e, base);
+	assert_int_equal(folio_order(f), 4);
+	assert_int_equal(sys_munmap(e.s, tl_cpu(&e, 0), tl_mm(&e), base + 4 * PAGE_SIZE,
+				    4 * PAGE_SIZE), 0);
+	uint64_t free0 = e.s->pm.node[0].nr_free_pages;
+	assert_int_equal(split_folio(e.s, tl_cpu(&e, 0), f), 0);
+	assert_int_equal(e.s->pm.node[0].nr_free_pages, free0 + 4);
+	assert_int_equal(ev(&e, SIM_MTHP_SPLIT_PAGE), 1);
+	assert_int_equal(tl_folio_at(&e, base + 8 * PAGE_SIZE)->index, f->index + 8);
+	sim_audit(e.s);
+	tl_env_free(&e);
+}
+
 /* Plant the translation a CPU would cache after touching @addr. */
 static void cache_translation(struct tl_env *e, struct cpu *c, uint64_t addr)
 {
@@ -331,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_oracle_sees_skipped_migration_flush),
 		cmocka_unit_test(test_shootdown_targets),
+		cmocka_unit_test(test_split_folio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
