@@ -102,7 +102,8 @@ static inline pte_t pte_mkprotnone(pte_t p)
 /* A migration entry in place of @p (make_{writable,readable}_migration_entry). */
 static inline pte_t pte_mkmigration(pte_t p)
 {
-	return (pte_t){ (p.val & ~(_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_SPECIAL)) | _PAGE_MIGRATION };
+	return (pte_t){ (p.val & ~(_PAGE_PRESENT | _PAGE_PROTNONE | _PAGE_SPECIAL | _PAGE_DEVICE)) |
+			_PAGE_MIGRATION };
 }
 static inline bool is_migration_entry(pte_t p) { return (p.val & _PAGE_MIGRATION) != 0; }
 /* make_{writable,readable}_device_private_entry(): device frame @pfn. */

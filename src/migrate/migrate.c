@@ -16,18 +16,10 @@
 #include <string.h>
 
 #include "cpu/tlbflush.h"
+#include "migrate/internal.h"
 #include "migrate/migrate.h"
 #include "migrate/migrc.h"
 #include "sim.h"
-
-/* One page-table entry that maps a folio being migrated. */
-struct migrate_site {
-	struct mm_struct *mm;
-	uint64_t addr;
-	struct pmd_slot *slot;
-	bool pmd;		/* a PMD mapping, else a PTE */
-	uint64_t old;		/* the entry before it became a migration entry */
-};
 
 struct migrate_batch {
 	struct migrate_site *site;
@@ -68,23 +60,29 @@ static void batch_add_mm(struct sim *s, struct cpu *cpu, struct migrate_batch *b
 	b->mms[b->nr_mms++] = mm;
 }
 
+void migrate_site_unmap(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+			struct pmd_slot *pmd, struct migrate_site *site)
+{
+	*site = (struct migrate_site){ .mm = mm, .addr = addr, .pmd = pmd != NULL };
+	if (pmd) {
+		site->slot = pmd;
+		site->old = pmd->pmd.val;
+		pte_t e = pte_mkmigration((pte_t){ pmd->pmd.val });
+		set_pmd_at(s, mm, pmd, (pmd_t){ e.val });
+	} else {
+		site->slot = pmd_slot_lookup(&mm->pgd, addr);
+		site->old = pte->val;
+		set_pte_at(s, mm, site->slot->pt, pte_index(addr), pte_mkmigration(*pte));
+	}
+}
+
 /* try_to_migrate_one(): replace one mapping by a migration entry. */
 static bool try_to_migrate_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
 			       struct pmd_slot *pmd, void *arg)
 {
-	struct migrate_batch *b = arg;
-	struct migrate_site site = { .mm = mm, .addr = addr, .pmd = pmd != NULL };
-	if (pmd) {
-		site.slot = pmd;
-		site.old = pmd->pmd.val;
-		pte_t e = pte_mkmigration((pte_t){ pmd->pmd.val });
-		set_pmd_at(s, mm, pmd, (pmd_t){ e.val });
-	} else {
-		site.slot = pmd_slot_lookup(&mm->pgd, addr);
-		site.old = pte->val;
-		set_pte_at(s, mm, site.slot->pt, pte_index(addr), pte_mkmigration(*pte));
-	}
-	batch_add_site(b, &site);
+	struct migrate_site site;
+	migrate_site_unmap(s, mm, addr, pte, pmd, &site);
+	batch_add_site(arg, &site);
 	return true;
 }
 
@@ -155,26 +153,31 @@ static void batch_add_ro(struct migrate_batch *b, struct folio *src, struct foli
 	b->ro_dst[b->nr_ro++] = dst;
 }
 
-/*
- * remove_migration_pte(): point one mapping at @dst_pfn (the new head). The
- * write bit comes back from the entry; the accessed and dirty bits only if
- * migration entries carry them (migration_entry_supports_ad()), or if the
- * folio did not move (@src_pfn == @dst_pfn: the entry is simply restored).
- */
-static void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64_t src_pfn,
-				 uint64_t dst_pfn)
+/* The entry that maps @dst_pfn in place of @site's old one (see internal.h). */
+static uint64_t new_entry_flags(const struct sim *s, const struct migrate_site *site,
+				uint64_t src_pfn, uint64_t dst_pfn)
 {
+	const uint64_t old = site->old;
+	if (folio_test(pfn_folio(&s->pm, dst_pfn), PG_device))
+		return _PAGE_DEVICE | (old & _PAGE_RW);	/* device-private entry */
+	if (old & _PAGE_DEVICE)		/* back from the device: its writes are in it */
+		return _PAGE_PRESENT | ((old & _PAGE_RW) ? _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED : 0);
 	uint64_t bits = _PAGE_RW;
 	if (s->tun.v[T_MIGRATION_ENTRY_AD] || src_pfn == dst_pfn)
 		bits |= _PAGE_DIRTY | _PAGE_ACCESSED;
-	uint64_t keep = site->old & bits;
+	return _PAGE_PRESENT | (old & bits);
+}
+
+void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64_t src_pfn,
+			  uint64_t dst_pfn)
+{
+	uint64_t flags = new_entry_flags(s, site, src_pfn, dst_pfn);
 	if (site->pmd) {
-		set_pmd_at(s, site->mm, site->slot, pfn_pmd(dst_pfn, _PAGE_PRESENT | keep));
+		set_pmd_at(s, site->mm, site->slot, pfn_pmd(dst_pfn, flags));
 		return;
 	}
 	uint64_t pfn = dst_pfn + (((pte_t){ site->old }).val >> PAGE_SHIFT) - src_pfn;
-	set_pte_at(s, site->mm, site->slot->pt, pte_index(site->addr),
-		   pfn_pte(pfn, _PAGE_PRESENT | keep));
+	set_pte_at(s, site->mm, site->slot->pt, pte_index(site->addr), pfn_pte(pfn, flags));
 }
 
 /*
@@ -218,12 +221,7 @@ static uint64_t alloc_dst(struct sim *s, struct cpu *cpu, const struct folio *sr
 	return pfn;
 }
 
-/*
- * folio_migrate_flags() and the rmap bookkeeping of remove_migration_ptes():
- * the copy takes over the source's identity, content version, NUMA history
- * and every mapping count; the source is left with none.
- */
-static void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst)
+void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst)
 {
 	const uint64_t nr = folio_nr_pages(src);
 	dst->flags = (uint16_t)(dst->flags | (src->flags & (PG_anon | PG_anon_exclusive |
@@ -253,12 +251,15 @@ static void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *d
 	mod_mthp_stat(&s->vs, folio_order(src), MTHP_STAT_NR_ANON, -1);
 }
 
-/* The copy: fixed cost per folio plus the bytes at the copy bandwidth; the
- * traffic counts against both nodes' bandwidth. */
-static void charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint32_t dst_nid,
-			uint64_t bytes)
+void migrate_charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint32_t dst_nid,
+			 uint64_t bytes)
 {
+	const struct machine_node *dev = s->m.node[src_nid].kind == MEM_DEVICE ? &s->m.node[src_nid]
+				       : s->m.node[dst_nid].kind == MEM_DEVICE ? &s->m.node[dst_nid]
+									       : NULL;
 	double ns = s->m.cost.migrate_folio_ns + (double)bytes / s->m.cost.migrate_copy_gbps;
+	if (dev)	/* a DMA over the device's link, which the CPU waits for */
+		ns = s->m.cost.migrate_folio_ns + dev->link_ns + (double)bytes / dev->link_gbps;
 	mem_account(s, cpu, src_nid, bytes, ns);
 	mem_account(s, cpu, dst_nid, bytes, ns);
 	cpu->kernel_ns += (uint64_t)ns;
@@ -352,7 +353,7 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 		}
 		struct folio *dst = pfn_folio(&s->pm, p[i].dst_pfn);
 		uint64_t src_pfn = folio_pfn(&s->pm, src);
-		charge_copy(s, cpu, src->nid, dst->nid, folio_nr_pages(src) * PAGE_SIZE);
+		migrate_charge_copy(s, cpu, src->nid, dst->nid, folio_nr_pages(src) * PAGE_SIZE);
 		for (uint32_t j = 0; j < p[i].nr_sites; j++)
 			remove_migration_pte(s, &b->site[p[i].first_site + j], src_pfn, p[i].dst_pfn);
 		folio_migrate_meta(s, src, dst);
