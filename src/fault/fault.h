@@ -12,6 +12,7 @@ struct sim;
 struct cpu;
 struct task;
 struct vm_area_struct;
+struct folio;
 
 enum fault_result {
 	FAULT_OK = 0,
@@ -32,6 +33,11 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
  */
 uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
+
+/* folio_add_new_anon_rmap(): @f becomes a new exclusive anonymous folio of
+ * @vma at @haddr (rmap identity, per-size count). */
+void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
+			     uint64_t haddr);
 
 /* Orders (bit mask) an anonymous fault may use in @vma (thp_vma_allowable_orders). */
 uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma);

@@ -27,8 +27,6 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf);
 enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf);
 
 /* in memory.c: */
-void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
-			     uint64_t haddr);
 /* numa_migrate_check(): count the hint fault and ask the policy where the
  * folio belongs (NUMA_NO_NODE: stay). */
 int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,

@@ -14,6 +14,7 @@
  *             so memory under an explicit policy is never NUMA-migrated.
  */
 #include "cpu/tlbflush.h"
+#include "device/dmirror.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
@@ -339,6 +340,8 @@ static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 	pte_t p = pt->pte[idx];
 	if (pte_none(p))
 		return do_anonymous_page(vmf);
+	if (is_device_private_entry(p))	/* do_swap_page() -> migrate_to_ram() */
+		return dmirror_devmem_fault(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->address);
 	if (pte_protnone(p) && vma_is_accessible(vmf->vma))
 		return do_numa_page(vmf, p);
 	if (vmf->write && !pte_write(p))
@@ -374,6 +377,8 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		if (do_huge_pmd_anonymous_page(&vmf, &res) == HUGE_DONE)
 			return res;
 	} else if (vmf.pmd->pmd.val) {
+		if (is_pmd_device_private_entry(vmf.pmd->pmd))	/* do_huge_pmd_device_private() */
+			return dmirror_devmem_fault(s, cpu, t, vma, addr);
 		if (pmd_protnone(vmf.pmd->pmd))
 			return do_huge_pmd_numa_page(&vmf);
 		if (!write || pmd_write(vmf.pmd->pmd))

@@ -76,7 +76,8 @@ static bool folio_referenced(struct sim *s, struct folio *f)
 /* A folio reclaim may take: mapped anonymous memory nobody holds. */
 static bool folio_reclaimable(const struct folio *f)
 {
-	return folio_test(f, PG_head) && folio_test(f, PG_anon) && folio_mapped(f) &&
+	return folio_test(f, PG_head) && folio_test(f, PG_anon) && !folio_test(f, PG_device) &&
+	       folio_mapped(f) &&
 	       !folio_test(f, PG_isolated) && !folio_test(f, PG_zero) && !folio_maybe_dma_pinned(f);
 }
 
