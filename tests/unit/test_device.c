@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tests/unit/test_device.c - device-private memory (migrate/migrate_device.c,
+ * device/dmirror.c), re-expressing the migration cases of the kernel's HMM
+ * self-tests (tools/testing/selftests/mm/hmm-tests.c) on gpu-1node: contents
+ * are the folios' content versions, and the oracle must see nothing stale.
+ */
+#include <errno.h>
+
+#include "testlib.h"
+
+#include "cpu/access.h"
+#include "cpu/tlbflush.h"
+#include "device/dmirror.h"
+#include "mem/fork.h"
+
+#define DEV 1			/* gpu-1node's device node */
+#define NPAGES 1024		/* HMM_BUFFER_SIZE: 4 MiB */
+
+static const char *const small_pages[] = { "transparent_hugepage.enabled=never", NULL };
+static const char *const thp[] = { "transparent_hugepage.enabled=always", NULL };
+static const char *const thp_fail[] = { "transparent_hugepage.enabled=always",
+					"numasim.device_fail_large_alloc=1", NULL };
+
+static uint64_t ev(struct tl_env *e, enum vm_event_item i)
+{
+	return e->s->vs.event[i];
+}
+
+/* gpu-1node, one process mapping @len (region 0, 2 MiB aligned). */
+static void setup(struct tl_env *e, uint64_t len, const char *const *sets)
+{
+	tl_env_init(e, "gpu-1node", sets);
+	tl_mmap(e, len);
+	tl_start(e, 1);
+	assert_true(IS_ALIGNED(tl_addr(e, 0), PMD_SIZE));
+	/* the process runs on CPU 0 from here on */
+	switch_mm_irqs_off(e->s, tl_cpu(e, 0), tl_mm(e));
+}
+
+static struct cpu *cpu0(struct tl_env *e)
+{
+	return tl_cpu(e, 0);
+}
+
+static struct task *task0(struct tl_env *e)
+{
+	return e->s->tasks[0];
+}
+
+/* Write page i of [base, base + n pages) (i % 5) + 1 times: its content. */
+static void fill(struct tl_env *e, uint64_t base, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		for (uint64_t k = 0; k <= i % 5; k++)
+			assert_true(cpu_access(e->s, cpu0(e), task0(e), base + i * PAGE_SIZE, ACCESS_STORE));
+}
+
+/* The entry that maps @addr: a PMD's (as a PTE value) or the PTE. */
+static pte_t entry_at(struct tl_env *e, uint64_t addr)
+{
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(e)->pgd, addr);
+	if (!slot)
+		return (pte_t){ 0 };
+	if (slot->pmd.val)
+		return (pte_t){ slot->pmd.val };
+	return slot->pt ? slot->pt->pte[pte_index(addr)] : (pte_t){ 0 };
+}
+
+static bool pmd_mapped(struct tl_env *e, uint64_t addr)
+{
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(e)->pgd, addr);
+	return slot && slot->pmd.val;
+}
+
+/* The folio that holds page @addr and that page's frame. */
+static struct folio *folio_of(struct tl_env *e, uint64_t addr)
+{
+	pte_t p = entry_at(e, addr);
+	uint64_t pfn = pte_pfn(p) + (pmd_mapped(e, addr) ? pte_index(addr) : 0);
+	return page_folio(&e->s->pm, pfn);
+}
+
+/* Every page @first.. @first + n - 1 of the region at @base is on the device
+ * (or on @nid, system memory), with the content fill() gave it. */
+static void check_range(struct tl_env *e, uint64_t base, uint64_t first, uint64_t n, int nid)
+{
+	for (uint64_t i = first; i < first + n; i++) {
+		uint64_t addr = base + i * PAGE_SIZE;
+		pte_t p = entry_at(e, addr);
+		struct folio *f = folio_of(e, addr);
+		if (nid == DEV) {
+			assert_true(is_device_private_entry(p));
+			assert_true(folio_test(f, PG_device));
+		} else {
+			assert_true(pte_present(p));
+			assert_false(folio_test(f, PG_device));
+		}
+		assert_int_equal(folio_nid(f), nid);
+		assert_int_equal(f->version, i % 5 + 1);
+	}
+}
+
+static void check_pages(struct tl_env *e, uint64_t base, uint64_t n, int nid)
+{
+	check_range(e, base, 0, n, nid);
+}
+
+static void read_all(struct tl_env *e, uint64_t base, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		assert_true(cpu_access(e->s, cpu0(e), task0(e), base + i * PAGE_SIZE, ACCESS_LOAD));
+}
+
+static void to_device(struct tl_env *e, uint64_t base, uint64_t n, uint64_t want_moved)
+{
+	struct dmirror_result r;
+	assert_int_equal(dmirror_migrate_to_device(e->s, cpu0(e), task0(e), base,
+						   base + n * PAGE_SIZE, DEV, &r), 0);
+	assert_int_equal(r.moved, want_moved);
+}
+
+static void to_system(struct tl_env *e, uint64_t base, uint64_t n, uint64_t want_moved)
+{
+	struct dmirror_result r;
+	assert_int_equal(dmirror_migrate_to_system(e->s, cpu0(e), task0(e), base,
+						   base + n * PAGE_SIZE, DEV, &r), 0);
+	assert_int_equal(r.moved, want_moved);
+}
+
+static void assert_safe(struct tl_env *e)
+{
+	assert_oracle_clean(e->s);
+	sim_audit(e->s);
+}
+
+static uint64_t dev_free(struct tl_env *e)
+{
+	return e->s->pm.node[DEV].nr_free_pages;
+}
+
+/* hmm-tests "migrate": the pages move to the device with their contents;
+ * the process's resident memory follows them. */
+static void test_migrate(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, NPAGES * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, NPAGES);
+	to_device(&e, base, NPAGES, NPAGES);
+	check_pages(&e, base, NPAGES, DEV);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_PAGES), NPAGES);
+	assert_int_equal(tl_mm(&e)->rss_node[DEV], NPAGES);
+	assert_int_equal(tl_mm(&e)->rss_node[0], 0);
+	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages - NPAGES);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_fault": CPU reads fault every page back, contents intact. */
+static void test_migrate_fault(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, NPAGES * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, NPAGES);
+	to_device(&e, base, NPAGES, NPAGES);
+	read_all(&e, base, NPAGES);
+	check_pages(&e, base, NPAGES, 0);
+	assert_int_equal(ev(&e, SIM_DEVICE_FAULTS), NPAGES);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_PAGES), NPAGES);
+	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_release": unmapping pages on the device frees device memory. */
+static void test_migrate_release(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, NPAGES * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, NPAGES);
+	to_device(&e, base, NPAGES, NPAGES);
+	assert_int_equal(sys_munmap(e.s, cpu0(&e), tl_mm(&e), base, NPAGES * PAGE_SIZE), 0);
+	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+	assert_int_equal(tl_mm(&e)->rss_node[DEV], 0);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_multiple": to the device and back ten times; nothing leaks. */
+static void test_migrate_multiple(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, NPAGES * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, NPAGES);
+	uint64_t free0 = e.s->pm.node[0].nr_free_pages;
+	for (int i = 0; i < 10; i++) {
+		to_device(&e, base, NPAGES, NPAGES);
+		check_pages(&e, base, NPAGES, DEV);
+		to_system(&e, base, NPAGES, NPAGES);
+		check_pages(&e, base, NPAGES, 0);
+	}
+	assert_int_equal(e.s->pm.node[0].nr_free_pages, free0);
+	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_PAGES), 10 * NPAGES);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "mixedmap": holes and zero pages are populated on the device directly;
+ * written pages move; a pinned page stays. */
+static void test_mixed(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 64 * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, 16);					/* pages 0..15 */
+	read_all(&e, base + 16 * PAGE_SIZE, 16);		/* 16..31: the zero page */
+	folio_of(&e, base)->pincount = 1;			/* page 0 pinned */
+	struct dmirror_result r;
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), base,
+						   base + 64 * PAGE_SIZE, DEV, &r), 0);
+	assert_int_equal(r.collected, 63);
+	assert_int_equal(r.moved, 63);
+	assert_int_equal(ev(&e, SIM_DEVICE_POPULATED_PAGES), 48);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_PAGES), 15);
+	assert_true(pte_present(entry_at(&e, base)));
+	check_range(&e, base, 1, 15, DEV);
+	for (uint64_t i = 16; i < 64; i++)
+		assert_true(is_device_private_entry(entry_at(&e, base + i * PAGE_SIZE)));
+	folio_of(&e, base)->pincount = 0;
+	/* the zero page's translation is gone: a read faults the new page back */
+	read_all(&e, base + 16 * PAGE_SIZE, 1);
+	assert_int_equal(folio_of(&e, base + 16 * PAGE_SIZE)->version, 0);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_anon_huge_empty" and "_zero": an unpopulated THP range, or one
+ * the huge zero page maps, becomes one device THP mapped by a PMD. */
+static void test_huge_empty_and_zero(void **state)
+{
+	(void)state;
+	for (int zero = 0; zero <= 1; zero++) {
+		struct tl_env e;
+		setup(&e, 2 * MiB, thp);
+		uint64_t base = tl_addr(&e, 0);
+		if (zero) {
+			read_all(&e, base, 1);
+			assert_true(pmd_special((pmd_t){ entry_at(&e, base).val }));
+		}
+		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+		assert_true(pmd_mapped(&e, base));
+		assert_true(is_pmd_device_private_entry((pmd_t){ entry_at(&e, base).val }));
+		assert_int_equal(folio_order(folio_of(&e, base)), PMD_ORDER);
+		assert_int_equal(ev(&e, SIM_DEVICE_POPULATED_PAGES), PTRS_PER_PTE);
+		assert_int_equal(tl_mm(&e)->rss_node[DEV], PTRS_PER_PTE);
+		assert_safe(&e);
+		tl_env_free(&e);
+	}
+}
+
+/* "migrate_anon_huge_free" and "_fault": a THP moves whole; freed on the
+ * device it returns its memory; faulted, it comes back whole. */
+static void test_huge_free_and_fault(void **state)
+{
+	(void)state;
+	for (int fault = 0; fault <= 1; fault++) {
+		struct tl_env e;
+		setup(&e, 2 * MiB, thp);
+		uint64_t base = tl_addr(&e, 0);
+		fill(&e, base, 1);
+		assert_true(pmd_mapped(&e, base));
+		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+		assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_THP), 1);
+		assert_true(is_pmd_device_private_entry((pmd_t){ entry_at(&e, base).val }));
+		assert_int_equal(folio_of(&e, base)->version, 1);
+		if (!fault) {
+			assert_int_equal(sys_munmap(e.s, cpu0(&e), tl_mm(&e), base, 2 * MiB), 0);
+			assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+		} else {
+			read_all(&e, base + 5 * PAGE_SIZE, 1);
+			assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_THP), 1);
+			assert_true(pmd_mapped(&e, base) && pmd_present((pmd_t){ entry_at(&e, base).val }));
+			assert_int_equal(folio_nid(folio_of(&e, base)), 0);
+			assert_int_equal(folio_of(&e, base)->version, 1);
+		}
+		assert_safe(&e);
+		tl_env_free(&e);
+	}
+}
+
+/* "migrate_anon_huge_err": with large device allocations failing, the THP
+ * goes as 512 base pages (its source split), and comes back as base pages. */
+static void test_huge_alloc_failure(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 2 * MiB, thp_fail);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, 1);
+	assert_true(pmd_mapped(&e, base));
+	to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+	assert_int_equal(ev(&e, SIM_DEVICE_THP_SPLIT), 1);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_THP), 0);
+	assert_false(pmd_mapped(&e, base));
+	for (uint64_t i = 0; i < PTRS_PER_PTE; i++) {
+		struct folio *f = folio_of(&e, base + i * PAGE_SIZE);
+		assert_int_equal(folio_order(f), 0);
+		assert_true(folio_test(f, PG_device));
+		assert_int_equal(f->version, 1);	/* every page of the THP had its content */
+	}
+	to_system(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+	assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_THP), 0);
+	assert_int_equal(folio_order(folio_of(&e, base)), 0);
+	assert_int_equal(folio_of(&e, base + 100 * PAGE_SIZE)->version, 1);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_partial_unmap_fault": a THP on the device, 1 MiB of it unmapped
+ * at offset 0, 512 KiB or 1 MiB; the rest faults back page by page (the
+ * device THP no longer lies whole in the mapping) with its contents. */
+static void test_partial_unmap_fault(void **state)
+{
+	(void)state;
+	static const uint64_t offsets[] = { 0, 512 * KiB, 1 * MiB };
+	for (size_t k = 0; k < ARRAY_SIZE(offsets); k++) {
+		struct tl_env e;
+		setup(&e, 2 * MiB, thp);
+		uint64_t base = tl_addr(&e, 0);
+		fill(&e, base, PTRS_PER_PTE);
+		/* one folio: every store went to its one content version */
+		const uint32_t version = folio_of(&e, base)->version;
+		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+		assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_THP), 1);
+		uint64_t hole = base + offsets[k];
+		assert_int_equal(sys_munmap(e.s, cpu0(&e), tl_mm(&e), hole, 1 * MiB), 0);
+		for (uint64_t i = 0; i < PTRS_PER_PTE; i++) {
+			uint64_t addr = base + i * PAGE_SIZE;
+			if (addr >= hole && addr < hole + 1 * MiB)
+				continue;
+			assert_true(cpu_access(e.s, cpu0(&e), task0(&e), addr, ACCESS_LOAD));
+			struct folio *f = folio_of(&e, addr);
+			assert_int_equal(folio_nid(f), 0);
+			assert_int_equal(folio_order(f), 0);
+			assert_int_equal(f->version, version);
+		}
+		assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+		assert_safe(&e);
+		tl_env_free(&e);
+	}
+}
+
+/* "anon_write_child" with pages on the device: after fork both processes
+ * map the device pages read-only; each one's write brings the page back and
+ * gives it its own copy; the other's content is untouched. */
+static void test_fork_device_pages(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 16 * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, 16);
+	to_device(&e, base, 16, 16);
+	struct mm_struct *child = dup_mm(e.s, cpu0(&e), tl_mm(&e));
+	for (uint64_t i = 0; i < 16; i++) {
+		pte_t p = entry_at(&e, base + i * PAGE_SIZE);
+		assert_true(is_device_private_entry(p) && !pte_write(p));
+		assert_int_equal(folio_of(&e, base + i * PAGE_SIZE)->mapcount, 2);
+	}
+	assert_int_equal(child->rss_node[DEV], 16);
+	/* the parent writes page 3: back to system memory, then its own copy */
+	assert_true(cpu_access(e.s, cpu0(&e), task0(&e), base + 3 * PAGE_SIZE, ACCESS_STORE));
+	struct folio *mine = folio_of(&e, base + 3 * PAGE_SIZE);
+	assert_int_equal(mine->version, 3 % 5 + 2);
+	struct pmd_slot *cs = pmd_slot_lookup(&child->pgd, base + 3 * PAGE_SIZE);
+	pte_t cp = cs->pt->pte[pte_index(base + 3 * PAGE_SIZE)];
+	assert_true(pte_present(cp));
+	struct folio *theirs = page_folio(&e.s->pm, pte_pfn(cp));
+	assert_ptr_not_equal(theirs, mine);
+	assert_int_equal(theirs->version, 3 % 5 + 1);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* Bad ranges are refused. */
+static void test_bad_ranges(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 16 * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	struct dmirror_result r;
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), base + 1, base + PAGE_SIZE,
+						   DEV, &r), -EINVAL);
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), base,
+						   base + 32 * PAGE_SIZE, DEV, &r), -EINVAL);
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), base, base + PAGE_SIZE,
+						   0, &r), -EINVAL);
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), base, base, DEV, &r),
+			 -EINVAL);
+	tl_env_free(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migrate),
+		cmocka_unit_test(test_migrate_fault),
+		cmocka_unit_test(test_migrate_release),
+		cmocka_unit_test(test_migrate_multiple),
+		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_huge_empty_and_zero),
+		cmocka_unit_test(test_huge_free_and_fault),
+		cmocka_unit_test(test_huge_alloc_failure),
+		cmocka_unit_test(test_partial_unmap_fault),
+		cmocka_unit_test(test_fork_device_pages),
+		cmocka_unit_test(test_bad_ranges),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
