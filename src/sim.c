@@ -18,6 +18,8 @@
 
 #include "cpu/access.h"
 #include "cpu/tlbflush.h"
+#include "device/devkernel.h"
+#include "device/dmirror.h"
 #include "fault/fault.h"
 #include "mem/fork.h"
 #include "migrate/migrate.h"
@@ -344,6 +346,13 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 	case WL_FORK:
 		rc = do_fork(s, cpu, t, ph->target);
 		break;
+	case WL_DEV_MIGRATE: {
+		struct dmirror_result r;
+		rc = (ph->arg == WL_TO_DEVICE ? dmirror_migrate_to_device
+					      : dmirror_migrate_to_system)(s, cpu, t, a, a + ph->len,
+									   ph->target, &r);
+		break;
+	}
 	case WL_SET_MEMPOLICY:
 		t->pol = ph->pol;
 		t->il_prev = MAX_NUMNODES - 1;	/* round-robin starts at the mask's first node */
@@ -371,6 +380,16 @@ static void set_affinity_nodes(struct sim *s, struct cpu *cpu, struct task *t, n
 		return;
 	}
 	set_cpus_allowed(s, cpu, t, &mask);
+}
+
+/* End @t's current phase and block it until @when. */
+static void sleep_until(struct sim *s, struct cpu *cpu, struct task *t, uint64_t when)
+{
+	t->pc++;
+	t->cur.started = false;
+	evq_push(&s->evq, when, EV_WAKEUP, t->pid);
+	s->nr_pending_wakeups++;
+	task_block(s, cpu, t);
 }
 
 /* Run @t's current phase on @cpu until @deadline. Return false if the task
@@ -416,11 +435,16 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 		done = true;
 		break;
 	case WL_SLEEP:
-		t->pc++;
-		t->cur.started = false;
-		evq_push(&s->evq, cpu->now + ph->ns, EV_WAKEUP, t->pid);
-		s->nr_pending_wakeups++;
-		task_block(s, cpu, t);
+		sleep_until(s, cpu, t, cpu->now + ph->ns);
+		return false;
+	case WL_DEV_KERNEL:	/* launch, then wait for the device */
+		if (ph->target >= s->m.nr_nodes || s->m.node[ph->target].kind != MEM_DEVICE) {
+			sim_fail(s, "task %u (process %u): device_kernel: node %u is not a device",
+				 t->pid, t->proc, ph->target);
+			return false;
+		}
+		cpu_charge_kernel(cpu, SYSCALL_NS);
+		sleep_until(s, cpu, t, device_kernel(s, cpu, t->mm, ph, region_addr(t, ph->region) + ph->off));
 		return false;
 	case WL_COMPUTE:
 		cpu->now = MIN(MAX(cpu->now, deadline), t->cur.until_ns);

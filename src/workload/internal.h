@@ -94,9 +94,11 @@ struct wl_type {
 	X(skewed)		\
 	X(forkcow)		\
 	X(pmbench)		\
-	X(xsbench)
+	X(xsbench)		\
+	X(gpu_pingpong)		\
+	X(gpu_stream)
 
-/* in builtin.c, generic.c and tiering.c: */
+/* in builtin.c, generic.c, tiering.c and device.c: */
 #define WL_DECLARE_TYPE(n) extern const struct wl_type wl_type_##n;
 WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE

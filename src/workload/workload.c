@@ -41,6 +41,7 @@ static const char *const wl_op_names[NR_WL_OPS] = {
 	[WL_SLEEP] = "sleep",		[WL_COMPUTE] = "compute",
 	[WL_SET_AFFINITY] = "sched_setaffinity", [WL_FORK] = "fork",
 	[WL_GAUSS] = "gauss",		[WL_LOOKUP] = "lookup",
+	[WL_DEV_MIGRATE] = "device_migrate", [WL_DEV_KERNEL] = "device_kernel",
 };
 
 const char *wl_op_name(enum wl_op op)
@@ -282,6 +283,7 @@ static bool op_has_range(enum wl_op op)
 	switch (op) {
 	case WL_MUNMAP: case WL_MPROTECT: case WL_MADVISE: case WL_MBIND:
 	case WL_SWEEP: case WL_RANDOM: case WL_SKEWED: case WL_GAUSS: case WL_LOOKUP:
+	case WL_DEV_MIGRATE: case WL_DEV_KERNEL:
 		return true;
 	default:
 		return false;
@@ -390,6 +392,14 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 		return check_access(k, p, i, ph);
 	case WL_LOOKUP:
 		return check_lookup(k, p, i, ph);
+	case WL_DEV_MIGRATE:
+		if (ph->arg > WL_TO_SYSTEM)
+			return phase_fail(k, p, i, "bad direction %" PRIu32, ph->arg);
+		return 0;
+	case WL_DEV_KERNEL:
+		if (ph->target >= MAX_NUMNODES)
+			return phase_fail(k, p, i, "device node %" PRIu32 " out of range", ph->target);
+		return check_access(k, p, i, ph);
 	case WL_SPAWN:
 		if (ph->target >= wl->nr_programs)
 			return phase_fail(k, p, i, "program %" PRIu32 " out of range (%" PRIu32

@@ -54,12 +54,17 @@ enum wl_op {
 	WL_FORK,		/* start a process running program `target` (fork); WL_JOIN waits for it */
 	WL_GAUSS,		/* count accesses: normal around the middle of the range, stddev * len */
 	WL_LOOKUP,		/* count table lookups (struct wl_lookup) */
+	WL_DEV_MIGRATE,		/* migrate [off, off+len) to device node `target` (arg WL_TO_DEVICE)
+				 * or from it back to system memory (WL_TO_SYSTEM) */
+	WL_DEV_KERNEL,		/* device node `target` runs count passes over [off, off+len)
+				 * with `arg` device threads (0: all); the thread waits */
 	NR_WL_OPS
 };
 
 enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each line */ };
 enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
 enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED };
+enum wl_dev_dir { WL_TO_DEVICE, WL_TO_SYSTEM };
 
 /*
  * WL_LOOKUP: the range [off, off + len) is a lookup table laid out as
@@ -95,8 +100,10 @@ struct wl_phase {
 	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */
 	double stddev;		/* WL_GAUSS: standard deviation as a fraction of len, in (0, 1] */
 	struct wl_lookup lk;	/* WL_LOOKUP */
-	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index */
-	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv */
+	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index;
+				 * WL_DEV_*: the device node */
+	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv;
+				 * WL_DEV_MIGRATE: enum wl_dev_dir; WL_DEV_KERNEL: device threads */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
 	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */
 };
