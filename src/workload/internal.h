@@ -83,23 +83,23 @@ struct wl_type {
 	int (*build)(struct workload *wl, struct wl_args *a, const struct wl_ctx *c);
 };
 
-/* Every generator, in the order `numasim list` shows them. */
-#define WL_TYPE_LIST(X)		\
-	X(numa01)		\
-	X(numa01_THREAD_ALLOC)	\
-	X(numa02)		\
-	X(numa02_SMT)		\
-	X(seq)			\
-	X(random)		\
-	X(skewed)		\
-	X(forkcow)		\
-	X(pmbench)		\
-	X(xsbench)		\
-	X(gpu_pingpong)		\
-	X(gpu_stream)
+/* Every generator, in the order `numasim list` shows them: X(identifier, "name"). */
+#define WL_TYPE_LIST(X)					\
+	X(numa01, "numa01")				\
+	X(numa01_THREAD_ALLOC, "numa01_THREAD_ALLOC")	\
+	X(numa02, "numa02")				\
+	X(numa02_SMT, "numa02_SMT")			\
+	X(seq, "seq")					\
+	X(random, "random")				\
+	X(skewed, "skewed")				\
+	X(forkcow, "forkcow")				\
+	X(pmbench, "pmbench")				\
+	X(xsbench, "xsbench")				\
+	X(gpu_pingpong, "gpu-pingpong")			\
+	X(gpu_stream, "gpu-stream")
 
 /* in builtin.c, generic.c, tiering.c and device.c: */
-#define WL_DECLARE_TYPE(n) extern const struct wl_type wl_type_##n;
+#define WL_DECLARE_TYPE(n, name) extern const struct wl_type wl_type_##n;
 WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE
 

@@ -18,11 +18,11 @@
 #include "machine/machine.h"
 #include "workload/internal.h"
 
-#define WL_TYPE_PTR(n) &wl_type_##n,
+#define WL_TYPE_PTR(n, name) &wl_type_##n,
 static const struct wl_type *const wl_types[] = { WL_TYPE_LIST(WL_TYPE_PTR) };
 #undef WL_TYPE_PTR
 
-#define WL_TYPE_NAME(n) #n,
+#define WL_TYPE_NAME(n, name) name,
 const char *const workload_names[] = { WL_TYPE_LIST(WL_TYPE_NAME) NULL };
 #undef WL_TYPE_NAME
 

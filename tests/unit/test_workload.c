@@ -453,12 +453,16 @@ static void test_desc_reproduces(void **state)
 {
 	(void)state;
 	struct machine *ms[] = { make_machine(2, 2, 128), make_machine(4, 4, 48),
-				 make_machine(1, 1, 4) };
+				 make_machine(1, 1, 4), make_machine(1, 1, 4) };
+	assert_int_equal(machine_preset(ms[3], "gpu-2node"), 0);
 	const double scales[] = { 1.0, 0.01, 0.0003 };
 	struct workload a, b;
 
 	for (size_t mi = 0; mi < ARRAY_SIZE(ms); mi++) {
 		for (const char *const *n = workload_names; *n; n++) {
+			/* the device workloads need a device: gpu-2node only */
+			if (!strncmp(*n, "gpu-", 4) && mi != 3)
+				continue;
 			for (size_t s = 0; s < ARRAY_SIZE(scales); s++) {
 				build_ok(&a, *n, ms[mi], scales[s], 42 + s);
 				build_ok(&b, a.desc, ms[mi], 1.0, 1000 + s);
@@ -1300,7 +1304,7 @@ static void test_names_and_help(void **state)
 	(void)state;
 	static const char *const want[] = { "numa01", "numa01_THREAD_ALLOC", "numa02",
 					    "numa02_SMT", "seq", "random", "skewed", "forkcow",
-					    "pmbench", "xsbench" };
+					    "pmbench", "xsbench", "gpu-pingpong", "gpu-stream" };
 	size_t n = 0;
 
 	for (; workload_names[n]; n++) {
@@ -1312,7 +1316,7 @@ static void test_names_and_help(void **state)
 	assert_null(workload_help("numa03"));
 	assert_null(workload_help(NULL));
 	/* every key is documented in its help line */
-#define CHECK_KEYS(t)                                                           \
+#define CHECK_KEYS(t, name)                                                         \
 	for (uint32_t i = 0; i < wl_type_##t.nr_params; i++)                    \
 		if (!strstr(wl_type_##t.help, wl_type_##t.params[i].key))       \
 			fail_msg("%s help lacks key %s", #t, wl_type_##t.params[i].key);
