@@ -173,5 +173,17 @@ if "$BIN" compare $XS --variant off --variant migrc:numasim.migrc=1 --variant lu
 	END { exit !(a && b) }' "$TMP/migrc.txt"; then ok
 else ko "compare migrc: fewer remote flushes and a peak pending row expected: $(cat "$TMP/migrc.txt")"; fi
 
+# device-private memory (docs/device.md)
+expect 0 "gpu-1node" -- list
+expect 0 "gpu-pingpong" -- list
+expect 2 "workload 'gpu-pingpong': the machine '2node-128cpu' has no device node" -- run --workload gpu-pingpong
+expect 2 "key 'device': node 0 of 'gpu-2node' is not a device node" -- run --machine gpu-2node --workload gpu-stream:device=0
+expect 0 "stale reads 0, lost writes 0" -- run --machine gpu-2node --workload gpu-pingpong:size=64M,rounds=2
+expect 0 "stale reads 0, lost writes 0" -- run --machine gpu-1node --workload gpu-stream:size=256M,chunk=64M --set numasim.device_fail_large_alloc=1
+if "$BIN" run --machine gpu-1node --workload gpu-stream:size=64M,chunk=16M --quiet --json "$TMP/gpu.json" &&
+   grep -q '"sim_device_migrate_to_device_thp": 32' "$TMP/gpu.json" &&
+   grep -q '"sim_device_migrate_to_ram_pages": 16384' "$TMP/gpu.json"; then ok
+else ko "gpu-stream JSON: device migration counters"; fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

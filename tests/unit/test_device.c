@@ -411,6 +411,41 @@ static void test_bad_ranges(void **state)
 	tl_env_free(&e);
 }
 
+/* The workloads end to end: every round trip moves the whole set each way,
+ * THPs whole; back=fault brings it back by CPU faults; nothing is stale. */
+static void test_workloads(void **state)
+{
+	(void)state;
+	for (int back = 0; back <= 1; back++) {
+		struct tl_env e;
+		const char *spec = back ? "gpu-pingpong:size=64M,rounds=3,back=migrate"
+					: "gpu-pingpong:size=64M,rounds=3,back=fault";
+		struct sim *s = tl_run_spec(&e, "gpu-2node", spec, NULL, 1);
+		const uint64_t pages = 64 * MiB / PAGE_SIZE;
+		assert_int_equal(s->vs.event[SIM_DEVICE_TO_DEVICE_PAGES], 3 * pages);
+		assert_int_equal(s->vs.event[SIM_DEVICE_TO_DEVICE_THP], 3 * pages / PTRS_PER_PTE);
+		assert_int_equal(s->vs.event[SIM_DEVICE_TO_RAM_PAGES], 3 * pages);
+		assert_int_equal(s->vs.event[SIM_DEVICE_FAULTS], back ? 0 : 3 * pages / PTRS_PER_PTE);
+		assert_int_equal(s->vs.event[SIM_DEVICE_KERNELS], 3);
+		assert_int_equal(s->vs.event[SIM_DEVICE_KERNEL_LOCAL_BYTES], 3 * 4 * 2 * 64 * MiB);
+		assert_int_equal(s->mms[0]->rss_node[2], 0);
+		assert_oracle_clean(s);
+		tl_env_free(&e);
+	}
+	/* gpu-stream with base pages: chunks go through one at a time */
+	struct tl_env e;
+	const char *const small[] = { "transparent_hugepage.enabled=never", NULL };
+	struct sim *s = tl_run_spec(&e, "gpu-1node", "gpu-stream:size=32M,chunk=8M,access=read",
+				    small, 1);
+	assert_int_equal(s->vs.event[SIM_DEVICE_TO_DEVICE_PAGES], 32 * MiB / PAGE_SIZE);
+	assert_int_equal(s->vs.event[SIM_DEVICE_TO_DEVICE_THP], 0);
+	assert_int_equal(s->vs.event[SIM_DEVICE_TO_RAM_PAGES], 32 * MiB / PAGE_SIZE);
+	assert_int_equal(s->vs.event[SIM_DEVICE_KERNELS], 4);
+	assert_int_equal(s->pm.node[DEV].nr_free_pages, s->pm.node[DEV].node_present_pages);
+	assert_oracle_clean(s);
+	tl_env_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +460,7 @@ int main(void)
 		cmocka_unit_test(test_partial_unmap_fault),
 		cmocka_unit_test(test_fork_device_pages),
 		cmocka_unit_test(test_bad_ranges),
+		cmocka_unit_test(test_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
