@@ -23,8 +23,14 @@
  *      numasim.migration_entry_ad=1) and without (=0): simulated s, remote
  *      flushes sent and received, pages migrated, peak pending pages, host s,
  *      and the oracle's stale reads and lost writes.
+ *   7. THP migration to and from device memory, as the kernel's HMM
+ *      self-test benchmark_thp_migration: buffers of 512 KiB to 256 MiB,
+ *      THP-backed and base pages, 5 round trips each on gpu-1node and
+ *      gpu-2node: simulated latency (ms) and throughput (GiB/s) of each
+ *      direction, and host seconds.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc]   (no section: all)
+ * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc] [device]
+ *        (no section: all)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu/tlbflush.h"
+#include "device/dmirror.h"
 #include "sim.h"
 
 struct result {
@@ -258,6 +266,105 @@ static void migrc_table(double scale)
 	       now_s() - t0);
 }
 
+/* ---- 7. device migration ---- */
+
+struct dev_result {
+	double to_dev_ms, to_sys_ms, host_s;
+	int ok;
+};
+
+/* In the child: fill a buffer, then move it to the device and back @iters
+ * times; the simulated time of each direction is the migrating CPU's. */
+static void run_device_case(const char *machine, uint64_t size, bool thp, int iters, int fd)
+{
+	struct dev_result r = { 0 };
+	char err[512], spec[128];
+	static struct machine m;
+	struct tunables tun;
+	struct workload wl;
+	tunables_init(&tun);
+	snprintf(spec, sizeof(spec), "seq:size=%lluK,threads=1,passes=1,init=main",
+		 (unsigned long long)(size >> 10));
+	if (tunable_set(&tun, thp ? "transparent_hugepage.enabled=always"
+				  : "transparent_hugepage.enabled=never", err, sizeof(err)) ||
+	    machine_preset(&m, machine) || workload_build(&wl, spec, &m, 1.0, 1, err, sizeof(err)))
+		goto out;
+	struct sim *s = calloc(1, sizeof(*s));
+	if (!s || sim_create(s, &m, &tun, &wl, 1, err, sizeof(err)) || sim_run(s))
+		goto out;
+	uint32_t dev = m.nr_nodes - 1;
+	struct task *t = s->tasks[0];
+	struct cpu *cpu = &s->cpus[0];
+	switch_mm_irqs_off(s, cpu, t->mm);
+	uint64_t start = t->mm->region_addr[0], end = start + size;
+	double t0 = now_s();
+	for (int i = 0; i < iters; i++) {
+		struct dmirror_result dr;
+		uint64_t c0 = cpu->now;
+		if (dmirror_migrate_to_device(s, cpu, t, start, end, dev, &dr) || dr.moved != size / PAGE_SIZE)
+			goto out;
+		uint64_t c1 = cpu->now;
+		if (dmirror_migrate_to_system(s, cpu, t, start, end, dev, &dr) || dr.moved != size / PAGE_SIZE)
+			goto out;
+		r.to_dev_ms += (double)(c1 - c0) / 1e6 / iters;
+		r.to_sys_ms += (double)(cpu->now - c1) / 1e6 / iters;
+	}
+	r.host_s = now_s() - t0;
+	r.ok = s->oracle.stale_reads + s->oracle.lost_writes == 0;
+out:
+	if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		_exit(1);
+	_exit(0);
+}
+
+static int device_bench(const char *machine, uint64_t size, bool thp, int iters,
+			struct dev_result *r)
+{
+	int p[2];
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		run_device_case(machine, size, thp, iters, p[1]);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], r, sizeof(*r));
+	close(p[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return n == (ssize_t)sizeof(*r) && r->ok ? 0 : -1;
+}
+
+static void device_table(bool quick)
+{
+	static const uint64_t sizes[] = { 512 * KiB, 1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB,
+					   16 * MiB, 256 * MiB };
+	static const char *const machines[] = { "gpu-1node", "gpu-2node" };
+	const int iters = 5;
+	printf("\n   %-10s %9s %6s %12s %12s %12s %12s %8s\n", "machine", "buffer", "pages",
+	       "to dev ms", "to dev GiB/s", "to sys ms", "to sys GiB/s", "host s");
+	for (size_t mi = 0; mi < ARRAY_SIZE(machines); mi++)
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+			for (int thp = 1; thp >= 0; thp--) {
+				if (quick && sizes[i] > 16 * MiB)
+					continue;
+				struct dev_result r;
+				printf("   %-10s %8lluK %6s", machines[mi],
+				       (unsigned long long)(sizes[i] >> 10), thp ? "THP" : "4K");
+				if (device_bench(machines[mi], sizes[i], thp, iters, &r)) {
+					printf(" failed\n");
+					continue;
+				}
+				double gib = (double)sizes[i] / (double)GiB;
+				printf(" %12.3f %12.2f %12.3f %12.2f %8.2f\n", r.to_dev_ms,
+				       gib / (r.to_dev_ms / 1e3), r.to_sys_ms, gib / (r.to_sys_ms / 1e3),
+				       r.host_s);
+				fflush(stdout);
+			}
+}
+
 static bool want(int argc, char **argv, const char *section)
 {
 	bool any = false;
@@ -352,9 +459,15 @@ tiering:
 	tiering_table(scale, getenv("BENCH_MACHINE"));
 migrc:
 	if (!want(argc, argv, "migrc"))
-		return 0;
+		goto device;
 	printf("\n6. Deferred TLB flushes at migration: numasim.migrc 0, 1, luf; ad = "
 	       "numasim.migration_entry_ad%s\n", quick ? " (5% size)" : "");
 	migrc_table(scale);
+device:
+	if (!want(argc, argv, "device"))
+		return 0;
+	printf("\n7. THP migration to and from device memory (HMM benchmark_thp_migration; "
+	       "average of 5 round trips)%s\n", quick ? " (up to 16 MiB)" : "");
+	device_table(quick);
 	return 0;
 }

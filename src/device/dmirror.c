@@ -81,6 +81,9 @@ static void dma_copy(struct sim *s, struct migrate_vma *a, uint64_t src, struct 
  */
 static void alloc_and_copy(struct sim *s, struct migrate_vma *a, const struct dst_alloc *how)
 {
+	/* the copies go as one batch of DMAs: the link's latency once */
+	if (a->cpages)
+		cpu_charge_kernel(a->cpu, s->m.node[how->dev].link_ns);
 	for (uint64_t i = 0; i < a->npages; i++) {
 		const uint64_t e = a->src[i];
 		if (!(e & MIGRATE_PFN_MIGRATE))

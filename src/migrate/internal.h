@@ -47,9 +47,10 @@ void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64
 void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst);
 
 /* The copy of @bytes from @src_nid to @dst_nid, paid by @cpu: a fixed cost
- * per folio plus the bytes at the copy bandwidth, or over the device's link
- * (its latency and bandwidth) when one side is device memory; the traffic
- * counts against both nodes' bandwidth. */
+ * per folio plus the bytes at the copy bandwidth, or at the device link's
+ * bandwidth when one side is device memory (the link's latency is paid once
+ * per batch of copies, by the driver); the traffic counts against both nodes'
+ * bandwidth. */
 void migrate_charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint32_t dst_nid,
 			 uint64_t bytes);
 

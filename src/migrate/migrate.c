@@ -258,8 +258,8 @@ void migrate_charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint3
 				       : s->m.node[dst_nid].kind == MEM_DEVICE ? &s->m.node[dst_nid]
 									       : NULL;
 	double ns = s->m.cost.migrate_folio_ns + (double)bytes / s->m.cost.migrate_copy_gbps;
-	if (dev)	/* a DMA over the device's link, which the CPU waits for */
-		ns = s->m.cost.migrate_folio_ns + dev->link_ns + (double)bytes / dev->link_gbps;
+	if (dev)	/* a DMA over the device's link (its latency is per batch: the caller's) */
+		ns = s->m.cost.migrate_folio_ns + (double)bytes / dev->link_gbps;
 	mem_account(s, cpu, src_nid, bytes, ns);
 	mem_account(s, cpu, dst_nid, bytes, ns);
 	cpu->kernel_ns += (uint64_t)ns;
