@@ -329,7 +329,7 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 	cpu_charge_kernel(cpu, SYSCALL_NS);
 	switch (ph->op) {
 	case WL_MMAP:
-		rc = sys_mmap(s, mm, ph->len, &mm->region_addr[ph->region]);
+		rc = sys_mmap(s, mm, ph->len, MAP_PRIVATE, &mm->region_addr[ph->region]);
 		break;
 	case WL_MUNMAP:
 		rc = sys_munmap(s, cpu, mm, a, ph->len);

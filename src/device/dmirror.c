@@ -157,6 +157,9 @@ static int migrate_vmas(struct sim *s, struct cpu *cpu, struct task *t, uint64_t
 		struct vm_area_struct *v = find_vma(mm, addr);
 		if (!v || v->vm_start > addr || !(v->vm_flags & VM_READ))
 			return -EINVAL;
+		/* shared memory is not anonymous: migrate_vma selects none of it */
+		if (v->vm_flags & VM_SHARED)
+			return -ENOENT;
 		addr = v->vm_end;
 	}
 	for (uint64_t addr = start; addr < end;) {

@@ -32,8 +32,10 @@ struct dmirror_result {
  * dmirror_migrate_to_device - move [start, end) of @t's address space to the
  * memory of device node @dev, THPs whole where the device can allocate them.
  * @t's CPU @cpu does the work and waits for the copies over the link.
- * Return 0, or -EINVAL for a range that is not page aligned or not inside
- * readable mappings, or a node that is not a device.
+ * Return 0, -EINVAL for a range that is not page aligned or not inside
+ * readable mappings, or a node that is not a device; -ENOENT if a mapping of
+ * the range is shared (as test_hmm's migrate_shared expects: only private
+ * anonymous memory migrates).
  */
 int dmirror_migrate_to_device(struct sim *s, struct cpu *cpu, struct task *t, uint64_t start,
 			      uint64_t end, uint32_t dev, struct dmirror_result *r);

@@ -188,6 +188,7 @@ static int copy_pte_range(struct fork_ctx *c, const struct vm_area_struct *v,
 	if (!dslot->pt)
 		dslot->pt = pte_table_alloc(&s->ptpool);
 	struct pte_table *dpt = dslot->pt;
+	const bool cow = !(v->vm_flags & VM_SHARED);	/* is_cow_mapping() */
 
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
 		uint32_t i = pte_index(a);
@@ -208,13 +209,13 @@ static int copy_pte_range(struct fork_ctx *c, const struct vm_area_struct *v,
 			continue;
 		}
 		struct folio *f = page_folio(&s->pm, pte_pfn(p));
-		if (folio_needs_early_copy(f)) {
+		if (cow && folio_needs_early_copy(f)) {
 			if (copy_pinned_page(c, v, dpt, a, pte_pfn(p)))
 				return -ENOMEM;
 			continue;
 		}
 		/* a CoW mapping: write-protect it in both processes */
-		if (pte_write(p)) {
+		if (cow && pte_write(p)) {
 			p = pte_wrprotect(p);
 			set_pte_at(s, c->src, spt, i, p);
 		}
@@ -229,18 +230,20 @@ static int copy_pte_range(struct fork_ctx *c, const struct vm_area_struct *v,
  * when done; false when the parent's mapping was split (a pinned THP) and
  * its PTEs remain to be copied.
  */
-static bool copy_huge_pmd(struct fork_ctx *c, struct pmd_slot *sslot, uint64_t haddr)
+static bool copy_huge_pmd(struct fork_ctx *c, const struct vm_area_struct *v,
+			  struct pmd_slot *sslot, uint64_t haddr)
 {
 	struct sim *s = c->s;
 	pmd_t p = sslot->pmd;
+	const bool cow = !(v->vm_flags & VM_SHARED);
 	VM_BUG_ON(!pmd_maps_page(p));
 	if (!pmd_special(p)) {
 		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
-		if (folio_needs_early_copy(f)) {
+		if (cow && folio_needs_early_copy(f)) {
 			split_huge_pmd(s, c->cpu, c->src, sslot, haddr);
 			return false;
 		}
-		if (pmd_write(p)) {
+		if (cow && pmd_write(p)) {
 			p.val &= ~_PAGE_RW;	/* pmdp_set_wrprotect() */
 			set_pmd_at(s, c->src, sslot, p);
 		}
@@ -270,7 +273,7 @@ static int copy_page_range(struct fork_ctx *c, const struct vm_area_struct *v)
 		if (slot->pmd.val) {
 			/* no PMD mapping straddles a VMA boundary (vma_split_at) */
 			VM_BUG_ON(!IS_ALIGNED(a, PMD_SIZE) || next - a != PMD_SIZE);
-			if (copy_huge_pmd(c, slot, a))
+			if (copy_huge_pmd(c, v, slot, a))
 				continue;
 		}
 		if (slot->pt && (slot->pt->nr_mapped || slot->pt->nr_device) &&

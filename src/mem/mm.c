@@ -181,9 +181,9 @@ static uint32_t anon_vma_create(struct sim *s, struct mm_struct *mm)
 	return s->nr_anon_vmas++;
 }
 
-int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint64_t *addr)
+int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr)
 {
-	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE))
+	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE) || (flags != MAP_PRIVATE && flags != MAP_SHARED))
 		return -EINVAL;
 	/* Anonymous mappings whose length is a multiple of the PMD size start
 	 * PMD-aligned, so THPs fit (6.7, limited to such lengths in 6.12). */
@@ -194,7 +194,7 @@ int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint64_t *addr)
 		.vm_start = a,
 		.vm_end = a + len,
 		.vm_pgoff = a >> PAGE_SHIFT,
-		.vm_flags = VM_READ | VM_WRITE,
+		.vm_flags = VM_READ | VM_WRITE | (flags == MAP_SHARED ? VM_SHARED : 0),
 		.anon_vma = anon_vma_create(s, mm),
 	};
 	vma_insert_at(mm, mm->nr_vmas, &v);	/* addresses only grow: append */
@@ -432,6 +432,108 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 	if (need_flush)
 		flush_tlb_mm_range(s, cpu, mm, addr, end, false);
 	migrc_mprotect(s, cpu, mm, prot & VM_WRITE);
+	return 0;
+}
+
+/* ---- mremap ---- */
+
+/* move_ptes(): the entries of [old, old + len) (inside one PMD) go to @new;
+ * return whether a present one moved (its translations must go). */
+static bool move_ptes(struct sim *s, struct mm_struct *mm, struct pte_table *opt, uint64_t old,
+		      uint64_t new, uint64_t len)
+{
+	bool present = false;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		pte_t p = opt->pte[pte_index(old + off)];
+		if (pte_none(p))
+			continue;
+		struct pmd_slot *ns = pmd_slot_alloc(&s->ptpool, &mm->pgd, new + off);
+		if (!ns->pt)
+			ns->pt = pte_table_alloc(&s->ptpool);
+		present |= pte_present(p);
+		set_pte_at(s, mm, opt, pte_index(old + off), (pte_t){ 0 });
+		set_pte_at(s, mm, ns->pt, pte_index(new + off), p);
+	}
+	return present;
+}
+
+/* move_page_tables(): whole PMD entries (move_huge_pmd(), device-private ones
+ * too) where both ends are PMD-aligned, else PTE by PTE. */
+static bool move_page_tables(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t old,
+			     uint64_t new, uint64_t len)
+{
+	bool present = false;
+	for (uint64_t off = 0, next; off < len; off = next) {
+		uint64_t a = old + off;
+		next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE - old, len);
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		if (!slot)
+			continue;
+		if (slot->pmd.val) {
+			if (IS_ALIGNED(a, PMD_SIZE) && IS_ALIGNED(new + off, PMD_SIZE) &&
+			    next - off == PMD_SIZE) {
+				pmd_t p = slot->pmd;
+				present |= pmd_present(p);
+				set_pmd_at(s, mm, slot, (pmd_t){ 0 });
+				set_pmd_at(s, mm, pmd_slot_alloc(&s->ptpool, &mm->pgd, new + off), p);
+				continue;
+			}
+			split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
+		}
+		if (slot->pt)
+			present |= move_ptes(s, mm, slot->pt, a, new + off, next - off);
+	}
+	return present;
+}
+
+/* A free range of @len at the same offset in a PMD as @like (so whole PMD
+ * entries can move), above every mapping. */
+static uint64_t mremap_target(struct mm_struct *mm, uint64_t len, uint64_t like)
+{
+	uint64_t a = ALIGN_UP(mm->mmap_base, PMD_SIZE) + (like & (PMD_SIZE - 1));
+	if (a + len > USER_VA_END || a + len < a)
+		return 0;
+	mm->mmap_base = a + len + MMAP_GAP;
+	return a;
+}
+
+int sys_mremap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t old_addr,
+	       uint64_t old_len, uint64_t new_len, uint32_t flags, uint64_t *new_addr)
+{
+	const bool dontunmap = flags & MREMAP_DONTUNMAP;
+	if ((flags & ~(uint32_t)(MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) ||
+	    (dontunmap && (!(flags & MREMAP_MAYMOVE) || old_len != new_len)) ||
+	    !IS_ALIGNED(old_addr, PAGE_SIZE) || !IS_ALIGNED(old_len, PAGE_SIZE) ||
+	    !IS_ALIGNED(new_len, PAGE_SIZE) || !old_len || !new_len)
+		return -EINVAL;
+	struct vm_area_struct *v = find_vma(mm, old_addr);
+	if (!v || v->vm_start > old_addr || old_addr + old_len > v->vm_end)
+		return -EFAULT;
+	*new_addr = old_addr;
+	if (new_len < old_len)
+		return sys_munmap(s, cpu, mm, old_addr + new_len, old_len - new_len);
+	if (new_len == old_len && !(flags & MREMAP_MAYMOVE))
+		return 0;
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	uint64_t to = mremap_target(mm, new_len, old_addr);
+	if (!to)
+		return -ENOMEM;
+	vma_isolate_range(s, cpu, mm, old_addr, old_addr + old_len);
+	v = find_vma(mm, old_addr);
+	struct vm_area_struct moved = *v;	/* copy_vma(): same anon_vma and page offset */
+	moved.vm_start = to;
+	moved.vm_end = to + new_len;
+	moved.numab = (struct vma_numab_state){ 0 };
+	if (move_page_tables(s, cpu, mm, old_addr, to, old_len))
+		flush_tlb_mm_range(s, cpu, mm, old_addr, old_addr + old_len, false);
+	if (!dontunmap) {	/* the old VMA goes; it maps nothing now */
+		uint32_t i = (uint32_t)(v - mm->vmas);
+		memmove(v, v + 1, (mm->nr_vmas - i - 1) * sizeof(*v));
+		mm->nr_vmas--;
+	}
+	vma_insert_at(mm, mm->nr_vmas, &moved);	/* above every mapping: append */
+	*new_addr = to;
 	return 0;
 }
 

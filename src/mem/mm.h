@@ -29,6 +29,13 @@ struct task;
 #define VM_HUGEPAGE	(1u << 2)	/* MADV_HUGEPAGE */
 #define VM_NOHUGEPAGE	(1u << 3)	/* MADV_NOHUGEPAGE */
 #define VM_HAS_POLICY	(1u << 4)	/* vma->pol set by mbind */
+#define VM_SHARED	(1u << 5)	/* MAP_SHARED: no copy-on-write across fork */
+
+/* mmap() and mremap() flags (Linux uapi values) */
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MREMAP_MAYMOVE	1
+#define MREMAP_DONTUNMAP 4
 
 struct vm_area_struct {
 	uint64_t vm_start, vm_end;
@@ -93,7 +100,23 @@ static inline pte_t *pte_lookup(struct mm_struct *mm, uint64_t addr, struct pte_
 
 /* ---- system calls (the workload's phases) ---- */
 /* Return 0 or a negative errno; the caller reports workload errors. */
-int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint64_t *addr);
+/* mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | @flags): @flags is
+ * MAP_PRIVATE or MAP_SHARED. SIMPLIFIED: shared anonymous memory is anonymous
+ * folios that every process sharing the mapping maps writable (no shmem page
+ * cache); a child shares them instead of copying on write. */
+int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr);
+/*
+ * mremap(@old_addr, @old_len, @new_len, @flags, ...) (Linux mm/mremap.c): the
+ * range must be one VMA or part of one. Shrinking unmaps the tail in place;
+ * with MREMAP_MAYMOVE the mapping moves to a new address (page tables
+ * moved: whole PMD entries, device-private ones included, where both ends
+ * are PMD-aligned, else PTE by PTE), and with MREMAP_DONTUNMAP (same length)
+ * the old range stays mapped, empty. The new address is in *@new_addr.
+ * Return 0, -EINVAL for bad flags or alignment, -EFAULT if the range is not
+ * mapped by one VMA, -ENOMEM if it would have to grow in place.
+ */
+int sys_mremap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t old_addr,
+	       uint64_t old_len, uint64_t new_len, uint32_t flags, uint64_t *new_addr);
 int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len);
 int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		 uint32_t prot_flags /* VM_READ|VM_WRITE */);

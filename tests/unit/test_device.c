@@ -392,6 +392,137 @@ static void test_fork_device_pages(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * "migrate_remap_fault": mremap moves a THP's PMD, on the device or not,
+ * before or after the migration (and with MREMAP_DONTUNMAP, which leaves the
+ * old range empty); a fault at the new address brings the THP back whole
+ * with its content.
+ */
+static void test_mremap(void **state)
+{
+	(void)state;
+	for (int after = 0; after <= 1; after++)
+		for (int dontunmap = 0; dontunmap <= 1; dontunmap++) {
+			struct tl_env e;
+			setup(&e, 2 * MiB, thp);
+			uint64_t base = tl_addr(&e, 0), to;
+			fill(&e, base, 1);
+			const uint32_t version = folio_of(&e, base)->version;
+			const uint32_t flags = MREMAP_MAYMOVE | (dontunmap ? MREMAP_DONTUNMAP : 0);
+			if (after)
+				to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+			assert_int_equal(sys_mremap(e.s, cpu0(&e), tl_mm(&e), base, 2 * MiB, 2 * MiB,
+						    flags, &to), 0);
+			assert_int_not_equal(to, base);
+			assert_true(pmd_mapped(&e, to));
+			assert_false(pmd_mapped(&e, base));
+			assert_int_equal(find_vma(tl_mm(&e), base) != NULL, dontunmap);
+			if (!after)
+				to_device(&e, to, PTRS_PER_PTE, PTRS_PER_PTE);
+			assert_true(is_pmd_device_private_entry((pmd_t){ entry_at(&e, to).val }));
+			read_all(&e, to + 7 * PAGE_SIZE, 1);
+			assert_true(pmd_present((pmd_t){ entry_at(&e, to).val }));
+			assert_int_equal(folio_of(&e, to)->version, version);
+			assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_THP), 1);
+			if (dontunmap) {	/* the old range reads zeros now */
+				read_all(&e, base, 1);
+				assert_true(pmd_special((pmd_t){ entry_at(&e, base).val }));
+			}
+			assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
+			assert_safe(&e);
+			tl_env_free(&e);
+		}
+}
+
+/* mremap's other cases: shrinking in place, growing needs MREMAP_MAYMOVE,
+ * bad flags and ranges. */
+static void test_mremap_cases(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 16 * PAGE_SIZE, small_pages);
+	struct mm_struct *mm = tl_mm(&e);
+	uint64_t base = tl_addr(&e, 0), to;
+	fill(&e, base, 16);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 16 * PAGE_SIZE, 8 * PAGE_SIZE, 0, &to), 0);
+	assert_int_equal(to, base);
+	assert_int_equal(find_vma(mm, base)->vm_end, base + 8 * PAGE_SIZE);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 8 * PAGE_SIZE, 16 * PAGE_SIZE, 0, &to),
+			 -ENOMEM);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 8 * PAGE_SIZE, 16 * PAGE_SIZE,
+				    MREMAP_DONTUNMAP, &to), -EINVAL);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 8 * PAGE_SIZE, 16 * PAGE_SIZE,
+				    MREMAP_MAYMOVE | MREMAP_DONTUNMAP, &to), -EINVAL);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 16 * PAGE_SIZE, 16 * PAGE_SIZE,
+				    MREMAP_MAYMOVE, &to), -EFAULT);
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base + 1, PAGE_SIZE, PAGE_SIZE,
+				    MREMAP_MAYMOVE, &to), -EINVAL);
+	/* growing moves the pages and leaves the new tail empty */
+	assert_int_equal(sys_mremap(e.s, cpu0(&e), mm, base, 8 * PAGE_SIZE, 32 * PAGE_SIZE,
+				    MREMAP_MAYMOVE, &to), 0);
+	const struct vm_area_struct *gone = find_vma(mm, base);
+	assert_true(!gone || gone->vm_start > base);	/* nothing maps the old range */
+	check_pages(&e, to, 8, 0);
+	assert_true(pte_none(entry_at(&e, to + 8 * PAGE_SIZE)));
+	assert_int_equal(find_vma(mm, to)->vm_end, to + 32 * PAGE_SIZE);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* mprotect over device pages: read-only device entries fault back read-only;
+ * write permission again, and the write faults as usual. */
+static void test_mprotect(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 16 * PAGE_SIZE, small_pages);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, 16);
+	to_device(&e, base, 16, 16);
+	assert_true(pte_write(entry_at(&e, base)));
+	assert_int_equal(sys_mprotect(e.s, cpu0(&e), tl_mm(&e), base, 16 * PAGE_SIZE, VM_READ), 0);
+	assert_false(pte_write(entry_at(&e, base)));
+	assert_true(is_device_private_entry(entry_at(&e, base)));
+	read_all(&e, base, 16);
+	assert_false(pte_write(entry_at(&e, base)));
+	check_pages(&e, base, 16, 0);
+	assert_int_equal(sys_mprotect(e.s, cpu0(&e), tl_mm(&e), base, 16 * PAGE_SIZE,
+				      VM_READ | VM_WRITE), 0);
+	assert_true(cpu_access(e.s, cpu0(&e), task0(&e), base, ACCESS_STORE));
+	assert_int_equal(folio_of(&e, base)->version, 2);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
+/* "migrate_shared": a shared mapping is refused (-ENOENT) and stays; after a
+ * fork, parent and child map its pages writable, the same pages. */
+static void test_shared(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 2 * MiB, small_pages);
+	uint64_t shared;
+	assert_int_equal(sys_mmap(e.s, tl_mm(&e), 16 * PAGE_SIZE, MAP_SHARED, &shared), 0);
+	fill(&e, shared, 16);
+	struct dmirror_result r;
+	assert_int_equal(dmirror_migrate_to_device(e.s, cpu0(&e), task0(&e), shared,
+						   shared + 16 * PAGE_SIZE, DEV, &r), -ENOENT);
+	check_pages(&e, shared, 16, 0);
+	struct mm_struct *child = dup_mm(e.s, cpu0(&e), tl_mm(&e));
+	for (uint64_t i = 0; i < 16; i++) {
+		uint64_t a = shared + i * PAGE_SIZE;
+		pte_t p = entry_at(&e, a);
+		struct pmd_slot *cs = pmd_slot_lookup(&child->pgd, a);
+		pte_t c = cs->pt->pte[pte_index(a)];
+		assert_true(pte_write(p) && pte_write(c));
+		assert_int_equal(pte_pfn(p), pte_pfn(c));
+	}
+	assert_int_equal(sys_mmap(e.s, tl_mm(&e), PAGE_SIZE, MAP_SHARED | MAP_PRIVATE, &shared),
+			 -EINVAL);
+	assert_safe(&e);
+	tl_env_free(&e);
+}
+
 /* Bad ranges are refused. */
 static void test_bad_ranges(void **state)
 {
@@ -459,6 +590,10 @@ int main(void)
 		cmocka_unit_test(test_huge_alloc_failure),
 		cmocka_unit_test(test_partial_unmap_fault),
 		cmocka_unit_test(test_fork_device_pages),
+		cmocka_unit_test(test_mremap),
+		cmocka_unit_test(test_mremap_cases),
+		cmocka_unit_test(test_mprotect),
+		cmocka_unit_test(test_shared),
 		cmocka_unit_test(test_bad_ranges),
 		cmocka_unit_test(test_workloads),
 	};
