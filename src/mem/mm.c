@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mem/mm.c - address spaces and the system calls that change them.
- * Models:     linux mm/mmap.c (mmap, vma split), mm/memory.c (zap_pte_range,
- *             zap_huge_pmd), mm/mprotect.c (change_protection,
+ * Models:     linux mm/mmap.c (mmap, vma split), mm/mremap.c (move_vma,
+ *             move_page_tables, move_huge_pmd, move_ptes), mm/memory.c
+ *             (zap_pte_range, zap_huge_pmd), mm/mprotect.c (change_protection,
  *             can_change_pte_writable), mm/madvise.c, mm/mempolicy.c (mbind),
  *             mm/huge_memory.c (__split_huge_pmd), mm/rmap.c (rmap_walk_anon).
- * SIMPLIFIED: VMAs never merge; anonymous private mappings only; one anon_vma
- *             per mapping shared by every mm that forks from it; page tables
- *             emptied by munmap are kept until the mm is destroyed.
+ *             Device-private entries (PTE and PMD) are handled everywhere.
+ * SIMPLIFIED: VMAs never merge; anonymous mappings only (MAP_SHARED ones are
+ *             anonymous folios every sharer maps writable, no shmem); one
+ *             anon_vma per mapping shared by every mm that forks from it; page
+ *             tables emptied by munmap are kept until the mm is destroyed;
+ *             mremap moves only to a new address above every mapping.
  */
 #include <errno.h>
 #include <stdlib.h>
