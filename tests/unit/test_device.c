@@ -242,6 +242,22 @@ static void test_mixed(void **state)
 	assert_int_equal(folio_of(&e, base + 16 * PAGE_SIZE)->version, 0);
 	assert_safe(&e);
 	tl_env_free(&e);
+
+	/* "hmm2.migrate_mixed": a range over two VMAs, one read-only, moves whole */
+	setup(&e, 64 * PAGE_SIZE, small_pages);
+	base = tl_addr(&e, 0);
+	fill(&e, base, 64);
+	assert_int_equal(sys_mprotect(e.s, cpu0(&e), tl_mm(&e), base + 32 * PAGE_SIZE,
+				      32 * PAGE_SIZE, VM_READ), 0);
+	assert_int_not_equal(find_vma(tl_mm(&e), base), find_vma(tl_mm(&e), base + 32 * PAGE_SIZE));
+	to_device(&e, base, 64, 64);
+	check_pages(&e, base, 64, DEV);
+	assert_true(pte_write(entry_at(&e, base)));
+	assert_false(pte_write(entry_at(&e, base + 40 * PAGE_SIZE)));
+	to_system(&e, base, 64, 64);
+	check_pages(&e, base, 64, 0);
+	assert_safe(&e);
+	tl_env_free(&e);
 }
 
 /* "migrate_anon_huge_empty" and "_zero": an unpopulated THP range, or one
