@@ -24,16 +24,30 @@ static bool split_pmd_mapping(struct sim *s, struct mm_struct *mm, uint64_t addr
 	return true;
 }
 
+/* can_split_folio(): no reference beyond the mappings */
+static bool can_split_folio(const struct folio *f)
+{
+	return !folio_maybe_dma_pinned(f) && !folio_test(f, PG_isolated) &&
+	       f->refcount == folio_mapcount(f);
+}
+
 int split_folio(struct sim *s, struct cpu *cpu, struct folio *f)
+{
+	if (!folio_order(f))
+		return 0;
+	if (!can_split_folio(f))
+		return -EAGAIN;
+	rmap_walk(s, f, split_pmd_mapping, cpu);
+	return split_folio_ptes(s, f);
+}
+
+int split_folio_ptes(struct sim *s, struct folio *f)
 {
 	const uint32_t order = folio_order(f);
 	if (!order)
 		return 0;
-	/* can_split_folio(): no reference beyond the mappings */
-	if (folio_maybe_dma_pinned(f) || folio_test(f, PG_isolated) ||
-	    f->refcount != folio_mapcount(f))
+	if (!can_split_folio(f))
 		return -EAGAIN;
-	rmap_walk(s, f, split_pmd_mapping, cpu);
 	VM_BUG_ON(folio_entire_mapcount(f) != 0);
 	const uint64_t head = folio_pfn(&s->pm, f), nr = folio_nr_pages(f);
 	folio_materialize_tails(&s->pm, head);

@@ -137,6 +137,9 @@ void split_huge_pmd(struct sim *s, struct cpu *cpu, struct mm_struct *mm, struct
  * mappings hold it (pinned, isolated).
  */
 int split_folio(struct sim *s, struct cpu *cpu, struct folio *f);
+/* __split_huge_page(): split_folio() for a folio no PMD maps; its PTE-level
+ * mappings (migration entries too) stay as they are, page by page. */
+int split_folio_ptes(struct sim *s, struct folio *f);
 
 /* Remove one PTE mapping of page @pfn (mapcounts only); return its folio. */
 struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn);

@@ -10,8 +10,7 @@
  *             compound source gets no compound destination,
  *             migrate_vma_insert_page() and migrate_vma_insert_huge_pmd_page()
  *             for empty sources, migrate_vma_finalize().
- * SIMPLIFIED: see migrate_device.h (the unmap happens in
- *             migrate_vma_pages()); anonymous private memory only.
+ * SIMPLIFIED: anonymous private memory only; see migrate_device.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,6 +107,8 @@ static void collect_huge_pmd(struct sim *s, struct migrate_vma *a, struct pmd_sl
 	collect_ptes(s, a, slot, start, end);
 }
 
+static void migrate_vma_unmap(struct sim *s, struct migrate_vma *a);
+
 int migrate_vma_setup(struct sim *s, struct migrate_vma *a)
 {
 	const struct vm_area_struct *v = a->vma;
@@ -130,10 +131,11 @@ int migrate_vma_setup(struct sim *s, struct migrate_vma *a)
 			collect_hole(a, addr, next, (a->flags & MIGRATE_VMA_SELECT_COMPOUND) &&
 						    IS_ALIGNED(addr, PMD_SIZE) && next - addr == PMD_SIZE);
 	}
+	migrate_vma_unmap(s, a);
 	return 0;
 }
 
-/* ---- migrate_vma_pages ---- */
+/* ---- migrate_vma_unmap ---- */
 
 struct unmap_arg {
 	struct migrate_vma *a;
@@ -143,11 +145,9 @@ struct unmap_arg {
 	uint32_t nr_mms;
 };
 
-static bool unmap_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
-		      struct pmd_slot *pmd, void *arg)
+/* A new site slot for src entry @index; the array may move. */
+static struct migrate_site *site_add(struct migrate_vma *a, uint32_t index)
 {
-	struct unmap_arg *u = arg;
-	struct migrate_vma *a = u->a;
 	if (a->nr_sites == a->cap_sites) {
 		a->cap_sites = a->cap_sites ? 2 * a->cap_sites : 64;
 		a->sites = realloc(a->sites, a->cap_sites * sizeof(*a->sites));
@@ -155,8 +155,15 @@ static bool unmap_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t 
 		if (!a->sites || !a->site_src)
 			abort();
 	}
-	struct migrate_site *site = &a->sites[a->nr_sites];
-	a->site_src[a->nr_sites++] = u->index;
+	a->site_src[a->nr_sites] = index;
+	return &a->sites[a->nr_sites++];
+}
+
+static bool unmap_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t *pte,
+		      struct pmd_slot *pmd, void *arg)
+{
+	struct unmap_arg *u = arg;
+	struct migrate_site *site = site_add(u->a, u->index);
 	migrate_site_unmap(s, mm, addr, pte, pmd, site);
 	/* a protnone or device-private entry is in no TLB */
 	u->need_flush |= (site->old & _PAGE_PRESENT) != 0;
@@ -168,13 +175,75 @@ static bool unmap_one(struct sim *s, struct mm_struct *mm, uint64_t addr, pte_t 
 	return true;
 }
 
+/* migrate_vma_unmap(): every selected page's mappings become migration
+ * entries (try_to_migrate()), then one shootdown (try_to_unmap_flush()). */
+static void migrate_vma_unmap(struct sim *s, struct migrate_vma *a)
+{
+	struct unmap_arg u = { .a = a, .mms = calloc(s->nr_mms, sizeof(*u.mms)) };
+	if (!u.mms)
+		abort();
+	for (uint64_t i = 0; i < a->npages; i++) {
+		const uint64_t e = a->src[i];
+		if ((e & MIGRATE_PFN_MIGRATE) && (e & MIGRATE_PFN_VALID)) {
+			u.index = (uint32_t)i;
+			rmap_walk(s, pfn_folio(&s->pm, migrate_pfn_to_pfn(e)), unmap_one, &u);
+		}
+	}
+	for (uint32_t m = 0; u.need_flush && m < u.nr_mms; m += 8)
+		flush_tlb_batch(s, a->cpu, u.mms + m, MIN(8u, u.nr_mms - m));
+	free(u.mms);
+}
+
+/* ---- migrate_vma_pages ---- */
+
+/*
+ * One PMD migration entry of a THP being split: it becomes 512 PTE migration
+ * entries (the PMD's mapping becomes 512 PTE ones, as __split_huge_pmd()
+ * does for a present PMD), and its site 512 sites.
+ */
+static void split_pmd_site(struct sim *s, struct migrate_vma *a, uint32_t k, uint32_t index)
+{
+	const struct migrate_site site = a->sites[k];
+	struct pmd_slot *slot = site.slot;
+	const uint64_t pfn = pmd_pfn(slot->pmd), flags = slot->pmd.val & _PAGE_FLAGS_MASK;
+	struct folio *f = pfn_folio(&s->pm, pfn);
+	folio_materialize_tails(&s->pm, pfn);
+	set_pmd_at(s, site.mm, slot, (pmd_t){ 0 });
+	slot->pt = pte_table_alloc(&s->ptpool);
+	for (uint32_t j = 0; j < PTRS_PER_PTE; j++) {
+		set_pte_at(s, site.mm, slot->pt, j, pfn_pte(pfn + j, flags));
+		f[j].mapcount++;
+		struct migrate_site *n = site_add(a, index + j);
+		*n = (struct migrate_site){ .mm = site.mm, .addr = site.addr + ((uint64_t)j << PAGE_SHIFT),
+					    .slot = slot, .old = ((pfn + j) << PAGE_SHIFT) |
+								 (site.old & _PAGE_FLAGS_MASK) };
+	}
+	f[1].entire_mapcount--;
+	f[1].large_mapcount += PTRS_PER_PTE - 1;
+	f->refcount += PTRS_PER_PTE - 1;
+	a->sites[k].mm = NULL;	/* gone: its 512 successors stand for it */
+}
+
 /* migrate_vma_split_folio(): the destination of compound entry @i is 512
- * base pages, so the source becomes 512 base pages too. */
+ * base pages, so the unmapped source THP is split into base pages too. */
 static bool split_compound_source(struct sim *s, struct migrate_vma *a, uint64_t i)
 {
 	const uint64_t e = a->src[i];
 	if (e & MIGRATE_PFN_VALID) {
-		if (split_folio(s, a->cpu, pfn_folio(&s->pm, migrate_pfn_to_pfn(e))))
+		struct folio *f = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
+		if (f->refcount != folio_mapcount(f) || folio_maybe_dma_pinned(f))
+			return false;
+		const uint64_t head = migrate_pfn_to_pfn(e);
+		const uint32_t n = a->nr_sites;
+		for (uint32_t k = 0; k < n; k++) {
+			if (a->site_src[k] != i || !a->sites[k].mm)
+				continue;
+			if (a->sites[k].pmd)
+				split_pmd_site(s, a, k, (uint32_t)i);
+			else	/* a PTE of the THP (another mm's): its own page's entry */
+				a->site_src[k] = (uint32_t)(i + (a->sites[k].old >> PAGE_SHIFT) - head);
+		}
+		if (split_folio_ptes(s, f))
 			return false;
 		count_vm_event(&s->vs, SIM_DEVICE_THP_SPLIT);
 	}
@@ -189,34 +258,18 @@ static bool split_compound_source(struct sim *s, struct migrate_vma *a, uint64_t
 
 void migrate_vma_pages(struct sim *s, struct migrate_vma *a)
 {
-	struct unmap_arg u = { .a = a, .mms = calloc(s->nr_mms, sizeof(*u.mms)) };
-	if (!u.mms)
-		abort();
-	a->nr_sites = 0;
 	for (uint64_t i = 0; i < a->npages; i++) {
-		uint64_t e = a->src[i];
+		const uint64_t e = a->src[i];
 		if (!(e & MIGRATE_PFN_MIGRATE))
 			continue;
 		if (!(a->dst[i] & MIGRATE_PFN_VALID)) {	/* the driver skipped it */
 			a->src[i] &= ~MIGRATE_PFN_MIGRATE;
 			continue;
 		}
-		if ((e & MIGRATE_PFN_COMPOUND) && !(a->dst[i] & MIGRATE_PFN_COMPOUND)) {
-			if (!split_compound_source(s, a, i)) {
-				a->src[i] &= ~MIGRATE_PFN_MIGRATE;
-				continue;
-			}
-			e = a->src[i];
-		}
-		if (!(e & MIGRATE_PFN_VALID))
-			continue;	/* empty: populated by migrate_vma_finalize() */
-		u.index = (uint32_t)i;
-		rmap_walk(s, pfn_folio(&s->pm, migrate_pfn_to_pfn(e)), unmap_one, &u);
+		if ((e & MIGRATE_PFN_COMPOUND) && !(a->dst[i] & MIGRATE_PFN_COMPOUND) &&
+		    !split_compound_source(s, a, i))
+			a->src[i] &= ~MIGRATE_PFN_MIGRATE;
 	}
-	/* try_to_unmap_flush(): one shootdown for every entry unmapped */
-	for (uint32_t m = 0; u.need_flush && m < u.nr_mms; m += 8)
-		flush_tlb_batch(s, a->cpu, u.mms + m, MIN(8u, u.nr_mms - m));
-	free(u.mms);
 }
 
 /* ---- migrate_vma_finalize ---- */
@@ -288,43 +341,40 @@ static void count_moved(struct sim *s, const struct folio *dst, bool populated)
 	}
 }
 
-/* The source of entry @i moved: its mappings now map @dst; it is freed. */
-static void move_mapped(struct sim *s, struct migrate_vma *a, uint32_t first, uint32_t last,
-			uint64_t spfn, struct folio *dst)
+static bool moved(const struct migrate_vma *a, uint64_t i)
 {
-	struct folio *src = pfn_folio(&s->pm, spfn);
-	const uint64_t dpfn = folio_pfn(&s->pm, dst);
-	for (uint32_t k = first; k < last; k++)
-		remove_migration_pte(s, &a->sites[k], spfn, dpfn);
-	folio_migrate_meta(s, src, dst);
-	if (!folio_test(src, PG_device))
-		count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
-	free_folio_pages(&s->pm, spfn);
+	return (a->src[i] & (MIGRATE_PFN_MIGRATE | MIGRATE_PFN_VALID)) ==
+		       (MIGRATE_PFN_MIGRATE | MIGRATE_PFN_VALID) &&
+	       (a->dst[i] & MIGRATE_PFN_VALID);
 }
 
 void migrate_vma_finalize(struct sim *s, struct migrate_vma *a)
 {
-	uint32_t k = 0;
+	/* remove_migration_ptes(): each entry maps the copy, or the source again */
+	for (uint32_t k = 0; k < a->nr_sites; k++) {
+		const uint32_t i = a->site_src[k];
+		if (!a->sites[k].mm)
+			continue;
+		const uint64_t spfn = migrate_pfn_to_pfn(a->src[i]);
+		remove_migration_pte(s, &a->sites[k], spfn,
+				     moved(a, i) ? migrate_pfn_to_pfn(a->dst[i]) : spfn);
+	}
 	for (uint64_t i = 0; i < a->npages; i++) {
 		const uint64_t e = a->src[i], d = a->dst[i];
-		const uint32_t first = k;
-		while (k < a->nr_sites && a->site_src[k] == i)
-			k++;
 		struct folio *dst = (d & MIGRATE_PFN_VALID) ? pfn_folio(&s->pm, migrate_pfn_to_pfn(d))
 							    : NULL;
 		bool used = false;
-		if (e & MIGRATE_PFN_VALID) {
-			const uint64_t spfn = migrate_pfn_to_pfn(e);
-			if ((e & MIGRATE_PFN_MIGRATE) && dst) {
-				move_mapped(s, a, first, k, spfn, dst);
-				count_moved(s, dst, false);
-				used = true;
-			} else {
-				for (uint32_t j = first; j < k; j++)	/* restore */
-					remove_migration_pte(s, &a->sites[j], spfn, spfn);
-				count_vm_events(&s->vs, SIM_DEVICE_MIGRATE_FAIL,
-						folio_nr_pages(pfn_folio(&s->pm, spfn)));
-			}
+		if (moved(a, i)) {	/* the copy takes over; the source is freed */
+			struct folio *src = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
+			folio_migrate_meta(s, src, dst);
+			if (!folio_test(src, PG_device))
+				count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
+			free_folio_pages(&s->pm, migrate_pfn_to_pfn(e));
+			count_moved(s, dst, false);
+			used = true;
+		} else if (e & MIGRATE_PFN_VALID) {	/* restored above */
+			count_vm_events(&s->vs, SIM_DEVICE_MIGRATE_FAIL,
+					folio_nr_pages(pfn_folio(&s->pm, migrate_pfn_to_pfn(e))));
 		} else if ((e & MIGRATE_PFN_MIGRATE) && dst) {
 			uint64_t addr = a->start + (i << PAGE_SHIFT);
 			used = folio_test_large(dst) ? insert_huge_pmd(s, a, addr, dst)

@@ -6,16 +6,18 @@
  * Singh's series.
  *
  * A caller (a device driver, device/dmirror.c) runs:
- *   migrate_vma_setup()    collect one src entry per page of [start, end);
+ *   migrate_vma_setup()    collect one src entry per page of [start, end),
+ *                          then unmap every selected page into migration
+ *                          entries, with one shootdown;
  *   its own step           for each src with MIGRATE_PFN_MIGRATE, allocate a
  *                          destination and copy: dst = migrate_pfn(pfn), with
  *                          MIGRATE_PFN_COMPOUND for a whole THP; 0 skips it;
  *   migrate_vma_pages()    split compound sources whose destination is not
- *                          compound; unmap every source into migration
- *                          entries, with one shootdown;
+ *                          compound (their PMD migration entries become PTE
+ *                          ones); drop what the driver skipped;
  *   migrate_vma_finalize() map the destinations (device-private entries for
- *                          device memory), restore what did not move, free
- *                          what moved.
+ *                          device memory), insert populated holes, restore
+ *                          what did not move, free what moved.
  *
  * src entries: 0 (not migrating), MIGRATE_PFN_MIGRATE alone (nothing mapped:
  * a hole or the zero page; the driver may populate it), or a page:
@@ -23,11 +25,8 @@
  * the 512 entries of a whole PMD-aligned THP (or hole) and the other 511 are
  * 0.
  *
- * SIMPLIFIED: migration is atomic in simulated time, so the unmap into
- * migration entries and its shootdown happen in migrate_vma_pages(), after
- * the driver allocated; nothing can run in between, so nothing can observe
- * the difference. A compound source is split before it is unmapped, where
- * Linux splits the unmapped folio (migrate_vma_split_folio()).
+ * SIMPLIFIED: the three steps run in one go in simulated time: no CPU runs
+ * in between, so no access waits on a migration entry.
  */
 #ifndef NUMASIM_MIGRATE_MIGRATE_DEVICE_H
 #define NUMASIM_MIGRATE_MIGRATE_DEVICE_H

@@ -342,6 +342,45 @@ static void test_huge_alloc_failure(void **state)
 	tl_env_free(&e);
 }
 
+/* A THP that one process maps by its PMD and a forked child by PTEs, moved
+ * with large device allocations failing: the split mid-migration sends each
+ * of the child's PTEs to its own page's copy. */
+static void test_split_shared_thp(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 2 * MiB, thp_fail);
+	uint64_t base = tl_addr(&e, 0);
+	fill(&e, base, 1);
+	const uint32_t version = folio_of(&e, base)->version;
+	struct mm_struct *child = dup_mm(e.s, cpu0(&e), tl_mm(&e));
+	assert_int_equal(sys_mprotect(e.s, cpu0(&e), child, base + PAGE_SIZE, PAGE_SIZE, VM_READ), 0);
+	assert_true(pmd_mapped(&e, base));
+	/* scatter the device's free pages, so the 512 copies are not contiguous */
+	uint64_t held[1024];
+	for (int i = 0; i < 1024; i++)
+		held[i] = alloc_pages_node(&e.s->pm, DEV, 0, WMARK_MIN);
+	for (int i = 0; i < 1024; i += 2)
+		tl_put_page(&e.s->pm, held[i]);
+	to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+	assert_int_equal(ev(&e, SIM_DEVICE_THP_SPLIT), 1);
+	static const uint64_t pages[] = { 0, 1, 2, 100, 511 };
+	for (size_t k = 0; k < ARRAY_SIZE(pages); k++) {
+		uint64_t a = base + pages[k] * PAGE_SIZE;
+		pte_t p = entry_at(&e, a);
+		pte_t c = pmd_slot_lookup(&child->pgd, a)->pt->pte[pte_index(a)];
+		assert_true(is_device_private_entry(p) && is_device_private_entry(c));
+		assert_int_equal(pte_pfn(p), pte_pfn(c));
+		struct folio *f = folio_of(&e, a);
+		assert_int_equal(f->version, version);
+		assert_int_equal(f->mapcount, 2);
+	}
+	assert_safe(&e);
+	for (int i = 1; i < 1024; i += 2)
+		tl_put_page(&e.s->pm, held[i]);
+	tl_env_free(&e);
+}
+
 /* "migrate_partial_unmap_fault": a THP on the device, 1 MiB of it unmapped
  * at offset 0, 512 KiB or 1 MiB; the rest faults back page by page (the
  * device THP no longer lies whole in the mapping) with its contents. */
@@ -604,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_huge_empty_and_zero),
 		cmocka_unit_test(test_huge_free_and_fault),
 		cmocka_unit_test(test_huge_alloc_failure),
+		cmocka_unit_test(test_split_shared_thp),
 		cmocka_unit_test(test_partial_unmap_fault),
 		cmocka_unit_test(test_fork_device_pages),
 		cmocka_unit_test(test_mremap),
