@@ -117,7 +117,9 @@ out:
 	_exit(0);
 }
 
-static int bench(const struct bench_case *c, struct result *r)
+/* Run @fn(@arg, fd) in a child process, which writes @len bytes of result
+ * to fd and exits; read them into @out. Return 0 if they all came. */
+static int in_child(void (*fn)(const void *arg, int fd), const void *arg, void *out, size_t len)
 {
 	int p[2];
 	if (pipe(p))
@@ -126,14 +128,24 @@ static int bench(const struct bench_case *c, struct result *r)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
-		run_case(c, p[1]);
+		fn(arg, p[1]);
 	}
 	close(p[1]);
-	ssize_t n = read(p[0], r, sizeof(*r));
+	ssize_t n = read(p[0], out, len);
 	close(p[0]);
 	int status;
 	waitpid(pid, &status, 0);
-	return n == (ssize_t)sizeof(*r) && r->ok ? 0 : -1;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static void run_case_fn(const void *arg, int fd)
+{
+	run_case(arg, fd);
+}
+
+static int bench(const struct bench_case *c, struct result *r)
+{
+	return in_child(run_case_fn, c, r, sizeof(*r)) == 0 && r->ok ? 0 : -1;
 }
 
 struct numa_config {
@@ -317,24 +329,24 @@ out:
 	_exit(0);
 }
 
+struct dev_case {
+	const char *machine;
+	uint64_t size;
+	bool thp;
+	int iters;
+};
+
+static void run_device_fn(const void *arg, int fd)
+{
+	const struct dev_case *c = arg;
+	run_device_case(c->machine, c->size, c->thp, c->iters, fd);
+}
+
 static int device_bench(const char *machine, uint64_t size, bool thp, int iters,
 			struct dev_result *r)
 {
-	int p[2];
-	if (pipe(p))
-		return -1;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		run_device_case(machine, size, thp, iters, p[1]);
-	}
-	close(p[1]);
-	ssize_t n = read(p[0], r, sizeof(*r));
-	close(p[0]);
-	int status;
-	waitpid(pid, &status, 0);
-	return n == (ssize_t)sizeof(*r) && r->ok ? 0 : -1;
+	const struct dev_case c = { machine, size, thp, iters };
+	return in_child(run_device_fn, &c, r, sizeof(*r)) == 0 && r->ok ? 0 : -1;
 }
 
 static void device_table(bool quick)
