@@ -13,14 +13,14 @@ struct sim;
 struct cpu;
 struct task;
 
-/* Run one step of the task's sweep phase, stopping at @deadline or at a
- * PMD boundary. Return true when the phase is complete. */
 /* One access outside a phase (tests, single-access drivers): through the
  * TLB, the walk and faults, and the oracle. Return false if the run failed. */
 enum cpu_access_kind { ACCESS_LOAD, ACCESS_STORE, ACCESS_RMW };
 bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 		enum cpu_access_kind kind);
 
+/* Run one step of the task's sweep phase, stopping at @deadline or at a
+ * PMD boundary. Return true when the phase is complete. */
 bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline);
 /* Run random, skewed or gauss accesses until @deadline; true when complete. */
 bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline);

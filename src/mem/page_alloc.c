@@ -236,7 +236,8 @@ uint64_t alloc_pages_node(struct phys_mem *pm, uint32_t nid, uint32_t order,
 	     !buddy_has_block(pm, nid, order)))
 		pm->flush_pending(pm->flush_pending_arg, nid);
 
-	/* The watermark check found a block of at least @order, so this succeeds. */
+	/* The watermark check found a block of at least @order, so this succeeds,
+	 * unless pages pending a migrc flush carried an order-0 check. */
 	uint64_t pfn = rmqueue_smallest(pm, pgdat, order);
 
 	if (unlikely(pfn == PFN_NONE))
