@@ -185,8 +185,10 @@ static void migrate_vma_unmap(struct sim *s, struct migrate_vma *a)
 	for (uint64_t i = 0; i < a->npages; i++) {
 		const uint64_t e = a->src[i];
 		if ((e & MIGRATE_PFN_MIGRATE) && (e & MIGRATE_PFN_VALID)) {
+			struct folio *f = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
+			folio_set(f, PG_isolated);	/* reclaim and NUMA balancing keep off */
 			u.index = (uint32_t)i;
-			rmap_walk(s, pfn_folio(&s->pm, migrate_pfn_to_pfn(e)), unmap_one, &u);
+			rmap_walk(s, f, unmap_one, &u);
 		}
 	}
 	for (uint32_t m = 0; u.need_flush && m < u.nr_mms; m += 8)
@@ -235,6 +237,7 @@ static bool split_compound_source(struct sim *s, struct migrate_vma *a, uint64_t
 			return false;
 		const uint64_t head = migrate_pfn_to_pfn(e);
 		const uint32_t n = a->nr_sites;
+		folio_clear(f, PG_isolated);	/* we are the isolator: we may split it */
 		for (uint32_t k = 0; k < n; k++) {
 			if (a->site_src[k] != i || !a->sites[k].mm)
 				continue;
@@ -243,8 +246,12 @@ static bool split_compound_source(struct sim *s, struct migrate_vma *a, uint64_t
 			else	/* a PTE of the THP (another mm's): its own page's entry */
 				a->site_src[k] = (uint32_t)(i + (a->sites[k].old >> PAGE_SHIFT) - head);
 		}
-		if (split_folio_ptes(s, f))
+		int rc = split_folio_ptes(s, f);
+		folio_set(f, PG_isolated);
+		if (rc)
 			return false;
+		for (uint64_t j = 1; j < PTRS_PER_PTE; j++)
+			folio_set(&f[j], PG_isolated);
 		count_vm_event(&s->vs, SIM_DEVICE_THP_SPLIT);
 	}
 	for (uint64_t j = 0; j < PTRS_PER_PTE; j++) {
@@ -364,6 +371,8 @@ void migrate_vma_finalize(struct sim *s, struct migrate_vma *a)
 		struct folio *dst = (d & MIGRATE_PFN_VALID) ? pfn_folio(&s->pm, migrate_pfn_to_pfn(d))
 							    : NULL;
 		bool used = false;
+		if (e & MIGRATE_PFN_VALID)	/* putback: isolation ends */
+			folio_clear(pfn_folio(&s->pm, migrate_pfn_to_pfn(e)), PG_isolated);
 		if (moved(a, i)) {	/* the copy takes over; the source is freed */
 			struct folio *src = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
 			folio_migrate_meta(s, src, dst);
