@@ -188,6 +188,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	build_zonelists(s);
 	memory_tiers_init(&s->tiers, &s->m);
 	migrc_init(s);
+	rng_seed(&s->clone_rng, seed, 1);
 	bw_model_init(s);
 	/* the shared zero page: a kernel page on the first node */
 	s->zero_pfn = alloc_pages_node(&s->pm, s->zonelist[0][0], 0, WMARK_MIN);
@@ -284,12 +285,19 @@ static void task_exit(struct sim *s, struct cpu *cpu, struct task *t)
 	sched_dequeue_curr(s, cpu);
 }
 
+/* The seeded random part of a thread creation (numasim.clone_jitter_ns). */
+static uint64_t clone_jitter(struct sim *s)
+{
+	uint64_t max = (uint64_t)s->tun.v[T_CLONE_JITTER_NS];
+	return max ? rng_below(&s->clone_rng, max) : 0;
+}
+
 static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
 	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t);
-	nt->start_ns = cpu->now;
 	t->nr_live_children++;
-	cpu_charge_kernel(cpu, CLONE_NS);
+	cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
+	nt->start_ns = cpu->now;
 	wake_up_new_task(s, nt, cpu->id, cpu->now);
 	return true;
 }

@@ -89,6 +89,7 @@ struct sim {
 	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
 	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
 	uint64_t device_busy_until[MAX_NUMNODES];	/* device/devkernel.c: its kernel queue */
+	struct rng clone_rng;		/* numasim.clone_jitter_ns */
 
 	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
 	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];

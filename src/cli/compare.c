@@ -3,7 +3,7 @@
  * cli/compare.c - numasim compare: several configurations side by side.
  *
  *   numasim compare [run options] --variant NAME[:KEY=VALUE[,KEY=VALUE...]]...
- *                   [--from-json [NAME=]FILE]... [--json-dir DIR]
+ *                   [--from-json [NAME=]FILE]... [--json-dir DIR] [--seeds N]
  *
  * Every variant runs the same machine, workload, scale and seed (the run
  * options), with its own tunables applied after the shared --set ones; a
@@ -16,6 +16,10 @@
  * (report_json), so a file and a live run of the same configuration give the
  * same column. Counters are looked up by their /proc/vmstat names
  * (vm_event_text[]): to add a row, add its vm_event_item to compare_rows[].
+ *
+ * With --seeds N every live variant runs N times, with seeds seed..seed+N-1:
+ * the elapsed row gives the median and the range, the other rows come from
+ * the median run (the lower middle one for even N).
  *
  * Output is deterministic apart from the host seconds row.
  */
@@ -85,10 +89,14 @@ struct source {
 	struct tunables tun;	/* live variant: effective tunables */
 	json_object *res;	/* the result; NULL if the variant failed ("failed" column) */
 	struct conf conf;
+	double min_s, max_s;	/* live variant with --seeds: elapsed range of its runs */
 };
+
+#define MAX_SEEDS 1000
 
 struct compare {
 	struct run_opts run;
+	uint32_t seeds;		/* runs per live variant (--seeds) */
 	const char *json_dir;
 	struct source *src;
 	int nr_src, nr_live;
@@ -114,6 +122,10 @@ void compare_usage(FILE *out)
 		"                     a column from a result of `numasim run --json` (NAME:\n"
 		"                     the file's base name without .json, unless given)\n"
 		"  --json-dir DIR     write each variant's full JSON result as DIR/NAME.json\n"
+		"                     (with --seeds: DIR/NAME.seedS.json for each seed S)\n"
+		"  --seeds N          run each variant N times, seeds --seed .. --seed+N-1:\n"
+		"                     the elapsed row shows the median and the range, the\n"
+		"                     other rows the median run (1..1000, default 1)\n"
 		"At least one --variant, or two columns in all. Exit status: 2 for bad input,\n"
 		"1 if a variant failed (its column says so), else 0.\n"
 		"example:\n"
@@ -224,6 +236,17 @@ static int apply_settings(struct source *s, const struct tunables *shared)
 	return rc;
 }
 
+static int parse_seeds(struct compare *c, const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < 1 || n > MAX_SEEDS)
+		return cli_bad("--seeds '%s': give a whole number of runs from 1 to %d", arg, MAX_SEEDS);
+	c->seeds = (uint32_t)n;
+	return 0;
+}
+
 static int parse_compare_options(int argc, char **argv, struct compare *c)
 {
 	static const struct option longopts[] = {
@@ -231,6 +254,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		{ "variant", required_argument, NULL, 'V' },
 		{ "from-json", required_argument, NULL, 'F' },
 		{ "json-dir", required_argument, NULL, 'D' },
+		{ "seeds", required_argument, NULL, 'N' },
 		/* an exact match, so that --json is not taken as --json-dir */
 		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -246,6 +270,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		case 'V': rc = add_variant(c, optarg); break;
 		case 'F': rc = add_from_json(c, optarg); break;
 		case 'D': c->json_dir = optarg; break;
+		case 'N': rc = parse_seeds(c, optarg); break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
 		case 'h': compare_usage(stdout); exit(0);
@@ -516,42 +541,83 @@ static int make_dir(const char *dir)
 /* ---- running ---- */
 
 /* Return the exit status this variant asks for: 0, 1 (failed) or 2 (cannot set up). */
-static int run_variant(struct compare *c, struct source *s, const struct cli_setup *su, int nth)
+/* One run of live variant @s with seed @seed: its result, or NULL (*rc set). */
+static json_object *run_once(struct compare *c, struct source *s, const struct cli_setup *su,
+			     const char *label, uint64_t seed, int *rc)
 {
-	char label[NAME_MAX_LEN + 64], err[1024];
-	snprintf(label, sizeof(label), "variant %d/%d '%s'", nth, c->nr_live, s->name);
-	s->conf = (struct conf){ .machine = su->m->name, .workload = su->wl.desc,
-				 .scale = c->run.scale, .seed = c->run.seed,
-				 .have_scale = true, .have_seed = true };
+	char err[1024];
+	struct run_opts o = c->run;
+	o.seed = seed;
 	struct cli_run r;
-	if (cli_simulate(&r, su, &c->run, &s->tun, label, err, sizeof(err))) {
+	if (cli_simulate(&r, su, &o, &s->tun, label, err, sizeof(err))) {
 		fprintf(stderr, "numasim: variant '%s': %s\n", s->name, err);
-		return 2;
+		*rc = 2;
+		return NULL;
 	}
-	int rc = 0;
+	json_object *res = NULL;
 	if (r.rc) {
 		fprintf(stderr, "numasim: variant '%s': workload '%s' failed: %s\n", s->name,
 			su->wl.desc, r.s->error);
-		rc = 1;
+		*rc = 1;
 	} else {
-		s->res = report_json(r.s, &r.ri);
-		json_object_object_del(s->res, "timeseries");	/* not needed here; can be large */
-		conf_from_json(&s->conf, s->res);
+		res = report_json(r.s, &r.ri);
+		json_object_object_del(res, "timeseries");	/* not needed here; can be large */
 		if (c->json_dir) {
 			char *path;
-			if (asprintf(&path, "%s/%s.json", c->json_dir, s->name) < 0) {
+			int n = c->seeds > 1 ? asprintf(&path, "%s/%s.seed%llu.json", c->json_dir, s->name,
+							(unsigned long long)seed)
+					     : asprintf(&path, "%s/%s.json", c->json_dir, s->name);
+			if (n < 0) {
 				path = NULL;
 				errno = ENOMEM;
 			}
 			if (!path || report_json_write(r.s, &r.ri, path)) {
 				fprintf(stderr, "numasim: --json-dir: cannot write '%s': %s\n",
 					path ? path : c->json_dir, strerror(errno));
-				rc = 1;
+				*rc = 1;
 			}
 			free(path);
 		}
 	}
 	cli_run_free(&r);
+	return res;
+}
+
+static int by_elapsed(const void *a, const void *b)
+{
+	double x = json_object_get_double(get(*(json_object *const *)a, "elapsed_s"));
+	double y = json_object_get_double(get(*(json_object *const *)b, "elapsed_s"));
+	return (x > y) - (x < y);
+}
+
+static int run_variant(struct compare *c, struct source *s, const struct cli_setup *su, int nth)
+{
+	char label[NAME_MAX_LEN + 64];
+	snprintf(label, sizeof(label), "variant %d/%d '%s'", nth, c->nr_live, s->name);
+	s->conf = (struct conf){ .machine = su->m->name, .workload = su->wl.desc,
+				 .scale = c->run.scale, .seed = c->run.seed,
+				 .have_scale = true, .have_seed = true };
+	json_object **res = calloc(c->seeds, sizeof(*res));
+	if (!res)
+		return cli_bad("out of host memory");
+	int rc = 0;
+	uint32_t n = 0;
+	for (uint32_t k = 0; k < c->seeds && !rc; k++)
+		if ((res[n] = run_once(c, s, su, label, c->run.seed + k, &rc)))
+			n++;
+	if (!rc && n) {
+		qsort(res, n, sizeof(*res), by_elapsed);
+		s->min_s = json_object_get_double(get(res[0], "elapsed_s"));
+		s->max_s = json_object_get_double(get(res[n - 1], "elapsed_s"));
+		s->res = res[(n - 1) / 2];	/* the median run: the lower middle one */
+		res[(n - 1) / 2] = NULL;
+		conf_from_json(&s->conf, s->res);
+		s->conf.seed = c->run.seed;	/* the first of the seeds, as the title says */
+	}
+	for (uint32_t k = 0; k < n; k++)
+		if (res[k])
+			json_object_put(res[k]);
+	free(res);
 	return rc;
 }
 
@@ -679,14 +745,17 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 		double e = json_object_get_double(get(s->res, "elapsed_s"));
 		json_object *tr = get(s->res, "truncated");
 		const char *trunc = tr && json_object_get_boolean(tr) ? " (truncated)" : "";
+		char range[64] = "";
+		if (c->seeds > 1 && !s->file)
+			snprintf(range, sizeof(range), " [%.*f-%.*f]", prec, s->min_s, prec, s->max_s);
 		if (j == 0 || ref_s <= 0) {
-			r[j + 1] = xasprintf("%.*f%s", prec, e, trunc);
+			r[j + 1] = xasprintf("%.*f%s%s", prec, e, range, trunc);
 			continue;
 		}
 		double pct = (e - ref_s) * 100.0 / ref_s;
 		if (fabs(pct) < 0.05)
 			pct = 0;	/* no "-0.0%" */
-		r[j + 1] = xasprintf("%.*f (%+.1f%%)%s", prec, e, pct, trunc);
+		r[j + 1] = xasprintf("%.*f%s (%+.1f%%)%s", prec, e, range, pct, trunc);
 	}
 	r = table_row(t, xasprintf("host (s)"));
 	for (int j = 0; j < c->nr_src; j++) {
@@ -855,7 +924,10 @@ static void print_title(const struct compare *c, FILE *out)
 	fprintf(out, "numasim %s compare", NUMASIM_VERSION);
 	if (ref->workload && ref->machine)
 		fprintf(out, ": %s on %s", ref->workload, ref->machine);
-	if (ref->have_scale && ref->have_seed)
+	if (ref->have_scale && ref->have_seed && c->seeds > 1 && !c->src[0].file)
+		fprintf(out, " (scale %g, seeds %llu..%llu: median and range)", ref->scale,
+			(unsigned long long)ref->seed, (unsigned long long)(ref->seed + c->seeds - 1));
+	else if (ref->have_scale && ref->have_seed)
 		fprintf(out, " (scale %g, seed %llu)", ref->scale, (unsigned long long)ref->seed);
 	fputc('\n', out);
 	struct tunables defaults;
@@ -898,6 +970,7 @@ int cmd_compare(int argc, char **argv)
 {
 	struct compare c = { 0 };
 	run_opts_init(&c.run);
+	c.seeds = 1;
 	c.src = calloc((size_t)argc + 1, sizeof(*c.src));
 	if (!c.src)
 		return cli_bad("out of host memory");

@@ -159,6 +159,15 @@ expect 2 "missing key 'processes\[0\].resident_pages'" -- compare --variant a --
 printf '{"elapsed_s": 1.5, "vmstat": {' >"$TMP/cut.json"
 expect 2 "cut.json': not JSON" -- compare --variant a --from-json "$TMP/cut.json"
 
+# compare --seeds: median and range per column
+expect 0 "seeds 1..3: median and range" -- compare --workload numa02 --scale 0.02 --seeds 3 --variant a --variant b:numasim.slice_us=400
+expect 0 "elapsed (simulated s) .*\[" -- compare --workload numa02 --scale 0.02 --seeds 3 --variant a
+expect 2 "\-\-seeds '0': give a whole number of runs from 1 to 1000" -- compare --seeds 0 --variant a
+expect 2 "\-\-seeds '1001'" -- compare --seeds 1001 --variant a
+if "$BIN" compare --workload numa02 --scale 0.02 --seeds 2 --seed 7 --variant a --json-dir "$TMP/seeds" >/dev/null &&
+   [ -f "$TMP/seeds/a.seed7.json" ] && [ -f "$TMP/seeds/a.seed8.json" ]; then ok
+else ko "compare --seeds --json-dir: one file per seed"; fi
+
 # migrc and LUF (docs/migrc.md): deferred flushes, fewer shootdowns, nothing stale
 expect 2 "tunable 'numasim.migrc': bad value '2'" -- run --set numasim.migrc=2
 expect 0 "numasim.migrc" -- list

@@ -234,6 +234,27 @@ static void test_determinism(void **state)
 	run_free(&b);
 }
 
+/* The seed reaches workloads without random accesses through the thread
+ * creation jitter: numa01 differs from seed to seed, unless the jitter is
+ * off; the same seed always gives the same run. */
+static void test_seed_matters(void **state)
+{
+	(void)state;
+	const char *const no_jitter[] = { "numasim.clone_jitter_ns=0", NULL };
+	struct run a, b, c, d;
+	run_spec(&a, "2node-128cpu", "numa01:loops=10", 0.02, 1, NULL);
+	run_spec(&b, "2node-128cpu", "numa01:loops=10", 0.02, 2, NULL);
+	assert_int_not_equal(a.s->end_ns, b.s->end_ns);
+	run_spec(&c, "2node-128cpu", "numa01:loops=10", 0.02, 1, no_jitter);
+	run_spec(&d, "2node-128cpu", "numa01:loops=10", 0.02, 2, no_jitter);
+	assert_int_equal(c.s->end_ns, d.s->end_ns);
+	assert_memory_equal(c.s->vs.event, d.s->vs.event, sizeof(c.s->vs.event));
+	run_free(&a);
+	run_free(&b);
+	run_free(&c);
+	run_free(&d);
+}
+
 /* Two simulations live side by side in one process without interfering. */
 static void test_two_sims_interleaved(void **state)
 {
@@ -260,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_remote_slower),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_seed_matters),
 		cmocka_unit_test(test_two_sims_interleaved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
