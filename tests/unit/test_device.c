@@ -134,6 +134,22 @@ static void assert_safe(struct tl_env *e)
 	sim_audit(e->s);
 }
 
+/* setup(), then fill() the first @n pages; return the region's address. */
+static uint64_t setup_filled(struct tl_env *e, uint64_t len, const char *const *sets, uint64_t n)
+{
+	setup(e, len, sets);
+	uint64_t base = tl_addr(e, 0);
+	fill(e, base, n);
+	return base;
+}
+
+/* The oracle saw nothing stale, the audit passes; free the run. */
+static void finish(struct tl_env *e)
+{
+	assert_safe(e);
+	tl_env_free(e);
+}
+
 static uint64_t dev_free(struct tl_env *e)
 {
 	return e->s->pm.node[DEV].nr_free_pages;
@@ -145,17 +161,14 @@ static void test_migrate(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, NPAGES * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, NPAGES);
+	uint64_t base = setup_filled(&e, NPAGES * PAGE_SIZE, small_pages, NPAGES);
 	to_device(&e, base, NPAGES, NPAGES);
 	check_pages(&e, base, NPAGES, DEV);
 	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_PAGES), NPAGES);
 	assert_int_equal(tl_mm(&e)->rss_node[DEV], NPAGES);
 	assert_int_equal(tl_mm(&e)->rss_node[0], 0);
 	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages - NPAGES);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "migrate_fault": CPU reads fault every page back, contents intact. */
@@ -163,17 +176,14 @@ static void test_migrate_fault(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, NPAGES * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, NPAGES);
+	uint64_t base = setup_filled(&e, NPAGES * PAGE_SIZE, small_pages, NPAGES);
 	to_device(&e, base, NPAGES, NPAGES);
 	read_all(&e, base, NPAGES);
 	check_pages(&e, base, NPAGES, 0);
 	assert_int_equal(ev(&e, SIM_DEVICE_FAULTS), NPAGES);
 	assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_PAGES), NPAGES);
 	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "migrate_release": unmapping pages on the device frees device memory. */
@@ -181,15 +191,12 @@ static void test_migrate_release(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, NPAGES * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, NPAGES);
+	uint64_t base = setup_filled(&e, NPAGES * PAGE_SIZE, small_pages, NPAGES);
 	to_device(&e, base, NPAGES, NPAGES);
 	assert_int_equal(sys_munmap(e.s, cpu0(&e), tl_mm(&e), base, NPAGES * PAGE_SIZE), 0);
 	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
 	assert_int_equal(tl_mm(&e)->rss_node[DEV], 0);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "migrate_multiple": to the device and back ten times; nothing leaks. */
@@ -197,9 +204,7 @@ static void test_migrate_multiple(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, NPAGES * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, NPAGES);
+	uint64_t base = setup_filled(&e, NPAGES * PAGE_SIZE, small_pages, NPAGES);
 	uint64_t free0 = e.s->pm.node[0].nr_free_pages;
 	for (int i = 0; i < 10; i++) {
 		to_device(&e, base, NPAGES, NPAGES);
@@ -210,8 +215,7 @@ static void test_migrate_multiple(void **state)
 	assert_int_equal(e.s->pm.node[0].nr_free_pages, free0);
 	assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
 	assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_PAGES), 10 * NPAGES);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "mixedmap": holes and zero pages are populated on the device directly;
@@ -240,8 +244,7 @@ static void test_mixed(void **state)
 	/* the zero page's translation is gone: a read faults the new page back */
 	read_all(&e, base + 16 * PAGE_SIZE, 1);
 	assert_int_equal(folio_of(&e, base + 16 * PAGE_SIZE)->version, 0);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 
 	/* "hmm2.migrate_mixed": a range over two VMAs, one read-only, moves whole */
 	setup(&e, 64 * PAGE_SIZE, small_pages);
@@ -256,8 +259,7 @@ static void test_mixed(void **state)
 	assert_false(pte_write(entry_at(&e, base + 40 * PAGE_SIZE)));
 	to_system(&e, base, 64, 64);
 	check_pages(&e, base, 64, 0);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "migrate_anon_huge_empty" and "_zero": an unpopulated THP range, or one
@@ -279,8 +281,7 @@ static void test_huge_empty_and_zero(void **state)
 		assert_int_equal(folio_order(folio_of(&e, base)), PMD_ORDER);
 		assert_int_equal(ev(&e, SIM_DEVICE_POPULATED_PAGES), PTRS_PER_PTE);
 		assert_int_equal(tl_mm(&e)->rss_node[DEV], PTRS_PER_PTE);
-		assert_safe(&e);
-		tl_env_free(&e);
+		finish(&e);
 	}
 }
 
@@ -291,9 +292,7 @@ static void test_huge_free_and_fault(void **state)
 	(void)state;
 	for (int fault = 0; fault <= 1; fault++) {
 		struct tl_env e;
-		setup(&e, 2 * MiB, thp);
-		uint64_t base = tl_addr(&e, 0);
-		fill(&e, base, 1);
+		uint64_t base = setup_filled(&e, 2 * MiB, thp, 1);
 		assert_true(pmd_mapped(&e, base));
 		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
 		assert_int_equal(ev(&e, SIM_DEVICE_TO_DEVICE_THP), 1);
@@ -309,8 +308,7 @@ static void test_huge_free_and_fault(void **state)
 			assert_int_equal(folio_nid(folio_of(&e, base)), 0);
 			assert_int_equal(folio_of(&e, base)->version, 1);
 		}
-		assert_safe(&e);
-		tl_env_free(&e);
+		finish(&e);
 	}
 }
 
@@ -320,9 +318,7 @@ static void test_huge_alloc_failure(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, 2 * MiB, thp_fail);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, 1);
+	uint64_t base = setup_filled(&e, 2 * MiB, thp_fail, 1);
 	assert_true(pmd_mapped(&e, base));
 	to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
 	assert_int_equal(ev(&e, SIM_DEVICE_THP_SPLIT), 1);
@@ -338,8 +334,7 @@ static void test_huge_alloc_failure(void **state)
 	assert_int_equal(ev(&e, SIM_DEVICE_TO_RAM_THP), 0);
 	assert_int_equal(folio_order(folio_of(&e, base)), 0);
 	assert_int_equal(folio_of(&e, base + 100 * PAGE_SIZE)->version, 1);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* A THP that one process maps by its PMD and a forked child by PTEs, moved
@@ -349,9 +344,7 @@ static void test_split_shared_thp(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, 2 * MiB, thp_fail);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, 1);
+	uint64_t base = setup_filled(&e, 2 * MiB, thp_fail, 1);
 	const uint32_t version = folio_of(&e, base)->version;
 	struct mm_struct *child = dup_mm(e.s, cpu0(&e), tl_mm(&e));
 	assert_int_equal(sys_mprotect(e.s, cpu0(&e), child, base + PAGE_SIZE, PAGE_SIZE, VM_READ), 0);
@@ -390,9 +383,7 @@ static void test_partial_unmap_fault(void **state)
 	static const uint64_t offsets[] = { 0, 512 * KiB, 1 * MiB };
 	for (size_t k = 0; k < ARRAY_SIZE(offsets); k++) {
 		struct tl_env e;
-		setup(&e, 2 * MiB, thp);
-		uint64_t base = tl_addr(&e, 0);
-		fill(&e, base, PTRS_PER_PTE);
+		uint64_t base = setup_filled(&e, 2 * MiB, thp, PTRS_PER_PTE);
 		/* one folio: every store went to its one content version */
 		const uint32_t version = folio_of(&e, base)->version;
 		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
@@ -410,8 +401,7 @@ static void test_partial_unmap_fault(void **state)
 			assert_int_equal(f->version, version);
 		}
 		assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
-		assert_safe(&e);
-		tl_env_free(&e);
+		finish(&e);
 	}
 }
 
@@ -422,9 +412,7 @@ static void test_fork_device_pages(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, 16 * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, 16);
+	uint64_t base = setup_filled(&e, 16 * PAGE_SIZE, small_pages, 16);
 	to_device(&e, base, 16, 16);
 	struct mm_struct *child = dup_mm(e.s, cpu0(&e), tl_mm(&e));
 	for (uint64_t i = 0; i < 16; i++) {
@@ -443,8 +431,7 @@ static void test_fork_device_pages(void **state)
 	struct folio *theirs = page_folio(&e.s->pm, pte_pfn(cp));
 	assert_ptr_not_equal(theirs, mine);
 	assert_int_equal(theirs->version, 3 % 5 + 1);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /*
@@ -484,8 +471,7 @@ static void test_mremap(void **state)
 				assert_true(pmd_special((pmd_t){ entry_at(&e, base).val }));
 			}
 			assert_int_equal(dev_free(&e), e.s->pm.node[DEV].node_present_pages);
-			assert_safe(&e);
-			tl_env_free(&e);
+			finish(&e);
 		}
 }
 
@@ -520,8 +506,7 @@ static void test_mremap_cases(void **state)
 	check_pages(&e, to, 8, 0);
 	assert_true(pte_none(entry_at(&e, to + 8 * PAGE_SIZE)));
 	assert_int_equal(find_vma(mm, to)->vm_end, to + 32 * PAGE_SIZE);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* mprotect over device pages: read-only device entries fault back read-only;
@@ -530,9 +515,7 @@ static void test_mprotect(void **state)
 {
 	(void)state;
 	struct tl_env e;
-	setup(&e, 16 * PAGE_SIZE, small_pages);
-	uint64_t base = tl_addr(&e, 0);
-	fill(&e, base, 16);
+	uint64_t base = setup_filled(&e, 16 * PAGE_SIZE, small_pages, 16);
 	to_device(&e, base, 16, 16);
 	assert_true(pte_write(entry_at(&e, base)));
 	assert_int_equal(sys_mprotect(e.s, cpu0(&e), tl_mm(&e), base, 16 * PAGE_SIZE, VM_READ), 0);
@@ -545,8 +528,7 @@ static void test_mprotect(void **state)
 				      VM_READ | VM_WRITE), 0);
 	assert_true(cpu_access(e.s, cpu0(&e), task0(&e), base, ACCESS_STORE));
 	assert_int_equal(folio_of(&e, base)->version, 2);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* "migrate_shared": a shared mapping is refused (-ENOENT) and stays; after a
@@ -574,8 +556,7 @@ static void test_shared(void **state)
 	}
 	assert_int_equal(sys_mmap(e.s, tl_mm(&e), PAGE_SIZE, MAP_SHARED | MAP_PRIVATE, &shared),
 			 -EINVAL);
-	assert_safe(&e);
-	tl_env_free(&e);
+	finish(&e);
 }
 
 /* Bad ranges are refused. */

@@ -21,6 +21,16 @@ static uint64_t ev(struct tl_env *e, enum vm_event_item i)
 	return e->s->vs.event[i];
 }
 
+/* Move every page of the region to node @nid for NUMA balancing, from @cpu. */
+static void move_all(struct tl_env *e, struct cpu *cpu, uint32_t nid)
+{
+	struct folio *f[NR_PAGES];
+	for (uint32_t i = 0; i < NR_PAGES; i++)
+		f[i] = tl_folio_at(e, tl_addr(e, 0) + i * PAGE_SIZE);
+	assert_int_equal(migrate_pages(e->s, cpu, f, NR_PAGES, nid, MIGRATE_ASYNC, MR_NUMA_MISPLACED,
+				       NULL), 0);
+}
+
 /*
  * A process whose NR_PAGES small pages sit on node 1, mapped read-only and
  * clean: written from node 0, then moved by NUMA balancing (protnone, so no
@@ -47,11 +57,7 @@ static void setup(struct tl_env *e, const char *mode, const char *extra, uint64_
 		tl_fault(e, 0, base + i * PAGE_SIZE, true);
 	struct vm_area_struct *vma = find_vma(tl_mm(e), base);
 	change_prot_numa(s, a, s->tasks[0], vma, base, base + NR_PAGES * PAGE_SIZE);
-	struct folio *f[NR_PAGES];
-	for (uint32_t i = 0; i < NR_PAGES; i++)
-		f[i] = tl_folio_at(e, base + i * PAGE_SIZE);
-	assert_int_equal(migrate_pages(s, a, f, NR_PAGES, 1, MIGRATE_ASYNC, MR_NUMA_MISPLACED, NULL),
-			 0);
+	move_all(e, a, 1);
 	assert_int_equal(ev(e, SIM_MIGRC_DEFERRED), 0);	/* protnone: nothing to flush */
 	pte_t p = tl_pte(e, base);
 	assert_true(pte_valid(p) && !pte_write(p) && !pte_dirty(p));
@@ -268,11 +274,7 @@ static void test_memory_pressure(void **state)
 	struct sim *s = e.s;
 	struct cpu *a, *b;
 	two_cpus_read(&e, &a, &b, 0);
-	struct folio *f[NR_PAGES];
-	for (uint32_t i = 0; i < NR_PAGES; i++)
-		f[i] = tl_folio_at(&e, tl_addr(&e, 0) + i * PAGE_SIZE);
-	assert_int_equal(migrate_pages(s, a, f, NR_PAGES, 0, MIGRATE_ASYNC, MR_NUMA_MISPLACED, NULL),
-			 0);
+	move_all(&e, a, 0);
 	assert_int_equal(s->pm.node[1].nr_pending, NR_PAGES);
 	assert_int_equal(s->migrc.peak_pending_pages, NR_PAGES);
 	/* take node 1's free pages down so that only the pending ones lift it
@@ -411,11 +413,7 @@ static void test_luf(void **state)
 	/* the allocator flushes before it uses pending pages */
 	setup(&e, "luf", NULL, 64);
 	two_cpus_read(&e, &a, &b, 0);
-	struct folio *f[NR_PAGES];
-	for (uint32_t i = 0; i < NR_PAGES; i++)
-		f[i] = tl_folio_at(&e, tl_addr(&e, 0) + i * PAGE_SIZE);
-	assert_int_equal(migrate_pages(e.s, a, f, NR_PAGES, 0, MIGRATE_ASYNC, MR_NUMA_MISPLACED,
-				       NULL), 0);
+	move_all(&e, a, 0);
 	assert_int_equal(e.s->pm.node[1].nr_pending, NR_PAGES);
 	struct tl_held h = { 0 };
 	tl_drain_node(&e.s->pm, 1, 0, &h);
