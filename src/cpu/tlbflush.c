@@ -18,11 +18,11 @@
 #include "migrate/migrc.h"
 #include "sim.h"
 
-static void mark_stale(struct sim *s, struct cpu *c)
+void tlb_mark_stale(struct sim *s, struct cpu *c, uint8_t why)
 {
 	if (!c->tlb_maybe_stale)
 		s->nr_stale_cpus++;
-	c->tlb_maybe_stale |= TLB_STALE_SKIPPED;
+	c->tlb_maybe_stale |= why;
 }
 
 struct tlb_ctx *cpu_tlb_ctx(struct cpu *c, uint32_t mm_id)
@@ -147,10 +147,10 @@ static bool mask_has_other(const cpumask_t *m, uint32_t self)
 /* Debug: omit the flush, marking every CPU that needed it as stale. */
 static void skip_flush(struct sim *s, struct cpu *cpu, const cpumask_t *mask)
 {
-	mark_stale(s, cpu);
+	tlb_mark_stale(s, cpu, TLB_STALE_SKIPPED);
 	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
 		if (cpumask_test(mask, i))
-			mark_stale(s, &s->cpus[i]);
+			tlb_mark_stale(s, &s->cpus[i], TLB_STALE_SKIPPED);
 }
 
 void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,

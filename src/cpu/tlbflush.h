@@ -39,6 +39,10 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
  */
 void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm);
 
+/* @c's TLB may hold translations the page tables no longer have, for
+ * reason @why (TLB_STALE_*): the oracle checks its accesses from now on. */
+void tlb_mark_stale(struct sim *s, struct cpu *c, uint8_t why);
+
 /* @c's ASID context for the address space @mm_id, or NULL if it has none. */
 struct tlb_ctx *cpu_tlb_ctx(struct cpu *c, uint32_t mm_id);
 

@@ -46,6 +46,10 @@ void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64
  */
 void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst);
 
+/* A destination folio the migration did not use goes back, its allocation
+ * reference dropped. */
+void migrate_free_unused_dst(struct sim *s, struct folio *dst);
+
 /* The copy of @bytes from @src_nid to @dst_nid, paid by @cpu: a fixed cost
  * per folio plus the bytes at the copy bandwidth, or at the device link's
  * bandwidth when one side is device memory (the link's latency is paid once

@@ -295,11 +295,10 @@ static void restore_mappings(struct sim *s, struct migrate_batch *b, const struc
 		remove_migration_pte(s, &b->site[p->first_site + j], src_pfn, src_pfn);
 }
 
-static void free_dst(struct sim *s, uint64_t dst_pfn)
+void migrate_free_unused_dst(struct sim *s, struct folio *dst)
 {
-	struct folio *dst = pfn_folio(&s->pm, dst_pfn);
 	dst->refcount = 0;
-	free_folio_pages(&s->pm, dst_pfn);
+	free_folio_pages(&s->pm, folio_pfn(&s->pm, dst));
 }
 
 /*
@@ -347,7 +346,7 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 		folio_clear(src, PG_isolated);
 		if (folio_maybe_dma_pinned(src)) {	/* folio_migrate_mapping(): -EAGAIN */
 			restore_mappings(s, b, &p[i]);
-			free_dst(s, p[i].dst_pfn);
+			migrate_free_unused_dst(s, pfn_folio(&s->pm, p[i].dst_pfn));
 			folios[nr_retry++] = src;
 			continue;
 		}

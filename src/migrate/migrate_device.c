@@ -327,12 +327,6 @@ static bool insert_page(struct sim *s, struct migrate_vma *a, uint64_t addr, str
 	return true;
 }
 
-static void free_unused(struct sim *s, struct folio *f)
-{
-	f->refcount = 0;
-	free_folio_pages(&s->pm, folio_pfn(&s->pm, f));
-}
-
 static void count_moved(struct sim *s, const struct folio *dst, bool populated)
 {
 	const uint64_t nr = folio_nr_pages(dst);
@@ -394,7 +388,7 @@ void migrate_vma_finalize(struct sim *s, struct migrate_vma *a)
 				count_vm_events(&s->vs, SIM_DEVICE_MIGRATE_FAIL, folio_nr_pages(dst));
 		}
 		if (dst && !used)
-			free_unused(s, dst);
+			migrate_free_unused_dst(s, dst);
 	}
 	free(a->sites);
 	free(a->site_src);

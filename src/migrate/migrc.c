@@ -64,15 +64,6 @@ bool migrc_may_defer(const struct sim *s, const struct folio *f, enum migrate_re
 	return mode(s) != MIGRC_LUF || !folio_test_large(f);
 }
 
-static void set_deferred(struct sim *s, struct cpu *c)
-{
-	if (c->tlb_maybe_stale & TLB_STALE_DEFERRED)
-		return;
-	if (!c->tlb_maybe_stale)
-		s->nr_stale_cpus++;
-	c->tlb_maybe_stale |= TLB_STALE_DEFERRED;
-}
-
 /* No request is left: no CPU can hold a translation to a pending source. */
 static void clear_deferred(struct sim *s)
 {
@@ -128,7 +119,7 @@ void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_
 	}
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 		if (cpumask_test(&r->mask, c))
-			set_deferred(s, &s->cpus[c]);
+			tlb_mark_stale(s, &s->cpus[c], TLB_STALE_DEFERRED);
 	s->migrc.pending_pages += r->nr_pages;
 	s->migrc.peak_pending_pages = MAX(s->migrc.peak_pending_pages, s->migrc.pending_pages);
 	count_vm_event(&s->vs, SIM_MIGRC_DEFERRED);
