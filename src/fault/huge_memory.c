@@ -19,7 +19,9 @@ static uint64_t get_huge_zero_page(struct vm_fault *vmf)
 	struct sim *s = vmf->s;
 	if (s->huge_zero_pfn != PFN_NONE)
 		return s->huge_zero_pfn;
-	uint64_t pfn = alloc_pages_node(&s->pm, vmf->cpu->node, PMD_ORDER, WMARK_MIN);
+	const uint32_t nid = vmf->cpu->node;
+	const struct alloc_context ac = { .preferred_nid = nid, .local_nid = nid };
+	uint64_t pfn = rmqueue(s, &ac, nid, PMD_ORDER, WMARK_MIN);
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	folio_set(pfn_folio(&s->pm, pfn), PG_zero);

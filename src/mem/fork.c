@@ -99,12 +99,13 @@ static void dup_vmas(struct sim *s, struct mm_struct *dst, const struct mm_struc
 
 /* A pinned page must not change under its pin: the child gets a copy now,
  * on the page's node if it has room, else the nearest that has. */
-static uint64_t alloc_copy_page(struct sim *s, uint32_t nid)
+static uint64_t alloc_copy_page(struct sim *s, const struct cpu *cpu, uint32_t nid)
 {
-	uint64_t pfn = alloc_pages_node(&s->pm, nid, 0, WMARK_MIN);
+	const struct alloc_context ac = { .preferred_nid = nid, .local_nid = cpu->node };
+	uint64_t pfn = rmqueue(s, &ac, nid, 0, WMARK_MIN);
 	for (uint32_t i = 0; pfn == PFN_NONE && i < s->zonelist_len; i++)
 		if (s->zonelist[nid][i] != nid)
-			pfn = alloc_pages_node(&s->pm, s->zonelist[nid][i], 0, WMARK_MIN);
+			pfn = rmqueue(s, &ac, s->zonelist[nid][i], 0, WMARK_MIN);
 	return pfn;
 }
 
@@ -118,7 +119,7 @@ static int copy_pinned_page(struct fork_ctx *c, const struct vm_area_struct *v,
 {
 	struct sim *s = c->s;
 	const struct folio *of = page_folio(&s->pm, pfn);
-	uint64_t npfn = alloc_copy_page(s, of->nid);
+	uint64_t npfn = alloc_copy_page(s, c->cpu, of->nid);
 	if (npfn == PFN_NONE)
 		return -ENOMEM;
 	struct folio *nf = pfn_folio(&s->pm, npfn);

@@ -56,19 +56,30 @@ static uint32_t interleave_vma_nid(const struct vm_area_struct *vma, uint64_t ad
 	return nodemask_nth(m, (uint32_t)(ilx % nodemask_weight(m)));
 }
 
-static void zone_statistics(struct sim *s, uint32_t preferred, uint32_t got, uint32_t local,
-			    bool interleave)
+/* zone_statistics(): one allocation's numastat events, on node @got. */
+static void zone_statistics(struct sim *s, const struct alloc_context *ac, uint32_t got)
 {
 	uint64_t(*ns)[NR_NUMA_STAT_ITEMS] = s->vs.numa;
-	if (got == preferred) {
+	if (got == ac->preferred_nid) {
 		ns[got][NUMA_HIT]++;
-		if (interleave)
+		if (ac->interleave)	/* counted by alloc_pages_mpol() for interleave */
 			ns[got][NUMA_INTERLEAVE_HIT]++;
 	} else {
 		ns[got][NUMA_MISS]++;
-		ns[preferred][NUMA_FOREIGN]++;
+		ns[ac->preferred_nid][NUMA_FOREIGN]++;
 	}
-	ns[got][got == local ? NUMA_LOCAL : NUMA_OTHER]++;
+	ns[got][got == ac->local_nid ? NUMA_LOCAL : NUMA_OTHER]++;
+}
+
+uint64_t rmqueue(struct sim *s, const struct alloc_context *ac, uint32_t nid, uint32_t order,
+		 enum zone_watermarks mark)
+{
+	uint64_t pfn = alloc_pages_node(&s->pm, nid, order, mark);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	count_vm_events(&s->vs, PGALLOC, 1ull << order);
+	zone_statistics(s, ac, nid);
+	return pfn;
 }
 
 /* The preferred zone zone_statistics() counts against: the first allowed
@@ -82,14 +93,15 @@ static uint32_t first_allowed(const struct sim *s, uint32_t nid, nodemask_t allo
 }
 
 /* Walk @preferred's zonelist, restricted to @allowed, at watermark @mark. */
-static uint64_t zonelist_alloc(struct sim *s, uint32_t preferred, nodemask_t allowed,
-			       uint32_t order, enum zone_watermarks mark, uint32_t *got)
+static uint64_t zonelist_alloc(struct sim *s, const struct alloc_context *ac, uint32_t preferred,
+			       nodemask_t allowed, uint32_t order, enum zone_watermarks mark,
+			       uint32_t *got)
 {
 	for (uint32_t i = 0; i < s->zonelist_len; i++) {
 		uint32_t nid = s->zonelist[preferred][i];
 		if (!((allowed >> nid) & 1))
 			continue;
-		uint64_t pfn = alloc_pages_node(&s->pm, nid, order, mark);
+		uint64_t pfn = rmqueue(s, ac, nid, order, mark);
 		if (pfn != PFN_NONE) {
 			*got = nid;
 			return pfn;
@@ -99,25 +111,53 @@ static uint64_t zonelist_alloc(struct sim *s, uint32_t preferred, nodemask_t all
 }
 
 /*
- * __alloc_pages_slowpath(): every allowed node is below its low watermark.
- * Wake their kswapds, retry down to the min watermark, then reclaim
- * directly and retry once more. mTHP and THP faults (GFP_TRANSHUGE_LIGHT
- * under the default defrag=madvise) neither wake kswapd nor reclaim,
- * unless the VMA is MADV_HUGEPAGE.
+ * What the slow path of an allocation may do, from its gfp mask. Order-0
+ * anonymous faults (GFP_HIGHUSER_MOVABLE) wake kswapd and reclaim directly.
+ * THP and mTHP faults use vma_thp_gfp_mask(), which under the default
+ * defrag=madvise is GFP_TRANSHUGE_LIGHT: neither, unless the VMA is
+ * MADV_HUGEPAGE, which adds __GFP_DIRECT_RECLAIM (but not kswapd).
  */
-static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, uint32_t nid, nodemask_t allowed,
-				     uint32_t order, const struct vm_area_struct *vma, uint32_t *got)
+struct alloc_gfp {
+	bool kswapd;		/* __GFP_KSWAPD_RECLAIM */
+	bool direct_reclaim;	/* __GFP_DIRECT_RECLAIM */
+};
+
+static struct alloc_gfp fault_gfp(const struct vm_area_struct *vma, uint32_t order)
 {
-	bool reclaim = order == 0 || (vma && (vma->vm_flags & VM_HUGEPAGE));
+	if (order == 0)
+		return (struct alloc_gfp){ true, true };
+	return (struct alloc_gfp){ false, vma && (vma->vm_flags & VM_HUGEPAGE) };
+}
+
+/*
+ * __alloc_pages_slowpath(): every allowed node is below its low watermark.
+ * Wake their kswapds if the mask allows, retry down to the min watermark,
+ * then reclaim directly if allowed and retry once more.
+ */
+static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, const struct alloc_context *ac,
+				     uint32_t nid, nodemask_t allowed, uint32_t order,
+				     struct alloc_gfp gfp, uint32_t *got)
+{
 	migrc_pause(s, cpu);	/* pending sources are freed, no new deferrals */
-	if (reclaim)
+	if (gfp.kswapd)
 		for (uint32_t i = 0; i < s->zonelist_len; i++)
 			if ((allowed >> s->zonelist[nid][i]) & 1)
 				wakeup_kswapd(s, s->zonelist[nid][i], cpu->now);
-	uint64_t pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
-	if (pfn == PFN_NONE && reclaim && try_to_free_pages(s, cpu, nid, allowed))
-		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_MIN, got);
+	uint64_t pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);
+	if (pfn == PFN_NONE && gfp.direct_reclaim && try_to_free_pages(s, cpu, nid, allowed))
+		pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);
 	migrc_resume(s);
+	return pfn;
+}
+
+/* __alloc_pages(): the fast path at the low watermark, then the slow path. */
+static uint64_t alloc_pages_nodemask(struct sim *s, struct cpu *cpu, const struct alloc_context *ac,
+				     uint32_t nid, nodemask_t allowed, uint32_t order,
+				     struct alloc_gfp gfp, uint32_t *got)
+{
+	uint64_t pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_LOW, got);
+	if (pfn == PFN_NONE)
+		pfn = alloc_pages_slowpath(s, cpu, ac, nid, allowed, order, gfp, got);
 	return pfn;
 }
 
@@ -152,27 +192,26 @@ uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
 	}
 
 	uint32_t got = nid;
-	uint64_t pfn = PFN_NONE;
+	const struct alloc_context ac = {
+		.preferred_nid = first_allowed(s, nid, allowed), .local_nid = local,
+		.interleave = interleave,
+	};
+	const struct alloc_gfp gfp = fault_gfp(vma, order);
 	s->migrc_alloc_cpu = cpu;
 	/*
 	 * alloc_pages_mpol(): a PMD-size THP under a non-interleave policy that
 	 * allows the chosen node is first tried on that node only
-	 * (__GFP_THISNODE | __GFP_NORETRY). Without direct reclaim (defrag's
-	 * default "madvise" for a VMA without MADV_HUGEPAGE) that is final: the
-	 * fault falls back to smaller folios rather than to remote memory.
+	 * (__GFP_THISNODE | __GFP_NORETRY): the fast path at the low watermark,
+	 * then the slow path's retry at the min watermark, with no reclaim.
+	 * Without __GFP_DIRECT_RECLAIM (defrag's default "madvise" for a VMA
+	 * without MADV_HUGEPAGE) that is final: the fault falls back to smaller
+	 * folios rather than to remote memory.
 	 */
 	if (order == PMD_ORDER && pol->mode != MPOL_INTERLEAVE && ((allowed >> nid) & 1)) {
-		pfn = zonelist_alloc(s, nid, 1ull << nid, order, WMARK_LOW, &got);
-		if (pfn == PFN_NONE && !(vma && (vma->vm_flags & VM_HUGEPAGE)))
-			return PFN_NONE;
+		uint64_t pfn = alloc_pages_nodemask(s, cpu, &ac, nid, 1ull << nid, order,
+						    (struct alloc_gfp){ false, false }, &got);
+		if (pfn != PFN_NONE || !gfp.direct_reclaim)
+			return pfn;
 	}
-	if (pfn == PFN_NONE)
-		pfn = zonelist_alloc(s, nid, allowed, order, WMARK_LOW, &got);
-	if (pfn == PFN_NONE)
-		pfn = alloc_pages_slowpath(s, cpu, nid, allowed, order, vma, &got);
-	if (pfn == PFN_NONE)
-		return PFN_NONE;
-	zone_statistics(s, first_allowed(s, nid, allowed), got, local, interleave);
-	count_vm_events(&s->vs, PGALLOC, 1ull << order);
-	return pfn;
+	return alloc_pages_nodemask(s, cpu, &ac, nid, allowed, order, gfp, &got);
 }

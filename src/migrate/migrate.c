@@ -186,16 +186,17 @@ void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64
  * checks, so the slow path first flushes and frees them
  * (migrc_flush_free_folios() in __alloc_pages_slowpath()).
  */
-static uint64_t alloc_on(struct sim *s, struct cpu *cpu, uint32_t nid, uint32_t order)
+static uint64_t alloc_on(struct sim *s, struct cpu *cpu, const struct alloc_context *ac, uint32_t nid,
+			 uint32_t order)
 {
-	uint64_t pfn = alloc_pages_node(&s->pm, nid, order, WMARK_LOW);
+	uint64_t pfn = rmqueue(s, ac, nid, order, WMARK_LOW);
 	if (pfn != PFN_NONE)
 		return pfn;
 	if (unlikely(s->pm.node[nid].nr_pending))
 		migrc_pause(s, cpu);
 	else
-		return alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
-	pfn = alloc_pages_node(&s->pm, nid, order, WMARK_MIN);
+		return rmqueue(s, ac, nid, order, WMARK_MIN);
+	pfn = rmqueue(s, ac, nid, order, WMARK_MIN);
 	migrc_resume(s);
 	return pfn;
 }
@@ -204,20 +205,21 @@ static uint64_t alloc_on(struct sim *s, struct cpu *cpu, uint32_t nid, uint32_t 
  * The destination folio. alloc_misplaced_dst_folio() and the other callers:
  * on @nid only, no reclaim (__GFP_THISNODE). alloc_demote_folio(): the
  * preferred target first, then any node of a lower tier than the source's.
+ * numastat counts every one against @nid, the node asked for, and the
+ * migrating CPU's node as the local one.
  */
 static uint64_t alloc_dst(struct sim *s, struct cpu *cpu, const struct folio *src, uint32_t nid,
 			  enum migrate_reason reason)
 {
-	uint32_t order = folio_order(src);
-	uint64_t pfn = alloc_on(s, cpu, nid, order);
+	const uint32_t order = folio_order(src);
+	const struct alloc_context ac = { .preferred_nid = nid, .local_nid = cpu->node };
+	uint64_t pfn = alloc_on(s, cpu, &ac, nid, order);
 	if (pfn == PFN_NONE && reason == MR_DEMOTION) {
 		nodemask_t lower = s->tiers.lower_tier_mask[folio_nid(src)] & ~(1ull << nid);
 		for (uint32_t i = 0; i < s->zonelist_len && pfn == PFN_NONE; i++)
 			if ((lower >> s->zonelist[nid][i]) & 1)
-				pfn = alloc_on(s, cpu, s->zonelist[nid][i], order);
+				pfn = alloc_on(s, cpu, &ac, s->zonelist[nid][i], order);
 	}
-	if (pfn != PFN_NONE)
-		count_vm_events(&s->vs, PGALLOC, 1ull << order);
 	return pfn;
 }
 

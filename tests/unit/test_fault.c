@@ -695,6 +695,57 @@ static void test_pmd_thp_bind_local_only(void **state)
 			 (unsigned long long)fallback);
 }
 
+/*
+ * A PMD THP's __GFP_THISNODE | __GFP_NORETRY attempt is a whole allocation:
+ * the fast path at the low watermark, then the slow path's retry at the min
+ * watermark (no kswapd, no reclaim). A local node between its min and low
+ * watermarks with a free 2 MiB block still gives a local THP; order 0 would
+ * have gone remote at the low watermark.
+ */
+static void test_pmd_thp_local_down_to_min(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	struct snap sn;
+	struct tl_held h = { 0 };
+
+	tl_env_init(&e, "2node-128cpu", NULL);
+	for (uint32_t n = 0; n < e.m.nr_nodes; n++)
+		e.m.node[n].mem_bytes = 16 * GiB;
+	uint32_t r = tl_mmap(&e, 4 * MiB);
+	tl_start(&e, 1);
+	const uint64_t base = tl_addr(&e, r);
+	struct phys_mem *pm = &e.s->pm;
+	const struct pglist_data *pg = &pm->node[0];
+
+	tl_drain_node(pm, 0, 0, &h);
+	/* give back one block of order 9 or more: node 0 is then above min + 512 */
+	for (size_t i = 0; i < h.nr && node_free_pages(pm, 0) < pg->watermark[WMARK_MIN] + 512; i++)
+		if (h.order[i] >= PMD_ORDER) {
+			tl_put_page(pm, h.pfn[i]);
+			h.pfn[i] = PFN_NONE;
+		}
+	assert_true(node_free_pages(pm, 0) >= pg->watermark[WMARK_MIN] + 512);
+	assert_true(node_free_pages(pm, 0) < pg->watermark[WMARK_LOW]);
+
+	take(&e, &sn);
+	tl_fault(&e, 0, base, true);
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
+	bool thp = pmd_valid(slot->pmd) && !pmd_special(slot->pmd);
+	uint32_t nid = thp ? folio_nid(pfn_folio(pm, pmd_pfn(slot->pmd))) : UINT32_MAX;
+	uint64_t fallback = dev(&e, &sn, THP_FAULT_FALLBACK);
+	release_held(&e, &h);
+	if (!thp || nid != 0 || fallback)
+		fail_msg("node 0 between its min and low watermarks with a free 2 MiB block: PMD "
+			 "THP %s (node %u), thp_fault_fallback %llu; Linux's __GFP_THISNODE attempt "
+			 "retries at the min watermark in the slow path",
+			 thp ? "mapped" : "not mapped", nid, (unsigned long long)fallback);
+	assert_int_equal(dnuma(&e, &sn, 0, NUMA_HIT), 1);
+	assert_int_equal(tl_mm(&e)->rss_node[1], 0);
+	audit(&e);
+	tl_env_free(&e);
+}
+
 /* ---- PMD THPs and the zero pages ---- */
 
 static void test_pmd_thp_write_fault(void **state)
@@ -1601,6 +1652,7 @@ int main(void)
 		cmocka_unit_test(test_mthp_alloc_failure_fallback),
 		cmocka_unit_test(test_default_policy_fallback_nodes),
 		cmocka_unit_test(test_pmd_thp_bind_local_only),
+		cmocka_unit_test(test_pmd_thp_local_down_to_min),
 		cmocka_unit_test(test_pmd_thp_write_fault),
 		cmocka_unit_test(test_huge_zero_page),
 		cmocka_unit_test(test_no_huge_zero_page),

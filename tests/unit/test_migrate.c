@@ -121,6 +121,77 @@ static void test_batched_flush(void **state)
 	tl_env_free(&e);
 }
 
+/* numastat and pgalloc_normal over all nodes. */
+static uint64_t numa_sum(const struct sim *s, enum numa_stat_item i)
+{
+	uint64_t n = 0;
+	for (uint32_t nid = 0; nid < s->m.nr_nodes; nid++)
+		n += s->vs.numa[nid][i];
+	return n;
+}
+
+/*
+ * zone_statistics() runs for every buddy allocation (rmqueue), migration
+ * targets included: each destination is a numa_hit on the node asked for,
+ * numa_other there when another node's CPU migrates, and pgalloc_normal
+ * counts its pages. One count per allocation, so a THP is one numa_hit.
+ */
+static void test_numastat_counts_migration(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	setup(&e, 4 * MiB, small_pages);
+	struct sim *s = e.s;
+	uint64_t base = tl_addr(&e, 0);
+	touch(&e, base, 64 * PAGE_SIZE);
+	assert_int_equal(s->vs.numa[0][NUMA_HIT], 64);
+	struct folio *f[64];
+	for (uint32_t i = 0; i < 64; i++)
+		f[i] = tl_folio_at(&e, base + i * PAGE_SIZE);
+	uint64_t hit1 = s->vs.numa[1][NUMA_HIT], other1 = s->vs.numa[1][NUMA_OTHER];
+	uint64_t alloc = ev(&e, PGALLOC);
+	assert_int_equal(migrate_pages(s, tl_cpu(&e, 0), f, 64, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 0);
+	if (s->vs.numa[1][NUMA_HIT] != hit1 + 64)
+		fail_msg("64 pages migrated to node 1: numa_hit[1] %llu -> %llu; Linux counts every "
+			 "migration target in zone_statistics()", (unsigned long long)hit1,
+			 (unsigned long long)s->vs.numa[1][NUMA_HIT]);
+	assert_int_equal(s->vs.numa[1][NUMA_OTHER], other1 + 64);	/* a node-0 CPU moved them */
+	assert_int_equal(ev(&e, PGALLOC), alloc + 64);
+	assert_int_equal(numa_sum(s, NUMA_HIT) + numa_sum(s, NUMA_MISS), ev(&e, PGALLOC));
+	assert_int_equal(numa_sum(s, NUMA_LOCAL) + numa_sum(s, NUMA_OTHER), ev(&e, PGALLOC));
+	tl_env_free(&e);
+
+	/* a PMD THP: one allocation, 512 pages */
+	setup(&e, 4 * MiB, NULL);
+	s = e.s;
+	base = tl_addr(&e, 0);
+	tl_fault(&e, 0, base, true);
+	struct folio *thp = pfn_folio(&s->pm, pmd_pfn(pmd_slot_lookup(&tl_mm(&e)->pgd, base)->pmd));
+	hit1 = s->vs.numa[1][NUMA_HIT];
+	alloc = ev(&e, PGALLOC);
+	assert_int_equal(migrate_pages(s, tl_cpu(&e, 1), &thp, 1, 1, MIGRATE_ASYNC, MR_SYSCALL, NULL), 0);
+	assert_int_equal(s->vs.numa[1][NUMA_HIT], hit1 + 1);
+	assert_int_equal(s->vs.numa[1][NUMA_LOCAL], 1);		/* a node-1 CPU moved it */
+	assert_int_equal(ev(&e, PGALLOC), alloc + 512);
+	tl_env_free(&e);
+}
+
+/* A whole run with 4 KiB pages only: every allocation, at fault or as a
+ * migration target, is a hit or a miss somewhere. */
+static void test_numastat_sums_over_a_run(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never",
+				     "numa_balancing.scan_delay_ms=10",
+				     "numa_balancing.scan_period_min_ms=10", NULL };
+	struct sim *s = tl_run_spec(&e, "2node-128cpu", "numa02:size=64M,loops=200", sets, 1);
+	assert_true(s->vs.event[NUMA_PAGE_MIGRATE] > 0);
+	assert_int_equal(numa_sum(s, NUMA_HIT) + numa_sum(s, NUMA_MISS), s->vs.event[PGALLOC]);
+	assert_int_equal(numa_sum(s, NUMA_MISS), numa_sum(s, NUMA_FOREIGN));
+	tl_env_free(&e);
+}
+
 /* Entries that are protnone cannot be in any TLB: migrating such folios
  * needs no shootdown at all. */
 static void test_no_flush_for_protnone(void **state)
@@ -380,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_migrate_pmd_thp),
 		cmocka_unit_test(test_migrate_pte_mapped_large),
 		cmocka_unit_test(test_batched_flush),
+		cmocka_unit_test(test_numastat_counts_migration),
+		cmocka_unit_test(test_numastat_sums_over_a_run),
 		cmocka_unit_test(test_no_flush_for_protnone),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_oracle_sees_skipped_migration_flush),
