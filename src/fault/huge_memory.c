@@ -73,9 +73,9 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 		if (folio_test(f, PG_anon_exclusive) && !folio_maybe_dma_pinned(f)) {
 			migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+			/* unlike wp_page_reuse(), no pgreuse count and last_cpupid kept */
 			set_pmd_at(s, vmf->mm, vmf->pmd,
 				   (pmd_t){ p.val | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED });
-			count_vm_event(&s->vs, SIM_WP_REUSE);
 			return HUGE_DONE;
 		}
 	}

@@ -178,6 +178,21 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
 	return FAULT_OK;
 }
 
+/*
+ * wp_page_reuse(): make the PTE writable in place. The folio's last_cpupid
+ * is reset: it may name a task of a now unrelated process (the other side
+ * of a fork), whose faults must not make this one look shared.
+ */
+static void wp_page_reuse(struct vm_fault *vmf, struct folio *f, pte_t p)
+{
+	struct sim *s = vmf->s;
+	f->last_cpupid = CPUPID_UNSET;	/* folio_xchg_last_cpupid(folio, all ones) */
+	migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+	set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
+		   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
+	count_vm_event(&s->vs, PGREUSE);
+}
+
 /* do_wp_page(): a write to a present read-only PTE in a writable VMA. */
 static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 {
@@ -186,12 +201,9 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 		struct folio *f = page_folio(&s->pm, pte_pfn(p));
 		bool reuse = folio_test(f, PG_anon_exclusive) ||
 			     (!folio_test_large(f) && f->refcount == 1 && f->mapcount == 1);
-		if (reuse && !folio_maybe_dma_pinned(f)) {	/* wp_page_reuse() */
-			migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+		if (reuse && !folio_maybe_dma_pinned(f)) {
 			folio_set(f, PG_anon_exclusive);
-			set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
-				   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
-			count_vm_event(&s->vs, SIM_WP_REUSE);
+			wp_page_reuse(vmf, f, p);
 			return FAULT_OK;
 		}
 	}

@@ -935,7 +935,7 @@ static void test_small_zero_page_then_write(void **state)
 	assert_int_equal(folio_ref_count(f), 1);
 	assert_true(folio_test(f, PG_anon_exclusive));
 	assert_int_equal(dev(&e, &sn, SIM_COW_FAULTS), 0);
-	assert_int_equal(dev(&e, &sn, SIM_WP_REUSE), 0);
+	assert_int_equal(dev(&e, &sn, PGREUSE), 0);
 	assert_int_equal(dev(&e, &sn, PGALLOC), 1);
 	assert_int_equal(tl_rss(&e), 1);
 	audit(&e);
@@ -972,7 +972,7 @@ static void test_mprotect_ro_rw_reuses_page(void **state)
 	 * exclusive anonymous page); otherwise the write fault must reuse it */
 	if (!pte_write(tl_pte(&e, base))) {
 		tl_fault(&e, 0, base, true);
-		assert_int_equal(dev(&e, &sn, SIM_WP_REUSE), 1);
+		assert_int_equal(dev(&e, &sn, PGREUSE), 1);
 	}
 	pte_t p = tl_pte(&e, base);
 	assert_true(pte_write(p) && pte_dirty(p));
@@ -1011,12 +1011,16 @@ static void test_wp_fault_reuses_exclusive(void **state)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(addrs); i++) {
 		const uint64_t pfn = pte_pfn(tl_pte(&e, addrs[i]));
+		struct folio *f = page_folio(&e.s->pm, pfn);
+		f->last_cpupid = cpu_pid_to_cpupid(3, 1234);	/* a fault of another process */
 		take(&e, &sn);
 		tl_fault(&e, 0, addrs[i], true);
+		/* wp_page_reuse() resets last_cpupid */
+		assert_int_equal(f->last_cpupid, CPUPID_UNSET);
 		pte_t p = tl_pte(&e, addrs[i]);
 		assert_true(pte_write(p) && pte_dirty(p) && pte_young(p));
 		assert_int_equal(pte_pfn(p), pfn);
-		assert_int_equal(dev(&e, &sn, SIM_WP_REUSE), 1);
+		assert_int_equal(dev(&e, &sn, PGREUSE), 1);
 		assert_int_equal(dev(&e, &sn, SIM_COW_FAULTS), 0);
 		assert_int_equal(dev(&e, &sn, PGALLOC), 0);
 	}
@@ -1027,6 +1031,39 @@ static void test_wp_fault_reuses_exclusive(void **state)
 }
 
 /* A clean read-only THP made writable again: split by mprotect, then reused. */
+/*
+ * do_huge_pmd_wp_page() on an exclusive PMD THP reuses it in place, but
+ * unlike wp_page_reuse() counts no pgreuse and keeps last_cpupid.
+ */
+static void test_pmd_wp_reuse(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	struct snap sn;
+
+	tl_env_init(&e, "2node-128cpu", NULL);
+	uint32_t r = tl_mmap(&e, 2 * MiB);
+	tl_start(&e, 1);
+	const uint64_t base = tl_addr(&e, r);
+	struct mm_struct *mm = tl_mm(&e);
+	tl_fault(&e, 0, base, true);
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, base);
+	assert_true(pmd_valid(slot->pmd) && pmd_write(slot->pmd));
+	struct folio *f = pfn_folio(&e.s->pm, pmd_pfn(slot->pmd));
+	set_pmd_at(e.s, mm, slot, (pmd_t){ slot->pmd.val & ~(uint64_t)(_PAGE_RW | _PAGE_DIRTY) });
+	const uint32_t cpupid = cpu_pid_to_cpupid(3, 1234);
+	f->last_cpupid = cpupid;
+	take(&e, &sn);
+	tl_fault(&e, 0, base + PG, true);
+	assert_true(pmd_valid(slot->pmd) && pmd_write(slot->pmd));
+	assert_ptr_equal(pfn_folio(&e.s->pm, pmd_pfn(slot->pmd)), f);
+	assert_int_equal(dev(&e, &sn, PGREUSE), 0);
+	assert_int_equal(dev(&e, &sn, SIM_COW_FAULTS), 0);
+	assert_int_equal(f->last_cpupid, cpupid);
+	audit(&e);
+	tl_env_free(&e);
+}
+
 static void test_mprotect_thp_then_write(void **state)
 {
 	(void)state;
@@ -1057,6 +1094,8 @@ static void test_mprotect_thp_then_write(void **state)
 	if (slot->pmd.val) {
 		assert_int_equal(pmd_pfn(slot->pmd), head);
 		assert_true(pmd_write(slot->pmd));
+		/* do_huge_pmd_wp_page() reuses without counting pgreuse */
+		assert_int_equal(dev(&e, &sn, PGREUSE), 0);
 	} else {
 		for (uint32_t i = 0; i < PTRS_PER_PTE; i++)
 			assert_int_equal(pte_pfn(tl_pte(&e, base + i * PG)), head + i);
@@ -1659,6 +1698,7 @@ int main(void)
 		cmocka_unit_test(test_small_zero_page_then_write),
 		cmocka_unit_test(test_mprotect_ro_rw_reuses_page),
 		cmocka_unit_test(test_wp_fault_reuses_exclusive),
+		cmocka_unit_test(test_pmd_wp_reuse),
 		cmocka_unit_test(test_mprotect_thp_then_write),
 		cmocka_unit_test(test_munmap_frees),
 		cmocka_unit_test(test_partial_munmap_split_deferred),

@@ -315,9 +315,9 @@ static void test_fork_child_write_copies(void **state)
 	assert_no_damage(&e);
 
 	/* the parent writing it now reuses its page (do_wp_page: sole user) */
-	uint64_t reuse = e.s->vs.event[SIM_WP_REUSE];
+	uint64_t reuse = e.s->vs.event[PGREUSE];
 	tl_fault(&e, 0, a, true);
-	assert_int_equal(e.s->vs.event[SIM_WP_REUSE], reuse + 1);
+	assert_int_equal(e.s->vs.event[PGREUSE], reuse + 1);
 	assert_int_equal(e.s->vs.event[SIM_COW_FAULTS], 1);
 	assert_int_equal(pte_pfn(pte_in(pm, a)), folio_pfn(&e.s->pm, pf));
 	assert_true(pte_write(pte_in(pm, a)));
