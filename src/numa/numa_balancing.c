@@ -387,12 +387,14 @@ static bool pgdat_free_space_enough(const struct sim *s, uint32_t nid)
 	return node_free_pages(&s->pm, nid) > pg->watermark[WMARK_PROMO] + enough;
 }
 
-/* numa_promotion_rate_limit(): count the candidates; true when this
- * second's window already saw rate_limit pages. */
-static bool numa_promotion_rate_limit(struct numa_promo_state *ps, uint64_t now, uint64_t rate_limit,
-				      uint64_t nr)
+/* numa_promotion_rate_limit(): count the candidates (pgpromote_candidate,
+ * every one, limited or not); true when this second's window already saw
+ * rate_limit pages. */
+static bool numa_promotion_rate_limit(struct sim *s, struct numa_promo_state *ps, uint64_t now,
+				      uint64_t rate_limit, uint64_t nr)
 {
-	ps->nr_cand += nr;
+	count_vm_events(&s->vs, PGPROMOTE_CANDIDATE, nr);
+	ps->nr_cand += nr;	/* node_page_state(pgdat, PGPROMOTE_CANDIDATE) */
 	if (now - ps->nbp_rl_start > 1000) {
 		ps->nbp_rl_start = now;
 		ps->nbp_rl_nr_cand = ps->nr_cand;
@@ -449,10 +451,7 @@ static bool should_promote(struct sim *s, struct folio *f, uint32_t dst_nid, uin
 	f->last_cpupid = (uint32_t)now;
 	if (latency >= th)
 		return false;
-	bool limited = numa_promotion_rate_limit(ps, now, rate_limit, nr);
-	if (!limited)
-		count_vm_events(&s->vs, PGPROMOTE_CANDIDATE, nr);
-	return !limited;
+	return !numa_promotion_rate_limit(s, ps, now, rate_limit, nr);
 }
 
 uint64_t numa_hot_threshold_ms(const struct sim *s, uint32_t nid)

@@ -189,7 +189,28 @@ static void test_promotion_rate_limit(void **state)
 	 * may be the one that reaches it */
 	assert_true(s->promo[0].max_window_cand > 0);
 	assert_true(s->promo[0].max_window_cand < limit_pages);
+	/* pgpromote_candidate counts every hot candidate, the limited ones too */
+	assert_true(s->vs.event[PGPROMOTE_CANDIDATE] >= promoted - MIN(promoted, nrl));
+	assert_int_equal(s->vs.event[PGPROMOTE_CANDIDATE], s->promo[0].nr_cand);
 	tl_env_free(&e);
+
+	/* a limit of 0 promotes nothing through the limit, but candidates still
+	 * count (numa_promotion_rate_limit adds them before it checks) */
+	const char *const zero[] = { TIERING_SETS("2", "1"),
+				     "kernel.numa_balancing_promote_rate_limit_MBps=0",
+				     "numasim.sample_ms=1000", NULL };
+	tier_run(&e, "tiered-16cpu", zero, size, 1, 4, 0.5, 0.9, 6000000);
+	s = e.s;
+	uint64_t cand = s->vs.event[PGPROMOTE_CANDIDATE];
+	promoted = s->vs.event[PGPROMOTE_SUCCESS];
+	nrl = s->vs.event[PGPROMOTE_CANDIDATE_NRL];
+	tl_env_free(&e);
+	if (cand == 0 || promoted > nrl)
+		fail_msg("rate limit 0: pgpromote_candidate %llu, pgpromote_success %llu, "
+			 "pgpromote_candidate_nrl %llu; Linux counts every hot candidate before "
+			 "the limit and promotes only those the free-space bypass lets through",
+			 (unsigned long long)cand, (unsigned long long)promoted,
+			 (unsigned long long)nrl);
 }
 
 /*
