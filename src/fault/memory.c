@@ -214,19 +214,26 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 
 /*
  * mpol_misplaced(): the node the folio should be on, or NUMA_NO_NODE. Only
- * the default policy (MPOL_F_MOF | MPOL_F_MORON) asks for migration: towards
- * the faulting CPU's node, if should_numa_migrate_memory() agrees.
+ * the default policy asks for migration. Without a task or VMA policy,
+ * get_task_policy() returns preferred_node_policy[thisnid]: MPOL_PREFERRED
+ * on the faulting CPU's node with MPOL_F_MOF | MPOL_F_MORON. A folio already
+ * on that node is in the policy's nodemask, so the function returns before
+ * should_numa_migrate_memory(): a local fault never records its CPU and PID
+ * in last_cpupid. Otherwise MPOL_F_MORON moves the folio towards the faulting
+ * CPU if the filter agrees.
  */
 static int mpol_misplaced(struct vm_fault *vmf, struct folio *f)
 {
 	const struct mempolicy *pol = (vmf->vma->vm_flags & VM_HAS_POLICY) ? &vmf->vma->pol
 									 : &vmf->t->pol;
 	if (pol->mode != MPOL_DEFAULT)
-		return NUMA_NO_NODE;
+		return NUMA_NO_NODE;	/* SIMPLIFIED: no MPOL_F_MOF on explicit policies */
 	uint32_t curnid = folio_nid(f), thisnid = vmf->cpu->node;
+	if (curnid == thisnid)
+		return NUMA_NO_NODE;	/* node_isset(curnid, pol->nodes) */
 	if (!should_numa_migrate_memory(vmf->s, vmf->t, f, curnid, vmf->cpu->id))
 		return NUMA_NO_NODE;
-	return curnid != thisnid ? (int)thisnid : NUMA_NO_NODE;
+	return (int)thisnid;
 }
 
 int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,

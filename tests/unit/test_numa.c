@@ -155,6 +155,49 @@ static void test_two_stage_filter(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * mpol_misplaced(): under the default policy (preferred_node_policy of the
+ * faulting CPU's node) a hint fault on a folio already on that node returns
+ * before should_numa_migrate_memory(), so last_cpupid keeps what the last
+ * remote fault recorded. A remote fault does record its CPU and PID.
+ */
+static void test_local_hint_fault_keeps_last_cpupid(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never", NULL };
+	idle_env(&e, "2node-128cpu", sets);
+	struct sim *s = e.s;
+	struct task *t = s->tasks[0];
+	struct cpu *c0 = tl_cpu(&e, 0), *c1 = tl_cpu(&e, 1);
+	const uint64_t a = tl_addr(&e, 0);
+	struct vm_area_struct *vma = find_vma(tl_mm(&e), a);
+	tl_fault(&e, 0, a, true);
+	tl_fault(&e, 0, a + PAGE_SIZE, true);
+	struct folio *f = tl_folio_at(&e, a), *g = tl_folio_at(&e, a + PAGE_SIZE);
+	assert_int_equal(folio_nid(f), 0);
+	const uint32_t earlier = cpu_pid_to_cpupid(c1->id, t->pid + 7);
+	f->last_cpupid = earlier;
+	g->last_cpupid = earlier;
+
+	change_prot_numa(s, c0, t, vma, a, a + 2 * PAGE_SIZE);
+	assert_true(pte_protnone(tl_pte(&e, a)));
+	uint64_t local = s->vs.event[NUMA_HINT_FAULTS_LOCAL];
+	tl_fault(&e, 0, a, false);
+	assert_int_equal(s->vs.event[NUMA_HINT_FAULTS_LOCAL], local + 1);
+	if (f->last_cpupid != earlier)
+		fail_msg("a local hint fault changed last_cpupid from 0x%x to 0x%x; Linux's "
+			 "mpol_misplaced() returns before should_numa_migrate_memory() for a "
+			 "folio already on the faulting node", earlier, f->last_cpupid);
+	assert_false(pte_protnone(tl_pte(&e, a)));
+
+	/* a remote fault records the faulting CPU and task */
+	assert_int_equal(handle_mm_fault(s, c1, t, a + PAGE_SIZE, false), FAULT_OK);
+	struct folio *g2 = tl_folio_at(&e, a + PAGE_SIZE);
+	assert_int_equal(g2->last_cpupid, cpu_pid_to_cpupid(c1->id, t->pid));
+	tl_env_free(&e);
+}
+
 /* ---- decay and the preferred node ---- */
 
 static void test_decay_and_preferred_node(void **state)
@@ -478,28 +521,39 @@ static void test_numa02_slices_end_local(void **state)
 }
 
 /* numa01: the two processes end on different nodes, each with its memory. */
-static void test_numa01_processes_separate(void **state)
+/*
+ * numa01 (every thread of a process writes the whole buffer) under mainline
+ * balancing: shared pages move by the group's CPU use (the 3/4 rule of
+ * should_numa_migrate_memory), so memory spreads over both nodes and the run
+ * beats the same run without balancing. The two processes need not separate
+ * onto one node each: a local hint fault leaves last_cpupid alone, so the
+ * two-stage filter does not hold shared pages back, and Linux 6.1 running
+ * numa01 with 2 processes of 4 threads on 2 nodes (tools/kref) kept both
+ * processes' buffers mostly on their first node for a minute.
+ */
+static void test_numa01_balancing_helps(void **state)
 {
 	(void)state;
 	struct tl_env e;
+	const char *const off[] = { "kernel.numa_balancing=0", "transparent_hugepage.enabled=never",
+				    NULL };
+	tl_run_spec(&e, "2node-128cpu", "numa01:size=64M,loops=40", off, 1);
+	const uint64_t off_ns = e.s->end_ns;
+	tl_env_free(&e);
+
 	struct sim *s = tl_run_spec(&e, "2node-128cpu", "numa01:size=64M,loops=40", fast_scan, 1);
-	int home[2];
-	for (uint32_t p = 0; p < 2; p++) {
-		const uint64_t *rss = s->mms[p]->rss_node;
-		home[p] = rss[0] > rss[1] ? 0 : 1;
-		/* nearly all of a process's memory on one node */
-		assert_true(rss[home[p]] >= (rss[0] + rss[1]) * 9 / 10);
-	}
-	assert_int_not_equal(home[0], home[1]);
-	/* and its threads there too, after task swaps */
-	uint64_t swaps = 0;
-	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		const struct task *t = s->tasks[i];
-		swaps += t->numa.nr_numa_swaps;
-	}
-	assert_true(swaps > 0);
+	assert_true(s->vs.event[NUMA_PAGE_MIGRATE] > 0);
+	uint64_t on[2] = { 0, 0 };
+	for (uint32_t p = 0; p < 2; p++)
+		for (uint32_t n = 0; n < 2; n++)
+			on[n] += s->mms[p]->rss_node[n];
+	const uint64_t on_ns = s->end_ns;
 	assert_oracle_clean(s);
 	tl_env_free(&e);
+	if (on_ns * 10 > off_ns * 9 || on[0] < (on[0] + on[1]) / 4 || on[1] < (on[0] + on[1]) / 4)
+		fail_msg("numa01 64M: %.3f s balanced vs %.3f s off; pages on node 0/1 %llu/%llu "
+			 "(first touch put all on node 0)", (double)on_ns / 1e9,
+			 (double)off_ns / 1e9, (unsigned long long)on[0], (unsigned long long)on[1]);
 }
 
 /* Migrations, groups and task swaps keep runs byte-identical. */
@@ -527,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_scan_period_formulas),
 		cmocka_unit_test(test_scan_period_adaptation),
 		cmocka_unit_test(test_two_stage_filter),
+		cmocka_unit_test(test_local_hint_fault_keeps_last_cpupid),
 		cmocka_unit_test(test_decay_and_preferred_node),
 		cmocka_unit_test(test_group_formation),
 		cmocka_unit_test(test_memory_follows_task),
@@ -535,7 +590,7 @@ int main(void)
 		cmocka_unit_test(test_single_thread_local_pages_skipped),
 		cmocka_unit_test(test_shared_cow_not_scanned),
 		cmocka_unit_test(test_numa02_slices_end_local),
-		cmocka_unit_test(test_numa01_processes_separate),
+		cmocka_unit_test(test_numa01_balancing_helps),
 		cmocka_unit_test(test_balancing_deterministic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
