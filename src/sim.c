@@ -129,7 +129,7 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 }
 
 struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uint32_t program,
-			 struct task *parent)
+			 struct task *parent, uint64_t now)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
 	if (s->nr_tasks == s->cap_tasks) {
@@ -154,7 +154,7 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 			cpumask_set(&t->cpus_allowed, c);
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
-	init_numa_balancing(s, t, parent);
+	init_numa_balancing(s, t, parent, now);
 	s->nr_live_tasks++;
 	return t;
 }
@@ -202,7 +202,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	/* every process starts at time 0 with its main thread (exec balancing) */
 	for (uint32_t p = 0; p < wl->nr_procs; p++) {
 		struct mm_struct *mm = mm_create(s);
-		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL);
+		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL, 0);
 		wake_up_new_task(s, t, 0, 0);
 	}
 	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
@@ -294,7 +294,7 @@ static uint64_t clone_jitter(struct sim *s)
 
 static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
-	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t);
+	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t, cpu->now);
 	t->nr_live_children++;
 	cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
 	nt->start_ns = cpu->now;

@@ -125,10 +125,11 @@ void sim_destroy(struct sim *s);
 /*
  * task_create - a new task of process @proc running workload program
  * @program in @mm; a thread inherits @parent's policy and affinity (NULL: a
- * process's first thread). The caller makes it runnable (wake_up_new_task).
+ * process's first thread), created at simulated time @now. The caller makes
+ * it runnable (wake_up_new_task).
  */
 struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uint32_t program,
-			 struct task *parent);
+			 struct task *parent, uint64_t now);
 
 /* A workload error (e.g. an access outside every VMA): stop the run. */
 void sim_fail(struct sim *s, const char *fmt, ...) sim_printf(2, 3);

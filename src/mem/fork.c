@@ -329,7 +329,7 @@ int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t progra
 	if (!mm)
 		return -ENOMEM;
 	/* a process of its own, numbered by its mm (the reports list mms) */
-	struct task *t = task_create(s, mm, mm->id, program, NULL);
+	struct task *t = task_create(s, mm, mm->id, program, NULL, cpu->now);
 	t->pol = parent->pol;			/* copy_process: policy ... */
 	t->il_prev = parent->il_prev;
 	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */

@@ -349,8 +349,12 @@ int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t add
 	if (rc)
 		return rc;
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
+		/* MPOL_DEFAULT removes the VMA's policy: the task's applies again */
 		v->pol = *pol;
-		v->vm_flags |= VM_HAS_POLICY;
+		if (pol->mode == MPOL_DEFAULT)
+			v->vm_flags &= ~VM_HAS_POLICY;
+		else
+			v->vm_flags |= VM_HAS_POLICY;
 		if (v == &mm->vmas[mm->nr_vmas - 1])
 			break;
 	}

@@ -170,11 +170,25 @@ void update_task_scan_period(struct sim *s, struct task *t, uint64_t shared, uin
 
 /* ---- task life ---- */
 
-void init_numa_balancing(struct sim *s, struct task *t, const struct task *parent)
+void init_numa_balancing(struct sim *s, struct task *t, const struct task *parent, uint64_t now)
 {
 	struct task_numa *nb = &t->numa;
+	struct mm_numa *mn = &t->mm->numa;
+	/* threads of this mm before @t: Linux reads mm_users at sched_fork() */
+	const uint32_t mm_users = t->mm->nr_threads - 1;
+	/*
+	 * A new address space, or one whose only thread now clones its first:
+	 * the first scan comes one scan delay from now, from sequence 0.
+	 * (Linux tests mm_users == 1 on the mm the new task points at then.)
+	 * SIMPLIFIED: a multi-threaded parent's fork copies the parent's
+	 * scanner state in dup_mm(); here the child always starts afresh.
+	 */
+	if (!parent || mm_users == 1) {
+		mn->numa_next_scan = now + s->tun.v[T_NUMA_SCAN_DELAY_MS] * NSEC_PER_MSEC;
+		mn->numa_scan_seq = 0;
+	}
 	memset(nb, 0, sizeof(*nb));
-	nb->numa_scan_seq = t->mm->numa.numa_scan_seq;
+	nb->numa_scan_seq = mn->numa_scan_seq;
 	nb->numa_scan_period = s->tun.v[T_NUMA_SCAN_DELAY_MS];
 	nb->pending_cpu = UINT32_MAX;
 	nb->numa_preferred_nid = NUMA_NO_NODE;
@@ -187,7 +201,7 @@ void init_numa_balancing(struct sim *s, struct task *t, const struct task *paren
 	 * in ns, so the ms value nearly always wins: modelled as written.
 	 */
 	uint64_t delay = MIN(task_scan_max(s, parent),
-			     parent->numa.numa_scan_period * t->mm->nr_threads * NSEC_PER_MSEC);
+			     parent->numa.numa_scan_period * mm_users * NSEC_PER_MSEC);
 	nb->node_stamp = delay + 2 * TICK_NS(s);
 }
 
@@ -250,8 +264,8 @@ static bool vma_is_accessed(const struct mm_struct *mm, const struct vm_area_str
 			    const struct task *t)
 {
 	const struct vma_numab_state *ns = &vma->numab;
-	if (mm->numa.numa_scan_seq - ns->start_scan_seq < 2)
-		return true;	/* the first two sequences scan every VMA */
+	if ((int32_t)(mm->numa.numa_scan_seq - ns->start_scan_seq) < 2)
+		return true;	/* the first two sequences scan every VMA (int, as in Linux) */
 	uint64_t pids = ns->pids_active[0] | ns->pids_active[1];
 	if ((pids >> hash_32(t->pid, 6)) & 1)
 		return true;
@@ -260,35 +274,61 @@ static bool vma_is_accessed(const struct mm_struct *mm, const struct vm_area_str
 	return mm->numa.numa_scan_seq > ns->prev_scan_seq + mm->nr_threads;
 }
 
-/* The numab checks of task_numa_work(): may this VMA be scanned now? */
+/*
+ * vma_policy_mof(): only memory under a policy with MPOL_F_MOF is balanced.
+ * Without a task or VMA policy that is the default (preferred_node_policy).
+ * SIMPLIFIED: explicit policies never carry MPOL_F_NUMA_BALANCING.
+ */
+static bool vma_policy_mof(const struct vm_area_struct *vma, const struct task *t)
+{
+	const struct mempolicy *pol = (vma->vm_flags & VM_HAS_POLICY) ? &vma->pol : &t->pol;
+	return pol->mode == MPOL_DEFAULT;
+}
+
+/*
+ * The per-VMA checks of task_numa_work(), in its order: may this VMA be
+ * scanned now? Sets up the VMA's numab state on its first visit.
+ */
 static bool vma_scan_allowed(struct sim *s, struct mm_struct *mm, struct vm_area_struct *vma,
 			     const struct task *t, uint64_t now, bool pids_forced, bool *pids_skipped)
 {
 	struct vma_numab_state *ns = &vma->numab;
 	const uint64_t delay_ns = s->tun.v[T_NUMA_SCAN_DELAY_MS] * NSEC_PER_MSEC;
+	const uint64_t reset_ns = VMA_PID_RESET_PERIOD_MS(s) * NSEC_PER_MSEC;
+	if (!vma_policy_mof(vma, t))
+		return false;				/* NUMAB_SKIP_UNSUITABLE */
 	if (!vma_is_accessible(vma))
 		return false;				/* NUMAB_SKIP_INACCESSIBLE */
 	if (!ns->valid) {
 		ns->valid = true;
 		ns->next_scan = now + delay_ns;
-		ns->pids_active_reset = ns->next_scan + VMA_PID_RESET_PERIOD_MS(s) * NSEC_PER_MSEC;
+		ns->pids_active_reset = ns->next_scan + reset_ns;
 		ns->start_scan_seq = mm->numa.numa_scan_seq;
 		ns->prev_scan_seq = mm->numa.numa_scan_seq - 1;
 	}
 	if (mm->numa.numa_scan_seq && now < ns->next_scan)
 		return false;				/* NUMAB_SKIP_SCAN_DELAY */
-	if (now > ns->pids_active_reset) {
-		ns->pids_active_reset = now + VMA_PID_RESET_PERIOD_MS(s) * NSEC_PER_MSEC;
+	if (mm->numa.numa_scan_seq && now > ns->pids_active_reset) {
+		ns->pids_active_reset += reset_ns;	/* from the last reset, not from now */
 		ns->pids_active[0] = ns->pids_active[1];
 		ns->pids_active[1] = 0;
 	}
-	if (ns->prev_scan_seq == mm->numa.numa_scan_seq)
+	if (ns->prev_scan_seq == mm->numa.numa_scan_seq) {
+		mm->numa.numa_scan_offset = vma->vm_end;
 		return false;				/* NUMAB_SKIP_SEQ_COMPLETED */
+	}
 	if (!pids_forced && !vma_is_accessed(mm, vma, t)) {
 		*pids_skipped = true;			/* NUMAB_SKIP_PID_INACTIVE */
 		return false;
 	}
 	return true;
+}
+
+/* reset_ptenuma_scan(): a walk of the address space ends; the next starts at 0. */
+static void reset_ptenuma_scan(struct mm_struct *mm)
+{
+	mm->numa.numa_scan_seq++;
+	mm->numa.numa_scan_offset = 0;
 }
 
 /* The VMA at or after @addr, or NULL. */
@@ -298,6 +338,27 @@ static struct vm_area_struct *vma_from(struct mm_struct *mm, uint64_t addr)
 		if (mm->vmas[i].vm_end > addr)
 			return &mm->vmas[i];
 	return NULL;
+}
+
+static struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	return vma + 1 < mm->vmas + mm->nr_vmas ? vma + 1 : NULL;
+}
+
+/*
+ * The first VMA to scan: the one at the saved offset; when the offset lies
+ * past the last VMA, a new sequence starts at address 0 at once.
+ */
+static struct vm_area_struct *scan_first_vma(struct mm_struct *mm, uint64_t *start)
+{
+	*start = mm->numa.numa_scan_offset;
+	struct vm_area_struct *vma = vma_from(mm, *start);
+	if (!vma) {
+		reset_ptenuma_scan(mm);
+		*start = 0;
+		vma = vma_from(mm, 0);
+	}
+	return vma;
 }
 
 /*
@@ -311,8 +372,6 @@ void task_numa_work(struct sim *s, struct cpu *cpu, struct task *t)
 	struct mm_struct *mm = t->mm;
 	struct task_numa *nb = &t->numa;
 	const uint64_t now = cpu->now, cpu_before = cpu->now;
-	if (!mm->numa.numa_next_scan)
-		mm->numa.numa_next_scan = now + s->tun.v[T_NUMA_SCAN_DELAY_MS] * NSEC_PER_MSEC;
 	if (now < mm->numa.numa_next_scan)
 		return;
 	if (nb->numa_scan_period == 0) {
@@ -325,11 +384,13 @@ void task_numa_work(struct sim *s, struct cpu *cpu, struct task *t)
 
 	int64_t pages = (int64_t)(s->tun.v[T_NUMA_SCAN_SIZE_MB] << (20 - PAGE_SHIFT));
 	int64_t virtpages = pages * 8;
-	uint64_t start = mm->numa.numa_scan_offset;
+	if (!pages)
+		return;
 	bool pids_forced = false, pids_skipped = false;
+	uint64_t start;
 	struct vm_area_struct *vma;
 retry_pids:
-	for (vma = vma_from(mm, start); vma; vma = vma + 1 < mm->vmas + mm->nr_vmas ? vma + 1 : NULL) {
+	for (vma = scan_first_vma(mm, &start); vma; vma = vma_next(mm, vma)) {
 		if (!vma_scan_allowed(s, mm, vma, t, now, pids_forced, &pids_skipped))
 			continue;
 		uint64_t end;
@@ -338,6 +399,8 @@ retry_pids:
 			end = ALIGN_UP(start + ((uint64_t)pages << PAGE_SHIFT), PMD_SIZE);
 			end = MIN(end, vma->vm_end);
 			uint64_t updated = change_prot_numa(s, cpu, t, vma, start, end);
+			/* populated memory counts against the budget; empty or
+			 * already protnone ranges only against virtpages */
 			if (updated)
 				pages -= (int64_t)((end - start) >> PAGE_SHIFT);
 			virtpages -= (int64_t)((end - start) >> PAGE_SHIFT);
@@ -346,20 +409,19 @@ retry_pids:
 				goto out;
 		} while (end != vma->vm_end);
 		vma->numab.prev_scan_seq = mm->numa.numa_scan_seq;	/* VMA done this sequence */
+		if (pids_forced)
+			break;	/* a forced scan covers one VMA at a time */
 	}
-	if (!pids_forced && pids_skipped) {
-		/* nothing passed the PID filter: scan anyway to make progress */
+	if (!vma && !pids_forced && pids_skipped) {
+		/* every VMA left was skipped by the PID filter: force progress */
 		pids_forced = true;
-		start = mm->numa.numa_scan_offset;
 		goto retry_pids;
 	}
 out:
-	if (vma) {
+	if (vma)
 		mm->numa.numa_scan_offset = start;
-	} else {	/* reset_ptenuma_scan(): one full walk done */
-		mm->numa.numa_scan_seq++;
-		mm->numa.numa_scan_offset = 0;
-	}
+	else
+		reset_ptenuma_scan(mm);	/* one full walk done */
 	/* the scan ran on the task's CPU time; cap it near 1/32 of runtime */
 	uint64_t diff = cpu->now - cpu_before;
 	t->sum_exec_runtime += diff;

@@ -26,8 +26,10 @@ struct mm_struct;
 
 bool numa_balancing_enabled(const struct sim *s);
 
-/* init_numa_balancing(): a new task; @parent is NULL for a process's first. */
-void init_numa_balancing(struct sim *s, struct task *t, const struct task *parent);
+/* init_numa_balancing(): a new task created at @now; @parent is NULL for a
+ * process's first (a new address space, whose first scan is one scan delay
+ * away). */
+void init_numa_balancing(struct sim *s, struct task *t, const struct task *parent, uint64_t now);
 /* A task exits: leave its NUMA group. */
 void numa_task_exit(struct sim *s, struct task *t);
 

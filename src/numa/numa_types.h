@@ -110,7 +110,7 @@ struct numa_promo_state {
 
 /* Per-mm scanner state (Linux mm_struct numa_next_scan, numa_scan_offset, numa_scan_seq). */
 struct mm_numa {
-	uint64_t numa_next_scan;	/* ns; 0 until the first scan attempt */
+	uint64_t numa_next_scan;	/* ns; set when the mm is created (init_numa_balancing) */
 	uint64_t numa_scan_offset;
 	uint32_t numa_scan_seq;
 };

@@ -416,6 +416,79 @@ static void test_mthp_numa_switch(void **state)
 	}
 }
 
+/*
+ * init_numa_balancing() arms mm->numa_next_scan when the address space is
+ * created, so the first scan comes one scan delay (1 s) after the start, on
+ * the first tick past it, not a scan period later.
+ */
+static void test_first_scan_after_one_delay(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never", "numasim.sample_ms=10",
+				     NULL };
+	wrong_node_run(&e, sets, 32 * MiB, 1000);
+	uint64_t first_ns = UINT64_MAX;
+	for (uint32_t i = 0; i < e.s->ts.nr && first_ns == UINT64_MAX; i++)
+		if (e.s->ts.s[i].vm[NUMA_PTE_UPDATES])
+			first_ns = e.s->ts.s[i].t_ns;
+	uint64_t end = e.s->end_ns;
+	tl_env_free(&e);
+	assert_true(end > 2 * NSEC_PER_SEC);
+	if (first_ns < NSEC_PER_SEC || first_ns > NSEC_PER_SEC + 50 * NSEC_PER_MSEC)
+		fail_msg("first PTE updates sampled at %.3f s; with scan_delay_ms=1000 Linux "
+			 "scans first at about 1 s (numa_next_scan set by init_numa_balancing)",
+			 (double)first_ns / 1e9);
+}
+
+/*
+ * reset_ptenuma_scan(): when the saved scan offset lies past the last VMA
+ * (the previous pass ended exactly at its end), task_numa_work() starts a
+ * new sequence at address 0 and scans in the same call.
+ */
+static void test_scan_restarts_at_zero(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never",
+				     "numa_balancing.scan_size_mb=16",
+				     "numa_balancing.scan_delay_ms=10", NULL };
+	tl_env_init(&e, "2node-128cpu", sets);
+	uint32_t r = tl_mmap(&e, 16 * MiB);
+	tl_start(&e, 1);
+	struct sim *s = e.s;
+	struct task *t = s->tasks[0];
+	struct mm_struct *mm = tl_mm(&e);
+	struct cpu *c1 = tl_cpu(&e, 1);
+	const uint64_t base = tl_addr(&e, r), pages = 16 * MiB / PAGE_SIZE;
+	for (uint64_t i = 0; i < pages; i++)
+		tl_fault(&e, 0, base + i * PAGE_SIZE, true);
+
+	/* a first pass from the start sets up the VMAs' scan state */
+	c1->now = s->end_ns + NSEC_PER_SEC;
+	mm->numa.numa_next_scan = 0;
+	mm->numa.numa_scan_offset = 0;
+	task_numa_work(s, c1, t);
+	assert_true(pte_protnone(tl_pte(&e, base)));
+	for (uint64_t i = 0; i < pages; i++)	/* hint faults restore the PTEs */
+		tl_fault(&e, 0, base + i * PAGE_SIZE, false);
+	assert_false(pte_protnone(tl_pte(&e, base)));
+
+	/* the offset at the end of the last VMA: a new sequence starts now */
+	c1->now += NSEC_PER_SEC;
+	mm->numa.numa_next_scan = 0;
+	mm->numa.numa_scan_offset = mm->vmas[mm->nr_vmas - 1].vm_end;
+	const uint32_t seq = mm->numa.numa_scan_seq;
+	const uint64_t updates = s->vs.event[NUMA_PTE_UPDATES];
+	task_numa_work(s, c1, t);
+	assert_int_equal(mm->numa.numa_scan_seq, seq + 1);
+	if (s->vs.event[NUMA_PTE_UPDATES] == updates)
+		fail_msg("task_numa_work() with the offset past the last VMA only bumped the "
+			 "sequence; Linux resets to address 0 and scans in the same call");
+	assert_true(pte_protnone(tl_pte(&e, base)));
+	tl_env_free(&e);
+}
+
 /* A single-threaded process's pages already on its node are not scanned. */
 static void test_single_thread_local_pages_skipped(void **state)
 {
@@ -587,6 +660,8 @@ int main(void)
 		cmocka_unit_test(test_memory_follows_task),
 		cmocka_unit_test(test_thp_follows_task),
 		cmocka_unit_test(test_mthp_numa_switch),
+		cmocka_unit_test(test_first_scan_after_one_delay),
+		cmocka_unit_test(test_scan_restarts_at_zero),
 		cmocka_unit_test(test_single_thread_local_pages_skipped),
 		cmocka_unit_test(test_shared_cow_not_scanned),
 		cmocka_unit_test(test_numa02_slices_end_local),
