@@ -25,6 +25,7 @@
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
+#include "mem/exec.h"
 #include "sim.h"
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
@@ -203,6 +204,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	for (uint32_t p = 0; p < wl->nr_procs; p++) {
 		struct mm_struct *mm = mm_create(s);
 		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL, 0);
+		exec_mmap_image(s, mm, t);
 		wake_up_new_task(s, t, 0, 0);
 	}
 	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
@@ -295,6 +297,12 @@ static uint64_t clone_jitter(struct sim *s)
 static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
 	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t, cpu->now);
+	int rc = thread_stack_alloc(s, cpu, t, nt);
+	if (rc) {
+		sim_fail(s, "task %u (process %u): pthread_create: stack: %s", t->pid, t->proc,
+			 strerror(-rc));
+		return false;
+	}
 	t->nr_live_children++;
 	cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
 	nt->start_ns = cpu->now;
@@ -338,6 +346,7 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 	switch (ph->op) {
 	case WL_MMAP:
 		rc = sys_mmap(s, mm, ph->len, MAP_PRIVATE, &mm->region_addr[ph->region]);
+		mm->region_len[ph->region] = rc ? 0 : ph->len;
 		break;
 	case WL_MUNMAP:
 		rc = sys_munmap(s, cpu, mm, a, ph->len);
@@ -407,6 +416,11 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 	if (t->pc >= t->prog->nr_phases) {
 		task_exit(s, cpu, t);
 		return false;
+	}
+	if (unlikely(!t->ran)) {
+		task_image_first_run(s, cpu, t);
+		if (s->failed)
+			return false;
 	}
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
 	if (!t->cur.started)
@@ -487,6 +501,8 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 	while (cpu->curr && cpu->now < deadline && !s->failed) {
 		if (cpu->now >= cpu->next_tick_ns) {
 			cpu->next_tick_ns += tick;
+			if (cpu->curr->ran)
+				task_touch_stack(s, cpu, cpu->curr);
 			scheduler_tick(s, cpu);
 			continue;
 		}

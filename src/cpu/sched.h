@@ -71,6 +71,8 @@ struct task {
 	struct task *rq_next;
 	struct rng rng;
 	uint64_t start_ns, exit_ns;
+	uint64_t stack_top;		/* first byte above its stack (mem/exec.c); 0: none */
+	bool ran;			/* has run: its image pages are written (task_image_first_run) */
 	struct task_numa numa;		/* NUMA balancing (numa/numa_balancing.c) */
 	struct task_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
 };

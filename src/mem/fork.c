@@ -90,6 +90,7 @@ static void dup_vmas(struct sim *s, struct mm_struct *dst, const struct mm_struc
 	}
 	dst->nr_vmas = src->nr_vmas;
 	dst->mmap_base = src->mmap_base;
+	dst->stack_vm_start = src->stack_vm_start;
 	memcpy(dst->region_addr, src->region_addr, sizeof(dst->region_addr));
 	memcpy(dst->region_len, src->region_len, sizeof(dst->region_len));
 	dst->nr_regions = src->nr_regions;
@@ -334,6 +335,7 @@ int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t progra
 	t->il_prev = parent->il_prev;
 	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */
 	t->parent = parent;			/* WL_JOIN waits for it (wait()) */
+	t->stack_top = parent->stack_top;	/* it runs on its copy of the parent's stack */
 	t->start_ns = cpu->now;
 	parent->nr_live_children++;
 	wake_up_new_task(s, t, cpu->id, cpu->now);

@@ -185,6 +185,45 @@ static uint32_t anon_vma_create(struct sim *s, struct mm_struct *mm)
 	return s->nr_anon_vmas++;
 }
 
+/* Index of the first VMA that starts at or after @addr. */
+static uint32_t vma_insert_pos(const struct mm_struct *mm, uint64_t addr)
+{
+	uint32_t lo = 0, hi = mm->nr_vmas;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (mm->vmas[mid].vm_start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The top of the range mmap hands out: below the main stack if there is one. */
+static uint64_t mmap_end(const struct mm_struct *mm)
+{
+	return mm->stack_vm_start ? mm->stack_vm_start - MMAP_GAP : USER_VA_END;
+}
+
+int mmap_region(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t vm_flags)
+{
+	if (!len || !IS_ALIGNED(addr | len, PAGE_SIZE) || addr + len > USER_VA_END || addr + len < addr)
+		return -EINVAL;
+	uint32_t pos = vma_insert_pos(mm, addr);
+	if ((pos > 0 && mm->vmas[pos - 1].vm_end > addr) ||
+	    (pos < mm->nr_vmas && mm->vmas[pos].vm_start < addr + len))
+		return -EEXIST;		/* MAP_FIXED_NOREPLACE */
+	struct vm_area_struct v = {
+		.vm_start = addr,
+		.vm_end = addr + len,
+		.vm_pgoff = addr >> PAGE_SHIFT,
+		.vm_flags = vm_flags,
+		.anon_vma = (vm_flags & VM_FILE) ? 0 : anon_vma_create(s, mm),
+	};
+	vma_insert_at(mm, pos, &v);
+	return 0;
+}
+
 int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr)
 {
 	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE) || (flags != MAP_PRIVATE && flags != MAP_SHARED))
@@ -192,16 +231,11 @@ int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, 
 	/* Anonymous mappings whose length is a multiple of the PMD size start
 	 * PMD-aligned, so THPs fit (6.7, limited to such lengths in 6.12). */
 	uint64_t a = ALIGN_UP(mm->mmap_base, IS_ALIGNED(len, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
-	if (a + len > USER_VA_END || a + len < a)
+	if (a + len > mmap_end(mm) || a + len < a)
 		return -ENOMEM;
-	struct vm_area_struct v = {
-		.vm_start = a,
-		.vm_end = a + len,
-		.vm_pgoff = a >> PAGE_SHIFT,
-		.vm_flags = VM_READ | VM_WRITE | (flags == MAP_SHARED ? VM_SHARED : 0),
-		.anon_vma = anon_vma_create(s, mm),
-	};
-	vma_insert_at(mm, mm->nr_vmas, &v);	/* addresses only grow: append */
+	int rc = mmap_region(s, mm, a, len, VM_READ | VM_WRITE | (flags == MAP_SHARED ? VM_SHARED : 0));
+	if (rc)
+		return rc;
 	mm->mmap_base = a + len + MMAP_GAP;
 	*addr = a;
 	return 0;
@@ -499,7 +533,7 @@ static bool move_page_tables(struct sim *s, struct cpu *cpu, struct mm_struct *m
 static uint64_t mremap_target(struct mm_struct *mm, uint64_t len, uint64_t like)
 {
 	uint64_t a = ALIGN_UP(mm->mmap_base, PMD_SIZE) + (like & (PMD_SIZE - 1));
-	if (a + len > USER_VA_END || a + len < a)
+	if (a + len > mmap_end(mm) || a + len < a)
 		return 0;
 	mm->mmap_base = a + len + MMAP_GAP;
 	return a;
@@ -540,7 +574,7 @@ int sys_mremap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ol
 		memmove(v, v + 1, (mm->nr_vmas - i - 1) * sizeof(*v));
 		mm->nr_vmas--;
 	}
-	vma_insert_at(mm, mm->nr_vmas, &moved);	/* above every mapping: append */
+	vma_insert_at(mm, vma_insert_pos(mm, to), &moved);	/* above every mmap, below the stack */
 	*new_addr = to;
 	return 0;
 }

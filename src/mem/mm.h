@@ -30,6 +30,8 @@ struct task;
 #define VM_NOHUGEPAGE	(1u << 3)	/* MADV_NOHUGEPAGE */
 #define VM_HAS_POLICY	(1u << 4)	/* vma->pol set by mbind */
 #define VM_SHARED	(1u << 5)	/* MAP_SHARED: no copy-on-write across fork */
+#define VM_EXEC		(1u << 6)
+#define VM_FILE		(1u << 7)	/* file-backed (vma->vm_file): the program's text, never populated here */
 
 /* mmap() and mremap() flags (Linux uapi values) */
 #define MAP_SHARED	0x01
@@ -69,13 +71,14 @@ struct mm_struct {
 	struct vm_area_struct *vmas;
 	uint32_t nr_vmas, cap_vmas;
 	uint64_t mmap_base;		/* next address handed out by mmap */
+	uint64_t stack_vm_start;	/* bottom of the main stack; mmap stays below it (0: none) */
 	struct pgd pgd;
 	cpumask_t cpumask;		/* CPUs that may cache its translations (mm_cpumask) */
 	uint64_t tlb_gen;		/* bumped by every flush of it (x86 context.tlb_gen) */
 	uint64_t next_trim_cpumask_ns;	/* next flush that trims cpumask; 0: not yet set */
 	uint64_t rss_node[MAX_NUMNODES];
 	uint64_t region_addr[64];	/* workload region -> start address */
-	uint64_t region_len[64];
+	uint64_t region_len[64];	/* as mapped by WL_MMAP */
 	uint32_t nr_regions;
 	struct mm_numa numa;		/* NUMA scanner state */
 	struct mm_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
@@ -105,6 +108,10 @@ static inline pte_t *pte_lookup(struct mm_struct *mm, uint64_t addr, struct pte_
  * folios that every process sharing the mapping maps writable (no shmem page
  * cache); a child shares them instead of copying on write. */
 int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr);
+/* A mapping of [@addr, @addr + @len) with @vm_flags where nothing is mapped
+ * yet (MAP_FIXED_NOREPLACE): 0, -EINVAL, or -EEXIST if it would overlap. A
+ * VM_FILE mapping gets no anon_vma. */
+int mmap_region(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t vm_flags);
 /*
  * mremap(@old_addr, @old_len, @new_len, @flags, ...) (Linux mm/mremap.c): the
  * range must be one VMA or part of one. Shrinking unmaps the tail in place;

@@ -297,8 +297,12 @@ static bool vma_scan_allowed(struct sim *s, struct mm_struct *mm, struct vm_area
 	const uint64_t reset_ns = VMA_PID_RESET_PERIOD_MS(s) * NSEC_PER_MSEC;
 	if (!vma_policy_mof(vma, t))
 		return false;				/* NUMAB_SKIP_UNSUITABLE */
+	if ((vma->vm_flags & VM_FILE) && (vma->vm_flags & (VM_READ | VM_WRITE)) == VM_READ)
+		return false;	/* NUMAB_SKIP_SHARED_RO: text and libraries are cache-replicated */
 	if (!vma_is_accessible(vma))
 		return false;				/* NUMAB_SKIP_INACCESSIBLE */
+	if (!s->tun.v[T_NUMAB])
+		return true;	/* Linux before 6.4: no per-VMA state */
 	if (!ns->valid) {
 		ns->valid = true;
 		ns->next_scan = now + delay_ns;
@@ -408,7 +412,8 @@ retry_pids:
 			if (pages <= 0 || virtpages <= 0)
 				goto out;
 		} while (end != vma->vm_end);
-		vma->numab.prev_scan_seq = mm->numa.numa_scan_seq;	/* VMA done this sequence */
+		if (s->tun.v[T_NUMAB])
+			vma->numab.prev_scan_seq = mm->numa.numa_scan_seq;	/* VMA done this sequence */
 		if (pids_forced)
 			break;	/* a forced scan covers one VMA at a time */
 	}

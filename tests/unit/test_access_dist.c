@@ -265,13 +265,10 @@ static void run_free(struct run *r)
 	workload_free(&r->wl);
 }
 
+/* Pages of the workload's map (region 0), not of the process image. */
 static uint64_t rss_pages(const struct sim *s)
 {
-	uint64_t n = 0;
-
-	for (uint32_t i = 0; i < s->m.nr_nodes; i++)
-		n += s->mms[0]->rss_node[i];
-	return n;
+	return tl_region_pages(s, 0, 0, NUMA_NO_NODE);
 }
 
 static void test_pmbench_runs(void **state)

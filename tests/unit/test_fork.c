@@ -525,7 +525,7 @@ static void test_forkcow_workload(void **state)
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_int_equal(e.s->tasks[i]->state, TASK_DEAD);
 		assert_int_equal(e.s->tasks[i]->proc, i);
-		assert_int_equal(rss_of(mm_of(&e, i)), 4 * MiB / PAGE_SIZE);
+		assert_int_equal(tl_region_pages(e.s, i, 0, NUMA_NO_NODE), 4 * MiB / PAGE_SIZE);
 		assert_true(e.s->tasks[i]->exit_ns <= e.s->tasks[0]->exit_ns);
 	}
 	assert_true(e.s->vs.event[SIM_COW_FAULTS] > 0);

@@ -489,6 +489,91 @@ static void test_scan_restarts_at_zero(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * numasim.process_image: a process has text (never populated, skipped by
+ * the scanner as a read-only file mapping), data, heap and a stack, and each
+ * thread an 8 MiB stack under a PROT_NONE guard, whose top pages are written.
+ */
+static void test_process_image(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never", NULL };
+	struct sim *s = tl_run_spec(&e, "2node-128cpu", "seq:size=16M,threads=4,passes=2", sets, 1);
+	struct mm_struct *mm = tl_mm(&e);
+	const struct vm_area_struct *text = find_vma(mm, 0x400000);
+	assert_non_null(text);
+	assert_true((text->vm_flags & VM_FILE) && !(text->vm_flags & VM_WRITE));
+	assert_true(pte_none(tl_pte(&e, text->vm_start)));
+	uint64_t image = 0;
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
+		image += mm->rss_node[n];
+	image -= tl_region_pages(s, 0, 0, NUMA_NO_NODE);
+	/* data 2, heap 1, main stack 3, and 2 per thread */
+	assert_int_equal(image, 2 + 1 + 3 + 2 * 4);
+	for (uint32_t i = 1; i < s->nr_tasks; i++) {
+		const struct task *t = s->tasks[i];
+		const struct vm_area_struct *st = find_vma(mm, t->stack_top - PAGE_SIZE);
+		assert_non_null(st);
+		assert_int_equal(st->vm_end, t->stack_top);
+		assert_int_equal(st->vm_end - st->vm_start, 8 * MiB);
+		const struct vm_area_struct *guard = find_vma(mm, st->vm_start - PAGE_SIZE);
+		assert_non_null(guard);
+		assert_false(vma_is_accessible(guard));
+		assert_true(pte_present(tl_pte(&e, t->stack_top - PAGE_SIZE)));
+		assert_true(pte_present(tl_pte(&e, t->stack_top - 2 * PAGE_SIZE)));
+	}
+	assert_oracle_clean(s);
+	tl_env_free(&e);
+
+	/* off: only the workload's mapping */
+	const char *const off[] = { "transparent_hugepage.enabled=never", "numasim.process_image=0",
+				    NULL };
+	s = tl_run_spec(&e, "2node-128cpu", "seq:size=16M,threads=4,passes=2", off, 1);
+	assert_int_equal(tl_mm(&e)->nr_vmas, 1);
+	tl_env_free(&e);
+}
+
+/*
+ * numasim.numab=0 scans as Linux before 6.4: no per-VMA state, so a VMA is
+ * scanned on every pass, even within the scan delay of its first visit.
+ */
+static void test_numab_off_scans_every_pass(void **state)
+{
+	(void)state;
+	for (int numab = 0; numab <= 1; numab++) {
+		struct tl_env e;
+		const char *const sets[] = { "transparent_hugepage.enabled=never",
+					     "numa_balancing.scan_size_mb=16",
+					     numab ? "numasim.numab=1" : "numasim.numab=0", NULL };
+		tl_env_init(&e, "2node-128cpu", sets);
+		uint32_t r = tl_mmap(&e, 16 * MiB);
+		tl_start(&e, 1);
+		struct sim *s = e.s;
+		struct task *t = s->tasks[0];
+		struct mm_struct *mm = tl_mm(&e);
+		struct cpu *c1 = tl_cpu(&e, 1);
+		const uint64_t base = tl_addr(&e, r), pages = 16 * MiB / PAGE_SIZE;
+		for (uint64_t i = 0; i < pages; i++)
+			tl_fault(&e, 0, base + i * PAGE_SIZE, true);
+		c1->now = s->end_ns + NSEC_PER_SEC;
+		mm->numa.numa_next_scan = 0;
+		task_numa_work(s, c1, t);	/* sequence 0: the first visit */
+		for (uint64_t i = 0; i < pages; i++)
+			tl_fault(&e, 0, base + i * PAGE_SIZE, false);
+		c1->now += 100 * NSEC_PER_MSEC;	/* within the 1 s scan delay */
+		mm->numa.numa_next_scan = 0;
+		const uint64_t before = s->vs.event[NUMA_PTE_UPDATES];
+		task_numa_work(s, c1, t);
+		const uint64_t updated = s->vs.event[NUMA_PTE_UPDATES] - before;
+		tl_env_free(&e);
+		if (numab)
+			assert_int_equal(updated, 0);	/* NUMAB_SKIP_SCAN_DELAY */
+		else
+			assert_int_equal(updated, pages);
+	}
+}
+
 /* A single-threaded process's pages already on its node are not scanned. */
 static void test_single_thread_local_pages_skipped(void **state)
 {
@@ -662,6 +747,8 @@ int main(void)
 		cmocka_unit_test(test_mthp_numa_switch),
 		cmocka_unit_test(test_first_scan_after_one_delay),
 		cmocka_unit_test(test_scan_restarts_at_zero),
+		cmocka_unit_test(test_process_image),
+		cmocka_unit_test(test_numab_off_scans_every_pass),
 		cmocka_unit_test(test_single_thread_local_pages_skipped),
 		cmocka_unit_test(test_shared_cow_not_scanned),
 		cmocka_unit_test(test_numa02_slices_end_local),

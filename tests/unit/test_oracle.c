@@ -263,8 +263,9 @@ static void run_spec(const char *preset, const char *spec, uint64_t seed, struct
 	res->end_ns = e.s->end_ns;
 	res->nr_mms = e.s->nr_mms;
 	res->nr_tasks = e.s->nr_tasks;
-	for (uint32_t p = 0; p < e.s->nr_mms && p < 4; p++)
-		memcpy(res->rss[p], e.s->mms[p]->rss_node, sizeof(res->rss[p]));
+	for (uint32_t p = 0; p < e.s->nr_mms && p < 4; p++)	/* the workload's buffer */
+		for (uint32_t n = 0; n < e.s->m.nr_nodes; n++)
+			res->rss[p][n] = tl_region_pages(e.s, p, 0, (int)n);
 	for (uint32_t c = 0; c < 4; c++)
 		res->cpu_now[c] = e.s->cpus[c].now;
 	for (uint32_t t = 0; t < e.s->nr_tasks && t < 8; t++)

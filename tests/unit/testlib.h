@@ -52,18 +52,28 @@ static inline void tl_set(struct tunables *t, const char *kv)
 }
 
 /* Machine @preset, tunables = defaults + @sets (NULL-terminated, may be NULL),
- * and a workload with one process whose main program is still empty. */
-static inline void tl_env_init(struct tl_env *e, const char *preset, const char *const *sets)
+ * and a workload with one process whose main program is still empty. The
+ * process image (numasim.process_image) is off unless @sets turns it on. */
+static inline void tl_env_init_image(struct tl_env *e, const char *preset, const char *const *sets,
+				     bool image)
 {
 	memset(e, 0, sizeof(*e));
 	if (machine_preset(&e->m, preset))
 		fail_msg("no machine preset '%s'", preset);
 	tunables_init(&e->tun);
+	tl_set(&e->tun, image ? "numasim.process_image=1" : "numasim.process_image=0");
 	for (const char *const *p = sets; p && *p; p++)
 		tl_set(&e->tun, *p);
 	snprintf(e->wl.name, sizeof(e->wl.name), "unit-test");
 	e->prog = wl_add_program(&e->wl);
 	e->proc = wl_add_process(&e->wl, e->prog);
+}
+
+/* Mechanism tests count exact pages: no text, heap or stacks unless @sets
+ * turn numasim.process_image on. */
+static inline void tl_env_init(struct tl_env *e, const char *preset, const char *const *sets)
+{
+	tl_env_init_image(e, preset, sets, false);
 }
 
 /* Append WL_MMAP of @len to the main program; return the region index. */
@@ -130,7 +140,7 @@ static inline struct sim *tl_run_spec(struct tl_env *e, const char *preset, cons
 {
 	char err[256] = "";
 
-	tl_env_init(e, preset, sets);
+	tl_env_init_image(e, preset, sets, true);	/* whole programs, as users run them */
 	workload_free(&e->wl);
 	if (workload_build(&e->wl, spec, &e->m, 1.0, seed, err, sizeof(err)))
 		fail_msg("workload_build(\"%s\"): %s", spec, err);
@@ -158,6 +168,36 @@ static inline void tl_env_free(struct tl_env *e)
 		e->s = NULL;
 	}
 	workload_free(&e->wl);
+}
+
+/*
+ * Pages of workload region @region of process @proc on node @nid (NUMA_NO_NODE:
+ * all nodes), PMD mappings counted as 512: the workload's own memory, not
+ * the process image's text, heap and stacks.
+ */
+static inline uint64_t tl_region_pages(const struct sim *s, uint32_t proc, uint32_t region, int nid)
+{
+	struct mm_struct *mm = s->mms[proc];
+	const uint64_t start = mm->region_addr[region], end = start + mm->region_len[region];
+	uint64_t n = 0;
+
+	for (uint64_t a = start; a < end;) {
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
+
+		if (slot && pmd_maps_page(slot->pmd) && !pmd_special(slot->pmd)) {
+			n += (nid < 0 || pmd_nid(slot->pmd) == (uint32_t)nid) ? (next - a) >> PAGE_SHIFT : 0;
+		} else if (slot && slot->pt) {
+			for (uint64_t x = a; x < next; x += PAGE_SIZE) {
+				pte_t p = slot->pt->pte[pte_index(x)];
+
+				n += pte_maps_page(p) && !pte_special(p) &&
+				     (nid < 0 || pte_nid(p) == (uint32_t)nid);
+			}
+		}
+		a = next;
+	}
+	return n;
 }
 
 /* The first CPU of node @nid. */
