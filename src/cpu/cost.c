@@ -51,6 +51,10 @@ static void derive_rates(struct sim *s)
 void bw_model_init(struct sim *s)
 {
 	memset(&s->bw, 0, sizeof(s->bw));
+	for (uint32_t n = 0; n < s->m.nr_nodes; n++) {
+		s->bw.ns_per_read[n] = 1.0 / s->m.node[n].bw_gbps;
+		s->bw.ns_per_write[n] = 1.0 / s->m.node[n].write_bw_gbps;
+	}
 	derive_rates(s);
 }
 
@@ -81,13 +85,11 @@ void mem_account_rw(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t
 		    uint64_t wbytes, double ns)
 {
 	struct bw_model *bw = &s->bw;
-	const struct machine_node *node = &s->m.node[nid];
 	bw->busy_ns[nid] += ns;
-	bw->bus_ns[nid] += (double)rbytes / node->bw_gbps + (double)wbytes / node->write_bw_gbps;
-	bw->total_bytes[cpu->node][nid] += (double)(rbytes + wbytes);
+	bw->bus_ns[nid] += (double)rbytes * bw->ns_per_read[nid] + (double)wbytes * bw->ns_per_write[nid];
 	bw->read_bytes[cpu->node][nid] += (double)rbytes;
 	bw->write_bytes[cpu->node][nid] += (double)wbytes;
-	uint32_t sa = cpu->socket, sb = node->socket;
+	uint32_t sa = cpu->socket, sb = s->m.node[nid].socket;
 	if (sa != sb) {
 		/* one link between two sockets, counted in both directions */
 		bw->link_busy_ns[sa][sb] += ns;

@@ -60,13 +60,13 @@ struct bw_model {
 	double rate_shared[MAX_NUMNODES][MAX_NUMNODES][NR_MEM_OPS];
 	double rate_thread[MAX_NUMNODES][MAX_NUMNODES];
 	double rand_ns[MAX_NUMNODES][MAX_NUMNODES];	/* loaded latency */
+	double ns_per_read[MAX_NUMNODES], ns_per_write[MAX_NUMNODES];	/* bus time per byte */
 	/* accumulated in the current window */
 	double busy_ns[MAX_NUMNODES];
 	double link_busy_ns[MAX_NUMNODES][MAX_NUMNODES];
 	double bus_ns[MAX_NUMNODES];	/* bytes read / read_bw + bytes written / write_bw */
 	uint64_t window_start_ns;
 	/* totals for the report: bytes on the bus, [cpu node][mem node] */
-	double total_bytes[MAX_NUMNODES][MAX_NUMNODES];
 	double read_bytes[MAX_NUMNODES][MAX_NUMNODES];
 	double write_bytes[MAX_NUMNODES][MAX_NUMNODES];
 };
