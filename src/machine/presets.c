@@ -174,7 +174,7 @@ static const struct preset presets[] = {
 			{ MEM_CXL, 128 * GiB, 30.0, 0, 0 },
 			{ MEM_CXL, 128 * GiB, 30.0, 1, 0 },
 		},
-		/* ref §7.5: local/remote DRAM 80/130; CXL ~2.5x local (derived);
+		/* DRAM: 2node-128cpu's calibrated 89/143 ns; CXL ~2.5x local (ref §7.5);
 		 * the other socket's CXL adds the inter-socket hop (ASSUMPTION) */
 		.latency_ns = {
 			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, 250, 300 },
