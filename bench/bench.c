@@ -28,8 +28,12 @@
  *      THP-backed and base pages, 5 round trips each on gpu-1node and
  *      gpu-2node: simulated latency (ms) and throughput (GiB/s) of each
  *      direction, and host seconds.
+ *   8. Calibration: Intel MLC-like idle latency and bandwidth matrices and
+ *      the peak injection mixes measured in the simulator for 2node-128cpu
+ *      and 4node-48cpu (and the tiered and gpu presets), beside the
+ *      published figures they are calibrated to, with the ratio.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc] [device]
+ * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc] [device] [calibrate]
  *        (no section: all)
  */
 #include <stdio.h>
@@ -40,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpu/calibrate.h"
 #include "cpu/tlbflush.h"
 #include "device/dmirror.h"
 #include "sim.h"
@@ -377,6 +382,28 @@ static void device_table(bool quick)
 			}
 }
 
+/* ---- 8. calibration ---- */
+
+static void calibrate_table(void)
+{
+	static const char *const machines[] = { "2node-128cpu", "4node-48cpu", "tiered-16cpu",
+						"tiered-2node-cxl", "gpu-1node", "gpu-2node" };
+	for (size_t i = 0; i < ARRAY_SIZE(machines); i++) {
+		static struct machine m;
+		struct calib_result r;
+		char err[512];
+		double t0 = now_s();
+
+		printf("\n");
+		if (machine_preset(&m, machines[i]) || calibrate_measure(&m, &r, err, sizeof(err))) {
+			printf("   %s: failed\n", machines[i]);
+			continue;
+		}
+		calibrate_print(stdout, &m, &r, calib_published_for(m.name));
+		printf("   (host %.2f s)\n", now_s() - t0);
+	}
+}
+
 static bool want(int argc, char **argv, const char *section)
 {
 	bool any = false;
@@ -477,9 +504,14 @@ migrc:
 	migrc_table(scale);
 device:
 	if (!want(argc, argv, "device"))
-		return 0;
+		goto calibrate;
 	printf("\n7. THP migration to and from device memory (HMM benchmark_thp_migration; "
 	       "average of 5 round trips)%s\n", quick ? " (up to 16 MiB)" : "");
 	device_table(quick);
+calibrate:
+	if (!want(argc, argv, "calibrate"))
+		return 0;
+	printf("\n8. Calibration: MLC-like measurements in the simulator vs published figures\n");
+	calibrate_table();
 	return 0;
 }

@@ -8,6 +8,7 @@
  *   numasim compare [run options] --variant NAME[:KEY=VALUE,...]...
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
  *   numasim list
+ *   numasim calibrate [--machine M]    MLC-like figures, modelled vs published
  *
  * Bad input gets a message naming the option, key, file or line and exit
  * status 2; a workload that fails while running (out of memory, a stray
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cpu/calibrate.h"
 #include "sim.h"
 #include "stats/report.h"
 
@@ -37,6 +39,8 @@ static void usage(FILE *out)
 		"       numasim compare [options] --variant NAME[:KEY=VALUE,...]...\n"
 		"                               several configurations side by side\n"
 		"       numasim list            presets, workloads and tunables\n"
+		"       numasim calibrate [--machine M]\n"
+		"                               MLC-like latency and bandwidth, modelled vs published\n"
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
@@ -132,6 +136,35 @@ static int cmd_list(void)
 	return 0;
 }
 
+/* numasim calibrate [--machine M]: cpu/calibrate.h. */
+static int cmd_calibrate(int argc, char **argv)
+{
+	const char *arg = "2node-128cpu";
+	static struct machine m;
+	struct calib_result r;
+	char err[512];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--machine") && i + 1 < argc) {
+			arg = argv[++i];
+		} else {
+			fprintf(stderr, "numasim calibrate: unknown option '%s' (usage: numasim "
+					"calibrate [--machine M])\n", argv[i]);
+			return 2;
+		}
+	}
+	if (machine_resolve(&m, arg, err, sizeof(err))) {
+		fprintf(stderr, "numasim calibrate: --machine: %s\n", err);
+		return 2;
+	}
+	if (calibrate_measure(&m, &r, err, sizeof(err))) {
+		fprintf(stderr, "numasim calibrate: %s\n", err);
+		return 1;
+	}
+	calibrate_print(stdout, &m, &r, calib_published_for(m.name));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -145,6 +178,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list();
+	if (!strcmp(cmd, "calibrate"))
+		return cmd_calibrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
 		printf("\n");

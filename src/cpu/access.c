@@ -197,7 +197,7 @@ struct sweep {
 	struct task *t;
 	uint64_t addr, end;	/* this step: inside one PMD */
 	bool write;
-	uint32_t mult;		/* bytes moved per byte swept: 2 for read+write */
+	enum mem_op op;		/* what a byte swept moves on the bus */
 	bool big;		/* the pass is larger than the TLB's reach */
 	uint64_t deadline;
 };
@@ -216,8 +216,9 @@ static uint64_t affordable(const struct sweep *sw, uint64_t bytes, double ns_per
 
 static void charge_bytes(struct sweep *sw, uint32_t nid, uint64_t bytes)
 {
-	double ns = (double)(bytes * sw->mult) / mem_stream_rate(sw->s, sw->cpu, nid);
-	mem_account(sw->s, sw->cpu, nid, bytes * sw->mult, ns);
+	double ns = (double)bytes / mem_stream_rate_op(sw->s, sw->cpu, nid, sw->op);
+	mem_account_rw(sw->s, sw->cpu, nid, bytes * mem_op_reads(sw->op),
+		       bytes * mem_op_writes(sw->op), ns);
 	cpu_advance(sw->cpu, ns);
 }
 
@@ -236,7 +237,7 @@ static uint64_t sweep_huge(struct sweep *sw, struct pmd_slot *slot)
 		tlb_insert(&cpu->tlb, tlb_key_huge(mm_id, sw->addr), pfn, nid,
 			   pmd_write(slot->pmd) && pmd_dirty(slot->pmd), true);
 	}
-	double ns_per_byte = sw->mult / mem_stream_rate(s, cpu, nid);
+	double ns_per_byte = 1.0 / mem_stream_rate_op(s, cpu, nid, sw->op);
 	uint64_t bytes = affordable(sw, sw->end - sw->addr, ns_per_byte);
 	charge_bytes(sw, nid, bytes);
 	return sw->addr + bytes;
@@ -285,8 +286,8 @@ static uint64_t sweep_bulk(struct sweep *sw, struct pte_table *pt)
 	double ns_per_byte = 0;
 	for (uint32_t n = 0; n < s->m.nr_nodes; n++)
 		if (pt->nr_node[n])
-			ns_per_byte += (double)pt->nr_node[n] / PTRS_PER_PTE * sw->mult /
-				       mem_stream_rate(s, sw->cpu, n);
+			ns_per_byte += (double)pt->nr_node[n] / PTRS_PER_PTE /
+				       mem_stream_rate_op(s, sw->cpu, n, sw->op);
 	uint64_t bytes = affordable(sw, sw->end - sw->addr, ns_per_byte);
 	uint32_t pages = (uint32_t)(bytes >> PAGE_SHIFT);
 	bulk_tlb(sw, pt, first, pages);
@@ -351,7 +352,7 @@ static uint64_t sweep_pages(struct sweep *sw)
 			}
 		}
 		struct xlate x;
-		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, sw->mult == 2, &x))
+		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, sw->op == MEM_RMW, &x))
 			return sw->end;
 		uint64_t next = x.huge ? sw->end : MIN(sw->end, ALIGN_DOWN(addr, PAGE_SIZE) + PAGE_SIZE);
 		charge_bytes(sw, x.nid, next - addr);
@@ -385,6 +386,16 @@ static void sweep_pass_done(struct phase_cursor *c, const struct cpu *cpu)
 	c->pass_changes = cpu->tlb.l2_changes;
 }
 
+/* Loads read each line; stores read it for ownership unless they stream. */
+static enum mem_op sweep_op(const struct wl_phase *ph)
+{
+	if (ph->access == WL_READ)
+		return MEM_READ;
+	if (ph->access == WL_RW)
+		return MEM_RMW;
+	return ph->store == WL_STORE_NT ? MEM_WRITE_NT : MEM_WRITE_RFO;
+}
+
 bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
@@ -399,7 +410,7 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 		.s = s, .cpu = cpu, .t = t, .addr = c->addr,
 		.end = MIN(c->end, ALIGN_DOWN(c->addr, PMD_SIZE) + PMD_SIZE),
 		.write = ph->access != WL_READ,
-		.mult = ph->access == WL_RW ? 2 : 1,
+		.op = sweep_op(ph),
 		.big = (c->end - c->start) >> PAGE_SHIFT > s->m.tlb.l2_entries,
 		.deadline = deadline,
 	};
@@ -438,7 +449,7 @@ bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 		struct xlate x;
 		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
-		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
+		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}
@@ -536,7 +547,7 @@ bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 		struct xlate x;
 		if (!translate(s, cpu, t, addr, write, false, &x))
 			return true;
-		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1));
+		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 	}
 	return true;

@@ -37,6 +37,9 @@ enum numa_migrate_result { NUMA_MIGRATED, NUMA_MIGRATE_NOT_TRIED, NUMA_MIGRATE_F
 enum numa_migrate_result numa_migrate_folio(struct vm_fault *vmf, struct folio *f, int target,
 					    int *flags, uint32_t last_cpupid);
 /* Cost of clearing or copying @bytes on node @nid (streaming through the cost model). */
-void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes);
+/* Stream @bytes of node @nid with @op, charged to the faulting CPU as kernel
+ * time. The kernel clears and copies pages with rep stos/movs (clear_page_erms,
+ * clear_page_rep, copy_page), whose stores do not read the lines: MEM_WRITE_NT. */
+void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes, enum mem_op op);
 
 #endif

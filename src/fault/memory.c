@@ -20,9 +20,9 @@
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 
-void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes)
+void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes, enum mem_op op)
 {
-	double ns = mem_stream_ns(vmf->s, vmf->cpu, nid, bytes);
+	double ns = mem_stream_op_ns(vmf->s, vmf->cpu, nid, bytes, op);
 	vmf->cpu->kernel_ns += (uint64_t)ns;
 	cpu_advance(vmf->cpu, ns);
 }
@@ -133,7 +133,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 	struct folio *f = pfn_folio(&s->pm, pfn);
 	uint32_t nr = 1u << order;
 	uint64_t haddr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
-	charge_stream(vmf, f->nid, (uint64_t)nr * PAGE_SIZE);	/* folio_zero_user() */
+	charge_stream(vmf, f->nid, (uint64_t)nr * PAGE_SIZE, MEM_WRITE_NT); /* folio_zero_user() */
 	folio_add_new_anon_rmap(s, f, vmf->vma, haddr);
 	f->refcount = (int32_t)nr;		/* one reference per PTE mapping */
 	if (folio_test_large(f))
@@ -156,11 +156,11 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
 		return FAULT_OOM;
 	struct folio *nf = pfn_folio(&s->pm, pfn);
 	if (pte_special(old)) {
-		charge_stream(vmf, nf->nid, PAGE_SIZE);		/* clear */
+		charge_stream(vmf, nf->nid, PAGE_SIZE, MEM_WRITE_NT);	/* clear */
 	} else {
 		struct folio *of = page_folio(&s->pm, pte_pfn(old));
-		charge_stream(vmf, of->nid, PAGE_SIZE);		/* read the old copy */
-		charge_stream(vmf, nf->nid, PAGE_SIZE);		/* write the new one */
+		charge_stream(vmf, of->nid, PAGE_SIZE, MEM_READ);	/* read the old copy */
+		charge_stream(vmf, nf->nid, PAGE_SIZE, MEM_WRITE_NT);	/* write the new one */
 		nf->version = of->version;			/* same content */
 		count_vm_event(&s->vs, SIM_COW_FAULTS);
 	}

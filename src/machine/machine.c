@@ -142,6 +142,9 @@ static int check_nodes(const struct machine *m, char *err, size_t errlen)
 		if (!bw_ok(node->bw_gbps))
 			return errorf(err, errlen, "[node %u] key 'bw_gbps': %g, must be in (0, 1e6]",
 				    n, node->bw_gbps);
+		if (node->write_bw_gbps != 0 && !bw_ok(node->write_bw_gbps))
+			return errorf(err, errlen, "[node %u] key 'write_bw_gbps': %g, must be in (0, 1e6]",
+				    n, node->write_bw_gbps);
 		if (node->socket >= MAX_NUMNODES)
 			return errorf(err, errlen, "[node %u] key 'socket': %u, must be below %d", n,
 				    node->socket, MAX_NUMNODES);
@@ -340,6 +343,14 @@ static int check_rest(const struct machine *m, char *err, size_t errlen)
 	if (!bw_ok(m->thread_bw_gbps))
 		return errorf(err, errlen, "key 'thread_bw_gbps': %g, must be in (0, 1e6]",
 			    m->thread_bw_gbps);
+	if (!(m->smt_stream_share > 0 && m->smt_stream_share <= 1))
+		return errorf(err, errlen, "key 'smt_stream_share': %g, must be in (0, 1]",
+			    m->smt_stream_share);
+	if (!(m->smt_latency_factor >= 1 && m->smt_latency_factor <= 10))
+		return errorf(err, errlen, "key 'smt_latency_factor': %g, must be in [1, 10]",
+			    m->smt_latency_factor);
+	if (m->erms > 1)
+		return errorf(err, errlen, "key 'erms': %u, must be 0 or 1", m->erms);
 	if (!bw_ok(m->cost.migrate_copy_gbps))
 		return errorf(err, errlen, "[cost] key 'migrate_copy_gbps': %g, must be in (0, 1e6]",
 			    m->cost.migrate_copy_gbps);
@@ -350,10 +361,20 @@ static int check_rest(const struct machine *m, char *err, size_t errlen)
 	return 0;
 }
 
+/* A node without its own write bandwidth writes as fast as it reads. */
+static void fill_write_bw(struct machine *m)
+{
+	for (uint32_t n = 0; n < m->nr_nodes; n++)
+		if (m->node[n].write_bw_gbps == 0)
+			m->node[n].write_bw_gbps = m->node[n].bw_gbps;
+}
+
 int machine_validate(struct machine *m, char *err, size_t errlen)
 {
-	if (check_counts(m, err, errlen) || check_nodes(m, err, errlen) ||
-	    check_cpus(m, err, errlen) || check_sockets(m, err, errlen) ||
+	if (check_counts(m, err, errlen) || check_nodes(m, err, errlen))
+		return -1;
+	fill_write_bw(m);
+	if (check_cpus(m, err, errlen) || check_sockets(m, err, errlen) ||
 	    check_latency(m, err, errlen) || check_distance(m, err, errlen) ||
 	    check_rest(m, err, errlen))
 		return -1;

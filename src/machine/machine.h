@@ -50,7 +50,8 @@ enum mem_kind {
 struct machine_node {
 	enum mem_kind kind;
 	uint64_t mem_bytes;	/* managed memory of this node */
-	double bw_gbps;		/* peak sustainable bandwidth of its memory, GB/s (= bytes/ns) */
+	double bw_gbps;		/* sustained read bandwidth of its memory, GB/s (= bytes/ns) */
+	double write_bw_gbps;	/* sustained write bandwidth; 0 in a file: bw_gbps (machine_validate) */
 	uint32_t socket;	/* socket this node hangs off (CPU-less nodes too) */
 	uint32_t nr_cpus;	/* derived: CPUs on this node */
 	double link_gbps;	/* MEM_DEVICE: host link bandwidth, each direction, GB/s */
@@ -101,6 +102,14 @@ struct machine {
 	uint32_t distance[MAX_NUMNODES][MAX_NUMNODES];
 	double link_bw_gbps;		/* inter-socket interconnect, per socket pair, GB/s */
 	double thread_bw_gbps;		/* one thread's streaming limit to local DRAM, GB/s */
+	/* SMT: while the other hardware thread of the core runs a task, a
+	 * thread streams at smt_stream_share of its own limit and each of its
+	 * latency-bound accesses takes smt_latency_factor times as long */
+	double smt_stream_share;	/* (0, 1] */
+	double smt_latency_factor;	/* [1, 10] */
+	/* the cores have ERMS (fast rep stosb), so glibc's memset of more than
+	 * 2 KiB stores without reading the lines first (docs/cost-model.md) */
+	uint32_t erms;			/* 0 or 1 */
 	struct tlb_geometry tlb;
 	uint32_t walk_ns;		/* page-table walk on a TLB miss */
 	struct kernel_costs cost;

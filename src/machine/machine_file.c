@@ -66,12 +66,15 @@ static const struct key_desc top_keys[] = {
 	{ "smt", KT_U32, M_OFF(smt), 1, MACHINE_MAX_SMT },
 	{ "link_bw_gbps", KT_F64, M_OFF(link_bw_gbps), 0, 1e6 },
 	{ "thread_bw_gbps", KT_F64, M_OFF(thread_bw_gbps), 0, 1e6 },
+	{ "smt_stream_share", KT_F64, M_OFF(smt_stream_share), 0, 1 },
+	{ "smt_latency_factor", KT_F64, M_OFF(smt_latency_factor), 0, 10 },
+	{ "erms", KT_U32, M_OFF(erms), 0, 1 },
 	{ "walk_ns", KT_U32, M_OFF(walk_ns), 0, MAX_LATENCY_NS },
 };
 
 /* Indexes into node_keys: a node the base does not have needs some of them. */
 enum { NK_KIND, NK_MEMORY, NK_CORES, NK_SOCKET, NK_BW, NK_LINK_GBPS, NK_LINK_NS, NK_THREADS,
-       NR_NODE_KEYS };
+       NK_WRITE_BW, NR_NODE_KEYS };
 #define NODE_REQUIRED ((1u << NK_MEMORY) | (1u << NK_CORES) | (1u << NK_BW))
 
 static const struct key_desc node_keys[NR_NODE_KEYS] = {
@@ -83,6 +86,7 @@ static const struct key_desc node_keys[NR_NODE_KEYS] = {
 	[NK_LINK_GBPS] = { "link_gbps", KT_F64, N_OFF(link_gbps), 0, 1e6 },
 	[NK_LINK_NS] = { "link_ns", KT_U32, N_OFF(link_ns), 1, MAX_LATENCY_NS },
 	[NK_THREADS] = { "threads", KT_U32, N_OFF(threads), 1, MACHINE_MAX_DEVICE_THREADS },
+	[NK_WRITE_BW] = { "write_bw_gbps", KT_F64, N_OFF(write_bw_gbps), 0, 1e6 },
 };
 
 #define TLB_KEY(f) { #f, KT_U32, M_OFF(tlb.f), 1, 1u << 20 }
@@ -908,7 +912,8 @@ static int hw_nodes(struct hw_import *h, uint32_t nr_nodes)
 		}
 		node->socket = pkg >= 0 ? (uint32_t)pkg : 0;
 		/* APPROX: bandwidths of the presets (2node-128cpu DRAM, tiered-16cpu CXL) */
-		node->bw_gbps = h->cores[n] ? 160.0 : 30.0;
+		node->bw_gbps = h->cores[n] ? 175.8 : 30.0;
+		node->write_bw_gbps = h->cores[n] ? 124.7 : 30.0;
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@ struct preset_node {
 	double link_gbps;	/* MEM_DEVICE only: host link, its latency, device threads */
 	uint32_t link_ns;
 	uint32_t threads;
+	double write_bw_gbps;	/* 0: as bw_gbps */
 };
 
 struct preset {
@@ -40,6 +41,8 @@ struct preset {
 	uint32_t latency_ns[PRESET_MAX_NODES][PRESET_MAX_NODES];
 	double link_bw_gbps;
 	double thread_bw_gbps;
+	double smt_stream_share, smt_latency_factor;
+	uint32_t erms;
 	bool has_tlb;		/* false: keep the default TLB geometry and walk cost */
 	struct tlb_geometry tlb;
 	uint32_t walk_ns;
@@ -57,49 +60,82 @@ struct preset {
 	}
 static const struct tlb_geometry icx_tlb = ICX_TLB;
 
+/*
+ * One socket of the Xeon Platinum 8358 class (Ice Lake-SP, 32 cores, 8 x
+ * DDR4-3200, 3 UPI links at 11.2 GT/s), calibrated to Intel MLC v3.10 on a
+ * 2-socket Platinum 8360Y (the same die, memory and UPI; 36 cores):
+ * docs/cost-model.md, "Calibration". Per node: 175.8 GB/s of reads (MLC
+ * bandwidth matrix, local), 124.7 GB/s of writes (derived from the MLC 1:1
+ * read-write injection, 291.8 GB/s for two sockets).
+ */
+#define ICX_BW 175.8
+#define ICX_WRITE_BW 124.7
+#define ICX_LAT_LOCAL 89	/* MLC idle latency, random access */
+#define ICX_LAT_REMOTE 143
+#define ICX_UPI_BW 55.7		/* MLC: all threads of one socket reading the other's memory */
+#define ICX_THREAD_BW 12.0	/* ASSUMPTION: no published single-core figure found */
+#define ICX_SMT_STREAM 0.6	/* ASSUMPTION: two busy siblings stream 1.2x one thread */
+#define ICX_SMT_LATENCY 1.1	/* ASSUMPTION: a busy sibling holds fill buffers a miss waits for */
+
+/* 4node-48cpu's sockets: see the preset */
+#define WSM_BW 12.3
+#define WSM_WRITE_BW (WSM_BW * ICX_WRITE_BW / ICX_BW)
+
 static const struct preset presets[] = {
 	{
 		.name = "2node-128cpu",
-		.help = "2 sockets x 32 cores x 2 threads, 256 GiB DRAM each (Ice Lake-SP class)",
+		.help = "2 sockets x 32 cores x 2 threads, 256 GiB DRAM each (Xeon Platinum 8358, Ice Lake-SP)",
 		.nr_nodes = 2,
 		.smt = 2,
 		.node = {
-			/* 8 ch DDR4-3200 = 204.8 GB/s peak; ~80% sustained (ASSUMPTION) */
-			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32 },
-			{ MEM_DRAM, 256 * GiB, 160.0, 1, 32 },
+			{ MEM_DRAM, 256 * GiB, ICX_BW, 0, 32, .write_bw_gbps = ICX_WRITE_BW },
+			{ MEM_DRAM, 256 * GiB, ICX_BW, 1, 32, .write_bw_gbps = ICX_WRITE_BW },
 		},
-		/* ref §7.5: Intel MLC idle latency 81.3 ns local, 131.1 ns remote */
-		.latency_ns = { { 80, 130 }, { 130, 80 } },
-		.link_bw_gbps = 100.0,	/* 3 UPI links, both directions (ASSUMPTION) */
-		.thread_bw_gbps = 12.0,	/* one core's streaming limit (ASSUMPTION) */
+		/* MLC idle latency 89.2/89.0 local, 142.7/142.9 remote */
+		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE }, { ICX_LAT_REMOTE, ICX_LAT_LOCAL } },
+		.link_bw_gbps = ICX_UPI_BW,
+		.thread_bw_gbps = ICX_THREAD_BW,
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 1,
 		.has_tlb = true,
 		.tlb = ICX_TLB,
 		.walk_ns = 30,		/* walk mostly hitting the caches (ASSUMPTION) */
 	},
 	{
 		.name = "4node-48cpu",
-		.help = "4 sockets x 6 cores x 2 threads, 32 GiB each (2012-era, as in the NUMA balancing threads)",
+		.help = "4 sockets x 6 cores x 2 threads, 32 GiB each (Xeon E7-4807, Westmere-EX, "
+			"as in the 2012 NUMA balancing threads)",
 		.nr_nodes = 4,
 		.smt = 2,
-		/* ref §9 item 5: "4 nodes / 48 CPUs", model unknown; the rest is
-		 * ASSUMPTION for a 2012 4-socket server (DDR3, one-hop links) */
+		/* ref §9 item 5: "4 nodes / 48 CPUs", model unknown. A choice: the
+		 * Xeon E7-4807 (6 cores, 12 threads, 4 sockets fully connected by
+		 * QPI at 4.8 GT/s, 4 SMI channels of DDR3-1066 in lockstep). The
+		 * bandwidths are calibrated to Mel Gorman's numa02 runs on the
+		 * 4-node 48-CPU box (docs/cost-model.md); write/read as Ice Lake's */
 		.node = {
-			{ MEM_DRAM, 32 * GiB, 25.0, 0, 6 },
-			{ MEM_DRAM, 32 * GiB, 25.0, 1, 6 },
-			{ MEM_DRAM, 32 * GiB, 25.0, 2, 6 },
-			{ MEM_DRAM, 32 * GiB, 25.0, 3, 6 },
+			{ MEM_DRAM, 32 * GiB, WSM_BW, 0, 6, .write_bw_gbps = WSM_WRITE_BW },
+			{ MEM_DRAM, 32 * GiB, WSM_BW, 1, 6, .write_bw_gbps = WSM_WRITE_BW },
+			{ MEM_DRAM, 32 * GiB, WSM_BW, 2, 6, .write_bw_gbps = WSM_WRITE_BW },
+			{ MEM_DRAM, 32 * GiB, WSM_BW, 3, 6, .write_bw_gbps = WSM_WRITE_BW },
 		},
-		/* ASSUMPTION: ref §7.5 ratios (~1.55x) on an older, slower local latency */
+		/* Intel MLC on a 4-socket Xeon E7-4800 (Intel developer blog,
+		 * "Memory Latencies on Intel Xeon Processor E5-4600 and E7-4800
+		 * product families", 2014), as published */
 		.latency_ns = {
-			{ 90, 140, 140, 140 },
-			{ 140, 90, 140, 140 },
-			{ 140, 140, 90, 140 },
-			{ 140, 140, 140, 90 },
+			{ 136, 194, 198, 201 },
+			{ 194, 135, 194, 196 },
+			{ 201, 194, 135, 200 },
+			{ 202, 197, 198, 135 },
 		},
-		.link_bw_gbps = 25.0,
-		.thread_bw_gbps = 6.0,
+		/* ASSUMPTION: QPI 4.8 GT/s x 2 bytes = 9.6 GB/s each way, ~83% */
+		.link_bw_gbps = 8.0,
+		.thread_bw_gbps = 6.0,	/* ASSUMPTION */
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 0,		/* ERMS arrived with Ivy Bridge */
 		.has_tlb = true,
-		/* ASSUMPTION: Sandy Bridge-class TLB, 512-entry 4-way STLB */
+		/* ASSUMPTION: Westmere-class TLB, 512-entry 4-way STLB */
 		.tlb = {
 			.l1_4k_entries = 64, .l1_4k_ways = 4,
 			.l1_2m_entries = 32, .l1_2m_ways = 4,
@@ -119,8 +155,11 @@ static const struct preset presets[] = {
 		},
 		/* ref §7.5: CXL DRAM ~2.5x local as a middle value (derived) */
 		.latency_ns = { { 80, 250 } },
-		.link_bw_gbps = 100.0,	/* one socket: no link is ever crossed */
-		.thread_bw_gbps = 12.0,
+		.link_bw_gbps = ICX_UPI_BW,	/* one socket: no link is ever crossed */
+		.thread_bw_gbps = ICX_THREAD_BW,
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 1,
 		.has_tlb = false,
 	},
 	{
@@ -129,20 +168,23 @@ static const struct preset presets[] = {
 		.nr_nodes = 4,
 		.smt = 2,
 		.node = {
-			{ MEM_DRAM, 32 * GiB, 160.0, 0, 32 },
-			{ MEM_DRAM, 32 * GiB, 160.0, 1, 32 },
+			{ MEM_DRAM, 32 * GiB, ICX_BW, 0, 32, .write_bw_gbps = ICX_WRITE_BW },
+			{ MEM_DRAM, 32 * GiB, ICX_BW, 1, 32, .write_bw_gbps = ICX_WRITE_BW },
 			/* CXL expanders, one per socket (ASSUMPTION: x16 link class) */
 			{ MEM_CXL, 128 * GiB, 30.0, 0, 0 },
 			{ MEM_CXL, 128 * GiB, 30.0, 1, 0 },
 		},
-		/* ref §7.5: local/remote DRAM 80/130; CXL ~2.5x local (derived);
+		/* DRAM: 2node-128cpu's calibrated 89/143 ns; CXL ~2.5x local (ref §7.5);
 		 * the other socket's CXL adds the inter-socket hop (ASSUMPTION) */
 		.latency_ns = {
-			{ 80, 130, 250, 300 },
-			{ 130, 80, 300, 250 },
+			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, 250, 300 },
+			{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, 300, 250 },
 		},
-		.link_bw_gbps = 100.0,
-		.thread_bw_gbps = 12.0,
+		.link_bw_gbps = ICX_UPI_BW,
+		.thread_bw_gbps = ICX_THREAD_BW,
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 1,
 		.has_tlb = true,
 		.tlb = ICX_TLB,
 		.walk_ns = 30,
@@ -153,16 +195,19 @@ static const struct preset presets[] = {
 		.nr_nodes = 2,
 		.smt = 2,
 		.node = {
-			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32, 0, 0, 0 },
+			{ MEM_DRAM, 256 * GiB, ICX_BW, 0, 32, 0, 0, 0, ICX_WRITE_BW },
 			/* ASSUMPTION: A100 80GB PCIe vendor figures: HBM2e 1935 GB/s,
 			 * 108 SMs; PCIe 4.0 x16 is 31.5 GB/s raw per direction,
 			 * ~25 GB/s for DMA; ~1 us per crossing */
 			{ MEM_DEVICE, 80 * GiB, 1935.0, 0, 0, 25.0, 1000, 108 },
 		},
 		/* the device column only orders fallbacks: CPUs never load from it */
-		.latency_ns = { { 80, 1000 } },
-		.link_bw_gbps = 100.0,	/* one socket: no link is ever crossed */
-		.thread_bw_gbps = 12.0,
+		.latency_ns = { { ICX_LAT_LOCAL, 1000 } },
+		.link_bw_gbps = ICX_UPI_BW,	/* one socket: no link is ever crossed */
+		.thread_bw_gbps = ICX_THREAD_BW,
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 1,
 		.has_tlb = true,
 		.tlb = ICX_TLB,
 		.walk_ns = 30,
@@ -173,16 +218,20 @@ static const struct preset presets[] = {
 		.nr_nodes = 3,
 		.smt = 2,
 		.node = {
-			{ MEM_DRAM, 256 * GiB, 160.0, 0, 32, 0, 0, 0 },
-			{ MEM_DRAM, 256 * GiB, 160.0, 1, 32, 0, 0, 0 },
+			{ MEM_DRAM, 256 * GiB, ICX_BW, 0, 32, 0, 0, 0, ICX_WRITE_BW },
+			{ MEM_DRAM, 256 * GiB, ICX_BW, 1, 32, 0, 0, 0, ICX_WRITE_BW },
 			/* ASSUMPTION: H100 PCIe vendor figures: HBM2e 2000 GB/s,
 			 * 114 SMs; PCIe 5.0 x16 is 63 GB/s raw per direction,
 			 * ~50 GB/s for DMA */
 			{ MEM_DEVICE, 80 * GiB, 2000.0, 0, 0, 50.0, 1000, 114 },
 		},
-		.latency_ns = { { 80, 130, 1000 }, { 130, 80, 1050 } },
-		.link_bw_gbps = 100.0,
-		.thread_bw_gbps = 12.0,
+		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE, 1000 },
+				{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, 1050 } },
+		.link_bw_gbps = ICX_UPI_BW,
+		.thread_bw_gbps = ICX_THREAD_BW,
+		.smt_stream_share = ICX_SMT_STREAM,
+		.smt_latency_factor = ICX_SMT_LATENCY,
+		.erms = 1,
 		.has_tlb = true,
 		.tlb = ICX_TLB,
 		.walk_ns = 30,
@@ -236,6 +285,9 @@ void machine_init_defaults(struct machine *m)
 	m->walk_ns = presets[0].walk_ns;
 	m->link_bw_gbps = presets[0].link_bw_gbps;
 	m->thread_bw_gbps = presets[0].thread_bw_gbps;
+	m->smt_stream_share = presets[0].smt_stream_share;
+	m->smt_latency_factor = presets[0].smt_latency_factor;
+	m->erms = presets[0].erms;
 	m->cost = default_costs;
 }
 
@@ -269,6 +321,7 @@ int machine_preset(struct machine *m, const char *name)
 		m->node[n].kind = p->node[n].kind;
 		m->node[n].mem_bytes = p->node[n].mem_bytes;
 		m->node[n].bw_gbps = p->node[n].bw_gbps;
+		m->node[n].write_bw_gbps = p->node[n].write_bw_gbps;
 		m->node[n].socket = p->node[n].socket;
 		m->node[n].link_gbps = p->node[n].link_gbps;
 		m->node[n].link_ns = p->node[n].link_ns;
@@ -279,6 +332,9 @@ int machine_preset(struct machine *m, const char *name)
 	}
 	m->link_bw_gbps = p->link_bw_gbps;
 	m->thread_bw_gbps = p->thread_bw_gbps;
+	m->smt_stream_share = p->smt_stream_share;
+	m->smt_latency_factor = p->smt_latency_factor;
+	m->erms = p->erms;
 	if (p->has_tlb) {
 		m->tlb = p->tlb;
 		m->walk_ns = p->walk_ns;

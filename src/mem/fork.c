@@ -125,7 +125,7 @@ static int copy_pinned_page(struct fork_ctx *c, const struct vm_area_struct *v,
 		return -ENOMEM;
 	struct folio *nf = pfn_folio(&s->pm, npfn);
 	double ns = mem_stream_ns(s, c->cpu, of->nid, PAGE_SIZE) +	/* read the page */
-		    mem_stream_ns(s, c->cpu, nf->nid, PAGE_SIZE);	/* write the copy */
+		    mem_stream_op_ns(s, c->cpu, nf->nid, PAGE_SIZE, MEM_WRITE_NT); /* copy_page */
 	c->cpu->kernel_ns += (uint64_t)ns;
 	cpu_advance(c->cpu, ns);
 	nf->version = of->version;		/* same content */

@@ -262,8 +262,10 @@ void migrate_charge_copy(struct sim *s, struct cpu *cpu, uint32_t src_nid, uint3
 	double ns = s->m.cost.migrate_folio_ns + (double)bytes / s->m.cost.migrate_copy_gbps;
 	if (dev)	/* a DMA over the device's link (its latency is per batch: the caller's) */
 		ns = s->m.cost.migrate_folio_ns + (double)bytes / dev->link_gbps;
-	mem_account(s, cpu, src_nid, bytes, ns);
-	mem_account(s, cpu, dst_nid, bytes, ns);
+	/* copy_page / folio_copy: the source is read, the destination written
+	 * by rep movs, which does not read it first */
+	mem_account_rw(s, cpu, src_nid, bytes, 0, ns);
+	mem_account_rw(s, cpu, dst_nid, 0, bytes, ns);
 	cpu->kernel_ns += (uint64_t)ns;
 	cpu_advance(cpu, ns);
 }

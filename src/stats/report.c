@@ -222,13 +222,17 @@ static json_object *cpus_json(const struct sim *s)
 	return a;
 }
 
-static json_object *traffic_json(const struct sim *s)
+/* Bus bytes [cpu node][memory node] in GiB: reads, writes, or (both) their sum. */
+static json_object *traffic_json(const struct sim *s, bool reads, bool writes)
 {
 	json_object *a = json_object_new_array();
 	for (uint32_t c = 0; c < s->m.nr_nodes; c++) {
 		json_object *row = json_object_new_array();
-		for (uint32_t m = 0; m < s->m.nr_nodes; m++)
-			json_object_array_add(row, json_object_new_double(s->bw.total_bytes[c][m] / (double)GiB));
+		for (uint32_t m = 0; m < s->m.nr_nodes; m++) {
+			double bytes = (reads ? s->bw.read_bytes[c][m] : 0) +
+				       (writes ? s->bw.write_bytes[c][m] : 0);
+			json_object_array_add(row, json_object_new_double(bytes / (double)GiB));
+		}
 		json_object_array_add(a, row);
 	}
 	return a;
@@ -264,7 +268,9 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "nodes", nodes_json(s));
 	json_object_object_add(r, "processes", processes_json(s));
 	json_object_object_add(r, "cpus", cpus_json(s));
-	json_object_object_add(r, "traffic_gib", traffic_json(s));
+	json_object_object_add(r, "traffic_gib", traffic_json(s, true, true));
+	json_object_object_add(r, "traffic_read_gib", traffic_json(s, true, false));
+	json_object_object_add(r, "traffic_write_gib", traffic_json(s, false, true));
 	json_object_object_add(r, "timeseries", timeseries_json(s));
 	json_object_object_add(r, "migrc", migrc_json(s));
 	json_object *o = json_object_new_object();

@@ -7,7 +7,12 @@
  *             and without -DTHREAD_ALLOC, and numa02.c with and without -DSMT,
  *             as preproc.awk instantiates them: cpus = highest CPU id + 1
  *             (CPU-less nodes add none), nodes = every node, CPU-less ones too.
- *             bzero() is a sequential write sweep.
+ *             bzero() is a sequential write sweep whose store kind is
+ *             what glibc 2.36 does for that size on the machine
+ *             (wl_memset_store): every bzero here is far above the 2 KiB
+ *             rep stosb threshold, so with ERMS (2node-128cpu) the lines
+ *             are not read first (WL_STORE_NT), without it (4node-48cpu)
+ *             they are (WL_STORE_RFO).
  * SIMPLIFIED: numa01 forks before malloc(); here the two processes both start
  *             at time 0, which is when the child starts too, give or take the
  *             fork.
@@ -26,6 +31,9 @@
 
 /* The stream numa01 draws its node from; no other consumer uses it. */
 #define NUMA01_RNG_STREAM 0x6e756d613031ull	/* "numa01" */
+
+/* What the workload help says of bzero()'s stores (wl_memset_store). */
+#define NUMA_STORE_HELP "bzero() of more than 2 KiB in glibc 2.36 is rep stosb on a CPU with ERMS (no read of the lines: store kind nt) and a vector store loop without it (read for ownership: rfo); 2node-128cpu has ERMS, 4node-48cpu has not"
 
 /* ---- numa01, numa01_THREAD_ALLOC ---- */
 
@@ -53,6 +61,7 @@ struct numa01 {
 	uint64_t loops;		/* nr */
 	uint32_t node;		/* the node of nodemask_global */
 	bool thread_alloc;
+	enum wl_store store;	/* bzero()'s stores on this machine */
 };
 
 /*
@@ -82,9 +91,9 @@ static uint32_t numa01_thread(struct workload *wl, const struct numa01 *n, uint6
 	uint32_t prog = wl_add_program(wl);
 
 	wl_add_policy(wl, prog, MPOL_BIND, 1ull << n->node);
-	wl_add_sweep(wl, prog, 0, 0, n->size, 1, WL_WRITE);
+	wl_add_store_sweep(wl, prog, 0, 0, n->size, 1, n->store);
 	wl_add_policy(wl, prog, MPOL_DEFAULT, 0);
-	wl_add_sweep(wl, prog, 0, off, len, n->loops, WL_WRITE);
+	wl_add_store_sweep(wl, prog, 0, off, len, n->loops, n->store);
 	return prog;
 }
 
@@ -128,6 +137,7 @@ static int numa01_common(struct workload *wl, struct wl_args *a, const struct wl
 		.loops = a->u[N1_LOOPS],
 		.node = (uint32_t)a->u[N1_NODE],
 		.thread_alloc = thread_alloc,
+		.store = wl_memset_store(c->m),
 	};
 	/* fork(): two processes, each with its own buffer (malloc after fork) */
 	numa01_process(wl, &n);
@@ -150,7 +160,7 @@ const struct wl_type wl_type_numa01 = {
 	.help = "autonuma-benchmark numa01: 2 processes of THREADS threads; each thread binds "
 		"to one node, writes the whole process buffer, unbinds, then writes the whole "
 		"buffer LOOPS times. Keys: size=3G, threads=cpus/2, loops=50, "
-		"node=0|1 (default: drawn from the seed)",
+		"node=0|1 (default: drawn from the seed). Stores: " NUMA_STORE_HELP,
 	.params = numa01_params,
 	.nr_params = NR_N1_PARAMS,
 	.build = numa01_build,
@@ -160,7 +170,7 @@ const struct wl_type wl_type_numa01_THREAD_ALLOC = {
 	.name = "numa01_THREAD_ALLOC",
 	.help = "autonuma-benchmark numa01_THREAD_ALLOC: as numa01, but the LOOPS writes cover "
 		"only the thread's own slice of the buffer. Keys: size=3G, threads=cpus/2, "
-		"loops=1000, node=0|1 (default: drawn from the seed)",
+		"loops=1000, node=0|1 (default: drawn from the seed). Stores: " NUMA_STORE_HELP,
 	.params = numa01_ta_params,
 	.nr_params = NR_N1_PARAMS,
 	.build = numa01_ta_build,
@@ -184,7 +194,7 @@ static const struct wl_param numa02_params[NR_N2_PARAMS] = {
  * times. Chunks and slices are page-aligned; the last takes the remainder.
  */
 static void numa02_process(struct workload *wl, uint64_t size, uint32_t threads, uint64_t loops,
-			   uint32_t nodes)
+			   uint32_t nodes, enum wl_store store)
 {
 	uint32_t mainp = wl_add_program(wl);
 	uint32_t proc = wl_add_process(wl, mainp);
@@ -193,13 +203,13 @@ static void numa02_process(struct workload *wl, uint64_t size, uint32_t threads,
 	wl_add_mmap(wl, proc, size);
 	for (uint32_t k = 0; k < nodes; k++) {
 		wl_slice(size, nodes, k, &off, &len);
-		wl_add_sweep(wl, mainp, 0, off, len, 1, WL_WRITE);
+		wl_add_store_sweep(wl, mainp, 0, off, len, 1, store);
 	}
 	for (uint32_t i = 0; i < threads; i++) {
 		uint32_t prog = wl_add_program(wl);
 
 		wl_slice(size, threads, i, &off, &len);
-		wl_add_sweep(wl, prog, 0, off, len, loops, WL_WRITE);
+		wl_add_store_sweep(wl, prog, 0, off, len, loops, store);
 		wl_add_spawn(wl, mainp, prog);
 	}
 	wl_add_phase(wl, mainp, WL_JOIN);
@@ -215,7 +225,8 @@ static int numa02_common(struct workload *wl, struct wl_args *a, const struct wl
 		a->u[N2_THREADS] = MAX(1u, smt ? c->m->nr_cpus / 2 : c->m->nr_cpus);
 	if (wl_resolve_size(a, N2_SIZE, MAX(a->u[N2_THREADS], nodes), c))
 		return -1;
-	numa02_process(wl, a->u[N2_SIZE], (uint32_t)a->u[N2_THREADS], a->u[N2_LOOPS], nodes);
+	numa02_process(wl, a->u[N2_SIZE], (uint32_t)a->u[N2_THREADS], a->u[N2_LOOPS], nodes,
+		       wl_memset_store(c->m));
 	return 0;
 }
 
@@ -233,7 +244,7 @@ const struct wl_type wl_type_numa02 = {
 	.name = "numa02",
 	.help = "autonuma-benchmark numa02: 1 process; the main thread writes the buffer in "
 		"per-node chunks, then THREADS threads each write their own slice LOOPS times. "
-		"Keys: size=1G, threads=cpus, loops=800",
+		"Keys: size=1G, threads=cpus, loops=800. Stores: " NUMA_STORE_HELP,
 	.params = numa02_params,
 	.nr_params = NR_N2_PARAMS,
 	.build = numa02_build,
@@ -242,7 +253,7 @@ const struct wl_type wl_type_numa02 = {
 const struct wl_type wl_type_numa02_SMT = {
 	.name = "numa02_SMT",
 	.help = "autonuma-benchmark numa02_SMT: numa02 with half the threads. "
-		"Keys: size=1G, threads=cpus/2, loops=800",
+		"Keys: size=1G, threads=cpus/2, loops=800. Stores: " NUMA_STORE_HELP,
 	.params = numa02_params,
 	.nr_params = NR_N2_PARAMS,
 	.build = numa02_smt_build,

@@ -26,6 +26,10 @@ _Static_assert(NR_G_PARAMS <= WL_MAX_PARAMS, "struct wl_args holds every paramet
 #define G_ACCESS_CHOICES "read|write|rw"	/* index + 1 == enum wl_access */
 #define G_INIT_CHOICES "main|thread"
 enum { G_INIT_MAIN, G_INIT_THREAD };
+/* seq's store kind takes the slot skewed uses for hot; index == enum wl_store */
+#define G_STORE G_HOT
+#define G_STORE_CHOICES "rfo|nt"
+_Static_assert(WL_STORE_RFO == 0 && WL_STORE_NT == 1, "store choice i is store kind i");
 
 _Static_assert(WL_READ == 1 && WL_WRITE == 2 && WL_RW == 3, "access choice i is access i + 1");
 
@@ -42,11 +46,13 @@ _Static_assert(WL_READ == 1 && WL_WRITE == 2 && WL_RW == 3, "access choice i is 
 		      .def = 10000000 }, \
 	[G_MIX] = { .key = "write_ratio", .kind = WLP_FRAC, .def_f = 0.0 }
 
-static const struct wl_param seq_params[G_INIT + 1] = {
+static const struct wl_param seq_params[G_STORE + 1] = {
 	G_COMMON_PARAMS,
 	[G_COUNT] = { .key = "passes", .kind = WLP_UINT, .min = 1, .max = WL_MAX_LOOPS, .def = 10 },
 	[G_MIX] = { .key = "access", .kind = WLP_CHOICE, .def = WL_WRITE - 1,
 		    .choices = G_ACCESS_CHOICES },
+	[G_STORE] = { .key = "store", .kind = WLP_CHOICE, .def = WL_STORE_RFO,
+		      .choices = G_STORE_CHOICES },
 };
 
 static const struct wl_param random_params[G_INIT + 1] = {
@@ -66,6 +72,7 @@ struct gen_plan {
 	uint32_t threads;
 	uint64_t count;		/* passes or accesses */
 	enum wl_access access;
+	enum wl_store store;	/* of every write sweep, first touch included */
 	double write_ratio, hot_frac, hot_prob;
 	bool shared, init_main;
 };
@@ -91,6 +98,7 @@ static int gen_resolve(struct wl_args *a, const struct wl_ctx *c, enum wl_op op,
 	};
 	if (op == WL_SWEEP) {
 		g->access = (enum wl_access)(a->u[G_MIX] + 1);
+		g->store = (enum wl_store)a->u[G_STORE];
 	} else {
 		/* no writes: plain reads; otherwise read-modify-write at that ratio */
 		g->write_ratio = a->f[G_MIX];
@@ -109,9 +117,10 @@ static uint32_t gen_thread(struct workload *wl, const struct gen_plan *g, uint64
 	uint32_t prog = wl_add_program(wl);
 
 	if (!g->init_main)
-		wl_add_sweep(wl, prog, 0, off, len, 1, WL_WRITE);
+		wl_add_store_sweep(wl, prog, 0, off, len, 1, g->store);
 	if (g->op == WL_SWEEP) {
 		wl_add_sweep(wl, prog, 0, off, len, g->count, g->access);
+		wl->programs[prog].phases[wl->programs[prog].nr_phases - 1].store = g->store;
 		return prog;
 	}
 	struct wl_phase *ph = wl_add_phase(wl, prog, g->op);
@@ -135,7 +144,7 @@ static void gen_process(struct workload *wl, const struct gen_plan *g)
 
 	wl_add_mmap(wl, proc, g->size);
 	if (g->init_main)
-		wl_add_sweep(wl, mainp, 0, 0, g->size, 1, WL_WRITE);
+		wl_add_store_sweep(wl, mainp, 0, 0, g->size, 1, g->store);
 	for (uint32_t i = 0; i < g->threads; i++) {
 		uint32_t target = shared;
 
@@ -179,7 +188,9 @@ const struct wl_type wl_type_seq = {
 	.help = "threads sweep a region sequentially. Keys: size=1G, threads=CPUs of node 0, "
 		"passes=10, access=read|write|rw (write), shared=0|1 (0: each thread its own "
 		"slice; 1: every thread the whole region), init=main|thread (thread: each "
-		"thread first writes what it sweeps; main: the main thread writes it all first)",
+		"thread first writes what it sweeps; main: the main thread writes it all first), "
+		"store=rfo|nt (rfo: ordinary stores read each line for ownership, two bytes on "
+		"the bus per byte written; nt: streaming stores, one)",
 	.params = seq_params,
 	.nr_params = ARRAY_SIZE(seq_params),
 	.build = seq_build,

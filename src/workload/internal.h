@@ -124,6 +124,16 @@ void wl_slice(uint64_t size, uint32_t n, uint32_t i, uint64_t *off, uint64_t *le
 uint32_t wl_add_mmap(struct workload *wl, uint32_t proc, uint64_t len);
 void wl_add_sweep(struct workload *wl, uint32_t prog, uint32_t region, uint64_t off,
 		  uint64_t len, uint64_t count, enum wl_access access);
+/* A write sweep whose stores are of kind @store. */
+void wl_add_store_sweep(struct workload *wl, uint32_t prog, uint32_t region, uint64_t off,
+			uint64_t len, uint64_t count, enum wl_store store);
+/*
+ * The stores of glibc 2.36's memset/bzero above 2 KiB on @m: rep stosb
+ * where the CPU has ERMS (__memset_*_unaligned_erms, __x86_rep_stosb_threshold
+ * 2048), which does not read the lines; else a vector store loop, which reads
+ * each line for ownership (no non-temporal memset before glibc 2.40).
+ */
+enum wl_store wl_memset_store(const struct machine *m);
 void wl_add_policy(struct workload *wl, uint32_t prog, enum mpol_mode mode, nodemask_t nodes);
 void wl_add_spawn(struct workload *wl, uint32_t prog, uint32_t target);
 

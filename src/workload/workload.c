@@ -149,6 +149,18 @@ void wl_add_sweep(struct workload *wl, uint32_t prog, uint32_t region, uint64_t 
 	ph->access = access;
 }
 
+void wl_add_store_sweep(struct workload *wl, uint32_t prog, uint32_t region, uint64_t off,
+			uint64_t len, uint64_t count, enum wl_store store)
+{
+	wl_add_sweep(wl, prog, region, off, len, count, WL_WRITE);
+	wl->programs[prog].phases[wl->programs[prog].nr_phases - 1].store = store;
+}
+
+enum wl_store wl_memset_store(const struct machine *m)
+{
+	return m->erms ? WL_STORE_NT : WL_STORE_RFO;
+}
+
 void wl_add_policy(struct workload *wl, uint32_t prog, enum mpol_mode mode, nodemask_t nodes)
 {
 	wl_add_phase(wl, prog, WL_SET_MEMPOLICY)->pol = (struct mempolicy){ mode, nodes };
@@ -317,6 +329,8 @@ static int check_access(struct wl_check *k, uint32_t p, uint32_t i, const struct
 		return phase_fail(k, p, i, "count is 0");
 	if (ph->access != WL_READ && ph->access != WL_WRITE && ph->access != WL_RW)
 		return phase_fail(k, p, i, "bad access %d", (int)ph->access);
+	if (ph->store != WL_STORE_RFO && ph->store != WL_STORE_NT)
+		return phase_fail(k, p, i, "bad store kind %d", (int)ph->store);
 	if (ph->op == WL_SWEEP)
 		return 0;
 	if (!is_frac(ph->write_ratio))

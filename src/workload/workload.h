@@ -62,6 +62,14 @@ enum wl_op {
 };
 
 enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each line */ };
+/*
+ * How a WL_WRITE sweep stores (docs/cost-model.md, "Stores"):
+ *   WL_STORE_RFO  ordinary stores: each line is read for ownership and later
+ *		   written back, two bytes on the bus per byte swept;
+ *   WL_STORE_NT   stores that do not read the line first (movnt*, or rep
+ *		   stosb on a CPU with ERMS, as glibc's memset above 2 KiB).
+ */
+enum wl_store { WL_STORE_RFO, WL_STORE_NT };
 enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
 enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED };
 enum wl_dev_dir { WL_TO_DEVICE, WL_TO_SYSTEM };
@@ -95,6 +103,7 @@ struct wl_phase {
 	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED/WL_GAUSS: accesses;
 				 * WL_LOOKUP: lookups */
 	enum wl_access access;	/* sweeps and accesses; WL_LOOKUP: its work accesses */
+	enum wl_store store;	/* WL_SWEEP with WL_WRITE */
 	double write_ratio;	/* WL_RANDOM/WL_SKEWED/WL_GAUSS/WL_LOOKUP with WL_RW: share of writes */
 	double hot_frac;	/* WL_SKEWED: hot fraction of the range (at its start) */
 	double hot_prob;	/* WL_SKEWED: probability an access goes to the hot part */

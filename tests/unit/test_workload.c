@@ -485,7 +485,7 @@ static void test_seq_defaults(void **state)
 
 	build_ok(&wl, "seq", m, 1.0, 1);
 	assert_string_equal(wl.desc,
-			    "seq:size=1G,threads=64,passes=10,access=write,shared=0,init=thread");
+			    "seq:size=1G,threads=64,passes=10,access=write,shared=0,init=thread,store=rfo");
 	assert_int_equal(wl.nr_procs, 1);
 	assert_main(&wl, 0, 1 * GiB, 0, 64);
 	for (uint32_t i = 0; i < 64; i++) {
@@ -508,7 +508,7 @@ static void test_seq_params(void **state)
 
 	build_ok(&wl, "seq:init=main,shared=1,access=read,passes=3,threads=5,size=64M", m, 1.0, 1);
 	assert_string_equal(wl.desc,
-			    "seq:size=64M,threads=5,passes=3,access=read,shared=1,init=main");
+			    "seq:size=64M,threads=5,passes=3,access=read,shared=1,init=main,store=rfo");
 	assert_main(&wl, 0, 64 * MiB, 1, 5);
 	/* init=main: the main thread touches everything before spawning */
 	assert_sweep(phase(&wl, wl.procs[0].main_program, 1), 0, 64 * MiB, 1, WL_WRITE);
@@ -875,7 +875,7 @@ static void test_good_values(void **state)
 	build_ok(&wl, "seq:size=1536m,threads=1", m, 1.0, 1);
 	assert_int_equal(region_size(&wl), 1536 * MiB);
 	assert_string_equal(wl.desc, "seq:size=1536M,threads=1,passes=10,access=write,shared=0,"
-			    "init=thread");
+			    "init=thread,store=rfo");
 	workload_free(&wl);
 	build_ok(&wl, "seq:size=8192,threads=2", m, 1.0, 1);
 	assert_int_equal(region_size(&wl), 8 * KiB);
