@@ -234,6 +234,13 @@ static void ts_sample(struct sim *s, uint64_t now)
 	for (uint32_t p = 0; p < s->nr_mms; p++)
 		memcpy(&x->proc_node[p * MAX_NUMNODES], s->mms[p]->rss_node,
 		       sizeof(s->mms[p]->rss_node));
+	/* where each process's runnable threads are: its placement over time */
+	x->proc_tasks = xcalloc((size_t)s->nr_mms * MAX_NUMNODES, sizeof(uint64_t));
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		const struct task *t = s->tasks[i];
+		if (t->state == TASK_RUNNING)
+			x->proc_tasks[t->mm->id * MAX_NUMNODES + s->cpus[t->cpu].node]++;
+	}
 	memcpy(x->vm, s->vs.event, sizeof(x->vm));
 }
 
@@ -668,8 +675,10 @@ void sim_destroy(struct sim *s)
 			tlb_destroy(&s->cpus[c].tlb);
 	free(s->cpus);
 	free(s->heap.e);
-	for (uint32_t i = 0; i < s->ts.nr; i++)
+	for (uint32_t i = 0; i < s->ts.nr; i++) {
 		free(s->ts.s[i].proc_node);
+		free(s->ts.s[i].proc_tasks);
+	}
 	free(s->ts.s);
 	evq_destroy(&s->evq);
 	migrate_scratch_free(s);
