@@ -299,11 +299,24 @@ static uint64_t clone_jitter(struct sim *s)
 	return max ? rng_below(&s->clone_rng, max) : 0;
 }
 
+/*
+ * pthread_create(): clone() pays for copy_process, then wake_up_new_task()
+ * places the child, reading every CPU's runqueue. Between the two this CPU
+ * ends its run, so the CPUs behind it catch up first: a thread created just
+ * before, which went to sleep at once, is asleep when the next one is placed,
+ * and clones on two CPUs are placed in the order of their times, as on a
+ * real machine.
+ */
 static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
+	if (!t->cur.spawn_charged) {
+		cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
+		t->cur.spawn_charged = true;
+		cpu->end_slice = true;
+		return false;
+	}
 	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t);
 	t->nr_live_children++;
-	cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
 	nt->start_ns = cpu->now;
 	wake_up_new_task(s, nt, cpu->id, cpu->now);
 	return true;
@@ -491,7 +504,8 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 		cpu->pending_kernel_ns = 0;
 	}
 	const uint64_t tick = s->tun.v[T_TICK_US] * NSEC_PER_USEC;
-	while (cpu->curr && cpu->now < deadline && !s->failed) {
+	cpu->end_slice = false;
+	while (cpu->curr && cpu->now < deadline && !s->failed && !cpu->end_slice) {
 		if (cpu->now >= cpu->next_tick_ns) {
 			cpu->next_tick_ns += tick;
 			scheduler_tick(s, cpu);

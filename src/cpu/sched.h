@@ -41,6 +41,8 @@ struct phase_cursor {
 	bool warm;
 	uint32_t pass_cpu;
 	uint64_t pass_changes, warm_changes;
+	/* WL_SPAWN: clone's cost is paid; the child is placed on the next run */
+	bool spawn_charged;
 	/* WL_LOOKUP: the lookup in progress, so that a deadline may fall inside it */
 	struct {
 		uint32_t stage;		/* LK_* in cpu/access.c */
@@ -118,6 +120,7 @@ struct cpu {
 	double frac_ns;			/* sub-nanosecond remainder of charged costs */
 	uint64_t pending_kernel_ns;	/* work sent by other CPUs (shootdowns), charged at next run */
 	bool numa_migrate_on;		/* a NUMA task move to this CPU is pending (rq->numa_migrate_on) */
+	bool end_slice;			/* stop this run so the CPUs behind catch up (sim.c run_cpu) */
 };
 
 /* Advance @cpu's clock by a fractional cost, carrying the remainder. */
