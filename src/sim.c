@@ -125,6 +125,7 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	build_sched_domains(s);
 	return 0;
 }
 
@@ -199,7 +200,9 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	s->barriers = xcalloc(wl->nr_barriers, sizeof(*s->barriers));
 	for (uint32_t b = 0; b < wl->nr_barriers; b++)
 		s->barriers[b].waiters = xcalloc(wl->barrier_parties[b], sizeof(struct task *));
-	/* every process starts at time 0 with its main thread (exec balancing) */
+	/* every process starts at time 0 with its main thread, placed as a fork
+	 * from CPU 0: numa01's second process is forked by the first, there;
+	 * no workload execs, so there is no sched_exec() balancing */
 	for (uint32_t p = 0; p < wl->nr_procs; p++) {
 		struct mm_struct *mm = mm_create(s);
 		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL);
