@@ -11,6 +11,7 @@
 #include "testlib.h"
 
 #include "machine/machine.h"
+#include "numa/numa_balancing.h"
 
 /* A machine from machine-file text (docs/machine-file.md). */
 static void load_machine(struct machine *m, const char *text)
@@ -292,6 +293,39 @@ static void test_fork_beyond_reclaim_distance(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * NUMA balancing reads the same imb_numa_nr (task_numa_migrate: sd_numa's,
+ * 8 on 2node-128cpu). A task on node 0, with its faults on node 1, may move
+ * to an idle CPU there when that leaves the nodes within the allowance: node
+ * 0 runs 4 tasks (3 after the move), node 1 runs 3 (4 after), an imbalance
+ * of 1 at 4 tasks, allowed below imb_numa_nr. So it moves rather than swaps.
+ */
+static void test_numa_migrate_imb_numa_nr(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	struct sim *s = fork_env(&e, "2node-128cpu", NULL);
+	struct task *p = parent_task(s);
+	struct cpu *c = &s->cpus[p->cpu];
+
+	for (uint32_t n = 0; n < 2; n++)
+		for (int i = 0; i < 3; i++) {
+			struct task *t = new_thread(&e, p);
+			allow_nodes(s, t, 1ull << n);
+			assert_int_equal(node_of(s, fork_from(&e, p, t)), n);
+		}
+	c->now = NSEC_PER_MSEC;
+	task_numa_fault(s, c, p, CPUPID_UNSET, 1, 400, 0);
+	p->mm->numa.numa_scan_seq = 1;		/* a new scan sequence: placement runs */
+	task_numa_fault(s, c, p, CPUPID_UNSET, 1, 400, 0);
+	assert_int_equal(p->numa.numa_preferred_nid, 1);
+	assert_int_not_equal(p->numa.pending_cpu, UINT32_MAX);
+	assert_int_equal(node_of(s, p->numa.pending_cpu), 1);
+	assert_int_equal(s->cpus[p->numa.pending_cpu].nr_running, 0);
+	assert_null(p->numa.pending_swap);
+	tl_env_free(&e);
+}
+
 /* ---- the start of whole runs ---- */
 
 /*
@@ -434,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_fork_affinity),
 		cmocka_unit_test(test_fork_two_numa_levels),
 		cmocka_unit_test(test_fork_beyond_reclaim_distance),
+		cmocka_unit_test(test_numa_migrate_imb_numa_nr),
 		cmocka_unit_test(test_fork_sees_sleeping_child),
 		cmocka_unit_test(test_kref_numa01_start),
 		cmocka_unit_test(test_numa01_start_split),
