@@ -126,6 +126,7 @@ static int setup_cpus(struct sim *s, char *err, size_t errlen)
 			return -1;
 		}
 	}
+	build_sched_domains(s);
 	return 0;
 }
 
@@ -200,7 +201,9 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	s->barriers = xcalloc(wl->nr_barriers, sizeof(*s->barriers));
 	for (uint32_t b = 0; b < wl->nr_barriers; b++)
 		s->barriers[b].waiters = xcalloc(wl->barrier_parties[b], sizeof(struct task *));
-	/* every process starts at time 0 with its main thread (exec balancing) */
+	/* every process starts at time 0 with its main thread, placed as a fork
+	 * from CPU 0: numa01's second process is forked by the first, there;
+	 * no workload execs, so there is no sched_exec() balancing */
 	for (uint32_t p = 0; p < wl->nr_procs; p++) {
 		struct mm_struct *mm = mm_create(s);
 		struct task *t = task_create(s, mm, p, wl->procs[p].main_program, NULL, 0);
@@ -236,6 +239,13 @@ static void ts_sample(struct sim *s, uint64_t now)
 	for (uint32_t p = 0; p < s->nr_mms; p++)
 		memcpy(&x->proc_node[p * MAX_NUMNODES], s->mms[p]->rss_node,
 		       sizeof(s->mms[p]->rss_node));
+	/* where each process's runnable threads are: its placement over time */
+	x->proc_tasks = xcalloc((size_t)s->nr_mms * MAX_NUMNODES, sizeof(uint64_t));
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		const struct task *t = s->tasks[i];
+		if (t->state == TASK_RUNNING)
+			x->proc_tasks[t->mm->id * MAX_NUMNODES + s->cpus[t->cpu].node]++;
+	}
 	memcpy(x->vm, s->vs.event, sizeof(x->vm));
 }
 
@@ -294,8 +304,22 @@ static uint64_t clone_jitter(struct sim *s)
 	return max ? rng_below(&s->clone_rng, max) : 0;
 }
 
+/*
+ * pthread_create(): clone() pays for copy_process, then wake_up_new_task()
+ * places the child, reading every CPU's runqueue. Between the two this CPU
+ * ends its run, so the CPUs behind it catch up first: a thread created just
+ * before, which went to sleep at once, is asleep when the next one is placed,
+ * and clones on two CPUs are placed in the order of their times, as on a
+ * real machine.
+ */
 static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
+	if (!t->cur.spawn_charged) {
+		cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
+		t->cur.spawn_charged = true;
+		cpu->end_slice = true;
+		return false;
+	}
 	struct task *nt = task_create(s, t->mm, t->proc, ph->target, t, cpu->now);
 	int rc = thread_stack_alloc(s, cpu, t, nt);
 	if (rc) {
@@ -304,7 +328,6 @@ static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struc
 		return false;
 	}
 	t->nr_live_children++;
-	cpu_charge_kernel(cpu, CLONE_NS + clone_jitter(s));
 	nt->start_ns = cpu->now;
 	wake_up_new_task(s, nt, cpu->id, cpu->now);
 	return true;
@@ -498,7 +521,8 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 		cpu->pending_kernel_ns = 0;
 	}
 	const uint64_t tick = s->tun.v[T_TICK_US] * NSEC_PER_USEC;
-	while (cpu->curr && cpu->now < deadline && !s->failed) {
+	cpu->end_slice = false;
+	while (cpu->curr && cpu->now < deadline && !s->failed && !cpu->end_slice) {
 		if (cpu->now >= cpu->next_tick_ns) {
 			cpu->next_tick_ns += tick;
 			if (cpu->curr->ran)
@@ -684,8 +708,10 @@ void sim_destroy(struct sim *s)
 			tlb_destroy(&s->cpus[c].tlb);
 	free(s->cpus);
 	free(s->heap.e);
-	for (uint32_t i = 0; i < s->ts.nr; i++)
+	for (uint32_t i = 0; i < s->ts.nr; i++) {
 		free(s->ts.s[i].proc_node);
+		free(s->ts.s[i].proc_tasks);
+	}
 	free(s->ts.s);
 	evq_destroy(&s->evq);
 	migrate_scratch_free(s);

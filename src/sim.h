@@ -39,6 +39,7 @@ struct ts_sample {
 	uint64_t hot_threshold_ms[MAX_NUMNODES];	/* tiering: promotion threshold now */
 	uint64_t migrc_pending[MAX_NUMNODES];	/* migrc/LUF: source pages pending a flush */
 	uint64_t *proc_node;			/* [proc][node] resident pages */
+	uint64_t *proc_tasks;			/* [proc][node] runnable tasks, by the node of their CPU */
 	uint64_t vm[NR_VM_EVENT_ITEMS];
 };
 

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cpu/sched.c - where tasks run.
- * Models:     linux kernel/sched/fair.c select_task_rq_fair for fork and
- *             wakeup (sched_balance_find_dst_group/cpu: idlest node, then an
- *             idle core, then an idle CPU; select_idle_sibling around the
- *             previous CPU), newidle balancing (an idle CPU pulls a queued
- *             task, nearest first) and periodic balancing at the tick.
- * SIMPLIFIED: see sched.h.
+ * Models:     linux kernel/sched/fair.c select_task_rq_fair() with WF_FORK for
+ *             fork and clone: sched_balance_find_dst_cpu() down the
+ *             SD_BALANCE_FORK domains, sched_balance_find_dst_group() with
+ *             update_sg_wakeup_stats(), group_classify(), update_pick_idlest()
+ *             and the NUMA allowance (numa_preferred_nid, adjust_numa_imbalance
+ *             with imb_numa_nr), sched_balance_find_dst_group_cpu(),
+ *             select_fallback_rq(); for wakeups, the previous CPU if idle,
+ *             else an idle core or CPU of its node; newidle balancing (an idle
+ *             CPU pulls a queued task, nearest first) and periodic balancing
+ *             at the tick (a queued task pushed to the nearest idle CPU).
+ * SIMPLIFIED: see sched.h and docs/scheduler.md.
  */
+#include <string.h>
+
 #include "cpu/tlbflush.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
@@ -204,45 +211,395 @@ static uint32_t find_idlest_cpu(const struct sim *s, const struct task *t, uint3
 	return idle_cpu != UINT32_MAX ? idle_cpu : least;
 }
 
-static uint32_t nr_cpu_nodes(const struct sim *s)
+/* ---- fork placement: select_task_rq_fair() with WF_FORK ---- */
+
+/*
+ * APPROX: no PELT. A CPU's load and runnable sum are NICE_0_LOAD (1024) per
+ * runnable task, its utilisation is full capacity (1024) while it has a task
+ * and 0 when idle: the values CPU-bound tasks converge to. A new task counts
+ * as fully busy at once, where Linux starts it at part of its CPU's spare
+ * utilisation (post_init_entity_util_avg).
+ */
+#define SCHED_CAPACITY_SCALE 1024u
+#define NICE_0_LOAD_DOWN 1024u		/* scale_load_down(NICE_0_LOAD) */
+#define NUMA_IMBALANCE_MIN 2
+
+/* The group types the fork path can meet (misfit, asym packing, imbalanced,
+ * SMT and LLC balance need capacity asymmetry or the load balancer's state). */
+enum group_type { group_has_spare, group_fully_busy, group_overloaded };
+
+/* struct sg_lb_stats, as update_sg_wakeup_stats() fills it */
+struct sg_wakeup_stats {
+	uint64_t avg_load, group_load, group_util, group_runnable, group_capacity;
+	uint32_t sum_nr_running, idle_cpus, group_weight;
+	enum group_type group_type;
+};
+
+static bool group_has_capacity(uint32_t imbalance_pct, const struct sg_wakeup_stats *sgs)
+{
+	if (sgs->sum_nr_running < sgs->group_weight)
+		return true;
+	if (sgs->group_capacity * imbalance_pct < sgs->group_runnable * 100)
+		return false;
+	return sgs->group_capacity * 100 > sgs->group_util * imbalance_pct;
+}
+
+static bool group_is_overloaded(uint32_t imbalance_pct, const struct sg_wakeup_stats *sgs)
+{
+	if (sgs->sum_nr_running <= sgs->group_weight)
+		return false;
+	return sgs->group_capacity * 100 < sgs->group_util * imbalance_pct ||
+	       sgs->group_capacity * imbalance_pct < sgs->group_runnable * 100;
+}
+
+static enum group_type group_classify(uint32_t imbalance_pct, const struct sg_wakeup_stats *sgs)
+{
+	if (group_is_overloaded(imbalance_pct, sgs))
+		return group_overloaded;
+	if (!group_has_capacity(imbalance_pct, sgs))
+		return group_fully_busy;
+	return group_has_spare;
+}
+
+/* What one pass over a group's CPUs collects for update_sg_wakeup_stats(). */
+struct sg_sums {
+	uint32_t rep;		/* the first CPU met in the group: names it */
+	uint32_t weight;	/* its CPUs */
+	uint32_t allowed;	/* ... that @p may use */
+	uint32_t idle;		/* ... of those, idle */
+	uint32_t sum_nr_running;	/* runnable tasks on the allowed ones */
+};
+
+static void sg_add_cpu(const struct sim *s, const struct task *p, uint32_t i, struct sg_sums *g)
+{
+	g->weight++;
+	if (!task_allowed(p, i))
+		return;
+	uint32_t nr_running = s->cpus[i].nr_running;
+	g->allowed++;
+	g->sum_nr_running += nr_running;
+	g->idle += !nr_running;
+}
+
+/*
+ * update_sg_wakeup_stats(): a group's statistics over the CPUs @p may use;
+ * weight and capacity are the whole group's, as in Linux. A new task runs
+ * nowhere yet (task_running_on_cpu() is 0), and a CPU without tasks is idle
+ * (idle_cpu_without()).
+ */
+static void update_sg_wakeup_stats(const struct sched_domain *sd, const struct sg_sums *g,
+				   struct sg_wakeup_stats *sgs)
+{
+	memset(sgs, 0, sizeof(*sgs));
+	sgs->group_load = (uint64_t)NICE_0_LOAD_DOWN * g->sum_nr_running;
+	sgs->group_util = (uint64_t)SCHED_CAPACITY_SCALE * (g->allowed - g->idle);
+	sgs->group_runnable = (uint64_t)SCHED_CAPACITY_SCALE * g->sum_nr_running;
+	sgs->sum_nr_running = g->sum_nr_running;
+	sgs->idle_cpus = g->idle;
+	sgs->group_weight = g->weight;
+	sgs->group_capacity = (uint64_t)SCHED_CAPACITY_SCALE * g->weight;
+	sgs->group_type = group_classify(sd->imbalance_pct, sgs);
+	if (sgs->group_type != group_has_spare)
+		sgs->avg_load = sgs->group_load * SCHED_CAPACITY_SCALE / sgs->group_capacity;
+}
+
+/*
+ * The groups of @sd as Linux links them for this_cpu (build_sched_groups):
+ * from this_cpu's group on, each the group of the next CPU of the span not
+ * yet covered, in CPU order with wrap-around. Fill @g in that order; return
+ * how many. Groups that partition the span (all but those of upper NUMA
+ * levels, which may overlap) take one pass over the span.
+ */
+static uint32_t collect_groups(const struct sim *s, const struct sched_domain *sd,
+			       const struct task *p, uint32_t this_cpu, struct sg_sums *g)
+{
+	const uint32_t n = s->m.nr_cpus;
+	uint32_t nr = 0;
+
+	if (sd_span_key(s, sd->groups, this_cpu) >= 0) {
+		uint16_t slot[MAX_CPUS];
+		memset(slot, 0xff, sizeof(slot));
+		for (uint32_t k = 0; k < n; k++) {
+			uint32_t i = (this_cpu + k) % n;
+			if (!sd_span_test(s, sd->span, this_cpu, i))
+				continue;
+			uint32_t key = (uint32_t)sd_span_key(s, sd->groups, i);
+			if (slot[key] == UINT16_MAX) {
+				slot[key] = (uint16_t)nr;
+				g[nr++] = (struct sg_sums){ .rep = i };
+			}
+			sg_add_cpu(s, p, i, &g[slot[key]]);
+		}
+		return nr;
+	}
+	cpumask_t covered = { { 0 } };
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t rep = (this_cpu + k) % n;
+		if (cpumask_test(&covered, rep) || !sd_span_test(s, sd->span, this_cpu, rep))
+			continue;
+		g[nr] = (struct sg_sums){ .rep = rep };
+		for (uint32_t i = 0; i < n; i++)
+			if (sd_span_test(s, sd->groups, rep, i)) {
+				cpumask_set(&covered, i);
+				sg_add_cpu(s, p, i, &g[nr]);
+			}
+		nr++;
+	}
+	return nr;
+}
+
+/* update_pick_idlest(): is @sgs a better target than the idlest so far? */
+static bool update_pick_idlest(const struct sg_wakeup_stats *idlest, const struct sg_wakeup_stats *sgs)
+{
+	if (sgs->group_type != idlest->group_type)
+		return sgs->group_type < idlest->group_type;
+	if (sgs->group_type != group_has_spare)	/* lowest avg_load */
+		return idlest->avg_load > sgs->avg_load;
+	/* most idle CPUs, then lowest utilisation */
+	if (idlest->idle_cpus != sgs->idle_cpus)
+		return sgs->idle_cpus > idlest->idle_cpus;
+	return idlest->group_util > sgs->group_util;
+}
+
+/* adjust_numa_imbalance(): a lightly loaded destination may stay a little
+ * imbalanced (a pair of communicating tasks keeps its locality). */
+static uint32_t adjust_numa_imbalance(uint32_t imbalance, uint32_t dst_running, uint32_t imb_numa_nr)
+{
+	if (dst_running > imb_numa_nr)
+		return imbalance;
+	return imbalance <= NUMA_IMBALANCE_MIN ? 0 : imbalance;
+}
+
+static uint32_t first_in_span(const struct sim *s, struct sd_span sp, uint32_t rep)
+{
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		if (sd_span_test(s, sp, rep, i))
+			return i;
+	return rep;
+}
+
+/*
+ * The group_has_spare case of sched_balance_find_dst_group() between NUMA
+ * groups: the task's preferred node first, then stay local while the
+ * imbalance in idle CPUs is within what imb_numa_nr allows. Return true to
+ * stay in the local group.
+ */
+static bool numa_spare_stay_local(const struct sim *s, const struct sched_domain *sd,
+				  const struct task *p, uint32_t this_cpu, uint32_t idlest,
+				  const struct sg_wakeup_stats *local, const struct sg_wakeup_stats *idl,
+				  bool *to_idlest)
+{
+	int pref = p->numa.numa_preferred_nid;
+	if (pref != NUMA_NO_NODE && (int)s->cpus[this_cpu].node == pref)
+		return true;
+	if (pref != NUMA_NO_NODE && (int)s->cpus[first_in_span(s, sd->groups, idlest)].node == pref) {
+		*to_idlest = true;
+		return false;
+	}
+	/* the allowance shrinks to the CPUs @p may use locally; Linux tests
+	 * nr_cpus_allowed != NR_CPUS, which holds below the build's CPU limit */
+	uint32_t w = 0;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		w += sd_span_test(s, sd->groups, this_cpu, i) && task_allowed(p, i);
+	uint32_t imb_numa_nr = MIN(w, (uint32_t)sd->imb_numa_nr);
+	uint32_t imbalance = local->idle_cpus > idl->idle_cpus ? local->idle_cpus - idl->idle_cpus
+							       : idl->idle_cpus - local->idle_cpus;
+	return adjust_numa_imbalance(imbalance, local->sum_nr_running + 1, imb_numa_nr) == 0;
+}
+
+/* The end of sched_balance_find_dst_group(): push to @idlest or stay local? */
+static bool dst_group_beats_local(const struct sim *s, const struct sched_domain *sd,
+				  const struct task *p, uint32_t this_cpu, uint32_t idlest,
+				  const struct sg_wakeup_stats *local, const struct sg_wakeup_stats *idl)
+{
+	if (local->group_type != idl->group_type)
+		return local->group_type > idl->group_type;
+	if (local->group_type != group_has_spare) {
+		/* allowed imbalance in load; across nodes it favours staying local */
+		uint64_t imbalance = NICE_0_LOAD_DOWN * (sd->imbalance_pct - 100u) / 100u;
+		if ((sd->flags & SD_NUMA) && idl->avg_load + imbalance >= local->avg_load)
+			return false;
+		if (idl->avg_load >= local->avg_load + imbalance)
+			return false;
+		return 100 * local->avg_load > sd->imbalance_pct * idl->avg_load;
+	}
+	if (sd->flags & SD_NUMA) {
+		bool to_idlest = false;
+		if (numa_spare_stay_local(s, sd, p, this_cpu, idlest, local, idl, &to_idlest))
+			return false;
+		if (to_idlest)
+			return true;
+	}
+	/* the group with the most idle CPUs */
+	return local->idle_cpus < idl->idle_cpus;
+}
+
+/*
+ * sched_balance_find_dst_group() (formerly find_idlest_group): the least busy
+ * group of @sd for @p, or UINT32_MAX to stay in this_cpu's group. Groups are
+ * visited from this_cpu's on, in CPU order with wrap-around, as Linux links
+ * them; a group is named by the first CPU met in it.
+ */
+static uint32_t sched_balance_find_dst_group(const struct sim *s, const struct sched_domain *sd,
+					     const struct task *p, uint32_t this_cpu)
+{
+	struct sg_wakeup_stats local = { 0 }, tmp, idl = { .avg_load = UINT32_MAX,
+							  .group_type = group_overloaded };
+	struct sg_sums groups[MAX_CPUS];
+	uint32_t idlest = UINT32_MAX, nr = collect_groups(s, sd, p, this_cpu, groups);
+	bool have_local = false;
+
+	for (uint32_t k = 0; k < nr; k++) {
+		if (!groups[k].allowed)
+			continue;	/* no CPU of this group is allowed */
+		bool local_group = sd_span_test(s, sd->groups, groups[k].rep, this_cpu);
+		update_sg_wakeup_stats(sd, &groups[k], local_group ? &local : &tmp);
+		have_local |= local_group;
+		if (!local_group && update_pick_idlest(&idl, &tmp)) {
+			idlest = groups[k].rep;
+			idl = tmp;
+		}
+	}
+	if (idlest == UINT32_MAX || !have_local)
+		return idlest;	/* nowhere to push, or the local group is not allowed */
+	return dst_group_beats_local(s, sd, p, this_cpu, idlest, &local, &idl) ? idlest : UINT32_MAX;
+}
+
+/*
+ * sched_balance_find_dst_group_cpu() (formerly find_idlest_group_cpu): an idle
+ * CPU of the group, else the least loaded (ties: the first, in CPU order).
+ * APPROX: no cpuidle states; among idle CPUs the most recently idled wins, as
+ * the shallowest state (smallest exit latency) or the latest idle_stamp does.
+ */
+static uint32_t sched_balance_find_dst_group_cpu(const struct sim *s, struct sd_span groups,
+						 uint32_t rep, const struct task *p, uint32_t this_cpu)
+{
+	uint32_t least_loaded = this_cpu, shallowest = UINT32_MAX, weight = 0, first = UINT32_MAX;
+	uint64_t min_load = UINT64_MAX;
+
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
+		if (!sd_span_test(s, groups, rep, i))
+			continue;
+		weight++;
+		first = MIN(first, i);
+		if (!task_allowed(p, i))
+			continue;
+		const struct cpu *c = &s->cpus[i];
+		if (!c->nr_running) {
+			if (shallowest == UINT32_MAX || c->idle_stamp > s->cpus[shallowest].idle_stamp)
+				shallowest = i;
+		} else if (shallowest == UINT32_MAX &&
+			   (uint64_t)NICE_0_LOAD_DOWN * c->nr_running < min_load) {
+			min_load = (uint64_t)NICE_0_LOAD_DOWN * c->nr_running;
+			least_loaded = i;
+		}
+	}
+	if (weight == 1)
+		return first;	/* no choice */
+	return shallowest != UINT32_MAX ? shallowest : least_loaded;
+}
+
+/* Does @sd's span hold a CPU @p may use? */
+static bool span_allowed(const struct sim *s, const struct sched_domain *sd, uint32_t cpu,
+			 const struct task *p)
+{
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		if (task_allowed(p, i) && sd_span_test(s, sd->span, cpu, i))
+			return true;
+	return false;
+}
+
+/*
+ * sched_balance_find_dst_cpu() (formerly find_idlest_cpu): from the highest
+ * SD_BALANCE_FORK domain @level of @cpu down, pick the idlest group and its
+ * idlest CPU; moving to a CPU restarts from that CPU's highest balancing
+ * domain below the span just searched.
+ */
+static uint32_t sched_balance_find_dst_cpu(const struct sim *s, const struct task *p,
+					   uint32_t cpu, uint32_t prev_cpu, int level)
+{
+	uint32_t new_cpu = cpu;
+
+	if (!span_allowed(s, &s->cpus[cpu].sd[level], cpu, p))
+		return prev_cpu;
+	while (level >= 0) {
+		const struct sched_domain *sd = &s->cpus[cpu].sd[level];
+		if (!(sd->flags & SD_BALANCE_FORK)) {
+			level--;
+			continue;
+		}
+		uint32_t group = sched_balance_find_dst_group(s, sd, p, cpu);
+		if (group == UINT32_MAX) {
+			level--;
+			continue;
+		}
+		new_cpu = sched_balance_find_dst_group_cpu(s, sd->groups, group, p, cpu);
+		if (new_cpu == cpu) {
+			level--;	/* try a lower domain of the same CPU */
+			continue;
+		}
+		uint32_t weight = sd->span_weight;
+		cpu = new_cpu;
+		level = -1;
+		for (uint32_t l = 0; l < s->cpus[cpu].nr_sd; l++) {
+			if (weight <= s->cpus[cpu].sd[l].span_weight)
+				break;
+			if (s->cpus[cpu].sd[l].flags & SD_BALANCE_FORK)
+				level = (int)l;
+		}
+	}
+	return new_cpu;
+}
+
+static uint32_t nr_cpus_allowed(const struct sim *s, const struct task *p)
 {
 	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->m.nr_nodes; i++)
-		n += s->m.node[i].nr_cpus > 0;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		n += task_allowed(p, i);
 	return n;
 }
 
-/*
- * imb_numa_nr (build_sched_domains): how many tasks a node may run before
- * fork balancing spreads to another node. With one LLC per node, the NUMA
- * domain holds nr_llcs = CPU nodes LLCs, and the allowance is nr_llcs; a
- * single-node domain would allow 1/8 of its CPUs.
- */
-static uint32_t imb_numa_nr(const struct sim *s)
+/* select_fallback_rq(): an allowed CPU on @cpu's node, else any allowed CPU. */
+static uint32_t select_fallback_rq(const struct sim *s, const struct task *p, uint32_t cpu)
 {
-	uint32_t nr_llcs = nr_cpu_nodes(s);
-	return nr_llcs > 1 ? nr_llcs : MAX(1u, s->m.nr_cpus >> 3);
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		if (s->cpus[i].node == s->cpus[cpu].node && task_allowed(p, i))
+			return i;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		if (task_allowed(p, i))
+			return i;
+	return cpu;
 }
 
 /*
- * Fork balancing (sched_balance_find_dst_group): stay on the parent's node
- * while it has an idle CPU and, counting the new task, runs no more than
- * imb_numa_nr tasks (allow_numa_imbalance); otherwise go to the idlest node.
+ * select_task_rq() for wake_up_new_task(): both fork() and a thread's clone()
+ * come here with WF_FORK, from the parent's CPU, which is also the new task's
+ * task_cpu() (sched_fork). The domains searched are the lowest run of
+ * SD_BALANCE_FORK ones: want_affine is 0 for a fork, so the walk up stops at
+ * the first domain without the flag.
  */
-static uint32_t fork_target_node(const struct sim *s, const struct task *t, uint32_t parent_node)
+uint32_t select_task_rq_fork(const struct sim *s, const struct task *p, uint32_t this_cpu)
 {
-	uint32_t load = node_load(s, parent_node);
-	if (node_allowed(s, t, parent_node) && load < s->m.node[parent_node].nr_cpus &&
-	    load + 1 <= imb_numa_nr(s))
-		return parent_node;
-	return find_idlest_node(s, t, parent_node);
+	const struct cpu *c = &s->cpus[this_cpu];
+	uint32_t new_cpu = this_cpu;
+	int sd = -1;
+
+	if (nr_cpus_allowed(s, p) <= 1) {
+		new_cpu = select_fallback_rq(s, p, this_cpu);	/* cpumask_any() */
+	} else {
+		for (uint32_t l = 0; l < c->nr_sd && (c->sd[l].flags & SD_BALANCE_FORK); l++)
+			sd = (int)l;
+		if (sd >= 0)
+			new_cpu = sched_balance_find_dst_cpu(s, p, this_cpu, this_cpu, sd);
+	}
+	if (!task_allowed(p, new_cpu))
+		new_cpu = select_fallback_rq(s, p, this_cpu);
+	return new_cpu;
 }
 
 void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now)
 {
-	uint32_t nid = fork_target_node(s, t, s->cpus[parent_cpu].node);
-	uint32_t c = find_idlest_cpu(s, t, nid, UINT32_MAX);
-	enqueue_task(s, t, &s->cpus[c], now);
+	enqueue_task(s, t, &s->cpus[select_task_rq_fork(s, t, parent_cpu)], now);
 }
 
 /* select_task_rq_fair for a wakeup: the previous CPU if idle, else
@@ -335,8 +692,10 @@ void sched_pick_next(struct sim *s, struct cpu *cpu)
 	struct cpu *src = find_busiest_queue(s, cpu);
 	if (src)
 		sched_move_task(s, first_movable(src, cpu->id), cpu);
-	if (!cpu->curr)
+	if (!cpu->curr) {
 		cpu->tlb_lazy = true;	/* enter_lazy_tlb(): idle keeps the last mm loaded */
+		cpu->idle_stamp = cpu->now;	/* sched_balance_newidle() found nothing */
+	}
 }
 
 void sched_dequeue_curr(struct sim *s, struct cpu *cpu)

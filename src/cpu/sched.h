@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cpu/sched.h - tasks, CPUs and the scheduler (Linux kernel/sched/fair.c:
- * select_task_rq_fair, sched_balance_find_dst_group/cpu, select_idle_sibling,
- * newidle and periodic load balancing), reduced to what placement needs.
+ * select_task_rq_fair's fork path, sched_balance_find_dst_group/cpu over the
+ * scheduling domains of kernel/sched/topology.c; wakeups, newidle and
+ * periodic load balancing), reduced to what placement needs. docs/scheduler.md.
  *
  * SIMPLIFIED: one runqueue per CPU with round-robin timeslices instead of CFS
- * vruntime; load is the number of runnable tasks, not PELT averages.
+ * vruntime; load is the number of runnable tasks, not PELT averages; wakeups
+ * and load balancing are simple rules, not select_idle_sibling and
+ * sched_balance_rq.
  *
  * Invariants (sched_check()):
  *   cpu->nr_running == (curr != NULL) + tasks on its queue;
@@ -41,6 +44,8 @@ struct phase_cursor {
 	bool warm;
 	uint32_t pass_cpu;
 	uint64_t pass_changes, warm_changes;
+	/* WL_SPAWN: clone's cost is paid; the child is placed on the next run */
+	bool spawn_charged;
 	/* WL_LOOKUP: the lookup in progress, so that a deadline may fall inside it */
 	struct {
 		uint32_t stage;		/* LK_* in cpu/access.c */
@@ -76,6 +81,51 @@ struct task {
 	struct task_numa numa;		/* NUMA balancing (numa/numa_balancing.c) */
 	struct task_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
 };
+
+/*
+ * Scheduling domains (Linux kernel/sched/topology.c, include/linux/sched/
+ * sd_flags.h): each CPU sees the machine as nested spans, SMT siblings, the
+ * LLC, the node, then one span per NUMA distance; each span is split into
+ * groups, the spans of the level below. The flags the model reads:
+ */
+enum {
+	SD_BALANCE_NEWIDLE = 1 << 0,
+	SD_BALANCE_EXEC = 1 << 1,
+	SD_BALANCE_FORK = 1 << 2,	/* fork/clone placement may look at this span */
+	SD_WAKE_AFFINE = 1 << 3,
+	SD_SHARE_CPUCAPACITY = 1 << 4,	/* SMT siblings */
+	SD_SHARE_LLC = 1 << 5,		/* one last-level cache */
+	SD_SERIALIZE = 1 << 6,
+	SD_PREFER_SIBLING = 1 << 7,
+	SD_NUMA = 1 << 8,		/* crosses nodes */
+};
+
+/* Which CPUs a span holds, relative to a CPU `rep` of it. */
+enum sd_span_kind {
+	SPAN_CPU,	/* rep alone (the groups of the lowest level) */
+	SPAN_SMT,	/* rep's core */
+	SPAN_MC,	/* rep's LLC; SIMPLIFIED: one LLC per node (machines give no cache topology) */
+	SPAN_PKG,	/* rep's socket */
+	SPAN_NUMA,	/* nodes at most `distance` from rep's node (10: the NODE level) */
+};
+
+struct sd_span {
+	uint8_t kind;		/* enum sd_span_kind */
+	uint8_t distance;	/* SPAN_NUMA: SLIT distance bound */
+};
+
+/* Linux struct sched_domain, as much as placement reads. */
+struct sched_domain {
+	struct sd_span span;		/* sched_domain_span() */
+	struct sd_span groups;		/* each group: this span of one of its CPUs */
+	uint16_t span_weight;		/* CPUs in the span */
+	uint16_t flags;			/* SD_* */
+	uint16_t imbalance_pct;		/* sd_init: 117, SMT 110 */
+	uint16_t imb_numa_nr;		/* build_sched_domains: tasks a NUMA span may run unbalanced */
+};
+
+/* Domains a CPU can have after degeneration: SMT, MC, PKG and one per CPU node. */
+#define SD_MAX_LEVELS (3 + MAX_NUMNODES)
 
 /* x86 TLB_NR_DYN_ASIDS: address spaces whose TLB entries a CPU keeps (PCID) */
 #define TLB_NR_DYN_ASIDS 6
@@ -120,6 +170,11 @@ struct cpu {
 	double frac_ns;			/* sub-nanosecond remainder of charged costs */
 	uint64_t pending_kernel_ns;	/* work sent by other CPUs (shootdowns), charged at next run */
 	bool numa_migrate_on;		/* a NUMA task move to this CPU is pending (rq->numa_migrate_on) */
+	uint64_t idle_stamp;		/* when it last went idle (rq->idle_stamp); 0: never ran */
+	bool end_slice;			/* stop this run so the CPUs behind catch up (sim.c run_cpu) */
+	/* its scheduling domains, lowest first (for_each_domain() order) */
+	uint8_t nr_sd;
+	struct sched_domain sd[SD_MAX_LEVELS];
 };
 
 /* Advance @cpu's clock by a fractional cost, carrying the remainder. */
@@ -131,6 +186,26 @@ static inline void cpu_advance(struct cpu *cpu, double ns)
 	cpu->now += whole;
 }
 
+/*
+ * build_sched_domains - the domains of every CPU of s->m, as Linux builds and
+ * degenerates them (cpu/topology.c). Call once the CPUs are set up.
+ */
+void build_sched_domains(struct sim *s);
+/* imb_numa_nr of @cpu's lowest NUMA domain (sd_numa), or 1 without one. */
+uint32_t sched_numa_imb_nr(const struct sim *s, uint32_t cpu);
+/* Does span @sp of CPU @rep hold CPU @i? */
+bool sd_span_test(const struct sim *s, struct sd_span sp, uint32_t rep, uint32_t i);
+/* When the spans of kind @sp partition the CPUs: the one CPU @i is in (its
+ * core, node, socket or itself), below MAX_CPUS; else -1 (they may overlap). */
+int sd_span_key(const struct sim *s, struct sd_span sp, uint32_t i);
+
+/*
+ * select_task_rq_fork - the CPU wake_up_new_task() gives the new task @p
+ * forked (or cloned) on @this_cpu: Linux select_task_rq_fair() with
+ * WF_FORK, which walks the SD_BALANCE_FORK domains top-down
+ * (sched_balance_find_dst_cpu). Reads the runqueues, changes nothing.
+ */
+uint32_t select_task_rq_fork(const struct sim *s, const struct task *p, uint32_t this_cpu);
 /* Place a new task (fork/clone balancing) and make it runnable at @now. */
 void wake_up_new_task(struct sim *s, struct task *t, uint32_t parent_cpu, uint64_t now);
 /* Wake a sleeping task at @now (select_idle_sibling around its last CPU). */

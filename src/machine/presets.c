@@ -39,6 +39,9 @@ struct preset {
 	struct preset_node node[PRESET_MAX_NODES];
 	/* rows of CPU-less nodes stay 0: machine_validate() fills them */
 	uint32_t latency_ns[PRESET_MAX_NODES][PRESET_MAX_NODES];
+	/* the firmware's SLIT, which the scheduler's NUMA domains follow; all 0:
+	 * derived from the latencies (machine_validate) */
+	uint32_t distance[PRESET_MAX_NODES][PRESET_MAX_NODES];
 	double link_bw_gbps;
 	double thread_bw_gbps;
 	double smt_stream_share, smt_latency_factor;
@@ -93,6 +96,8 @@ static const struct preset presets[] = {
 		},
 		/* MLC idle latency 89.2/89.0 local, 142.7/142.9 remote */
 		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE }, { ICX_LAT_REMOTE, ICX_LAT_LOCAL } },
+		/* the SLIT of 2-socket Intel servers (10/21), not the 1.6 latency ratio */
+		.distance = { { 10, 21 }, { 21, 10 } },
 		.link_bw_gbps = ICX_UPI_BW,
 		.thread_bw_gbps = ICX_THREAD_BW,
 		.smt_stream_share = ICX_SMT_STREAM,
@@ -127,6 +132,14 @@ static const struct preset presets[] = {
 			{ 194, 135, 194, 196 },
 			{ 201, 194, 135, 200 },
 			{ 202, 197, 198, 135 },
+		},
+		/* ASSUMPTION: a fully connected 4-socket box reports one hop (21)
+		 * to every other node, so the scheduler has one NUMA level */
+		.distance = {
+			{ 10, 21, 21, 21 },
+			{ 21, 10, 21, 21 },
+			{ 21, 21, 10, 21 },
+			{ 21, 21, 21, 10 },
 		},
 		/* ASSUMPTION: QPI 4.8 GT/s x 2 bytes = 9.6 GB/s each way, ~83% */
 		.link_bw_gbps = 8.0,
@@ -327,8 +340,10 @@ int machine_preset(struct machine *m, const char *name)
 		m->node[n].link_ns = p->node[n].link_ns;
 		m->node[n].threads = p->node[n].threads;
 		cores[n] = p->node[n].nr_cores;
-		for (uint32_t b = 0; b < p->nr_nodes; b++)
+		for (uint32_t b = 0; b < p->nr_nodes; b++) {
 			m->latency_ns[n][b] = p->latency_ns[n][b];
+			m->distance[n][b] = p->distance[n][b];
+		}
 	}
 	m->link_bw_gbps = p->link_bw_gbps;
 	m->thread_bw_gbps = p->thread_bw_gbps;

@@ -288,9 +288,9 @@ static int copy_page_range(struct fork_ctx *c, const struct vm_area_struct *v)
 /* ---- address spaces and processes ---- */
 
 /*
- * The time series keeps one row of resident pages per mm in every sample, and
- * the report reads s->nr_mms rows from each: samples taken before this mm
- * existed get a row of zeros.
+ * The time series keeps one row of resident pages and one of runnable tasks
+ * per mm in every sample, and the report reads s->nr_mms rows from each:
+ * samples taken before this mm existed get rows of zeros.
  */
 static void ts_add_mm(struct sim *s)
 {
@@ -299,6 +299,8 @@ static void ts_add_mm(struct sim *s)
 		struct ts_sample *x = &s->ts.s[i];
 		x->proc_node = xrealloc(x->proc_node, s->nr_mms * row * sizeof(*x->proc_node));
 		memset(&x->proc_node[(s->nr_mms - 1) * row], 0, row * sizeof(*x->proc_node));
+		x->proc_tasks = xrealloc(x->proc_tasks, s->nr_mms * row * sizeof(*x->proc_tasks));
+		memset(&x->proc_tasks[(s->nr_mms - 1) * row], 0, row * sizeof(*x->proc_tasks));
 	}
 }
 

@@ -844,20 +844,12 @@ static void task_numa_find_cpu(struct sim *s, struct task_numa_env *env, int64_t
 			task_numa_compare(s, env, c, taskimp, groupimp, maymove);
 }
 
-static uint32_t nr_cpu_nodes(const struct sim *s)
-{
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->m.nr_nodes; i++)
-		n += s->m.node[i].nr_cpus > 0;
-	return n;
-}
-
 static void task_numa_migrate(struct sim *s, struct task *p)
 {
 	struct task_numa_env env = {
 		.p = p, .src_cpu = p->cpu, .src_nid = s->cpus[p->cpu].node,
 		.dst_nid = (uint32_t)p->numa.numa_preferred_nid, .best_imp = 0, .best_cpu = -1,
-		.imb_numa_nr = nr_cpu_nodes(s),
+		.imb_numa_nr = sched_numa_imb_nr(s, p->cpu),	/* sd_numa->imb_numa_nr */
 	};
 	int64_t taskweight = task_weight(p, env.src_nid), groupweight = group_weight(p, env.src_nid);
 	update_numa_stats(s, p, &env.src_stats, env.src_nid, false);

@@ -194,6 +194,10 @@ static json_object *timeseries_json(const struct sim *s)
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
 		json_object_object_add(o, "process_resident_pages", procs);
+		json_object *tasks = json_object_new_array();
+		for (uint32_t p = 0; p < s->nr_mms; p++)
+			json_object_array_add(tasks, node_array(&x->proc_tasks[p * MAX_NUMNODES], s->m.nr_nodes));
+		json_object_object_add(o, "process_runnable_tasks", tasks);
 		json_object *v = json_object_new_object();
 		for (size_t k = 0; k < ARRAY_SIZE(ts_counters); k++)
 			json_object_object_add(v, vm_event_text[ts_counters[k]], jint(x->vm[ts_counters[k]]));

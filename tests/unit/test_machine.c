@@ -141,7 +141,7 @@ static void test_preset_2node_shape(void **state)
 		assert_int_equal(m->latency_ns[n][n], 89);
 		assert_int_equal(m->latency_ns[n][1 - n], 143);
 		assert_int_equal(m->distance[n][n], 10);
-		assert_int_equal(m->distance[n][1 - n], 16);	/* round(10 * 143 / 89) */
+		assert_int_equal(m->distance[n][1 - n], 21);	/* the preset's SLIT, not 143 / 89 */
 	}
 	assert_true(m->link_bw_gbps == 55.7 && m->thread_bw_gbps == 12.0);
 	assert_int_equal(m->erms, 1);
@@ -183,7 +183,7 @@ static void test_preset_4node_shape(void **state)
 				    m->latency_ns[n][b] <= (n == b ? 136u : 202u));
 	}
 	assert_int_equal(m->latency_ns[0][3], 201);
-	assert_int_equal(m->distance[0][3], 15);	/* round(10 * 201 / 136) */
+	assert_int_equal(m->distance[0][3], 21);	/* the preset's SLIT: one hop */
 	assert_int_equal(m->erms, 0);
 	assert_int_equal(m->tlb.l2_entries, 512);
 	assert_int_equal(m->tlb.l2_ways, 4);
