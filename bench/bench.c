@@ -12,8 +12,8 @@
  *   4. NUMA balancing: the four autonuma-benchmark workloads at full size on
  *      2node-128cpu with balancing off, mainline (PMD THPs), mainline with
  *      numasim.mthp_numa=0 and =1 at 16, 64 and 128 KiB mTHP (only that size,
- *      PMD THP off), and the 2012 AutoNUMA policy; and on 4node-48cpu off,
- *      mainline and autonuma2012. Cells: simulated s / host s.
+ *      PMD THP off), and the 2012 AutoNUMA policy; the same on 4node-48cpu.
+ *      Cells: simulated s / host s.
  *   5. Memory tiering: pmbench and xsbench on tiered-16cpu and
  *      tiered-2node-cxl with kernel.numa_balancing 0..3 (demotion enabled):
  *      accesses per second of the timed phase, promoted and demoted MiB.
@@ -158,7 +158,9 @@ struct numa_config {
 	const char *sets[5];
 };
 
-static const struct numa_config numa_configs_2node[] = {
+/* The same columns on both machines: off, mainline (PMD THPs), each mTHP
+ * size alone with numasim.mthp_numa 0 and 1, and the 2012 AutoNUMA. */
+static const struct numa_config numa_configs[] = {
 	{ "off", { "kernel.numa_balancing=0", NULL } },
 	{ "mainline", { NULL } },
 #define MTHP(size, on)                                                                         \
@@ -168,12 +170,6 @@ static const struct numa_config numa_configs_2node[] = {
 	    "numasim.mthp_numa=" #on, NULL } }
 	MTHP(16, 0), MTHP(16, 1), MTHP(64, 0), MTHP(64, 1), MTHP(128, 0), MTHP(128, 1),
 #undef MTHP
-	{ "autonuma2012", { "numasim.policy=autonuma2012", NULL } },
-};
-
-static const struct numa_config numa_configs_4node[] = {
-	{ "off", { "kernel.numa_balancing=0", NULL } },
-	{ "mainline", { NULL } },
 	{ "autonuma2012", { "numasim.policy=autonuma2012", NULL } },
 };
 
@@ -488,8 +484,8 @@ numa:
 	if (!want(argc, argv, "numa"))
 		goto tiering;
 	printf("\n4. NUMA balancing on the autonuma-benchmark workloads%s\n", quick ? " (5% size)" : "");
-	numa_table("2node-128cpu", numa_configs_2node, ARRAY_SIZE(numa_configs_2node), scale);
-	numa_table("4node-48cpu", numa_configs_4node, ARRAY_SIZE(numa_configs_4node), scale);
+	numa_table("2node-128cpu", numa_configs, ARRAY_SIZE(numa_configs), scale);
+	numa_table("4node-48cpu", numa_configs, ARRAY_SIZE(numa_configs), scale);
 tiering:
 	if (!want(argc, argv, "tiering"))
 		goto migrc;
