@@ -183,6 +183,10 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		if (m->node[n].kind == MEM_DEVICE)
 			devices |= 1ull << n;
 	phys_mem_set_device_nodes(&s->pm, devices);
+	/* hugepage_pmd_enabled(): khugepaged's larger reserve applies */
+	enum thp_size_mode pmd = thp_size_mode(tun, PMD_ORDER);
+	phys_mem_set_thp(&s->pm, pmd == THP_SIZE_ALWAYS || pmd == THP_SIZE_MADVISE ||
+				 (pmd == THP_SIZE_INHERIT && tun->v[T_THP_ENABLED] != THP_NEVER));
 	if (setup_cpus(s, err, errlen))
 		return -1;
 	build_zonelists(s);
