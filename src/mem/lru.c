@@ -15,7 +15,7 @@
 
 #define RING_MIN_CAP 1024u
 #define STALE_MIN_CAP 256u
-#define COMPACT_SLACK 1024u	/* stale entries tolerated beyond the live ones */
+#define COMPACT_SLACK 1024u	/* stale entries tolerated beyond half the live ones */
 
 static void *xrealloc(void *p, size_t size)
 {
@@ -182,7 +182,8 @@ void lru_del(struct phys_mem *pm, struct lruvec *lv, struct folio *f)
 	r->nr_folios--;
 	r->nr_pages -= folio_nr_pages(f);
 	stale_inc(&r->stale, (uint32_t)folio_pfn(pm, f));
-	if (r->stale.total > r->nr_folios + COMPACT_SLACK)
+	/* amortised O(1): the live folios shrink by a third between two */
+	if (r->stale.total > r->nr_folios / 2 + COMPACT_SLACK)
 		ring_compact(r);
 }
 

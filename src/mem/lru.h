@@ -19,7 +19,8 @@
  * a live entry of the same pfn on that list (the folio had to leave before a
  * folio at that pfn could be added again), so lru_pop_tail() drops an entry
  * exactly when its pfn has a stale count, and otherwise the entry is the live
- * one. When stale entries outnumber live ones the ring is compacted in order.
+ * one. When stale entries pass half the live ones the ring is compacted in
+ * order, so the stale map stays below half the folios.
  *
  * Invariants (lru_check()):
  *   every live entry's folio is a head with PG_lru, on this list by PG_active,

@@ -309,7 +309,7 @@ static uint64_t shrink_folio_list(struct sim *s, struct cpu *cpu, uint32_t nid,
 
 /* isolate_lru_folios(): take folios from the tail of @lru until @nr_to_scan
  * pages (a large folio counts its pages and may overshoot); *scanned pages. */
-static uint32_t isolate_lru_folios(struct sim *s, struct cpu *cpu, uint32_t nid, uint64_t nr_to_scan,
+static uint32_t isolate_lru_folios(struct sim *s, uint32_t nid, uint64_t nr_to_scan,
 				   enum lru_list lru, struct folio **dst, uint64_t *scanned)
 {
 	uint32_t n = 0;
@@ -321,7 +321,6 @@ static uint32_t isolate_lru_folios(struct sim *s, struct cpu *cpu, uint32_t nid,
 		*scanned += folio_nr_pages(f);
 		dst[n++] = f;
 	}
-	(void)cpu;
 	return n;
 }
 
@@ -331,7 +330,7 @@ static uint64_t shrink_inactive_list(struct sim *s, struct cpu *cpu, uint32_t ni
 {
 	struct folio *list[SWAP_CLUSTER_MAX];
 	uint64_t scanned;
-	uint32_t n = isolate_lru_folios(s, cpu, nid, nr_to_scan, LRU_INACTIVE_ANON, list, &scanned);
+	uint32_t n = isolate_lru_folios(s, nid, nr_to_scan, LRU_INACTIVE_ANON, list, &scanned);
 	count_vm_events(&s->vs, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, scanned);
 	count_vm_events(&s->vs, PGSCAN_ANON, scanned);
 	if (!n)
@@ -351,7 +350,7 @@ static void shrink_active_list(struct sim *s, struct cpu *cpu, uint32_t nid, uin
 {
 	struct folio *hold[SWAP_CLUSTER_MAX];
 	uint64_t scanned, nr_deactivate = 0;
-	uint32_t n = isolate_lru_folios(s, cpu, nid, nr_to_scan, LRU_ACTIVE_ANON, hold, &scanned);
+	uint32_t n = isolate_lru_folios(s, nid, nr_to_scan, LRU_ACTIVE_ANON, hold, &scanned);
 	count_vm_events(&s->vs, PGREFILL, scanned);
 	for (uint32_t i = 0; i < n; i++) {
 		(void)folio_referenced(s, cpu, hold[i]);
