@@ -185,11 +185,16 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		if (m->node[n].kind == MEM_DEVICE)
 			devices |= 1ull << n;
 	phys_mem_set_device_nodes(&s->pm, devices);
+	/* hugepage_pmd_enabled(): khugepaged's larger reserve applies */
+	enum thp_size_mode pmd = thp_size_mode(tun, PMD_ORDER);
+	phys_mem_set_thp(&s->pm, pmd == THP_SIZE_ALWAYS || pmd == THP_SIZE_MADVISE ||
+				 (pmd == THP_SIZE_INHERIT && tun->v[T_THP_ENABLED] != THP_NEVER));
 	if (setup_cpus(s, err, errlen))
 		return -1;
 	build_zonelists(s);
 	memory_tiers_init(&s->tiers, &s->m);
 	migrc_init(s);
+	vmscan_init(s);	/* after the tiers: the LRU is kept where demotion can act */
 	rng_seed(&s->clone_rng, seed, 1);
 	bw_model_init(s);
 	/* the shared zero page: a kernel page on the first node */
@@ -558,7 +563,7 @@ static void fire_event(struct sim *s)
 			s->progress(s, s->progress_arg);
 		break;
 	case EV_KSWAPD:
-		kswapd_run(s, ev.arg, ev.time_ns);
+		kswapd_event(s, ev.arg, ev.time_ns);
 		break;
 	case EV_WAKEUP:
 		s->nr_pending_wakeups--;
@@ -677,6 +682,7 @@ void sim_audit(struct sim *s)
 	audit_mapcounts(s);
 	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
 	migrc_check(s);
+	vmscan_check(s);
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
 		if (s->cpus[c].tlb_maybe_stale & TLB_STALE_SKIPPED)
 			continue;
@@ -714,6 +720,7 @@ void sim_destroy(struct sim *s)
 	}
 	free(s->ts.s);
 	evq_destroy(&s->evq);
+	vmscan_destroy(s);	/* after mm_destroy(): freeing folios takes them off it */
 	migrate_scratch_free(s);
 	migrc_destroy(s);
 	pgtable_pool_destroy(&s->ptpool);

@@ -52,7 +52,7 @@ enum sim_event_type {
 	EV_BW_WINDOW,		/* close a bandwidth window */
 	EV_SAMPLE,		/* time-series sample */
 	EV_WAKEUP,		/* arg: task pid whose sleep ends */
-	EV_KSWAPD,		/* arg: node whose kswapd was woken */
+	EV_KSWAPD,		/* arg: node and generation of kswapd's next step (mem/vmscan.c) */
 	EV_KNUMA_SCAND,		/* autonuma2012: knuma_scand wakes; arg: enum knuma_scand_phase */
 	EV_KNUMA_MIGRATED,	/* autonuma2012: knuma_migratedN wakes; arg: the node */
 };

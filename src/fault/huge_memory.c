@@ -59,6 +59,7 @@ int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res)
 	if (vmf->vma->vm_flags & VM_WRITE)	/* maybe_pmd_mkwrite(pmd_mkdirty()) */
 		flags |= _PAGE_RW | _PAGE_DIRTY;
 	set_pmd_at(s, vmf->mm, vmf->pmd, pfn_pmd(pfn, flags));
+	folio_add_lru(s, f);	/* folio_add_lru_vma(): one LRU entry of 512 pages */
 	count_vm_event(&s->vs, THP_FAULT_ALLOC);
 	count_mthp_stat(&s->vs, PMD_ORDER, MTHP_STAT_ANON_FAULT_ALLOC);
 	return HUGE_DONE;

@@ -143,6 +143,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 		f[i].mapcount = 1;
 		set_pte_at(s, vmf->mm, pt, pte_index(haddr) + i, pfn_pte(pfn + i, flags));
 	}
+	folio_add_lru(s, f);	/* folio_add_lru_vma(): the inactive list (since 5.9) */
 	return FAULT_OK;
 }
 
@@ -165,6 +166,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
 		count_vm_event(&s->vs, SIM_COW_FAULTS);
 	}
 	folio_add_new_anon_rmap(s, nf, vmf->vma, addr);
+	folio_add_lru(s, nf);	/* folio_add_lru_vma() */
 	nf->mapcount = 1;
 	set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(addr),
 		   pfn_pte(pfn, _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_RW | _PAGE_DIRTY));

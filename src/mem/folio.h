@@ -42,7 +42,7 @@
 	X(PG_tail,	   1, "tail page of an allocated large folio")            \
 	X(PG_buddy,	   2, "head of a free block in the buddy allocator")      \
 	X(PG_anon,	   3, "anonymous memory")                                 \
-	X(PG_lru,	   4, "on an LRU list (reclaim, issue 4)")                \
+	X(PG_lru,	   4, "on an LRU list of its node (mem/lru.h)")           \
 	X(PG_zero,	   5, "the shared zero page or huge zero page")           \
 	X(PG_pinned,	   6, "DMA-pinned (folio_maybe_dma_pinned)")              \
 	X(PG_device,	   7, "device-private memory (issue 6)")                  \
@@ -50,7 +50,9 @@
 	X(PG_isolated,	   9, "isolated for migration")                           \
 	X(PG_anon_exclusive, 10, "mapped by one mm only; may be reused on write (PageAnonExclusive)") \
 	X(PG_partially_mapped, 11, "large folio partly unmapped (deferred split)") \
-	X(PG_migrc_dst,	   12, "migrated while its source's TLB flush was deferred: making it writable forces the flush (migrc)")
+	X(PG_migrc_dst,	   12, "migrated while its source's TLB flush was deferred: making it writable forces the flush (migrc)") \
+	X(PG_active,	   13, "on the active LRU list, or was when isolated (PageActive)") \
+	X(PG_referenced,   14, "reclaim saw it referenced once already (PageReferenced)")
 
 enum folio_flag_bits {
 #define X(name, bit, help) name##_BIT = bit,

@@ -135,6 +135,7 @@ static int copy_pinned_page(struct fork_ctx *c, const struct vm_area_struct *v,
 	nf->anon_vma = v->anon_vma;
 	nf->index = (uint32_t)(v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT));
 	mod_mthp_stat(&s->vs, 0, MTHP_STAT_NR_ANON, 1);
+	folio_add_lru(s, nf);			/* folio_add_lru_vma() */
 	nf->mapcount = 1;			/* refcount 1 from the allocator */
 	/* mk_pte(vm_page_prot) + maybe_mkwrite(pte_mkdirty()) */
 	uint64_t flags = _PAGE_ACCESSED | _PAGE_DIRTY;

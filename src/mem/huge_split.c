@@ -6,9 +6,13 @@
  *             mapping first, then __split_huge_page(): each page becomes a
  *             folio of its own with the head's identity and its own map
  *             count; pages no mapping uses any more are freed.
+ *             The pages of a folio on an LRU list stay on it
+ *             (lru_add_split_folio()), with its PG_active and PG_referenced.
  * SIMPLIFIED: splits to order 0 only (no split to a smaller mTHP order);
  *             the folio is not unmapped into migration entries around the
  *             split, since the split is atomic in simulated time.
+ * APPROX:     the pages rejoin the head of the folio's list, in order, where
+ *             Linux puts them right after the head page wherever it was.
  */
 #include <errno.h>
 
@@ -51,8 +55,9 @@ int split_folio_ptes(struct sim *s, struct folio *f)
 	VM_BUG_ON(folio_entire_mapcount(f) != 0);
 	const uint64_t head = folio_pfn(&s->pm, f), nr = folio_nr_pages(f);
 	folio_materialize_tails(&s->pm, head);
+	const bool on_lru = folio_isolate_lru(s, f);
 	const struct folio h = *f;
-	const uint16_t keep = PG_anon | PG_anon_exclusive | PG_device;
+	const uint16_t keep = PG_anon | PG_anon_exclusive | PG_device | PG_active | PG_referenced;
 	for (uint64_t i = 0; i < nr; i++) {
 		struct folio *p = &f[i];
 		int32_t mapcount = p->mapcount;
@@ -79,5 +84,8 @@ int split_folio_ptes(struct sim *s, struct folio *f)
 		count_vm_event(&s->vs, PGFREE);
 		free_folio_pages(&s->pm, head + i);
 	}
+	for (uint64_t i = 0; on_lru && i < nr; i++)
+		if (f[i].mapcount)
+			folio_add_lru(s, &f[i]);
 	return 0;
 }

@@ -142,7 +142,7 @@ static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, const struc
 	if (gfp.kswapd)
 		for (uint32_t i = 0; i < s->zonelist_len; i++)
 			if ((allowed >> s->zonelist[nid][i]) & 1)
-				wakeup_kswapd(s, s->zonelist[nid][i], cpu->now);
+				wakeup_kswapd(s, s->zonelist[nid][i], order, cpu->now);
 	uint64_t pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);
 	if (pfn == PFN_NONE && gfp.direct_reclaim && try_to_free_pages(s, cpu, nid, allowed))
 		pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);

@@ -84,6 +84,7 @@ void folio_put_refs(struct sim *s, struct folio *f, int32_t refs)
 		return;
 	VM_BUG_ON(folio_mapcount(f) != 0);
 	uint32_t order = folio_order(f);
+	folio_release_lru(s, f);	/* __page_cache_release() */
 	mod_mthp_stat(&s->vs, order, MTHP_STAT_NR_ANON, -1);
 	count_vm_events(&s->vs, PGFREE, 1ull << order);
 	free_folio_pages(&s->pm, folio_pfn(&s->pm, f));

@@ -5,8 +5,9 @@
  * Models:     linux mm/page_alloc.c __rmqueue_smallest(), expand(),
  *             __free_one_page(), __find_buddy_pfn(), page_is_buddy(),
  *             __zone_watermark_ok(), __setup_per_zone_wmarks(),
- *             calculate_min_free_kbytes(); prep_new_page()/prep_compound_page()
- *             for the folio fields.
+ *             calculate_min_free_kbytes(), and mm/khugepaged.c
+ *             set_recommended_min_free_kbytes() (the reserve raised for
+ *             THP); prep_new_page()/prep_compound_page() for the folio fields.
  * SIMPLIFIED: one zone per node (every node counts as lowmem); no
  *             migratetypes, pcp lists, highatomic/CMA reserves, watermark
  *             boost, lowmem_reserve, shuffling or compaction.
@@ -358,6 +359,25 @@ static uint64_t calculate_min_free_kbytes(uint64_t total_pages)
 }
 
 /*
+ * Linux set_recommended_min_free_kbytes(), which khugepaged applies while
+ * PMD-size THPs are enabled: two free pageblocks per zone, plus
+ * MIGRATE_PCPTYPES^2 per zone so fallbacks find a mostly free block, at most
+ * 5% of lowmem. SIMPLIFIED: a node is one zone, and every node with memory
+ * counts (Linux skips ZONE_MOVABLE but counts DMA and DMA32 apart; on the
+ * kref guest, 2 DRAM nodes and a movable pmem node, both make 3).
+ */
+static uint64_t recommended_min_free_kbytes(const struct phys_mem *pm, uint64_t total_pages)
+{
+	const uint64_t pageblock_nr_pages = 1ull << PMD_ORDER, migrate_pcptypes = 3;
+	uint64_t nr_zones = 0;
+	for (uint32_t nid = 0; nid < pm->nr_nodes; nid++)
+		nr_zones += !((pm->device_nodes >> nid) & 1) && pm->node[nid].node_present_pages;
+	uint64_t min = pageblock_nr_pages * nr_zones * 2 +
+		       pageblock_nr_pages * nr_zones * migrate_pcptypes * migrate_pcptypes;
+	return MIN(min, total_pages / 20) << (PAGE_SHIFT - 10);
+}
+
+/*
  * Linux __setup_per_zone_wmarks() (mainline since 6.1 with WMARK_PROMO):
  *   min  = pages_min * managed / lowmem_pages   (the node's share)
  *   tmp  = max(min / 4, managed * watermark_scale_factor / 10000)
@@ -370,7 +390,10 @@ static void setup_per_zone_wmarks(struct phys_mem *pm)
 	for (uint32_t nid = 0; nid < pm->nr_nodes; nid++)
 		if (!((pm->device_nodes >> nid) & 1))
 			total_pages += pm->node[nid].node_present_pages;
-	const uint64_t pages_min = calculate_min_free_kbytes(total_pages) >> (PAGE_SHIFT - 10);
+	uint64_t min_free_kbytes = calculate_min_free_kbytes(total_pages);
+	if (pm->thp_enabled)
+		min_free_kbytes = MAX(min_free_kbytes, recommended_min_free_kbytes(pm, total_pages));
+	const uint64_t pages_min = min_free_kbytes >> (PAGE_SHIFT - 10);
 
 	for (uint32_t nid = 0; nid < pm->nr_nodes; nid++) {
 		struct pglist_data *pgdat = &pm->node[nid];
@@ -507,6 +530,12 @@ int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_n
 void phys_mem_set_device_nodes(struct phys_mem *pm, uint64_t mask)
 {
 	pm->device_nodes = mask;
+	setup_per_zone_wmarks(pm);
+}
+
+void phys_mem_set_thp(struct phys_mem *pm, bool enabled)
+{
+	pm->thp_enabled = enabled;
 	setup_per_zone_wmarks(pm);
 }
 

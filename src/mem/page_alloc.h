@@ -59,6 +59,7 @@ struct phys_mem {
 	void (*flush_pending)(void *arg, uint32_t nid);
 	void *flush_pending_arg;
 	uint64_t device_nodes;	/* nodes of device-private memory (ZONE_DEVICE) */
+	bool thp_enabled;	/* PMD-size THPs enabled: khugepaged raises min_free_kbytes */
 };
 
 /*
@@ -75,6 +76,10 @@ void phys_mem_destroy(struct phys_mem *pm);
  * pages): no watermarks, and the other nodes' reserves are computed
  * without them. */
 void phys_mem_set_device_nodes(struct phys_mem *pm, uint64_t mask);
+
+/* PMD-size THPs are enabled (always or madvise): the watermarks use the
+ * larger min_free_kbytes khugepaged recommends (set_recommended_min_free_kbytes). */
+void phys_mem_set_thp(struct phys_mem *pm, bool enabled);
 
 static inline struct folio *pfn_folio(const struct phys_mem *pm, uint64_t pfn)
 {

@@ -187,11 +187,13 @@ void remove_migration_pte(struct sim *s, const struct migrate_site *site, uint64
  * (migrc_flush_free_folios() in __alloc_pages_slowpath()).
  */
 static uint64_t alloc_on(struct sim *s, struct cpu *cpu, const struct alloc_context *ac, uint32_t nid,
-			 uint32_t order)
+			 uint32_t order, bool wake)
 {
 	uint64_t pfn = rmqueue(s, ac, nid, order, WMARK_LOW);
 	if (pfn != PFN_NONE)
 		return pfn;
+	if (wake)	/* the slow path's wake_all_kswapds() */
+		wakeup_kswapd(s, nid, order, cpu->now);
 	if (unlikely(s->pm.node[nid].nr_pending))
 		migrc_pause(s, cpu);
 	else
@@ -213,12 +215,15 @@ static uint64_t alloc_dst(struct sim *s, struct cpu *cpu, const struct folio *sr
 {
 	const uint32_t order = folio_order(src);
 	const struct alloc_context ac = { .preferred_nid = nid, .local_nid = cpu->node };
-	uint64_t pfn = alloc_on(s, cpu, &ac, nid, order);
+	/* only demotion's GFP_NOWAIT wakes kswapd (__GFP_KSWAPD_RECLAIM); its
+	 * THPs use GFP_TRANSHUGE. SIMPLIFIED: no direct reclaim for those */
+	const bool wake = reason == MR_DEMOTION && order == 0;
+	uint64_t pfn = alloc_on(s, cpu, &ac, nid, order, wake);
 	if (pfn == PFN_NONE && reason == MR_DEMOTION) {
 		nodemask_t lower = s->tiers.lower_tier_mask[folio_nid(src)] & ~(1ull << nid);
 		for (uint32_t i = 0; i < s->zonelist_len && pfn == PFN_NONE; i++)
 			if ((lower >> s->zonelist[nid][i]) & 1)
-				pfn = alloc_on(s, cpu, &ac, s->zonelist[nid][i], order);
+				pfn = alloc_on(s, cpu, &ac, s->zonelist[nid][i], order, wake);
 	}
 	return pfn;
 }
@@ -226,8 +231,10 @@ static uint64_t alloc_dst(struct sim *s, struct cpu *cpu, const struct folio *sr
 void folio_migrate_meta(struct sim *s, struct folio *src, struct folio *dst)
 {
 	const uint64_t nr = folio_nr_pages(src);
+	/* folio_migrate_flags(): the LRU state goes with the folio */
 	dst->flags = (uint16_t)(dst->flags | (src->flags & (PG_anon | PG_anon_exclusive |
-							   PG_partially_mapped | PG_migrc_dst)));
+							   PG_partially_mapped | PG_migrc_dst |
+							   PG_active | PG_referenced)));
 	dst->anon_vma = src->anon_vma;
 	dst->index = src->index;
 	dst->version = src->version;
@@ -360,6 +367,7 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 		for (uint32_t j = 0; j < p[i].nr_sites; j++)
 			remove_migration_pte(s, &b->site[p[i].first_site + j], src_pfn, p[i].dst_pfn);
 		folio_migrate_meta(s, src, dst);
+		folio_add_lru(s, dst);	/* putback of the new folio onto its node's LRU */
 		count_result(st, src, true);
 		(*moved)++;
 		if (p[i].deferred) {	/* migrc: the source waits for the flush */
@@ -380,6 +388,7 @@ struct migrate_scratch {
 	struct migrate_batch b;
 	struct pending *p;
 	struct folio **batch;
+	bool *was_lru;		/* the caller left it on the LRU: migrate_pages isolates it */
 	uint32_t cap;
 };
 
@@ -395,7 +404,8 @@ static struct migrate_scratch *scratch_get(struct sim *s, uint32_t nr)
 		m->cap = MAX(nr, 2 * m->cap);
 		m->p = realloc(m->p, m->cap * sizeof(*m->p));
 		m->batch = realloc(m->batch, m->cap * sizeof(*m->batch));
-		if (!m->p || !m->batch)
+		m->was_lru = realloc(m->was_lru, m->cap * sizeof(*m->was_lru));
+		if (!m->p || !m->batch || !m->was_lru)
 			abort();
 	}
 	return m;
@@ -411,6 +421,7 @@ void migrate_scratch_free(struct sim *s)
 	free(m->b.ro_dst);
 	free(m->p);
 	free(m->batch);
+	free(m->was_lru);
 	free(m);
 	s->migrate_scratch = NULL;
 }
@@ -427,6 +438,9 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 	struct folio **batch = m->batch;
 	uint32_t moved = 0;
 	bool nomem = false;
+	/* folio_isolate_lru(), which reclaim's own folios have been through */
+	for (uint32_t i = 0; i < nr; i++)
+		m->was_lru[i] = folio_isolate_lru(s, folios[i]);
 	for (uint32_t i = 0; i < nr && !nomem;) {
 		/* a batch: up to NR_MAX_BATCHED_MIGRATION base pages */
 		uint32_t n = 0;
@@ -445,6 +459,11 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 			for (uint32_t j = i; j < nr; j++)
 				count_result(&st, folios[j], false);
 	}
+	/* putback_movable_pages(): what stayed goes back to the head of its list
+	 * (a source that moved was freed, or waits for a flush: not anon now) */
+	for (uint32_t i = 0; i < nr; i++)
+		if (m->was_lru[i] && folio_test(folios[i], PG_anon) && !folio_test(folios[i], PG_lru))
+			folio_add_lru(s, folios[i]);
 	count_vm_events(&s->vs, PGMIGRATE_SUCCESS, st.nr_succeeded);
 	count_vm_events(&s->vs, PGMIGRATE_FAIL, st.nr_failed_pages);
 	count_vm_events(&s->vs, THP_MIGRATION_SUCCESS, st.nr_thp_succeeded);
@@ -462,7 +481,7 @@ int migrate_misplaced_folio_prepare(struct sim *s, struct cpu *cpu, struct folio
 	if (!zone_watermark_ok(&s->pm, nid, 0, s->pm.node[nid].watermark[WMARK_HIGH] + nr)) {
 		/* tiering: make room by demoting the target's cold memory */
 		if (s->tun.v[T_NUMA_BALANCING] & NUMA_BALANCING_MEMORY_TIERING)
-			wakeup_kswapd(s, nid, cpu->now);
+			wakeup_kswapd(s, nid, folio_order(f), cpu->now);
 		return -EAGAIN;
 	}
 	if (folio_test(f, PG_isolated))		/* folio_isolate_lru() fails */

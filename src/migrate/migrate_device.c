@@ -187,6 +187,7 @@ static void migrate_vma_unmap(struct sim *s, struct migrate_vma *a)
 		if ((e & MIGRATE_PFN_MIGRATE) && (e & MIGRATE_PFN_VALID)) {
 			struct folio *f = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
 			folio_set(f, PG_isolated);	/* reclaim and NUMA balancing keep off */
+			folio_isolate_lru(s, f);
 			u.index = (uint32_t)i;
 			rmap_walk(s, f, unmap_one, &u);
 		}
@@ -298,6 +299,7 @@ static bool insert_huge_pmd(struct sim *s, struct migrate_vma *a, uint64_t addr,
 		return false;
 	bool zero = slot->pmd.val != 0;
 	folio_add_new_anon_rmap(s, dst, a->vma, addr);
+	folio_add_lru(s, dst);
 	dst[1].entire_mapcount = 1;
 	dst[1].large_mapcount = 1;
 	set_pmd_at(s, a->mm, slot, pfn_pmd(folio_pfn(&s->pm, dst), new_entry(a->vma, dst)));
@@ -319,6 +321,7 @@ static bool insert_page(struct sim *s, struct migrate_vma *a, uint64_t addr, str
 	if (!pte_none(p) && !(pte_present(p) && pte_special(p)))
 		return false;
 	folio_add_new_anon_rmap(s, dst, a->vma, addr);
+	folio_add_lru(s, dst);
 	dst->mapcount = 1;
 	set_pte_at(s, a->mm, slot->pt, pte_index(addr),
 		   pfn_pte(folio_pfn(&s->pm, dst), new_entry(a->vma, dst)));
@@ -370,14 +373,17 @@ void migrate_vma_finalize(struct sim *s, struct migrate_vma *a)
 		if (moved(a, i)) {	/* the copy takes over; the source is freed */
 			struct folio *src = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
 			folio_migrate_meta(s, src, dst);
+			folio_add_lru(s, dst);	/* system memory only: no device LRU */
 			if (!folio_test(src, PG_device))
 				count_vm_events(&s->vs, PGFREE, folio_nr_pages(src));
 			free_folio_pages(&s->pm, migrate_pfn_to_pfn(e));
 			count_moved(s, dst, false);
 			used = true;
 		} else if (e & MIGRATE_PFN_VALID) {	/* restored above */
-			count_vm_events(&s->vs, SIM_DEVICE_MIGRATE_FAIL,
-					folio_nr_pages(pfn_folio(&s->pm, migrate_pfn_to_pfn(e))));
+			struct folio *src = pfn_folio(&s->pm, migrate_pfn_to_pfn(e));
+			count_vm_events(&s->vs, SIM_DEVICE_MIGRATE_FAIL, folio_nr_pages(src));
+			if (!folio_test(src, PG_lru))	/* folio_putback_lru() */
+				folio_add_lru(s, src);
 		} else if ((e & MIGRATE_PFN_MIGRATE) && dst) {
 			uint64_t addr = a->start + (i << PAGE_SHIFT);
 			used = folio_test_large(dst) ? insert_huge_pmd(s, a, addr, dst)

@@ -93,6 +93,12 @@ static json_object *nodes_json(const struct sim *s)
 		json_object_object_add(o, "total_pages", jint(pg->node_present_pages));
 		json_object_object_add(o, "free_pages", jint(pg->nr_free_pages));
 		json_object_object_add(o, "used_pages", jint(pg->node_present_pages - pg->nr_free_pages));
+		const struct lruvec *lv = s->reclaim[n].lruvec;
+		if (lv) {	/* kept only where reclaim can demote */
+			json_object_object_add(o, "nr_inactive_anon", jint(lru_size(lv, LRU_INACTIVE_ANON)));
+			json_object_object_add(o, "nr_active_anon", jint(lru_size(lv, LRU_ACTIVE_ANON)));
+		}
+		json_object_object_add(o, "kswapd_failures", jint(s->reclaim[n].kswapd_failures));
 		json_object *ns = json_object_new_object();
 		for (int i = 0; i < NR_NUMA_STAT_ITEMS; i++)
 			json_object_object_add(ns, numa_stat_text[i], jint(s->vs.numa[n][i]));

@@ -96,9 +96,10 @@ struct wl_type {
 	X(pmbench, "pmbench")				\
 	X(xsbench, "xsbench")				\
 	X(gpu_pingpong, "gpu-pingpong")			\
-	X(gpu_stream, "gpu-stream")
+	X(gpu_stream, "gpu-stream")			\
+	X(wrongnode, "wrongnode")
 
-/* in builtin.c, generic.c, tiering.c and device.c: */
+/* in builtin.c, generic.c, tiering.c, device.c and wrongnode.c: */
 #define WL_DECLARE_TYPE(n, name) extern const struct wl_type wl_type_##n;
 WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE

@@ -445,7 +445,7 @@ static void test_whole_runs(void **state)
 {
 	(void)state;
 	const char *spec = "xsbench:lookups=20000";
-	uint64_t flushes[3] = { 0 };
+	uint64_t flushes[2] = { 0 };
 	const char *modes[] = { "numasim.migrc=0", "numasim.migrc=1", "numasim.migrc=luf" };
 	for (int m = 0; m < 3; m++) {
 		const char *const sets[] = { "kernel.numa_balancing=2", "numa.demotion_enabled=1",
@@ -455,15 +455,21 @@ static void test_whole_runs(void **state)
 		assert_safe(s);
 		assert_true(s->vs.event[PGDEMOTE_KSWAPD] > 0);
 		assert_true(s->vs.event[PGPROMOTE_SUCCESS] > 0);
-		flushes[m] = s->vs.event[NR_TLB_REMOTE_FLUSH];
+		if (m < 2)
+			flushes[m] = s->vs.event[NR_TLB_REMOTE_FLUSH];
 		if (m)
 			assert_true(s->vs.event[SIM_MIGRC_DEFERRED] > 0);
 		else
 			assert_int_equal(s->vs.event[SIM_MIGRC_DEFERRED], 0);
+		if (m == 2)	/* LUF flushes at faults in writable VMAs */
+			assert_true(s->vs.event[SIM_MIGRC_FORCED_WRITE] > 0);
 		tl_env_free(&e);
 	}
+	/* migrc saves flushes. LUF need not here: with kswapd demoting in
+	 * steps over time, a deferred flush is nearly always still pending at
+	 * the next fault in a writable VMA (every hint fault here), which
+	 * forces it; what must hold is that it stays safe (assert_safe) */
 	assert_true(flushes[1] < flushes[0]);
-	assert_true(flushes[2] < flushes[0]);
 }
 
 int main(void)

@@ -655,6 +655,34 @@ static void test_watermark_values(void **state)
 	phys_mem_destroy(&pm);
 }
 
+/*
+ * With PMD-size THPs, khugepaged's set_recommended_min_free_kbytes() raises
+ * min_free_kbytes to 11 pageblocks per zone (one zone per node here), at most
+ * 5% of memory. The kref guest with a pmem node: 3 * 11 * 512 = 16896 pages
+ * (Linux on it: 7325 + 110 min pages for node 0's DMA32 and DMA zones).
+ */
+static void test_watermark_thp(void **state)
+{
+	(void)state;
+	struct phys_mem pm;
+	const uint64_t kref[] = { 976 * MiB, 852 * MiB, 384 * MiB };
+	pm_init_ok(&pm, kref, 3);
+	phys_mem_set_thp(&pm, true);
+	assert_wmarks(&pm, 0, 7455, 9318, 11181, 13044);
+	assert_wmarks(&pm, 1, 6507, 8133, 9759, 11385);
+	assert_wmarks(&pm, 2, 2933, 3666, 4399, 5132);
+	phys_mem_set_thp(&pm, false);	/* back to calculate_min_free_kbytes() */
+	assert_int_equal(pm.node[0].watermark[WMARK_MIN], 664);	/* 6020 kB / 4, node 0's share */
+	phys_mem_destroy(&pm);
+
+	/* 64 MiB: 5632 pages would be more than 5%: 819 pages */
+	const uint64_t small[] = { 64 * MiB };
+	pm_init_ok(&pm, small, 1);
+	phys_mem_set_thp(&pm, true);
+	assert_wmarks(&pm, 0, 819, 1023, 1227, 1431);
+	phys_mem_destroy(&pm);
+}
+
 /* 8 TiB: int_sqrt(2^37) = 370727 kB is clamped to 262144 kB (65536 pages). */
 static void test_watermark_clamp_high(void **state)
 {
@@ -960,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_fragmentation_blocks_large_orders),
 		cmocka_unit_test(test_watermark_values),
 		cmocka_unit_test(test_watermark_clamp_high),
+		cmocka_unit_test(test_watermark_thp),
 		cmocka_unit_test(test_watermark_min_enforced),
 		cmocka_unit_test(test_pristine_large_machine),
 		cmocka_unit_test(test_init_errors),

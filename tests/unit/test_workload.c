@@ -1304,7 +1304,8 @@ static void test_names_and_help(void **state)
 	(void)state;
 	static const char *const want[] = { "numa01", "numa01_THREAD_ALLOC", "numa02",
 					    "numa02_SMT", "seq", "random", "skewed", "forkcow",
-					    "pmbench", "xsbench", "gpu-pingpong", "gpu-stream" };
+					    "pmbench", "xsbench", "gpu-pingpong", "gpu-stream",
+					    "wrongnode" };
 	size_t n = 0;
 
 	for (; workload_names[n]; n++) {
