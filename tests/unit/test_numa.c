@@ -441,6 +441,40 @@ static void test_first_scan_after_one_delay(void **state)
 			 (double)first_ns / 1e9);
 }
 
+/* A 16 MiB region written from node 0, and one scan pass over it from a
+ * CPU of node 1 at sequence 0 (which sets up its VMA's scan state). */
+struct scan_env {
+	struct tl_env e;
+	struct sim *s;
+	struct task *t;
+	struct mm_struct *mm;
+	struct cpu *c1;
+	uint64_t base, pages;
+};
+
+static void scan_env_first_pass(struct scan_env *x, const char *const *sets)
+{
+	tl_env_init(&x->e, "2node-128cpu", sets);
+	uint32_t r = tl_mmap(&x->e, 16 * MiB);
+	tl_start(&x->e, 1);
+	x->s = x->e.s;
+	x->t = x->s->tasks[0];
+	x->mm = tl_mm(&x->e);
+	x->c1 = tl_cpu(&x->e, 1);
+	x->base = tl_addr(&x->e, r);
+	x->pages = 16 * MiB / PAGE_SIZE;
+	for (uint64_t i = 0; i < x->pages; i++)
+		tl_fault(&x->e, 0, x->base + i * PAGE_SIZE, true);
+	x->c1->now = x->s->end_ns + NSEC_PER_SEC;
+	x->mm->numa.numa_next_scan = 0;
+	x->mm->numa.numa_scan_offset = 0;
+	task_numa_work(x->s, x->c1, x->t);
+	assert_true(pte_protnone(tl_pte(&x->e, x->base)));
+	for (uint64_t i = 0; i < x->pages; i++)	/* hint faults restore the PTEs */
+		tl_fault(&x->e, 0, x->base + i * PAGE_SIZE, false);
+	assert_false(pte_protnone(tl_pte(&x->e, x->base)));
+}
+
 /*
  * reset_ptenuma_scan(): when the saved scan offset lies past the last VMA
  * (the previous pass ended exactly at its end), task_numa_work() starts a
@@ -449,44 +483,25 @@ static void test_first_scan_after_one_delay(void **state)
 static void test_scan_restarts_at_zero(void **state)
 {
 	(void)state;
-	struct tl_env e;
+	struct scan_env x;
 	const char *const sets[] = { "transparent_hugepage.enabled=never",
 				     "numa_balancing.scan_size_mb=16",
 				     "numa_balancing.scan_delay_ms=10", NULL };
-	tl_env_init(&e, "2node-128cpu", sets);
-	uint32_t r = tl_mmap(&e, 16 * MiB);
-	tl_start(&e, 1);
-	struct sim *s = e.s;
-	struct task *t = s->tasks[0];
-	struct mm_struct *mm = tl_mm(&e);
-	struct cpu *c1 = tl_cpu(&e, 1);
-	const uint64_t base = tl_addr(&e, r), pages = 16 * MiB / PAGE_SIZE;
-	for (uint64_t i = 0; i < pages; i++)
-		tl_fault(&e, 0, base + i * PAGE_SIZE, true);
-
-	/* a first pass from the start sets up the VMAs' scan state */
-	c1->now = s->end_ns + NSEC_PER_SEC;
-	mm->numa.numa_next_scan = 0;
-	mm->numa.numa_scan_offset = 0;
-	task_numa_work(s, c1, t);
-	assert_true(pte_protnone(tl_pte(&e, base)));
-	for (uint64_t i = 0; i < pages; i++)	/* hint faults restore the PTEs */
-		tl_fault(&e, 0, base + i * PAGE_SIZE, false);
-	assert_false(pte_protnone(tl_pte(&e, base)));
+	scan_env_first_pass(&x, sets);
 
 	/* the offset at the end of the last VMA: a new sequence starts now */
-	c1->now += NSEC_PER_SEC;
-	mm->numa.numa_next_scan = 0;
-	mm->numa.numa_scan_offset = mm->vmas[mm->nr_vmas - 1].vm_end;
-	const uint32_t seq = mm->numa.numa_scan_seq;
-	const uint64_t updates = s->vs.event[NUMA_PTE_UPDATES];
-	task_numa_work(s, c1, t);
-	assert_int_equal(mm->numa.numa_scan_seq, seq + 1);
-	if (s->vs.event[NUMA_PTE_UPDATES] == updates)
+	x.c1->now += NSEC_PER_SEC;
+	x.mm->numa.numa_next_scan = 0;
+	x.mm->numa.numa_scan_offset = x.mm->vmas[x.mm->nr_vmas - 1].vm_end;
+	const uint32_t seq = x.mm->numa.numa_scan_seq;
+	const uint64_t updates = x.s->vs.event[NUMA_PTE_UPDATES];
+	task_numa_work(x.s, x.c1, x.t);
+	assert_int_equal(x.mm->numa.numa_scan_seq, seq + 1);
+	if (x.s->vs.event[NUMA_PTE_UPDATES] == updates)
 		fail_msg("task_numa_work() with the offset past the last VMA only bumped the "
 			 "sequence; Linux resets to address 0 and scans in the same call");
-	assert_true(pte_protnone(tl_pte(&e, base)));
-	tl_env_free(&e);
+	assert_true(pte_protnone(tl_pte(&x.e, x.base)));
+	tl_env_free(&x.e);
 }
 
 /*
@@ -542,31 +557,18 @@ static void test_numab_off_scans_every_pass(void **state)
 {
 	(void)state;
 	for (int numab = 0; numab <= 1; numab++) {
-		struct tl_env e;
+		struct scan_env x;
 		const char *const sets[] = { "transparent_hugepage.enabled=never",
 					     "numa_balancing.scan_size_mb=16",
 					     numab ? "numasim.numab=1" : "numasim.numab=0", NULL };
-		tl_env_init(&e, "2node-128cpu", sets);
-		uint32_t r = tl_mmap(&e, 16 * MiB);
-		tl_start(&e, 1);
-		struct sim *s = e.s;
-		struct task *t = s->tasks[0];
-		struct mm_struct *mm = tl_mm(&e);
-		struct cpu *c1 = tl_cpu(&e, 1);
-		const uint64_t base = tl_addr(&e, r), pages = 16 * MiB / PAGE_SIZE;
-		for (uint64_t i = 0; i < pages; i++)
-			tl_fault(&e, 0, base + i * PAGE_SIZE, true);
-		c1->now = s->end_ns + NSEC_PER_SEC;
-		mm->numa.numa_next_scan = 0;
-		task_numa_work(s, c1, t);	/* sequence 0: the first visit */
-		for (uint64_t i = 0; i < pages; i++)
-			tl_fault(&e, 0, base + i * PAGE_SIZE, false);
-		c1->now += 100 * NSEC_PER_MSEC;	/* within the 1 s scan delay */
-		mm->numa.numa_next_scan = 0;
-		const uint64_t before = s->vs.event[NUMA_PTE_UPDATES];
-		task_numa_work(s, c1, t);
-		const uint64_t updated = s->vs.event[NUMA_PTE_UPDATES] - before;
-		tl_env_free(&e);
+		scan_env_first_pass(&x, sets);	/* sequence 0: the first visit */
+		x.c1->now += 100 * NSEC_PER_MSEC;	/* within the 1 s scan delay */
+		x.mm->numa.numa_next_scan = 0;
+		const uint64_t before = x.s->vs.event[NUMA_PTE_UPDATES];
+		task_numa_work(x.s, x.c1, x.t);
+		const uint64_t updated = x.s->vs.event[NUMA_PTE_UPDATES] - before;
+		const uint64_t pages = x.pages;
+		tl_env_free(&x.e);
 		if (numab)
 			assert_int_equal(updated, 0);	/* NUMAB_SKIP_SCAN_DELAY */
 		else
