@@ -41,9 +41,28 @@ static bool prot_numa_skip(struct sim *s, struct folio *f, int target_node, uint
 	return false;
 }
 
+/*
+ * The range an mmu_gather flushes: the pages whose entries changed
+ * (tlb_flush_pte_range / tlb_flush_pmd_range), not the range walked.
+ */
+struct flush_range {
+	uint64_t start, end;	/* start == end: nothing to flush */
+};
+
+static void flush_range_add(struct flush_range *r, uint64_t addr, uint64_t size)
+{
+	if (r->start == r->end) {
+		r->start = addr;
+		r->end = addr + size;
+		return;
+	}
+	r->start = MIN(r->start, addr);
+	r->end = MAX(r->end, addr + size);
+}
+
 static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table *pt,
 				 uint64_t start, uint64_t end, int target_node, uint64_t now_ms,
-				 bool *flush)
+				 struct flush_range *flush)
 {
 	uint64_t pages = 0;
 	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
@@ -56,7 +75,7 @@ static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte
 			continue;
 		/* PAGE_NONE keeps neither access nor write permission */
 		set_pte_at(s, mm, pt, i, pte_wrprotect(pte_mkprotnone(p)));
-		*flush = true;
+		flush_range_add(flush, a, PAGE_SIZE);
 		pages++;
 	}
 	return pages;
@@ -65,7 +84,7 @@ static uint64_t change_pte_range(struct sim *s, struct mm_struct *mm, struct pte
 /* change_huge_pmd() with prot_numa: the huge zero page and protnone PMDs
  * are left alone; Linux 6.10 has no shared or pinned skip here. */
 static uint64_t change_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *slot,
-				uint64_t now_ms, bool *flush)
+				uint64_t haddr, uint64_t now_ms, struct flush_range *flush)
 {
 	pmd_t p = slot->pmd;
 	if (pmd_special(p) || pmd_protnone(p) || !pmd_present(p))
@@ -77,7 +96,7 @@ static uint64_t change_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_
 		f->last_cpupid = (uint32_t)now_ms;
 	pte_t e = pte_wrprotect(pte_mkprotnone((pte_t){ p.val }));
 	set_pmd_at(s, mm, slot, (pmd_t){ e.val });
-	*flush = true;
+	flush_range_add(flush, haddr, PMD_SIZE);
 	count_vm_event(&s->vs, NUMA_HUGE_PTE_UPDATES);
 	return PTRS_PER_PTE;
 }
@@ -89,14 +108,14 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
 	int target_node = mm->nr_threads == 1 ? (int)cpu->node : NUMA_NO_NODE;
 	const uint64_t now_ms = cpu->now / NSEC_PER_MSEC;
 	uint64_t pages = 0, examined = 0;
-	bool flush = false;
+	struct flush_range flush = { 0, 0 };
 	(void)vma;
 	for (uint64_t a = start; a < end;) {
 		uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
 		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
 		if (slot && slot->pmd.val) {
 			if (next - a == PMD_SIZE)
-				pages += change_huge_pmd(s, mm, slot, now_ms, &flush);
+				pages += change_huge_pmd(s, mm, slot, a, now_ms, &flush);
 			else	/* a partial PMD is split first (change_pmd_range) */
 				split_huge_pmd(s, cpu, mm, slot, ALIGN_DOWN(a, PMD_SIZE));
 			examined++;
@@ -107,8 +126,8 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
 		}
 		a = next;
 	}
-	if (flush)
-		flush_tlb_mm_range(s, cpu, mm, start, end, false);
+	if (flush.start != flush.end)
+		flush_tlb_mm_range(s, cpu, mm, flush.start, flush.end, false);
 	count_vm_events(&s->vs, NUMA_PTE_UPDATES, pages);
 	cpu_charge_kernel(cpu, examined * s->m.cost.pte_update_ns);
 	return pages;

@@ -7,6 +7,7 @@
  */
 #include "testlib.h"
 
+#include "cpu/tlbflush.h"
 #include "numa/numa_balancing.h"
 
 #define GiB_PAGES(n) ((uint64_t)(n) * (GiB / PAGE_SIZE))
@@ -576,6 +577,34 @@ static void test_numab_off_scans_every_pass(void **state)
 	}
 }
 
+/*
+ * change_prot_numa() flushes what its mmu_gather gathered: the pages whose
+ * entries changed, not the whole range walked. Two present pages in 8 MiB
+ * take two single-page flushes, not a full flush (the 33-page ceiling).
+ */
+static void test_prot_numa_flushes_changed_range(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	const char *const sets[] = { "transparent_hugepage.enabled=never", NULL };
+	tl_env_init(&e, "2node-128cpu", sets);
+	uint32_t r = tl_mmap(&e, 8 * MiB);
+	tl_start(&e, 1);
+	struct sim *s = e.s;
+	const uint64_t base = tl_addr(&e, r);
+	tl_fault(&e, 0, base + 4 * MiB, true);
+	tl_fault(&e, 0, base + 4 * MiB + PAGE_SIZE, true);
+	struct vm_area_struct *vma = find_vma(tl_mm(&e), base);
+	struct cpu *c1 = tl_cpu(&e, 1);
+	switch_mm_irqs_off(s, c1, tl_mm(&e));
+	const uint64_t one = s->vs.event[NR_TLB_LOCAL_FLUSH_ONE];
+	const uint64_t all = s->vs.event[NR_TLB_LOCAL_FLUSH_ALL];
+	assert_int_equal(change_prot_numa(s, c1, s->tasks[0], vma, base, base + 8 * MiB), 2);
+	assert_int_equal(s->vs.event[NR_TLB_LOCAL_FLUSH_ALL], all);
+	assert_int_equal(s->vs.event[NR_TLB_LOCAL_FLUSH_ONE], one + 2);
+	tl_env_free(&e);
+}
+
 /* A single-threaded process's pages already on its node are not scanned. */
 static void test_single_thread_local_pages_skipped(void **state)
 {
@@ -758,6 +787,7 @@ int main(void)
 		cmocka_unit_test(test_scan_restarts_at_zero),
 		cmocka_unit_test(test_process_image),
 		cmocka_unit_test(test_numab_off_scans_every_pass),
+		cmocka_unit_test(test_prot_numa_flushes_changed_range),
 		cmocka_unit_test(test_single_thread_local_pages_skipped),
 		cmocka_unit_test(test_shared_cow_not_scanned),
 		cmocka_unit_test(test_numa02_slices_end_local),
