@@ -140,9 +140,9 @@ static int cmd_list(void)
 static int cmd_calibrate(int argc, char **argv)
 {
 	const char *arg = "2node-128cpu";
-	static struct machine m;
 	struct calib_result r;
 	char err[512];
+	int rc = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--machine") && i + 1 < argc) {
@@ -153,16 +153,22 @@ static int cmd_calibrate(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (machine_resolve(&m, arg, err, sizeof(err))) {
-		fprintf(stderr, "numasim calibrate: --machine: %s\n", err);
-		return 2;
-	}
-	if (calibrate_measure(&m, &r, err, sizeof(err))) {
-		fprintf(stderr, "numasim calibrate: %s\n", err);
+	struct machine *m = calloc(1, sizeof(*m));	/* large: not on the stack */
+	if (!m) {
+		fprintf(stderr, "numasim calibrate: out of memory\n");
 		return 1;
 	}
-	calibrate_print(stdout, &m, &r, calib_published_for(m.name));
-	return 0;
+	if (machine_resolve(m, arg, err, sizeof(err))) {
+		fprintf(stderr, "numasim calibrate: --machine: %s\n", err);
+		rc = 2;
+	} else if (calibrate_measure(m, &r, err, sizeof(err))) {
+		fprintf(stderr, "numasim calibrate: %s\n", err);
+		rc = 1;
+	} else {
+		calibrate_print(stdout, m, &r, calib_published_for(m->name));
+	}
+	free(m);
+	return rc;
 }
 
 int main(int argc, char **argv)
