@@ -31,6 +31,32 @@ static const struct calib_published published[] = {
 			       [CM_1_1] = 291.8 },
 	},
 	{
+		/* DRAM read bandwidth is left out: Mess's 240.6 GB/s took all 56
+		 * cores; the preset's 8 cores are bound by their own misses */
+		.machine = "tiered-16cpu",
+		.processor = "DRAM: Xeon Platinum 8480+ socket (Sapphire Rapids, 8 x DDR5-4800); "
+			     "CXL: Micron CZ120 (CXL 2.0, PCIe 5.0 x8), one module",
+		.source = "Mess benchmark, MareNostrum 5 GPP (github.com/bsc-mem/Mess-Results, "
+			  "MN5-GPP/regular/AVX512/local), unloaded latency; Micron CZ120 launch "
+			  "(2023-08-07), MLC 2:1 reads-writes; no CXL latency of a named device found",
+		.nr_nodes = 1,
+		.latency_ns = { { 115.0, 0 } },
+		.cpuless_2_1_gbps = { [1] = 36.0 },
+	},
+	{
+		.machine = "tiered-2node-cxl",
+		.processor = "DRAM: 2node-128cpu's (Ice Lake-SP, Platinum 8360Y); "
+			     "CXL: Micron CZ120 (CXL 2.0, PCIe 5.0 x8), one module per socket",
+		.source = "Intel MLC v3.10, KU Leuven VSC Ice Lake nodes; Micron CZ120 launch "
+			  "(2023-08-07), MLC 2:1 reads-writes; no CXL latency of a named device found",
+		.nr_nodes = 2,
+		.latency_ns = { { 89.2, 142.7 }, { 142.9, 89.0 } },
+		.read_gbps = { { 175.7, 55.7 }, { 55.7, 175.9 } },
+		.peak_gbps = { [CM_READS] = 351.8, [CM_3_1] = 313.1, [CM_2_1] = 297.2,
+			       [CM_1_1] = 291.8 },
+		.cpuless_2_1_gbps = { [2] = 36.0, [3] = 36.0 },
+	},
+	{
 		.machine = "4node-48cpu",
 		.processor = "4-socket Xeon E7-4800 (Westmere-EX)",
 		.source = "Intel MLC, Intel developer blog \"Memory Latencies on Intel Xeon "
@@ -67,29 +93,51 @@ struct stream {
 };
 
 static void add_stream_sweep(struct workload *wl, uint32_t prog, uint64_t off, uint64_t passes,
-			     enum mem_op op)
+			     enum mem_op op, uint64_t slice)
 {
 	if (op == MEM_WRITE_NT)
-		wl_add_store_sweep(wl, prog, 0, off, BW_SLICE, passes, WL_STORE_NT);
+		wl_add_store_sweep(wl, prog, 0, off, slice, passes, WL_STORE_NT);
 	else
-		wl_add_sweep(wl, prog, 0, off, BW_SLICE, passes, op == MEM_RMW ? WL_RW : WL_READ);
+		wl_add_sweep(wl, prog, 0, off, slice, passes, op == MEM_RMW ? WL_RW : WL_READ);
+}
+
+/*
+ * Bytes each of @n streams sweeps: BW_SLICE, or less where a node's streams
+ * would fill more than half of it (tiered-16cpu's 1 GiB DRAM node), so no
+ * run reclaims; whole THPs, at least one.
+ */
+static uint64_t stream_slice(const struct machine *m, const struct stream *st, uint32_t n)
+{
+	uint64_t slice = BW_SLICE;
+
+	for (uint32_t b = 0; b < m->nr_nodes; b++) {
+		uint64_t k = 0;
+
+		for (uint32_t i = 0; i < n; i++)
+			k += st[i].mem_node == b;
+		if (k && m->node[b].mem_bytes / (2 * k) < slice)
+			slice = m->node[b].mem_bytes / (2 * k);
+	}
+	slice &= ~(uint64_t)(2 * MiB - 1);
+	return slice ? slice : 2 * MiB;
 }
 
 /* Each thread: placed, first-touches its slice, then @passes sweeps of it. */
-static void build_streams(struct workload *wl, const struct stream *st, uint32_t n, uint64_t passes)
+static void build_streams(struct workload *wl, const struct stream *st, uint32_t n, uint64_t passes,
+			  uint64_t slice)
 {
 	uint32_t mainp = wl_add_program(wl);
 	uint32_t proc = wl_add_process(wl, mainp);
 
 	snprintf(wl->name, sizeof(wl->name), "calibrate");
-	wl_add_mmap(wl, proc, (uint64_t)n * BW_SLICE);
+	wl_add_mmap(wl, proc, (uint64_t)n * slice);
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t prog = wl_add_program(wl);
-		uint64_t off = (uint64_t)i * BW_SLICE;
+		uint64_t off = (uint64_t)i * slice;
 
 		add_placement(wl, prog, st[i].cpu_node, st[i].mem_node);
-		wl_add_store_sweep(wl, prog, 0, off, BW_SLICE, 1, WL_STORE_NT);
-		add_stream_sweep(wl, prog, off, passes, st[i].op);
+		wl_add_store_sweep(wl, prog, 0, off, slice, 1, WL_STORE_NT);
+		add_stream_sweep(wl, prog, off, passes, st[i].op, slice);
 		wl_add_spawn(wl, mainp, prog);
 	}
 	wl_add_phase(wl, mainp, WL_JOIN);
@@ -145,18 +193,19 @@ static int run_wl(struct run *r, struct workload *wl, double *end_ns, double *ti
 /* Bus bytes per ns of @n streams: a run of BW_PASSES passes minus one of 1. */
 static int measure_streams(struct run *r, const struct stream *st, uint32_t n, double *gbps)
 {
+	uint64_t slice = stream_slice(r->m, st, n);
 	double t[2], unused;
 	double bytes = 0;
 
 	for (int i = 0; i < 2; i++) {
 		struct workload wl = { 0 };
 
-		build_streams(&wl, st, n, i ? 1 : BW_PASSES);
+		build_streams(&wl, st, n, i ? 1 : BW_PASSES, slice);
 		if (run_wl(r, &wl, &t[i], &unused))
 			return -1;
 	}
 	for (uint32_t i = 0; i < n; i++)
-		bytes += (double)BW_SLICE * (BW_PASSES - 1) *
+		bytes += (double)slice * (BW_PASSES - 1) *
 			 (mem_op_reads(st[i].op) + mem_op_writes(st[i].op));
 	*gbps = bytes / (t[0] - t[1]);
 	return 0;
@@ -216,6 +265,33 @@ static int measure_peaks(struct run *r, struct stream *st, struct calib_result *
 	return 0;
 }
 
+/* The first CPU node on @nid's socket, or -1. */
+static int socket_cpu_node(const struct machine *m, uint32_t nid)
+{
+	for (uint32_t a = 0; a < m->nr_nodes; a++)
+		if (node_has_cpus(m, a) && m->node[a].socket == m->node[nid].socket)
+			return (int)a;
+	return -1;
+}
+
+/* MLC's 2:1 mix on each CPU-less memory node from the CPUs of its socket:
+ * every second thread read-modify-writes (2 bytes read per byte written). */
+static int measure_cpuless(struct run *r, struct stream *st, struct calib_result *res)
+{
+	for (uint32_t b = 0; b < r->m->nr_nodes; b++) {
+		int a = socket_cpu_node(r->m, b);
+
+		if (node_has_cpus(r->m, b) || !cpu_memory(r->m, b) || a < 0)
+			continue;
+		uint32_t n = node_streams(r->m, (uint32_t)a, b, MEM_READ, st);
+		for (uint32_t i = 0; i < n; i += 2)
+			st[i].op = MEM_RMW;
+		if (measure_streams(r, st, n, &res->cpuless_2_1_gbps[b]))
+			return -1;
+	}
+	return 0;
+}
+
 int calibrate_measure(const struct machine *m, struct calib_result *res, char *err, size_t errlen)
 {
 	struct run r = { .m = m, .err = err, .errlen = errlen };
@@ -246,7 +322,7 @@ int calibrate_measure(const struct machine *m, struct calib_result *res, char *e
 				goto out;
 		}
 	}
-	if (measure_peaks(&r, st, res))
+	if (measure_peaks(&r, st, res) || measure_cpuless(&r, st, res))
 		goto out;
 	st[0] = (struct stream){ m->cpu[0].node, m->cpu[0].node, MEM_READ };
 	if (measure_streams(&r, st, 1, &res->thread_local_gbps))
@@ -318,6 +394,17 @@ void calibrate_print(FILE *f, const struct machine *m, const struct calib_result
 		print_cell(f, r->peak_gbps[k], pub ? pub->peak_gbps[k] : 0);
 		fprintf(f, "\n");
 	}
-	fprintf(f, "\n   one thread reading, GB/s: local %.1f, remote %.1f (no published figure)\n",
-		r->thread_local_gbps, r->thread_remote_gbps);
+	for (uint32_t b = 0; b < m->nr_nodes; b++) {
+		if (r->cpuless_2_1_gbps[b] <= 0)
+			continue;
+		fprintf(f, "\n   2:1 reads-writes to CPU-less node %u (%s), all threads of socket %u, GB/s\n",
+			b, mem_kind_name(m->node[b].kind), m->node[b].socket);
+		fprintf(f, "   %-20s", "");
+		print_cell(f, r->cpuless_2_1_gbps[b], pub && b < 4 ? pub->cpuless_2_1_gbps[b] : 0);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "\n   one thread reading, GB/s: local %.1f", r->thread_local_gbps);
+	if (r->thread_remote_gbps > 0)	/* one socket: no remote DRAM */
+		fprintf(f, ", remote %.1f", r->thread_remote_gbps);
+	fprintf(f, " (no published figure)\n");
 }

@@ -8,9 +8,12 @@
  * MLC's large pages keep it out): dependent random reads by one thread for
  * the idle latency; all threads of a node sweeping their own slices of
  * another node's memory for the bandwidth matrix; all threads on local
- * memory with read-write mixes for the peak injection bandwidths; one
- * thread for the single-thread rates. Bandwidths count bytes on the memory
- * bus (reads plus writes), as MLC does.
+ * memory with read-write mixes for the peak injection bandwidths; all
+ * threads of a CPU-less node's socket on that node with MLC's 2:1 mix (the
+ * figure CXL expander vendors publish); one thread for the single-thread
+ * rates. Bandwidths count bytes on the memory bus (reads plus writes), as
+ * MLC does. Each thread's slice shrinks on small nodes so that all slices
+ * fit (tiered-16cpu's DRAM node has 1 GiB).
  */
 #ifndef NUMASIM_CPU_CALIBRATE_H
 #define NUMASIM_CPU_CALIBRATE_H
@@ -27,6 +30,9 @@ struct calib_result {
 	double latency_ns[MAX_NUMNODES][MAX_NUMNODES];	/* [cpu node][memory node] */
 	double read_gbps[MAX_NUMNODES][MAX_NUMNODES];	/* all threads of the cpu node */
 	double peak_gbps[NR_CALIB_MIXES];	/* whole machine, local memory */
+	/* CPU-less memory nodes: 2:1 reads-writes by all threads of the first
+	 * CPU node on the same socket; 0 for nodes with CPUs */
+	double cpuless_2_1_gbps[MAX_NUMNODES];
 	double thread_local_gbps, thread_remote_gbps;	/* one thread reading, node 0 */
 };
 
@@ -39,6 +45,7 @@ struct calib_published {
 	double latency_ns[4][4];
 	double read_gbps[4][4];
 	double peak_gbps[NR_CALIB_MIXES];
+	double cpuless_2_1_gbps[4];	/* per memory node, as in calib_result */
 };
 
 /* The published figures for preset @name, or NULL. */

@@ -911,9 +911,10 @@ static int hw_nodes(struct hw_import *h, uint32_t nr_nodes)
 			node->threads = 108;
 		}
 		node->socket = pkg >= 0 ? (uint32_t)pkg : 0;
-		/* APPROX: bandwidths of the presets (2node-128cpu DRAM, tiered-16cpu CXL) */
-		node->bw_gbps = h->cores[n] ? 175.8 : 30.0;
-		node->write_bw_gbps = h->cores[n] ? 124.7 : 30.0;
+		/* APPROX: bandwidths of the presets (2node-128cpu DRAM, the
+		 * CZ120-class CXL expander of tiered-16cpu) */
+		node->bw_gbps = h->cores[n] ? 175.8 : 36.0;
+		node->write_bw_gbps = h->cores[n] ? 124.7 : 36.0;
 	}
 	return 0;
 }

@@ -80,6 +80,32 @@ static const struct tlb_geometry icx_tlb = ICX_TLB;
 #define ICX_SMT_STREAM 0.6	/* ASSUMPTION: two busy siblings stream 1.2x one thread */
 #define ICX_SMT_LATENCY 1.1	/* ASSUMPTION: a busy sibling holds fill buffers a miss waits for */
 
+/*
+ * One Sapphire Rapids socket (8 x DDR5-4800), from the Mess benchmark's
+ * bandwidth-latency curves of a Xeon Platinum 8480+ (MareNostrum 5 GPP,
+ * github.com/bsc-mem/Mess-Results, local memory, AVX-512): 115 ns unloaded,
+ * 240.6 GB/s at 100% reads. Writes: 151 GB/s solved from the curve with the
+ * most writes (191.8 GB/s at 57% reads, stores that read for ownership);
+ * the other mixes then fit within 2-6% (docs/cost-model.md).
+ */
+#define SPR_BW 240.6
+#define SPR_WRITE_BW 151.0
+#define SPR_LAT_LOCAL 115
+
+/*
+ * A CXL 2.0 Type-3 expander on PCIe 5.0 x8 (Micron CZ120 class): 36 GB/s
+ * with MLC's 2:1 reads-writes on one module (Micron, 2023). The model's node
+ * bus is shared by reads and writes (APPROX: a CXL link is full duplex, 32
+ * GB/s raw each way on x8); any read/write split fits the mix, and equal
+ * costs keep pure reads and pure writes nearest the link's limit.
+ * Latency: ASSUMPTION, inside the 140-410 ns that Melody (ASPLOS 2025)
+ * measured on four real CXL devices; no figure of a named device and host
+ * was found.
+ */
+#define CZ120_BW 36.0
+#define CZ120_WRITE_BW 36.0
+#define CZ120_LAT 250
+
 /* 4node-48cpu's sockets: see the preset */
 #define WSM_BW 12.3
 #define WSM_WRITE_BW (WSM_BW * ICX_WRITE_BW / ICX_BW)
@@ -158,40 +184,47 @@ static const struct preset presets[] = {
 	},
 	{
 		.name = "tiered-16cpu",
-		.help = "1 socket, 8 cores x 2 threads, 1 GiB DRAM + 8 GiB CXL memory on a CPU-less node",
+		.help = "1 socket, 8 cores x 2 threads (Xeon Gold 6434 class, Sapphire Rapids, 8 x DDR5-4800), "
+			"1 GiB DRAM + 8 GiB on a CXL 2.0 x8 expander (Micron CZ120 class); "
+			"sizes kept small so tiering starts quickly",
 		.nr_nodes = 2,
 		.smt = 2,
+		/* DRAM: Mess on a Xeon Platinum 8480+ socket; CXL: one CZ120-class
+		 * module (docs/cost-model.md, "tiered-16cpu"). The 1 GiB / 8 GiB
+		 * sizes are not the real box's: small, so that DRAM fills and
+		 * demotion starts within a short run */
 		.node = {
-			{ MEM_DRAM, 1 * GiB, 100.0, 0, 8 },	/* ASSUMPTION: bandwidth */
-			/* CXL expander on socket 0; x8-x16 link class (ASSUMPTION) */
-			{ MEM_CXL, 8 * GiB, 30.0, 0, 0 },
+			{ MEM_DRAM, 1 * GiB, SPR_BW, 0, 8, .write_bw_gbps = SPR_WRITE_BW },
+			{ MEM_CXL, 8 * GiB, CZ120_BW, 0, 0, .write_bw_gbps = CZ120_WRITE_BW },
 		},
-		/* ref §7.5: CXL DRAM ~2.5x local as a middle value (derived) */
-		.latency_ns = { { 80, 250 } },
+		.latency_ns = { { SPR_LAT_LOCAL, CZ120_LAT } },
 		.link_bw_gbps = ICX_UPI_BW,	/* one socket: no link is ever crossed */
-		.thread_bw_gbps = ICX_THREAD_BW,
+		.thread_bw_gbps = ICX_THREAD_BW,	/* ASSUMPTION, as on Ice Lake-SP */
 		.smt_stream_share = ICX_SMT_STREAM,
 		.smt_latency_factor = ICX_SMT_LATENCY,
 		.erms = 1,
-		.has_tlb = false,
+		.has_tlb = false,	/* Ice Lake-SP's geometry (Golden Cove's STLB is also 2048 entries) */
 	},
 	{
 		.name = "tiered-2node-cxl",
-		.help = "2node-128cpu's sockets with 32 GiB DRAM each, plus a CPU-less 128 GiB CXL node per socket",
+		.help = "2node-128cpu's sockets with 32 GiB DRAM each, plus a CPU-less 128 GiB CXL node per socket "
+			"(CZ120-class x8 expander figures; hypothetical: Ice Lake-SP has no CXL, "
+			"the expander needs Sapphire Rapids or Genoa)",
 		.nr_nodes = 4,
 		.smt = 2,
 		.node = {
 			{ MEM_DRAM, 32 * GiB, ICX_BW, 0, 32, .write_bw_gbps = ICX_WRITE_BW },
 			{ MEM_DRAM, 32 * GiB, ICX_BW, 1, 32, .write_bw_gbps = ICX_WRITE_BW },
-			/* CXL expanders, one per socket (ASSUMPTION: x16 link class) */
-			{ MEM_CXL, 128 * GiB, 30.0, 0, 0 },
-			{ MEM_CXL, 128 * GiB, 30.0, 1, 0 },
+			/* one CZ120-class expander per socket, as on tiered-16cpu */
+			{ MEM_CXL, 128 * GiB, CZ120_BW, 0, 0, .write_bw_gbps = CZ120_WRITE_BW },
+			{ MEM_CXL, 128 * GiB, CZ120_BW, 1, 0, .write_bw_gbps = CZ120_WRITE_BW },
 		},
-		/* DRAM: 2node-128cpu's calibrated 89/143 ns; CXL ~2.5x local (ref §7.5);
-		 * the other socket's CXL adds the inter-socket hop (ASSUMPTION) */
+		/* DRAM: 2node-128cpu's calibrated 89/143 ns. CXL: the expander's
+		 * own latency (ASSUMPTION, as on tiered-16cpu); the other socket's
+		 * expander adds the UPI hop, 143 - 89 ns (ASSUMPTION) */
 		.latency_ns = {
-			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, 250, 300 },
-			{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, 300, 250 },
+			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, CZ120_LAT, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL },
+			{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL, CZ120_LAT },
 		},
 		.link_bw_gbps = ICX_UPI_BW,
 		.thread_bw_gbps = ICX_THREAD_BW,

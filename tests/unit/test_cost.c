@@ -2,7 +2,7 @@
 /*
  * test_cost.c - the hardware cost model: write-allocate against streaming
  * stores, read-modify-write traffic, SMT sharing, the store kinds of the
- * autonuma-benchmark phases, and the MLC-like calibration of 2node-128cpu
+ * autonuma-benchmark phases, and the MLC-like calibration of the presets
  * against the published figures.
  */
 #include "testlib.h"
@@ -186,6 +186,49 @@ static void test_calibration_4node(void **state)
 			assert_near(r.latency_ns[a][b], pub->latency_ns[a][b], 0.06);
 }
 
+/*
+ * Every figure published for @preset: latencies and read bandwidths within
+ * 3%, local mixes within 6%, the 2:1 mix on CPU-less nodes within 3% (the
+ * tolerances of 2node-128cpu). Returns how many figures were compared.
+ */
+static int assert_published(const char *preset)
+{
+	struct machine m;
+	struct calib_result r;
+	char err[256];
+	int n = 0;
+
+	assert_int_equal(machine_preset(&m, preset), 0);
+	const struct calib_published *pub = calib_published_for(m.name);
+	assert_non_null(pub);
+	if (calibrate_measure(&m, &r, err, sizeof(err)))
+		fail_msg("%s: calibrate_measure: %s", preset, err);
+	for (uint32_t a = 0; a < 4; a++)
+		for (uint32_t b = 0; b < 4; b++) {
+			if (pub->latency_ns[a][b] > 0 && ++n)
+				assert_near(r.latency_ns[a][b], pub->latency_ns[a][b], 0.03);
+			if (pub->read_gbps[a][b] > 0 && ++n)
+				assert_near(r.read_gbps[a][b], pub->read_gbps[a][b], 0.03);
+		}
+	for (int k = 0; k < NR_CALIB_MIXES; k++)
+		if (pub->peak_gbps[k] > 0 && ++n)
+			assert_near(r.peak_gbps[k], pub->peak_gbps[k], 0.06);
+	for (uint32_t b = 0; b < 4; b++)
+		if (pub->cpuless_2_1_gbps[b] > 0 && ++n)
+			assert_near(r.cpuless_2_1_gbps[b], pub->cpuless_2_1_gbps[b], 0.03);
+	return n;
+}
+
+/* The tiered presets: Sapphire Rapids DRAM (Mess) and a CZ120-class CXL
+ * expander (MLC 2:1) on tiered-16cpu; Ice Lake-SP DRAM and the same
+ * expander per socket on tiered-2node-cxl. */
+static void test_calibration_tiered(void **state)
+{
+	(void)state;
+	assert_true(assert_published("tiered-16cpu") >= 2);
+	assert_true(assert_published("tiered-2node-cxl") >= 14);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_smt_sibling),
 		cmocka_unit_test(test_calibration_2node),
 		cmocka_unit_test(test_calibration_4node),
+		cmocka_unit_test(test_calibration_tiered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

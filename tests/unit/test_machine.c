@@ -214,8 +214,9 @@ static void test_preset_tiered_shape(void **state)
 	/* CPU-less row: transpose, and the nearest CPU's view of itself */
 	assert_int_equal(m->latency_ns[1][0], 250);
 	assert_int_equal(m->latency_ns[1][1], 250);
-	assert_int_equal(m->distance[0][1], 31);	/* round(31.25) */
-	assert_int_equal(m->distance[1][0], 31);
+	assert_int_equal(m->latency_ns[0][0], 115);
+	assert_int_equal(m->distance[0][1], 22);	/* round(10 * 250 / 115) */
+	assert_int_equal(m->distance[1][0], 22);
 	assert_int_equal(m->distance[1][1], 10);
 	assert_string_equal(mem_kind_name(MEM_CXL), "cxl");
 	assert_string_equal(mem_kind_name(NR_MEM_KINDS), "unknown");
@@ -732,7 +733,7 @@ static void test_hwloc_import(void **state)
 	assert_int_equal(m->node[1].kind, MEM_CXL);
 	assert_int_equal(m->node[1].socket, 0);
 	assert_int_equal(m->node[3].socket, 1);
-	assert_true(m->node[3].bw_gbps == 30.0);
+	assert_true(m->node[3].bw_gbps == 36.0);
 	assert_int_equal(m->node[3].mem_bytes, 3814 * 4 * MiB);	/* 16e9 rounded down */
 	assert_int_equal(m->distance[0][1], 25);
 	assert_int_equal(m->distance[0][2], 21);
