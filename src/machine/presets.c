@@ -226,6 +226,9 @@ static const struct preset presets[] = {
 			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, CZ120_LAT, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL },
 			{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL, CZ120_LAT },
 		},
+		/* the sockets' SLIT as on 2node-128cpu; the CXL nodes' distances
+		 * are derived from the latencies */
+		.distance = { { 10, 21 }, { 21, 10 } },
 		.link_bw_gbps = ICX_UPI_BW,
 		.thread_bw_gbps = ICX_THREAD_BW,
 		.smt_stream_share = ICX_SMT_STREAM,
@@ -273,6 +276,7 @@ static const struct preset presets[] = {
 		},
 		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE, 1000 },
 				{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, 1050 } },
+		.distance = { { 10, 21 }, { 21, 10 } },	/* 2node-128cpu's SLIT */
 		.link_bw_gbps = ICX_UPI_BW,
 		.thread_bw_gbps = ICX_THREAD_BW,
 		.smt_stream_share = ICX_SMT_STREAM,

@@ -108,6 +108,9 @@ static void test_preset_tiered_2node_cxl_shape(void **state)
 	assert_true(m->latency_ns[0][2] < m->latency_ns[0][3]);
 	assert_true(m->latency_ns[1][3] < m->latency_ns[1][2]);
 	assert_true(m->distance[0][2] < m->distance[0][3]);
+	/* the sockets keep 2node-128cpu's SLIT, not 143 / 89 */
+	assert_int_equal(m->distance[0][1], 21);
+	assert_int_equal(m->distance[1][0], 21);
 	free(m);
 }
 
