@@ -21,11 +21,11 @@
 #include "device/devkernel.h"
 #include "device/dmirror.h"
 #include "fault/fault.h"
+#include "mem/exec.h"
 #include "mem/fork.h"
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
-#include "mem/exec.h"
 #include "sim.h"
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */

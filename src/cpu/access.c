@@ -216,10 +216,7 @@ static uint64_t affordable(const struct sweep *sw, uint64_t bytes, double ns_per
 
 static void charge_bytes(struct sweep *sw, uint32_t nid, uint64_t bytes)
 {
-	double ns = (double)bytes / mem_stream_rate_op(sw->s, sw->cpu, nid, sw->op);
-	mem_account_rw(sw->s, sw->cpu, nid, bytes * mem_op_reads(sw->op),
-		       bytes * mem_op_writes(sw->op), ns);
-	cpu_advance(sw->cpu, ns);
+	cpu_advance(sw->cpu, mem_stream_op_ns(sw->s, sw->cpu, nid, bytes, sw->op));
 }
 
 /* A usable PMD mapping: one translation, bytes to one node. */

@@ -17,6 +17,14 @@
 #define BW_SLICE (64 * MiB)
 #define BW_PASSES 4		/* the run measured; the baseline run does 1 */
 
+/* Intel MLC v3.10 on 2 x Platinum 8360Y (KU Leuven VSC): the Ice Lake-SP sockets
+ * of 2node-128cpu and tiered-2node-cxl. */
+#define ICX_MLC                                                               \
+	.latency_ns = { { 89.2, 142.7 }, { 142.9, 89.0 } },                   \
+	.read_gbps = { { 175.7, 55.7 }, { 55.7, 175.9 } },                    \
+	.peak_gbps = { [CM_READS] = 351.8, [CM_3_1] = 313.1, [CM_2_1] = 297.2, \
+		       [CM_1_1] = 291.8 }
+
 static const struct calib_published published[] = {
 	{
 		.machine = "2node-128cpu",
@@ -25,10 +33,7 @@ static const struct calib_published published[] = {
 		.source = "Intel MLC v3.10, KU Leuven VSC Ice Lake nodes "
 			  "(github.com/gjbex/Code-optimization, info/icelake_mlc.txt)",
 		.nr_nodes = 2,
-		.latency_ns = { { 89.2, 142.7 }, { 142.9, 89.0 } },
-		.read_gbps = { { 175.7, 55.7 }, { 55.7, 175.9 } },
-		.peak_gbps = { [CM_READS] = 351.8, [CM_3_1] = 313.1, [CM_2_1] = 297.2,
-			       [CM_1_1] = 291.8 },
+		ICX_MLC,
 	},
 	{
 		/* DRAM read bandwidth is left out: Mess's 240.6 GB/s took all 56
@@ -50,10 +55,7 @@ static const struct calib_published published[] = {
 		.source = "Intel MLC v3.10, KU Leuven VSC Ice Lake nodes; Micron CZ120 launch "
 			  "(2023-08-07), MLC 2:1 reads-writes; no CXL latency of a named device found",
 		.nr_nodes = 2,
-		.latency_ns = { { 89.2, 142.7 }, { 142.9, 89.0 } },
-		.read_gbps = { { 175.7, 55.7 }, { 55.7, 175.9 } },
-		.peak_gbps = { [CM_READS] = 351.8, [CM_3_1] = 313.1, [CM_2_1] = 297.2,
-			       [CM_1_1] = 291.8 },
+		ICX_MLC,
 		.cpuless_2_1_gbps = { [2] = 36.0, [3] = 36.0 },
 	},
 	{

@@ -90,11 +90,6 @@ double mem_stream_op_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint
 double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write);
 
 /* The reads-only forms, for callers that move bytes one way. */
-static inline double mem_stream_rate(const struct sim *s, const struct cpu *cpu, uint32_t nid)
-{
-	return mem_stream_rate_op(s, cpu, nid, MEM_READ);
-}
-
 static inline void mem_account(struct sim *s, const struct cpu *cpu, uint32_t nid,
 			       uint64_t bytes, double ns)
 {

@@ -81,6 +81,20 @@ static const struct tlb_geometry icx_tlb = ICX_TLB;
 #define ICX_SMT_LATENCY 1.1	/* ASSUMPTION: a busy sibling holds fill buffers a miss waits for */
 
 /*
+ * What every Ice Lake-SP preset shares beyond its nodes: the UPI link, the
+ * per-thread and SMT figures above, ERMS, the TLB and the walk (30 ns,
+ * mostly hitting the caches: ASSUMPTION). A one-socket preset never crosses
+ * the link.
+ */
+#define ICX_CORE                                                              \
+	.link_bw_gbps = ICX_UPI_BW, .thread_bw_gbps = ICX_THREAD_BW,          \
+	.smt_stream_share = ICX_SMT_STREAM, .smt_latency_factor = ICX_SMT_LATENCY, \
+	.erms = 1, .has_tlb = true, .tlb = ICX_TLB, .walk_ns = 30
+
+/* The SLIT of 2-socket Intel servers (10/21), not the 1.6 latency ratio. */
+#define ICX_2S_SLIT { { 10, 21 }, { 21, 10 } }
+
+/*
  * One Sapphire Rapids socket (8 x DDR5-4800), from the Mess benchmark's
  * bandwidth-latency curves of a Xeon Platinum 8480+ (MareNostrum 5 GPP,
  * github.com/bsc-mem/Mess-Results, local memory, AVX-512): 115 ns unloaded,
@@ -122,16 +136,8 @@ static const struct preset presets[] = {
 		},
 		/* MLC idle latency 89.2/89.0 local, 142.7/142.9 remote */
 		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE }, { ICX_LAT_REMOTE, ICX_LAT_LOCAL } },
-		/* the SLIT of 2-socket Intel servers (10/21), not the 1.6 latency ratio */
-		.distance = { { 10, 21 }, { 21, 10 } },
-		.link_bw_gbps = ICX_UPI_BW,
-		.thread_bw_gbps = ICX_THREAD_BW,
-		.smt_stream_share = ICX_SMT_STREAM,
-		.smt_latency_factor = ICX_SMT_LATENCY,
-		.erms = 1,
-		.has_tlb = true,
-		.tlb = ICX_TLB,
-		.walk_ns = 30,		/* walk mostly hitting the caches (ASSUMPTION) */
+		.distance = ICX_2S_SLIT,
+		ICX_CORE,
 	},
 	{
 		.name = "4node-48cpu",
@@ -226,17 +232,10 @@ static const struct preset presets[] = {
 			{ ICX_LAT_LOCAL, ICX_LAT_REMOTE, CZ120_LAT, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL },
 			{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, CZ120_LAT + ICX_LAT_REMOTE - ICX_LAT_LOCAL, CZ120_LAT },
 		},
-		/* the sockets' SLIT as on 2node-128cpu; the CXL nodes' distances
-		 * are derived from the latencies */
-		.distance = { { 10, 21 }, { 21, 10 } },
-		.link_bw_gbps = ICX_UPI_BW,
-		.thread_bw_gbps = ICX_THREAD_BW,
-		.smt_stream_share = ICX_SMT_STREAM,
-		.smt_latency_factor = ICX_SMT_LATENCY,
-		.erms = 1,
-		.has_tlb = true,
-		.tlb = ICX_TLB,
-		.walk_ns = 30,
+		/* the sockets' SLIT; the CXL nodes' distances are derived from
+		 * the latencies */
+		.distance = ICX_2S_SLIT,
+		ICX_CORE,
 	},
 	{
 		.name = "gpu-1node",
@@ -252,14 +251,7 @@ static const struct preset presets[] = {
 		},
 		/* the device column only orders fallbacks: CPUs never load from it */
 		.latency_ns = { { ICX_LAT_LOCAL, 1000 } },
-		.link_bw_gbps = ICX_UPI_BW,	/* one socket: no link is ever crossed */
-		.thread_bw_gbps = ICX_THREAD_BW,
-		.smt_stream_share = ICX_SMT_STREAM,
-		.smt_latency_factor = ICX_SMT_LATENCY,
-		.erms = 1,
-		.has_tlb = true,
-		.tlb = ICX_TLB,
-		.walk_ns = 30,
+		ICX_CORE,
 	},
 	{
 		.name = "gpu-2node",
@@ -276,15 +268,8 @@ static const struct preset presets[] = {
 		},
 		.latency_ns = { { ICX_LAT_LOCAL, ICX_LAT_REMOTE, 1000 },
 				{ ICX_LAT_REMOTE, ICX_LAT_LOCAL, 1050 } },
-		.distance = { { 10, 21 }, { 21, 10 } },	/* 2node-128cpu's SLIT */
-		.link_bw_gbps = ICX_UPI_BW,
-		.thread_bw_gbps = ICX_THREAD_BW,
-		.smt_stream_share = ICX_SMT_STREAM,
-		.smt_latency_factor = ICX_SMT_LATENCY,
-		.erms = 1,
-		.has_tlb = true,
-		.tlb = ICX_TLB,
-		.walk_ns = 30,
+		.distance = ICX_2S_SLIT,
+		ICX_CORE,
 	},
 };
 

@@ -91,7 +91,7 @@ void task_image_first_run(struct sim *s, struct cpu *cpu, struct task *t)
 	t->ran = true;
 	if (!t->stack_top)
 		return;
-	if (t->stack_top == STACK_TOP && t->tgid == t->pid && !t->parent) {
+	if (!t->parent) {
 		/* a process's first task (exec): loader, libc start-up, arguments */
 		if (touch_range(s, cpu, t, DATA_START, DATA_TOUCHED) &&
 		    touch_range(s, cpu, t, HEAP_START, 1))
