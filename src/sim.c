@@ -371,6 +371,12 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 			ph->arg == WL_PROT_READ ? VM_READ : 0;
 	int rc = 0;
 	cpu_charge_kernel(cpu, SYSCALL_NS);
+	/* TODO(issue 11): constructs the workload format has, not modelled yet */
+	if (((ph->op == WL_MBIND || ph->op == WL_SET_MEMPOLICY) &&
+	     (ph->pol.mode >= MPOL_LOCAL || ph->pol.flags)) ||
+	    (ph->op == WL_MADVISE && ph->arg >= WL_MADV_COLD) ||
+	    (ph->op == WL_MMAP && (ph->arg || ph->align)))
+		return syscall_result(s, t, ph, -ENOSYS) == 0;
 	switch (ph->op) {
 	case WL_MMAP:
 		rc = sys_mmap(s, mm, ph->len, MAP_PRIVATE, &mm->region_addr[ph->region]);
@@ -398,6 +404,11 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 									   ph->target, &r);
 		break;
 	}
+	case WL_MREMAP:
+	case WL_MOVE_PAGES:
+	case WL_MIGRATE_PAGES:
+		rc = -ENOSYS;	/* TODO(issue 11): not modelled yet */
+		break;
 	case WL_SET_MEMPOLICY:
 		t->pol = ph->pol;
 		t->il_prev = MAX_NUMNODES - 1;	/* round-robin starts at the mask's first node */
@@ -466,6 +477,13 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 	case WL_LOOKUP:
 		done = lookup_step(s, cpu, t, deadline);
 		break;
+	case WL_ZIPF:
+	case WL_CHASE:
+	case WL_TRACE:
+	case WL_SET_CPUS:
+		sim_fail(s, "task %u (process %u): %s is not modelled yet", t->pid, t->proc,
+			 wl_op_name(ph->op));	/* TODO(issue 11) */
+		return false;
 	case WL_SPAWN:
 		done = do_spawn(s, cpu, t, ph);
 		break;

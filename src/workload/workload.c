@@ -42,6 +42,10 @@ static const char *const wl_op_names[NR_WL_OPS] = {
 	[WL_SET_AFFINITY] = "sched_setaffinity", [WL_FORK] = "fork",
 	[WL_GAUSS] = "gauss",		[WL_LOOKUP] = "lookup",
 	[WL_DEV_MIGRATE] = "device_migrate", [WL_DEV_KERNEL] = "device_kernel",
+	[WL_MREMAP] = "mremap",		[WL_MOVE_PAGES] = "move_pages",
+	[WL_MIGRATE_PAGES] = "migrate_pages", [WL_SET_CPUS] = "sched_setaffinity_cpus",
+	[WL_ZIPF] = "zipf",		[WL_CHASE] = "chase",
+	[WL_TRACE] = "trace",
 };
 
 const char *wl_op_name(enum wl_op op)
@@ -55,6 +59,9 @@ static const char *const mpol_mode_names[NR_MPOL_MODES] = {
 	[MPOL_PREFERRED] = "prefer",
 	[MPOL_BIND] = "bind",
 	[MPOL_INTERLEAVE] = "interleave",
+	[MPOL_LOCAL] = "local",
+	[MPOL_PREFERRED_MANY] = "prefer (many)",
+	[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
 };
 
 const char *mpol_mode_name(enum mpol_mode mode)
@@ -182,6 +189,17 @@ uint32_t wl_add_barrier(struct workload *wl, uint32_t parties)
 	return wl->nr_barriers++;
 }
 
+uint32_t wl_add_cpuset(struct workload *wl)
+{
+	struct wl_cpuset *c = realloc(wl->cpusets, (wl->nr_cpusets + 1ull) * sizeof(*c));
+
+	if (!c || wl->nr_cpusets == UINT32_MAX)
+		wl_oom();
+	c[wl->nr_cpusets] = (struct wl_cpuset){ { 0 } };
+	wl->cpusets = c;
+	return wl->nr_cpusets++;
+}
+
 void wl_slice(uint64_t size, uint32_t n, uint32_t i, uint64_t *off, uint64_t *len)
 {
 	/* i * size < 2^58 under the builder limits (WL_MAX_THREADS, WL_MAX_SIZE). */
@@ -199,6 +217,10 @@ void workload_free(struct workload *wl)
 	free(wl->programs);
 	free(wl->procs);
 	free(wl->barrier_parties);
+	free(wl->cpusets);
+	for (uint32_t i = 0; i < wl->nr_traces; i++)
+		wl_trace_free(wl->traces[i]);
+	free(wl->traces);
 	*wl = (struct workload){ 0 };
 }
 
@@ -296,6 +318,7 @@ static bool op_has_range(enum wl_op op)
 	case WL_MUNMAP: case WL_MPROTECT: case WL_MADVISE: case WL_MBIND:
 	case WL_SWEEP: case WL_RANDOM: case WL_SKEWED: case WL_GAUSS: case WL_LOOKUP:
 	case WL_DEV_MIGRATE: case WL_DEV_KERNEL:
+	case WL_MREMAP: case WL_MOVE_PAGES: case WL_ZIPF: case WL_CHASE:
 		return true;
 	default:
 		return false;
@@ -312,9 +335,18 @@ static int check_policy(struct wl_check *k, uint32_t p, uint32_t i, const struct
 	if ((unsigned)pol->mode >= NR_MPOL_MODES)
 		return phase_fail(k, p, i, "unknown policy mode %d", (int)pol->mode);
 	/* kernel: set_mempolicy(MPOL_DEFAULT) with a nonempty mask is -EINVAL */
-	if (pol->mode == MPOL_DEFAULT && pol->nodes)
-		return phase_fail(k, p, i, "MPOL_DEFAULT takes no nodes");
-	if (pol->mode != MPOL_DEFAULT && !pol->nodes)
+	if ((pol->mode == MPOL_DEFAULT || pol->mode == MPOL_LOCAL) && pol->nodes)
+		return phase_fail(k, p, i, "%s takes no nodes",
+				  pol->mode == MPOL_LOCAL ? "MPOL_LOCAL" : "MPOL_DEFAULT");
+	if (pol->flags & ~(MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING))
+		return phase_fail(k, p, i, "unknown policy flags 0x%" PRIx32, pol->flags);
+	/* kernel: sanitize_mpol_flags() */
+	if ((pol->flags & MPOL_F_STATIC_NODES) && (pol->flags & MPOL_F_RELATIVE_NODES))
+		return phase_fail(k, p, i, "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES "
+				  "exclude each other");
+	if ((pol->flags & MPOL_F_NUMA_BALANCING) && pol->mode != MPOL_BIND)
+		return phase_fail(k, p, i, "MPOL_F_NUMA_BALANCING needs MPOL_BIND");
+	if (pol->mode != MPOL_DEFAULT && pol->mode != MPOL_LOCAL && !pol->nodes)
 		return phase_fail(k, p, i, "policy %s needs at least one node",
 				  mpol_mode_name(pol->mode));
 	if (MAX_NUMNODES < 64 && pol->nodes >> MAX_NUMNODES)
@@ -325,14 +357,21 @@ static int check_policy(struct wl_check *k, uint32_t p, uint32_t i, const struct
 
 static int check_access(struct wl_check *k, uint32_t p, uint32_t i, const struct wl_phase *ph)
 {
-	if (!ph->count)
-		return phase_fail(k, p, i, "count is 0");
+	if (!ph->count && !ph->duration_ns)
+		return phase_fail(k, p, i, "count is 0 and no duration");
+	if (ph->count && ph->duration_ns)
+		return phase_fail(k, p, i, "a count and a duration: give one");
 	if (ph->access != WL_READ && ph->access != WL_WRITE && ph->access != WL_RW)
 		return phase_fail(k, p, i, "bad access %d", (int)ph->access);
 	if (ph->store != WL_STORE_RFO && ph->store != WL_STORE_NT)
 		return phase_fail(k, p, i, "bad store kind %d", (int)ph->store);
+	if (ph->op == WL_SWEEP && ph->stride && (ph->stride % 64 || ph->stride > ph->len))
+		return phase_fail(k, p, i, "stride %" PRIu64 " must be a multiple of 64 and "
+				  "at most the length", ph->stride);
 	if (ph->op == WL_SWEEP)
 		return 0;
+	if (ph->op == WL_ZIPF && !(ph->zipf_s > 0.0 && ph->zipf_s <= 100.0))
+		return phase_fail(k, p, i, "zipf exponent %g is not in (0, 100]", ph->zipf_s);
 	if (!is_frac(ph->write_ratio))
 		return phase_fail(k, p, i, "write_ratio %g is not in [0, 1]", ph->write_ratio);
 	if (ph->op == WL_SKEWED && !(ph->hot_frac > 0.0 && ph->hot_frac <= 1.0))
@@ -389,7 +428,7 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 			return phase_fail(k, p, i, "bad protection %" PRIu32, ph->arg);
 		return 0;
 	case WL_MADVISE:
-		if (ph->arg > WL_MADV_DONTNEED)
+		if (ph->arg >= NR_WL_MADV)
 			return phase_fail(k, p, i, "bad advice %" PRIu32, ph->arg);
 		return 0;
 	case WL_SET_MEMPOLICY:
@@ -403,7 +442,32 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 	case WL_RANDOM:
 	case WL_SKEWED:
 	case WL_GAUSS:
+	case WL_ZIPF:
+	case WL_CHASE:
 		return check_access(k, p, i, ph);
+	case WL_MREMAP:
+		if (!ph->new_len || !IS_ALIGNED(ph->new_len, WL_PAGE_SIZE))
+			return phase_fail(k, p, i, "new length %" PRIu64 " must be a nonzero page "
+					  "multiple", ph->new_len);
+		return 0;
+	case WL_MOVE_PAGES:
+		if (!ph->pol.nodes)
+			return phase_fail(k, p, i, "move_pages needs at least one node");
+		return 0;
+	case WL_MIGRATE_PAGES:
+		if (!ph->pol.nodes || !ph->to_nodes)
+			return phase_fail(k, p, i, "migrate_pages needs old and new nodes");
+		return 0;
+	case WL_SET_CPUS:
+		if (ph->target >= wl->nr_cpusets)
+			return phase_fail(k, p, i, "CPU set %" PRIu32 " out of range (%" PRIu32
+					  " sets)", ph->target, wl->nr_cpusets);
+		return 0;
+	case WL_TRACE:
+		if (ph->target >= wl->nr_traces)
+			return phase_fail(k, p, i, "trace %" PRIu32 " out of range (%" PRIu32
+					  " traces)", ph->target, wl->nr_traces);
+		return 0;
 	case WL_LOOKUP:
 		return check_lookup(k, p, i, ph);
 	case WL_DEV_MIGRATE:
@@ -411,6 +475,8 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 			return phase_fail(k, p, i, "bad direction %" PRIu32, ph->arg);
 		return 0;
 	case WL_DEV_KERNEL:
+		if (ph->duration_ns)
+			return phase_fail(k, p, i, "a device kernel takes passes, not a duration");
 		if (ph->target >= MAX_NUMNODES)
 			return phase_fail(k, p, i, "device node %" PRIu32 " out of range", ph->target);
 		return check_access(k, p, i, ph);

@@ -58,6 +58,17 @@ enum wl_op {
 				 * or from it back to system memory (WL_TO_SYSTEM) */
 	WL_DEV_KERNEL,		/* device node `target` runs count passes over [off, off+len)
 				 * with `arg` device threads (0: all); the thread waits */
+	WL_MREMAP,		/* mremap [off, off+len) of region to new_len (MREMAP_MAYMOVE);
+				 * the region becomes the result, [0, new_len) */
+	WL_MOVE_PAGES,		/* move_pages(2) of each page of [off, off+len): page i to the
+				 * i-th node of pol.nodes, round-robin (pol.mode unused) */
+	WL_MIGRATE_PAGES,	/* migrate_pages(2) of this process: from pol.nodes to to_nodes */
+	WL_SET_CPUS,		/* sched_setaffinity to wl->cpusets[target] (CPU numbers) */
+	WL_ZIPF,		/* count accesses over the range's lines, Zipf(zipf_s) by rank,
+				 * ranks scattered over the range by a fixed permutation */
+	WL_CHASE,		/* count dependent loads: a pointer chase over a random cycle of
+				 * the range's lines (one load waits for the previous) */
+	WL_TRACE,		/* replay stream `arg` of trace wl->traces[target] (workload/trace.h) */
 	NR_WL_OPS
 };
 
@@ -71,7 +82,10 @@ enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each li
  */
 enum wl_store { WL_STORE_RFO, WL_STORE_NT };
 enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
-enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED };
+enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED, WL_MADV_COLD,
+	       WL_MADV_PAGEOUT, NR_WL_MADV };
+/* WL_MMAP flags (arg) */
+#define WL_MAP_SHARED	1u	/* MAP_SHARED|MAP_ANONYMOUS instead of MAP_PRIVATE */
 enum wl_dev_dir { WL_TO_DEVICE, WL_TO_SYSTEM };
 
 /*
@@ -100,8 +114,15 @@ struct wl_phase {
 	enum wl_op op;
 	uint32_t region;	/* region index within the process */
 	uint64_t off, len;	/* byte range within the region (len of WL_MMAP: size) */
-	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED/WL_GAUSS: accesses;
-				 * WL_LOOKUP: lookups */
+	uint64_t count;		/* WL_SWEEP: passes; WL_RANDOM/WL_SKEWED/WL_GAUSS/WL_ZIPF/
+				 * WL_CHASE: accesses; WL_LOOKUP: lookups. With duration_ns
+				 * nonzero, count is 0 and the phase repeats until then */
+	uint64_t duration_ns;	/* access phases: run for this much simulated time instead */
+	uint64_t stride;	/* WL_SWEEP: bytes from one access to the next (0: every line) */
+	uint64_t align;		/* WL_MMAP: the address is a multiple of this (0: page) */
+	uint64_t new_len;	/* WL_MREMAP */
+	nodemask_t to_nodes;	/* WL_MIGRATE_PAGES */
+	double zipf_s;		/* WL_ZIPF: exponent, > 0 (1: classic Zipf) */
 	enum wl_access access;	/* sweeps and accesses; WL_LOOKUP: its work accesses */
 	enum wl_store store;	/* WL_SWEEP with WL_WRITE */
 	double write_ratio;	/* WL_RANDOM/WL_SKEWED/WL_GAUSS/WL_LOOKUP with WL_RW: share of writes */
@@ -110,12 +131,21 @@ struct wl_phase {
 	double stddev;		/* WL_GAUSS: standard deviation as a fraction of len, in (0, 1] */
 	struct wl_lookup lk;	/* WL_LOOKUP */
 	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index;
-				 * WL_DEV_*: the device node */
-	uint32_t arg;		/* WL_MPROTECT: enum wl_prot; WL_MADVISE: enum wl_madv;
+				 * WL_DEV_*: the device node; WL_SET_CPUS: cpuset index;
+				 * WL_TRACE: trace index */
+	uint32_t arg;		/* WL_MMAP: WL_MAP_* flags; WL_MPROTECT: enum wl_prot;
+				 * WL_MADVISE: enum wl_madv; WL_TRACE: stream;
 				 * WL_DEV_MIGRATE: enum wl_dev_dir; WL_DEV_KERNEL: device threads */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
 	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */
 };
+
+/* A CPU list for WL_SET_CPUS: bit c = CPU c (cpumask_t's layout). */
+struct wl_cpuset {
+	uint64_t bits[1024 / 64];	/* MAX_CPUS */
+};
+
+struct wl_trace;
 
 struct wl_program {
 	struct wl_phase *phases;
@@ -137,6 +167,12 @@ struct workload {
 	uint32_t nr_procs, cap_procs;
 	uint32_t *barrier_parties;	/* per barrier: threads that must arrive */
 	uint32_t nr_barriers;
+	struct wl_cpuset *cpusets;	/* WL_SET_CPUS targets */
+	uint32_t nr_cpusets;
+	struct wl_trace **traces;	/* WL_TRACE targets, owned (workload/trace.h) */
+	uint32_t nr_traces;
+	uint8_t il_weights[64];		/* /sys/kernel/mm/mempolicy/weighted_interleave/nodeN,
+					 * by node; 0: not set (the kernel's default, 1) */
 };
 
 /*
@@ -148,6 +184,8 @@ struct workload {
 int workload_build(struct workload *wl, const char *spec, const struct machine *m,
 		   double scale, uint64_t seed, char *err, size_t errlen);
 void workload_free(struct workload *wl);
+/* Free a trace of wl->traces[] (workload/trace.c). */
+void wl_trace_free(struct wl_trace *t);
 int workload_validate(const struct workload *wl, char *err, size_t errlen);
 
 /* Built-in workload names (NULL-terminated) and their one-line help. */
@@ -160,6 +198,8 @@ uint32_t wl_add_process(struct workload *wl, uint32_t main_program);
 struct wl_phase *wl_add_phase(struct workload *wl, uint32_t program, enum wl_op op);
 /* A new barrier that @parties threads must reach; return its index. */
 uint32_t wl_add_barrier(struct workload *wl, uint32_t parties);
+/* A new (empty) CPU set for WL_SET_CPUS; return its index. */
+uint32_t wl_add_cpuset(struct workload *wl);
 
 const char *wl_op_name(enum wl_op op);
 
