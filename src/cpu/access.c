@@ -718,6 +718,13 @@ void zipf_table_init(struct zipf_table *z, uint64_t n, double s)
 	for (uint32_t i = 0; i < nr; i++)
 		z->cdf[i] /= total;
 	z->cdf[nr - 1] = 1.0;
+	uint32_t b = 0;
+	for (uint32_t g = 0; g < ZIPF_GUIDE; g++) {
+		const double x = (double)g / ZIPF_GUIDE;	/* exact: a power of two */
+		while (z->cdf[b] <= x)
+			b++;
+		z->guide[g] = (uint16_t)b;
+	}
 }
 
 void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph)

@@ -161,13 +161,16 @@ static inline uint64_t access_perm(const struct access_perm *p, uint64_t x)
  * for any range addressable with 64-bit offsets). A bucket's probability is
  * its exact sum (Euler-Maclaurin beyond eight ranks, error below 1e-12 of the
  * bucket), computed at phase start with exp and log series of our own
- * (access.c), not libm. A draw picks a bucket by binary search over the
- * cumulative table, then a rank uniformly inside it.
+ * (access.c), not libm. A draw picks a bucket from the cumulative table
+ * (a guide table indexed by the top bits of the uniform draw says where to
+ * start looking: Chen and Asau's method), then a rank uniformly inside it.
  * APPROX: inside a bucket the ranks are equally likely, where Zipf's density
  * falls by up to (17/16)^s from its first rank to its last; the bucket's total
  * is exact, so shares of rank ranges are right to within one bucket's edge.
  */
 #define ZIPF_MAX_BUCKETS 1024
+#define ZIPF_GUIDE 1024
+_Static_assert(ZIPF_MAX_BUCKETS <= 65536, "guide entries are 16-bit bucket numbers");
 
 struct zipf_table {
 	uint64_t n;
@@ -175,6 +178,9 @@ struct zipf_table {
 	uint32_t nr;				/* buckets used */
 	uint64_t lo[ZIPF_MAX_BUCKETS + 1];	/* first 0-based rank of each bucket; lo[nr] = n */
 	double cdf[ZIPF_MAX_BUCKETS];		/* P(rank < lo[b + 1]); cdf[nr - 1] = 1 */
+	/* guide[g]: the first bucket whose cdf exceeds g / ZIPF_GUIDE, where the
+	 * search for u in [g, g + 1) / ZIPF_GUIDE starts (a step or two) */
+	uint16_t guide[ZIPF_GUIDE];
 };
 
 /* Fill @z for @n >= 1 ranks and exponent @s > 0 (no allocation). */
@@ -184,18 +190,12 @@ void zipf_table_init(struct zipf_table *z, uint64_t n, double s);
 static inline uint64_t access_zipf_rank(const struct zipf_table *z, struct rng *r)
 {
 	const double u = rng_double(r);
-	uint32_t lo = 0, hi = z->nr - 1;
+	uint32_t b = z->guide[(uint32_t)(u * ZIPF_GUIDE)];
 
-	while (lo < hi) {	/* the first bucket whose cdf exceeds u */
-		uint32_t mid = (lo + hi) / 2;
-
-		if (z->cdf[mid] > u)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	const uint64_t width = z->lo[lo + 1] - z->lo[lo];
-	return z->lo[lo] + (width > 1 ? rng_below(r, width) : 0);
+	while (z->cdf[b] <= u)	/* the first bucket whose cdf exceeds u */
+		b++;
+	const uint64_t width = z->lo[b + 1] - z->lo[b];
+	return z->lo[b] + (width > 1 ? rng_below(r, width) : 0);
 }
 
 /* Deterministic exp and log (series; IEEE add, multiply and divide only): exposed for the tests. */
