@@ -7,6 +7,8 @@
  *      simulated seconds, host seconds, peak host memory;
  *   2. translations per second on a TLB-missing random-access run
  *      (4 KiB pages over 4 GiB, far beyond the TLB's reach);
+ *   2b. the same for random, zipf (s = 0.99, 1.2) and pointer-chase accesses:
+ *      host accesses per second, TLB misses, simulated ns per access;
  *   3. host bytes per simulated 4 KiB page touched, with THP (default) and
  *      with 4 KiB pages only.
  *   4. NUMA balancing: the four autonuma-benchmark workloads at full size on
@@ -33,8 +35,8 @@
  *      and 4node-48cpu (and the tiered and gpu presets), beside the
  *      published figures they are calibrated to, with the ratio.
  * Figures are reported, never asserted: timing belongs here, not in tests.
- * Usage: numasim-bench [--quick] [speed] [numa] [tiering] [migrc] [device] [calibrate]
- *        (no section: all)
+ * Usage: numasim-bench [--quick] [speed] [access] [numa] [tiering] [migrc] [device]
+ *        [calibrate] (no section: all; access: 2 and 2b, which speed includes)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +63,22 @@ struct bench_case {
 	const char *name, *machine, *workload;
 	const char *sets[6];
 	double scale;
+	enum wl_op as_op;	/* nonzero: the workload's WL_RANDOM phases become this op */
+	double zipf_s;		/* for as_op == WL_ZIPF */
 };
+
+/* No generator makes zipf or chase phases: turn a random workload's into them. */
+static void retype_random(struct workload *wl, enum wl_op op, double zipf_s)
+{
+	for (uint32_t p = 0; p < wl->nr_programs; p++)
+		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++) {
+			struct wl_phase *ph = &wl->programs[p].phases[i];
+			if (ph->op == WL_RANDOM) {
+				ph->op = op;
+				ph->zipf_s = zipf_s;
+			}
+		}
+}
 
 static double now_s(void)
 {
@@ -92,6 +109,8 @@ static void run_case(const struct bench_case *c, int fd)
 	if (machine_preset(&m, c->machine) ||
 	    workload_build(&wl, c->workload, &m, c->scale, 1, err, sizeof(err)))
 		goto out;
+	if (c->as_op)
+		retype_random(&wl, c->as_op, c->zipf_s);
 	struct sim *s = calloc(1, sizeof(*s));
 	if (!s || sim_create(s, &m, &tun, &wl, 1, err, sizeof(err)))
 		goto out;
@@ -400,42 +419,8 @@ static void calibrate_table(void)
 	}
 }
 
-static bool want(int argc, char **argv, const char *section)
+static void access_table(void)
 {
-	bool any = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], section))
-			return true;
-		any |= argv[i][0] != '-';
-	}
-	return !any;
-}
-
-int main(int argc, char **argv)
-{
-	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
-	double scale = quick ? 0.05 : 1.0;
-	if (!want(argc, argv, "speed"))
-		goto numa;
-	const struct bench_case autonuma[] = {
-		{ "numa01", "2node-128cpu", "numa01", { NULL }, scale },
-		{ "numa01_THREAD_ALLOC", "2node-128cpu", "numa01_THREAD_ALLOC", { NULL }, scale },
-		{ "numa02", "2node-128cpu", "numa02", { NULL }, scale },
-		{ "numa02_SMT", "2node-128cpu", "numa02_SMT", { NULL }, scale },
-	};
-	printf("numasim bench%s\n", quick ? " --quick (5% size)" : "");
-	printf("\n1. autonuma-benchmark on 2node-128cpu, full size, defaults (THP, NUMA balancing on)\n");
-	printf("   %-22s %12s %10s %14s\n", "workload", "simulated s", "host s", "peak RSS MiB");
-	for (size_t i = 0; i < ARRAY_SIZE(autonuma); i++) {
-		struct result r;
-		if (bench(&autonuma[i], &r)) {
-			printf("   %-22s failed\n", autonuma[i].name);
-			continue;
-		}
-		printf("   %-22s %12.2f %10.2f %14.1f\n", autonuma[i].name, r.sim_s, r.host_s,
-		       (double)r.maxrss_kb / 1024);
-	}
-
 	/* The rate of the random phase alone: the same run with 1 access per
 	 * thread, subtracted, removes the first-touch sweep and set-up. */
 	printf("\n2. TLB-missing random access (4 KiB pages, one thread; first touch excluded)\n");
@@ -459,6 +444,79 @@ int main(int argc, char **argv)
 		       sizes[i], (double)n / t / 1e6,
 		       100.0 * (double)(ra.misses - rb.misses) / (double)n, (unsigned long long)n, t);
 	}
+
+	/* Host speed of the other latency-bound patterns, the same way: accesses
+	 * per host second, first touch and set-up subtracted. */
+	printf("\n2b. random, zipf and chase accesses (4 GiB, 4 KiB pages, one thread; first touch excluded)\n");
+	const struct {
+		const char *name;
+		enum wl_op op;
+		double s;
+	} pats[] = { { "random", WL_RANDOM, 0 }, { "zipf s=0.99", WL_ZIPF, 0.99 },
+		     { "zipf s=1.2", WL_ZIPF, 1.2 }, { "chase", WL_CHASE, 0 } };
+	for (size_t i = 0; i < ARRAY_SIZE(pats); i++) {
+		const struct bench_case a = { pats[i].name, "2node-128cpu",
+					      "random:size=4G,threads=1,accesses=20000000,init=main",
+					      { "transparent_hugepage.enabled=never", NULL }, 1.0,
+					      pats[i].op, pats[i].s };
+		const struct bench_case b = { pats[i].name, "2node-128cpu",
+					      "random:size=4G,threads=1,accesses=1,init=main",
+					      { "transparent_hugepage.enabled=never", NULL }, 1.0,
+					      pats[i].op, pats[i].s };
+		struct result ra, rb;
+		if (bench(&a, &ra) || bench(&b, &rb)) {
+			printf("   %-12s failed\n", pats[i].name);
+			continue;
+		}
+		uint64_t n = ra.accesses - rb.accesses;
+		double t = ra.host_s - rb.host_s;
+		printf("   %-12s %5.1f M accesses/s (%.1f%% TLB misses, %llu in %.2f s; %.1f simulated ns each)\n",
+		       pats[i].name, (double)n / t / 1e6,
+		       100.0 * (double)(ra.misses - rb.misses) / (double)(ra.translations - rb.translations),
+		       (unsigned long long)n, t, (ra.sim_s - rb.sim_s) * 1e9 / (double)n);
+	}
+}
+
+static bool want(int argc, char **argv, const char *section)
+{
+	bool any = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], section))
+			return true;
+		any |= argv[i][0] != '-';
+	}
+	return !any;
+}
+
+int main(int argc, char **argv)
+{
+	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
+	double scale = quick ? 0.05 : 1.0;
+	if (!want(argc, argv, "speed")) {
+		if (want(argc, argv, "access"))	/* sections 2 and 2b alone */
+			access_table();
+		goto numa;
+	}
+	const struct bench_case autonuma[] = {
+		{ "numa01", "2node-128cpu", "numa01", { NULL }, scale },
+		{ "numa01_THREAD_ALLOC", "2node-128cpu", "numa01_THREAD_ALLOC", { NULL }, scale },
+		{ "numa02", "2node-128cpu", "numa02", { NULL }, scale },
+		{ "numa02_SMT", "2node-128cpu", "numa02_SMT", { NULL }, scale },
+	};
+	printf("numasim bench%s\n", quick ? " --quick (5% size)" : "");
+	printf("\n1. autonuma-benchmark on 2node-128cpu, full size, defaults (THP, NUMA balancing on)\n");
+	printf("   %-22s %12s %10s %14s\n", "workload", "simulated s", "host s", "peak RSS MiB");
+	for (size_t i = 0; i < ARRAY_SIZE(autonuma); i++) {
+		struct result r;
+		if (bench(&autonuma[i], &r)) {
+			printf("   %-22s failed\n", autonuma[i].name);
+			continue;
+		}
+		printf("   %-22s %12.2f %10.2f %14.1f\n", autonuma[i].name, r.sim_s, r.host_s,
+		       (double)r.maxrss_kb / 1024);
+	}
+
+	access_table();
 
 	struct result r;
 	printf("\n3. host memory per simulated 4 KiB page touched\n");

@@ -267,17 +267,20 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	memset(c, 0, sizeof(*c));
 	c->started = true;
 	c->pass_cpu = UINT32_MAX;
-	if (ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS || ph->op == WL_LOOKUP)
+	c->start_ns = now;
+	const bool timed = ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS ||
+			   ph->op == WL_LOOKUP || ph->op == WL_ZIPF || ph->op == WL_CHASE;
+	if (timed)
 		s->access_start_ns = MIN(s->access_start_ns, now);	/* the timed phase begins */
-	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED ||
-	    ph->op == WL_GAUSS || ph->op == WL_LOOKUP) {
+	if (timed || ph->op == WL_SWEEP) {
 		c->start = region_addr(t, ph->region) + ph->off;
 		c->end = c->start + ph->len;
 		c->addr = c->start;
 	}
+	if (ph->op == WL_ZIPF || ph->op == WL_CHASE)
+		access_phase_begin(s, t, ph);
 	if (ph->op == WL_SLEEP || ph->op == WL_COMPUTE)
 		c->until_ns = now + ph->ns;
-	(void)s;
 }
 
 static void task_block(struct sim *s, struct cpu *cpu, struct task *t)
@@ -438,6 +441,31 @@ static void set_affinity_nodes(struct sim *s, struct cpu *cpu, struct task *t, n
 	set_cpus_allowed(s, cpu, t, &mask);
 }
 
+/*
+ * sched_setaffinity to CPU set @set (WL_SET_CPUS). As Linux, CPUs the machine
+ * does not have are ignored, and a set with none of its CPUs is -EINVAL.
+ */
+static void set_affinity_cpus(struct sim *s, struct cpu *cpu, struct task *t, uint32_t set)
+{
+	const struct wl_cpuset *cs = &s->wl->cpusets[set];
+	cpumask_t mask = { { 0 } };
+	bool any = false;
+	_Static_assert(sizeof(cs->bits) == sizeof(mask.bits), "a CPU set is a cpumask");
+	for (uint32_t c = 0; c < s->m.nr_cpus; c++)
+		if ((cs->bits[c / 64] >> (c % 64)) & 1) {
+			cpumask_set(&mask, c);
+			any = true;
+		}
+	cpu_charge_kernel(cpu, SYSCALL_NS);
+	if (!any) {
+		sim_fail(s, "task %u (process %u): sched_setaffinity: CPU set %u has no CPU of "
+			    "machine '%s' (CPUs 0-%u): %s", t->pid, t->proc, set, s->m.name,
+			 s->m.nr_cpus - 1, strerror(EINVAL));
+		return;
+	}
+	set_cpus_allowed(s, cpu, t, &mask);
+}
+
 /* End @t's current phase and block it until @when. */
 static void sleep_until(struct sim *s, struct cpu *cpu, struct task *t, uint64_t when)
 {
@@ -478,9 +506,17 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 		done = lookup_step(s, cpu, t, deadline);
 		break;
 	case WL_ZIPF:
+		done = zipf_step(s, cpu, t, deadline);
+		break;
 	case WL_CHASE:
-	case WL_TRACE:
+		done = chase_step(s, cpu, t, deadline);
+		break;
 	case WL_SET_CPUS:
+		t->pc++;
+		t->cur.started = false;
+		set_affinity_cpus(s, cpu, t, ph->target);
+		return cpu->curr == t && !s->failed;
+	case WL_TRACE:
 		sim_fail(s, "task %u (process %u): %s is not modelled yet", t->pid, t->proc,
 			 wl_op_name(ph->op));	/* TODO(issue 11) */
 		return false;
@@ -717,6 +753,7 @@ void sim_destroy(struct sim *s)
 	free(s->mms);
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
 		numa_task_exit(s, s->tasks[i]);	/* tasks alive when a run is cut short */
+		free(s->tasks[i]->zipf);
 		free(s->tasks[i]);
 	}
 	free(s->tasks);

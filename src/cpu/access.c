@@ -3,7 +3,7 @@
  * cpu/access.c - executing memory accesses: the MMU (TLB lookup, page-table
  * walk setting the accessed and dirty bits, fault on an unusable entry), the
  * oracle's check of every access a possibly stale TLB entry serves, and the
- * sweep, random-access and table-lookup executors.
+ * sweep, random-access, table-lookup, Zipf and pointer-chase executors.
  *
  * The hot path: a sequential sweep over a 2 MiB region whose PTE table is
  * entirely usable (the table summary says so in O(1)) is charged in bulk: one
@@ -14,6 +14,9 @@
  * Bulk steps are taken only while no CPU may hold a stale translation
  * (sim->nr_stale_cpus == 0), so the oracle sees every access that matters.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cpu/access.h"
 #include "fault/fault.h"
 #include "sim.h"
@@ -187,6 +190,31 @@ bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 {
 	struct xlate x;
 	return translate(s, cpu, t, addr, kind != ACCESS_LOAD, kind == ACCESS_RMW, &x);
+}
+
+/* ---- phases with a duration ---- */
+
+/*
+ * An access phase with duration_ns runs until the task's clock is that far
+ * past the phase's start: true when it is; else clamp @deadline to then, so
+ * that a step stops there (the access in progress is finished).
+ */
+static bool phase_time_up(const struct phase_cursor *c, const struct wl_phase *ph,
+			  const struct cpu *cpu, uint64_t *deadline)
+{
+	if (!ph->duration_ns)
+		return false;
+	const uint64_t end = c->start_ns + ph->duration_ns;
+	if (cpu->now >= end)
+		return true;
+	*deadline = MIN(*deadline, end);
+	return false;
+}
+
+/* More accesses (or lookups) to make: a duration leaves it to phase_time_up(). */
+static bool phase_more(const struct phase_cursor *c, const struct wl_phase *ph)
+{
+	return ph->duration_ns || c->done < ph->count;
 }
 
 /* ---- sweeps ---- */
@@ -393,12 +421,37 @@ static enum mem_op sweep_op(const struct wl_phase *ph)
 	return ph->store == WL_STORE_NT ? MEM_WRITE_NT : MEM_WRITE_RFO;
 }
 
+/*
+ * A sweep with a stride (wl_phase.stride > 64): one line every @stride bytes
+ * from the start of the range. Each page is translated once for the lines it
+ * holds, and the lines are charged as streamed bytes (the addresses are
+ * known ahead, so the misses overlap as a sweep's do); pages between the
+ * lines are never touched, so with a stride above 4 KiB they stay unmapped.
+ * Return the address of the next line, which may lie past the step's end.
+ */
+static uint64_t sweep_strided(struct sweep *sw, uint64_t stride)
+{
+	uint64_t addr = sw->addr;
+	while (addr < sw->end && sw->cpu->now < sw->deadline) {
+		struct xlate x;
+		if (!translate(sw->s, sw->cpu, sw->t, addr, sw->write, sw->op == MEM_RMW, &x))
+			return sw->end;
+		uint64_t page_end = MIN(sw->end, ALIGN_DOWN(addr, PAGE_SIZE) + PAGE_SIZE);
+		uint64_t lines = (page_end - addr + stride - 1) / stride;
+		charge_bytes(sw, x.nid, lines * 64);
+		addr += lines * stride;
+	}
+	return addr;
+}
+
 bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
 	struct phase_cursor *c = &t->cur;
+	if (phase_time_up(c, ph, cpu, &deadline))
+		return true;	/* a timed sweep may stop inside a pass */
 	if (c->addr >= c->end) {
-		if (++c->done >= ph->count)
+		if (++c->done >= ph->count && !ph->duration_ns)
 			return true;
 		c->addr = c->start;
 		sweep_pass_done(c, cpu);
@@ -411,6 +464,10 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 		.big = (c->end - c->start) >> PAGE_SHIFT > s->m.tlb.l2_entries,
 		.deadline = deadline,
 	};
+	if (ph->stride > 64) {
+		c->addr = sweep_strided(&sw, ph->stride);
+		return false;
+	}
 	struct pmd_slot *slot = pmd_slot_lookup(&t->mm->pgd, c->addr);
 	if (likely(slot && s->nr_stale_cpus == 0)) {
 		if (slot->pmd.val && pmd_usable(slot->pmd, sw.write)) {
@@ -436,7 +493,9 @@ bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 	const uint64_t hot = ph->op == WL_SKEWED ? access_hot_lines(lines, ph->hot_frac) : lines;
 	const bool gauss = ph->op == WL_GAUSS;
 	const double unit = gauss ? access_gauss_unit(lines, ph->stddev) : 0.0;
-	while (c->done < ph->count) {
+	if (phase_time_up(c, ph, cpu, &deadline))
+		return true;
+	while (phase_more(c, ph)) {
 		if (cpu->now >= deadline || s->failed)
 			return false;
 		uint64_t line = gauss ? access_gauss_line(&t->rng, lines, unit)
@@ -446,7 +505,7 @@ bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 		struct xlate x;
 		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
-		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1, write));
+		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}
@@ -480,7 +539,9 @@ bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 	const uint64_t nr_keys = lk->keys_len / 8;
 	const uint64_t rows_off = lk->data_len + lk->keys_len;
 	const uint64_t row_bytes = (ph->len - rows_off) / nr_keys;
-	while (c->done < ph->count) {
+	if (phase_time_up(c, ph, cpu, &deadline))
+		return true;	/* may end inside a lookup: done counts whole ones */
+	while (phase_more(c, ph)) {
 		if (cpu->now >= deadline || s->failed)
 			return false;
 		uint64_t addr;
@@ -546,6 +607,201 @@ bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 			return true;
 		cpu_advance(cpu, mem_random_ns(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
+	}
+	return true;
+}
+
+/* ---- Zipf and pointer chase (WL_ZIPF, WL_CHASE) ---- */
+
+/*
+ * Deterministic exp and log for the Zipf table: range reduction by powers of
+ * two and series in IEEE double arithmetic, so that every machine builds the
+ * same table (libm's exp/log may differ in the last bit between CPUs).
+ * Accurate to a few ulp over the range used (x >= 1 for the log).
+ */
+#define DET_LN2_HI 0x1.62e42feep-1		/* ln 2 in two parts (fdlibm's split) */
+#define DET_LN2_LO 0x1.a39ef35793c76p-33
+
+static double det_pow2(int64_t k)	/* 2^k for -1022 <= k <= 1023 */
+{
+	uint64_t bits = (uint64_t)(k + 1023) << 52;
+	double d;
+	memcpy(&d, &bits, sizeof(d));
+	return d;
+}
+
+double access_det_exp(double x)
+{
+	if (x < -745.0)
+		return 0.0;
+	if (x > 709.0)
+		x = 709.0;	/* no caller gets near: clamp rather than overflow */
+	int64_t k = (int64_t)(x * 0x1.71547652b82fep0 + (x >= 0 ? 0.5 : -0.5));
+	double r = (x - (double)k * DET_LN2_HI) - (double)k * DET_LN2_LO;	/* |r| <= 0.35 */
+	double p = 1.0;
+	for (int i = 24; i >= 1; i--)	/* Taylor to r^24 / 24!: 1e-33 */
+		p = 1.0 + p * r / i;
+	int64_t k1 = k / 2;
+	return p * det_pow2(k1) * det_pow2(k - k1);
+}
+
+double access_det_log(double x)
+{
+	uint64_t bits;
+	memcpy(&bits, &x, sizeof(bits));
+	int64_t e = (int64_t)((bits >> 52) & 0x7ff) - 1023;
+	bits = (bits & ((1ull << 52) - 1)) | (1023ull << 52);
+	double m;
+	memcpy(&m, &bits, sizeof(m));	/* x = m 2^e, m in [1, 2) */
+	if (m > 0x1.6a09e667f3bcdp0) {	/* sqrt 2: m in [sqrt 1/2, sqrt 2) */
+		m *= 0.5;
+		e++;
+	}
+	/* ln m = 2 atanh z = 2 (z + z^3/3 + z^5/5 + ...), |z| <= 0.172 */
+	double z = (m - 1.0) / (m + 1.0), z2 = z * z, p = 1.0 / 27;
+	for (int i = 25; i >= 1; i -= 2)
+		p = p * z2 + 1.0 / i;
+	return (double)e * DET_LN2_HI + ((double)e * DET_LN2_LO + 2.0 * z * p);
+}
+
+/* (e^t - 1) / t, without cancellation for small t. */
+static double det_expm1_over(double t)
+{
+	if (t > -0.5 && t < 0.5) {
+		double p = 1.0;
+		for (int i = 20; i >= 2; i--)	/* sum t^k / (k + 1)! */
+			p = 1.0 + p * t / i;
+		return p;
+	}
+	return (access_det_exp(t) - 1.0) / t;
+}
+
+/* x^-s for x >= 1. */
+static double det_rpow(double x, double s)
+{
+	return access_det_exp(-s * access_det_log(x));
+}
+
+/* sum of r^-s over the 1-based ranks [a, b). */
+static double zipf_mass(uint64_t a, uint64_t b, double s)
+{
+	if (b - a <= 8) {
+		double m = 0;
+		for (uint64_t r = a; r < b; r++)
+			m += det_rpow((double)r, s);
+		return m;
+	}
+	/* Euler-Maclaurin: the integral, then the f and f' corrections; a >= 144
+	 * here, so the next term is below 1e-12 of the sum */
+	const double fa = det_rpow((double)a, s), fb = det_rpow((double)b, s);
+	const double l = access_det_log((double)b / (double)a);
+	const double integral = (double)a * fa * l * det_expm1_over((1.0 - s) * l);
+	return integral + (fa - fb) / 2 + s * (fa / (double)a - fb / (double)b) / 12;
+}
+
+void zipf_table_init(struct zipf_table *z, uint64_t n, double s)
+{
+	double total = 0;
+	uint32_t nr = 0;
+	z->n = n;
+	z->s = s;
+	for (uint64_t a = 1; a <= n; nr++) {
+		VM_BUG_ON(nr >= ZIPF_MAX_BUCKETS);
+		uint64_t b = MIN(a + MAX(1, a >> 4), n + 1);
+		z->lo[nr] = a - 1;
+		total += zipf_mass(a, b, s);
+		z->cdf[nr] = total;
+		a = b;
+	}
+	z->lo[nr] = n;
+	z->nr = nr;
+	for (uint32_t i = 0; i < nr; i++)
+		z->cdf[i] /= total;
+	z->cdf[nr - 1] = 1.0;
+	uint32_t b = 0;
+	for (uint32_t g = 0; g < ZIPF_GUIDE; g++) {
+		const double x = (double)g / ZIPF_GUIDE;	/* exact: a power of two */
+		while (z->cdf[b] <= x)
+			b++;
+		z->guide[g] = (uint16_t)b;
+	}
+}
+
+void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph)
+{
+	struct phase_cursor *c = &t->cur;
+	const uint64_t lines = ph->len / 64;
+	/* one permutation per range and seed: threads chasing the same buffer
+	 * follow the same list, as they would in memory */
+	uint64_t key = s->seed ^ ((uint64_t)ph->op << 56) ^ ((uint64_t)ph->region << 40);
+	key = splitmix64(&key) ^ ph->off;
+	key = splitmix64(&key) ^ ph->len;
+	access_perm_init(&c->perm, lines, splitmix64(&key));
+	if (ph->op == WL_CHASE) {
+		c->pos = rng_below(&t->rng, lines);	/* where this thread joins the cycle */
+		return;
+	}
+	if (!t->zipf) {
+		t->zipf = malloc(sizeof(*t->zipf));
+		if (!t->zipf)
+			abort();
+		t->zipf->n = 0;
+	}
+	if (t->zipf->n != lines || t->zipf->s != ph->zipf_s)
+		zipf_table_init(t->zipf, lines, ph->zipf_s);
+}
+
+static bool draw_write(struct task *t, const struct wl_phase *ph)
+{
+	return ph->access == WL_WRITE ||
+	       (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
+}
+
+bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	struct phase_cursor *c = &t->cur;
+	if (phase_time_up(c, ph, cpu, &deadline))
+		return true;
+	while (phase_more(c, ph)) {
+		if (cpu->now >= deadline || s->failed)
+			return false;
+		uint64_t line = access_perm(&c->perm, access_zipf_rank(t->zipf, &t->rng));
+		bool write = draw_write(t, ph);
+		struct xlate x;
+		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
+			return true;
+		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, write));
+		count_vm_event(&s->vs, SIM_ACCESSES);
+		c->done++;
+	}
+	return true;
+}
+
+/*
+ * Each load of a chase reads the address of the next one: it cannot issue
+ * before the previous one returns, so the thread has one miss in flight and
+ * pays every load's whole latency, walk included (mem_dependent_ns()).
+ */
+bool chase_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	const struct wl_phase *ph = &t->prog->phases[t->pc];
+	struct phase_cursor *c = &t->cur;
+	if (phase_time_up(c, ph, cpu, &deadline))
+		return true;
+	while (phase_more(c, ph)) {
+		if (cpu->now >= deadline || s->failed)
+			return false;
+		uint64_t line = access_perm(&c->perm, c->pos);
+		if (++c->pos == c->perm.n)
+			c->pos = 0;
+		bool write = draw_write(t, ph);
+		struct xlate x;
+		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
+			return true;
+		cpu_advance(cpu, mem_dependent_ns(s, cpu, x.nid, write));
+		count_vm_event(&s->vs, SIM_ACCESSES);
+		c->done++;
 	}
 	return true;
 }

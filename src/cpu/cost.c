@@ -120,11 +120,22 @@ double mem_stream_op_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint
 	return ns;
 }
 
-double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write)
+static double latency_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
+			 bool write, double overlap)
 {
-	double ns = s->bw.rand_ns[cpu->node][nid] * (double)n;
+	double ns = s->bw.rand_ns[cpu->node][nid] * (double)n / overlap;
 	if (sibling_busy(s, cpu))
 		ns *= s->m.smt_latency_factor;
 	mem_account_rw(s, cpu, nid, 64 * n, write ? 64 * n : 0, ns);
 	return ns;
+}
+
+double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write)
+{
+	return latency_ns(s, cpu, nid, n, write, 1.0);
+}
+
+double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, bool write)
+{
+	return latency_ns(s, cpu, nid, 1, write, s->m.random_mlp);
 }

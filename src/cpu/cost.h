@@ -89,6 +89,16 @@ double mem_stream_op_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint
  * @write: each line read for ownership and written back); accounts them. */
 double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write);
 
+/* One independent latency-bound access (random, skewed, gauss, zipf): the
+ * loaded latency over the machine's random_mlp misses in flight. */
+double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, bool write);
+/* One load that waits for the previous one (WL_CHASE): the whole latency. */
+static inline double mem_dependent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid,
+				      bool write)
+{
+	return mem_random_ns(s, cpu, nid, 1, write);
+}
+
 /* The reads-only forms, for callers that move bytes one way. */
 static inline void mem_account(struct sim *s, const struct cpu *cpu, uint32_t nid,
 			       uint64_t bytes, double ns)

@@ -20,6 +20,7 @@
 
 #include "core/compiler.h"
 #include "core/rng.h"
+#include "cpu/access.h"
 #include "cpu/tlb.h"
 #include "mem/mempolicy.h"
 #include "mem/mm.h"
@@ -38,6 +39,7 @@ struct phase_cursor {
 	uint64_t addr;		/* WL_SWEEP: next address */
 	uint64_t done;		/* passes or accesses completed */
 	uint64_t until_ns;	/* WL_SLEEP/WL_COMPUTE: end time */
+	uint64_t start_ns;	/* when the phase began (phases with a duration) */
 	/* WL_SWEEP TLB warmth: the last pass ran on warm_cpu without a miss and
 	 * its L2 has not changed since (tlb.l2_changes == warm_changes) */
 	bool pass_missed;
@@ -53,6 +55,9 @@ struct phase_cursor {
 		uint64_t key, lo, hi;	/* the key searched for; the search's bounds */
 		uint64_t line;		/* line of the last search or row read */
 	} lk;
+	/* WL_ZIPF: where ranks go; WL_CHASE: the cycle and the position on it */
+	struct access_perm perm;
+	uint64_t pos;
 };
 
 struct task {
@@ -63,6 +68,7 @@ struct task {
 	const struct wl_program *prog;
 	uint32_t pc;			/* current phase */
 	struct phase_cursor cur;
+	struct zipf_table *zipf;	/* WL_ZIPF's buckets, made at its first zipf phase */
 	enum task_state state;
 	uint32_t cpu;			/* running, queued on, or last ran on */
 	struct mempolicy pol;		/* task policy (set_mempolicy) */

@@ -349,6 +349,8 @@ static int check_rest(const struct machine *m, char *err, size_t errlen)
 	if (!(m->smt_latency_factor >= 1 && m->smt_latency_factor <= 10))
 		return errorf(err, errlen, "key 'smt_latency_factor': %g, must be in [1, 10]",
 			    m->smt_latency_factor);
+	if (!(m->random_mlp >= 1 && m->random_mlp <= 64))
+		return errorf(err, errlen, "key 'random_mlp': %g, must be in [1, 64]", m->random_mlp);
 	if (m->erms > 1)
 		return errorf(err, errlen, "key 'erms': %u, must be 0 or 1", m->erms);
 	if (!bw_ok(m->cost.migrate_copy_gbps))

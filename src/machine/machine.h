@@ -107,6 +107,10 @@ struct machine {
 	 * latency-bound accesses takes smt_latency_factor times as long */
 	double smt_stream_share;	/* (0, 1] */
 	double smt_latency_factor;	/* [1, 10] */
+	/* independent latency-bound misses one thread keeps in flight (random,
+	 * skewed, gauss and zipf accesses); a pointer chase's loads depend on
+	 * each other and always have one (docs/cost-model.md) */
+	double random_mlp;		/* [1, 64] */
 	/* the cores have ERMS (fast rep stosb), so glibc's memset of more than
 	 * 2 KiB stores without reading the lines first (docs/cost-model.md) */
 	uint32_t erms;			/* 0 or 1 */

@@ -68,6 +68,7 @@ static const struct key_desc top_keys[] = {
 	{ "thread_bw_gbps", KT_F64, M_OFF(thread_bw_gbps), 0, 1e6 },
 	{ "smt_stream_share", KT_F64, M_OFF(smt_stream_share), 0, 1 },
 	{ "smt_latency_factor", KT_F64, M_OFF(smt_latency_factor), 0, 10 },
+	{ "random_mlp", KT_F64, M_OFF(random_mlp), 0, 64 },
 	{ "erms", KT_U32, M_OFF(erms), 0, 1 },
 	{ "walk_ns", KT_U32, M_OFF(walk_ns), 0, MAX_LATENCY_NS },
 };

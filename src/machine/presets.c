@@ -322,6 +322,7 @@ void machine_init_defaults(struct machine *m)
 	m->thread_bw_gbps = presets[0].thread_bw_gbps;
 	m->smt_stream_share = presets[0].smt_stream_share;
 	m->smt_latency_factor = presets[0].smt_latency_factor;
+	m->random_mlp = 1;	/* every preset: what the calibrations assumed */
 	m->erms = presets[0].erms;
 	m->cost = default_costs;
 }

@@ -2,7 +2,10 @@
 /*
  * tests/unit/test_access_dist.c - where random accesses go (cpu/access.h):
  * the Gaussian draw's moments, range and determinism, the hot/cold split,
- * the unchanged random and skewed streams; and the tiering workloads run
+ * the unchanged random and skewed streams; the Zipf sampler (its table
+ * against the exact sums, the top ranks' shares, fixed draws) and the
+ * permutation that scatters Zipf's ranks and is the chase's cycle (a
+ * bijection, scattered); and the tiering workloads run
  * small: pmbench and xsbench report accesses per second with a clean oracle,
  * and the lookup executor makes exactly the accesses its definition implies,
  * however often a deadline interrupts a lookup.
@@ -208,6 +211,198 @@ static void test_hotcold_split(void **state)
 	assert_true(fabs(cold_sum / (double)(n - in_hot) / ((hot + lines) / 2.0) - 1) < 0.01);
 }
 
+/* ---- Zipf ---- */
+
+
+
+/* The deterministic exp and log agree with libm to a few ulp. */
+static void test_det_math(void **state)
+{
+	(void)state;
+	for (double x = -700; x < 700; x += 0.37) {
+		double want = exp(x);
+		if (fabs(access_det_exp(x) - want) > 4e-16 * want)
+			fail_msg("exp(%g): %.17g, libm %.17g", x, access_det_exp(x), want);
+	}
+	for (double x = 1; x < 1e300; x *= 1.93) {
+		double want = log(x);
+		if (fabs(access_det_log(x) - want) > 4e-16 * fabs(want) + 1e-300)
+			fail_msg("log(%g): %.17g, libm %.17g", x, access_det_log(x), want);
+	}
+	assert_true(access_det_log(1.0) == 0.0);
+	assert_true(access_det_exp(0.0) == 1.0);
+	assert_true(access_det_exp(-800) == 0.0);
+}
+
+/* sum r^-s over ranks 1..n, directly (libm is fine here: a test reference). */
+static double harmonic(uint64_t n, double s)
+{
+	double h = 0;
+	for (uint64_t r = n; r >= 1; r--)	/* smallest terms first */
+		h += pow((double)r, -s);
+	return h;
+}
+
+/* The table's cumulative probabilities are Zipf's at every bucket edge. */
+static void test_zipf_table(void **state)
+{
+	(void)state;
+	static struct zipf_table z;
+	static const double exps[] = { 0.5, 0.99, 1.0, 1.2, 2.0 };
+	const uint64_t n = 100000;
+
+	for (size_t k = 0; k < ARRAY_SIZE(exps); k++) {
+		const double s = exps[k], h = harmonic(n, s);
+		double cum = 0;
+		uint64_t r = 1;
+
+		zipf_table_init(&z, n, s);
+		assert_int_equal(z.lo[0], 0);
+		assert_int_equal(z.lo[z.nr], n);
+		for (uint32_t b = 0; b < z.nr; b++) {
+			assert_true(z.lo[b + 1] > z.lo[b]);
+			for (; r <= z.lo[b + 1]; r++)
+				cum += pow((double)r, -s);
+			if (fabs(z.cdf[b] - cum / h) > 1e-9)
+				fail_msg("s=%g bucket %u: cdf %.12f, Zipf %.12f", s, b, z.cdf[b], cum / h);
+		}
+		assert_true(z.cdf[z.nr - 1] == 1.0);
+	}
+	/* the largest range a 64-bit offset allows still fits the table */
+	zipf_table_init(&z, 1ull << 58, 0.99);
+	assert_true(z.nr <= ZIPF_MAX_BUCKETS);
+	for (uint32_t b = 1; b < z.nr; b++)
+		assert_true(z.cdf[b] >= z.cdf[b - 1]);
+	/* one line: always rank 0 */
+	struct rng rr;
+	rng_seed(&rr, 1, 1);
+	zipf_table_init(&z, 1, 1.5);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(access_zipf_rank(&z, &rr), 0);
+}
+
+/* The top 1% of the ranks get the share Zipf predicts; rank 1 gets 1/H. */
+static void test_zipf_shares(void **state)
+{
+	(void)state;
+	static struct zipf_table z;
+	static const double exps[] = { 0.99, 1.2 };
+	const uint64_t n = 1u << 20;	/* a 64 MiB range */
+	const uint32_t draws = 1u << 20;
+	struct rng r;
+
+	for (size_t k = 0; k < ARRAY_SIZE(exps); k++) {
+		const double s = exps[k], h = harmonic(n, s);
+		const double top_want = harmonic(n / 100, s) / h, first_want = 1 / h;
+		uint64_t top = 0, first = 0;
+
+		zipf_table_init(&z, n, s);
+		rng_seed(&r, 17, 1000 + k);
+		for (uint32_t i = 0; i < draws; i++) {
+			uint64_t rank = access_zipf_rank(&z, &r);
+
+			assert_true(rank < n);
+			top += rank < n / 100;
+			first += rank == 0;
+		}
+		/* within 5 standard errors (sqrt(p (1 - p) / draws) < 0.0005) */
+		double se_top = sqrt(top_want * (1 - top_want) / draws);
+		double se_first = sqrt(first_want * (1 - first_want) / draws);
+		if (fabs((double)top / draws - top_want) > 5 * se_top)
+			fail_msg("s=%g: top 1%% got %.4f, Zipf %.4f", s, (double)top / draws, top_want);
+		if (fabs((double)first / draws - first_want) > 5 * se_first)
+			fail_msg("s=%g: rank 1 got %.4f, Zipf %.4f", s, (double)first / draws,
+				 first_want);
+	}
+	/* s = 1.2 is more skewed than 0.99 (the shares the brief's figures rest on) */
+	assert_true(harmonic(n / 100, 1.2) / harmonic(n, 1.2) >
+		    harmonic(n / 100, 0.99) / harmonic(n, 0.99) + 0.1);
+}
+
+static void test_zipf_deterministic(void **state)
+{
+	(void)state;
+	static struct zipf_table z;
+	struct rng a, b, c;
+	uint32_t differ = 0;
+
+	zipf_table_init(&z, 1u << 24, 0.99);
+	rng_seed(&a, 42, 1001);
+	rng_seed(&b, 42, 1001);
+	rng_seed(&c, 43, 1001);
+	for (int i = 0; i < 10000; i++) {
+		uint64_t x = access_zipf_rank(&z, &a);
+
+		assert_int_equal(x, access_zipf_rank(&z, &b));
+		differ += x != access_zipf_rank(&z, &c);
+	}
+	assert_true(differ > 5000);	/* the top ranks repeat, so not all differ */
+	/* fixed values: the same on every machine (integer and IEEE arithmetic) */
+	rng_seed(&a, 1, 1000);
+	const uint64_t want[] = { 3005, 1866, 650666, 3455606, 1076, 1 };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_int_equal(access_zipf_rank(&z, &a), want[i]);
+	const double cdf_want[] = { 0x1.b6a4c450af337p-5, 0x1.c93e8a587e0f8p-2,
+				    0x1.9d29279ba788ep-1 };
+	for (size_t i = 0; i < ARRAY_SIZE(cdf_want); i++)
+		assert_true(z.cdf[i * 100] == cdf_want[i]);
+}
+
+/* ---- the permutation (zipf's scatter, chase's cycle) ---- */
+
+static void test_perm_bijection(void **state)
+{
+	(void)state;
+	static const uint64_t sizes[] = { 1, 2, 3, 5, 64, 1000, 4097, 1u << 16, (1u << 16) + 1,
+					  3u << 18 };
+
+	for (size_t k = 0; k < ARRAY_SIZE(sizes); k++) {
+		const uint64_t n = sizes[k];
+		uint8_t *seen = calloc(n, 1);
+		struct access_perm p;
+
+		assert_non_null(seen);
+		access_perm_init(&p, n, 77 + k);
+		/* a chase from anywhere: n steps visit n distinct lines */
+		for (uint64_t i = 0, pos = n / 3; i < n; i++, pos = pos + 1 == n ? 0 : pos + 1) {
+			uint64_t x = access_perm(&p, pos);
+
+			assert_true(x < n);
+			if (seen[x]++)
+				fail_msg("n=%llu: line %llu visited twice", (unsigned long long)n,
+					 (unsigned long long)x);
+		}
+		free(seen);
+	}
+}
+
+/* The hot ranks are scattered: the top 1% of lines do not sit in the range's
+ * first 1%, and they spread over most pages. */
+static void test_perm_scatter(void **state)
+{
+	(void)state;
+	const uint64_t n = 1u << 20, top = n / 100, pages = n / 64;
+	uint8_t *page_hit = calloc(pages, 1);
+	struct access_perm p, q;
+	uint64_t in_first = 0, hit = 0, same = 0;
+
+	assert_non_null(page_hit);
+	access_perm_init(&p, n, 5);
+	access_perm_init(&q, n, 6);
+	for (uint64_t r = 0; r < top; r++) {
+		uint64_t x = access_perm(&p, r);
+
+		in_first += x < top;
+		hit += !page_hit[x / 64]++;
+		same += x == access_perm(&q, r);
+	}
+	assert_true(in_first < top / 50);	/* about 1% of them: 105 */
+	/* 10485 lines over 16384 pages: 1 - e^-0.64 = 47% of pages if random */
+	assert_true(hit > pages * 2 / 5);
+	assert_true(same < 10);			/* another key, another permutation */
+	free(page_hit);
+}
+
 /* ---- runs ---- */
 
 struct run {
@@ -396,6 +591,12 @@ int main(void)
 		cmocka_unit_test(test_gauss_deterministic),
 		cmocka_unit_test(test_streams_unchanged),
 		cmocka_unit_test(test_hotcold_split),
+		cmocka_unit_test(test_det_math),
+		cmocka_unit_test(test_zipf_table),
+		cmocka_unit_test(test_zipf_shares),
+		cmocka_unit_test(test_zipf_deterministic),
+		cmocka_unit_test(test_perm_bijection),
+		cmocka_unit_test(test_perm_scatter),
 		cmocka_unit_test(test_pmbench_runs),
 		cmocka_unit_test(test_xsbench_runs),
 	};
