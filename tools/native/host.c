@@ -8,12 +8,17 @@
  * are the kernel's (include/uapi/linux/mempolicy.h), so they pass through
  * unchanged; a mode the host kernel lacks fails with EINVAL, which the
  * caller reports.
+ *
+ * The system calls go through syscall(2), not libnuma's wrappers of the
+ * same names: libnumasim.a has a migrate_pages() of its own (the kernel's
+ * name, mm/migrate.c), which the linker would pick for this program.
  */
 #include <errno.h>
 #include <numa.h>
 #include <numaif.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "native.h"
@@ -86,7 +91,8 @@ long host_mbind(void *addr, uint64_t len, int mode, uint64_t nodes)
 	int m = mode & ~(MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING);
 	bool nomask = m == MPOL_DEFAULT || m == MPOL_LOCAL;
 
-	return mbind(addr, len, mode, nomask ? NULL : &mask, nomask ? 0 : NAT_MAXNODE, 0) ? -errno : 0;
+	return syscall(SYS_mbind, addr, (unsigned long)len, mode, nomask ? NULL : &mask,
+		       nomask ? 0ul : (unsigned long)NAT_MAXNODE, 0u) ? -errno : 0;
 }
 
 long host_set_mempolicy(int mode, uint64_t nodes)
@@ -95,12 +101,13 @@ long host_set_mempolicy(int mode, uint64_t nodes)
 	int m = mode & ~(MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING);
 	bool nomask = m == MPOL_DEFAULT || m == MPOL_LOCAL;
 
-	return set_mempolicy(mode, nomask ? NULL : &mask, nomask ? 0 : NAT_MAXNODE) ? -errno : 0;
+	return syscall(SYS_set_mempolicy, mode, nomask ? NULL : &mask,
+		       nomask ? 0ul : (unsigned long)NAT_MAXNODE) ? -errno : 0;
 }
 
 long host_move_pages(uint64_t count, void **pages, const int *nodes, int *status)
 {
-	long rc = move_pages(0, count, pages, nodes, status, MPOL_MF_MOVE);
+	long rc = syscall(SYS_move_pages, 0, (unsigned long)count, pages, nodes, status, MPOL_MF_MOVE);
 
 	return rc < 0 ? -errno : rc;
 }
@@ -108,7 +115,7 @@ long host_move_pages(uint64_t count, void **pages, const int *nodes, int *status
 long host_migrate_pages(uint64_t from, uint64_t to)
 {
 	unsigned long f = (unsigned long)from, t = (unsigned long)to;
-	long rc = migrate_pages(0, NAT_MAXNODE, &f, &t);
+	long rc = syscall(SYS_migrate_pages, 0, (unsigned long)NAT_MAXNODE, &f, &t);
 
 	return rc < 0 ? -errno : rc;
 }

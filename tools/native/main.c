@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glob.h>
+#include <hwloc.h>
 #include <json-c/json.h>
 #include <math.h>
 #include <signal.h>
@@ -43,11 +44,11 @@
 #define DEFAULT_INTERVAL_MS 100
 
 struct opts {
-	const char *workload, *json;
+	const char *workload, *json, *machine_xml;
 	double scale;
 	uint64_t seed;
 	uint32_t interval_ms;
-	bool quiet;
+	bool quiet, ops_test;
 };
 
 /* One sample of the time series. */
@@ -114,6 +115,12 @@ static void usage(FILE *out)
 		"  --seed N       random seed (default 1): the random patterns draw the\n"
 		"                 simulator's lines for the same seed\n"
 		"  --quiet        no text summary\n"
+		"  --ops-test     instead of WORKLOAD, a small workload that uses every\n"
+		"                 operation this tool runs (the \"syscalls\" list shows\n"
+		"                 which NUMA calls the kernel took)\n"
+		"  --machine-xml FILE\n"
+		"                 also write this host's topology as hwloc XML, for\n"
+		"                 `numasim run --machine FILE` (a simulation of this host)\n"
 		"Exit status: 2 for bad input, 1 if the workload failed, else 0.\n",
 		DEFAULT_INTERVAL_MS);
 }
@@ -136,6 +143,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "interval", required_argument, NULL, 'i' }, { "json", required_argument, NULL, 'j' },
 		{ "scale", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
 		{ "workload", required_argument, NULL, 'w' }, { "quiet", no_argument, NULL, 'q' },
+		{ "machine-xml", required_argument, NULL, 'x' }, { "ops-test", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -156,6 +164,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'j': o->json = optarg; break;
 		case 'w': o->workload = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'x': o->machine_xml = optarg; break;
+		case 'o': o->ops_test = true; break;
 		case 's':
 			errno = 0;
 			o->scale = strtod(optarg, &end);
@@ -175,7 +185,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		o->workload = argv[optind++];
 	if (optind < argc)
 		return bad("unexpected argument '%s'", argv[optind]);
-	if (!o->workload) {
+	if (o->ops_test && o->workload)
+		return bad("--ops-test runs its own workload: give no WORKLOAD");
+	if (!o->workload && !o->ops_test) {
 		usage(stderr);
 		return 2;
 	}
@@ -1017,6 +1029,20 @@ static void summary(const struct monitor *mo, FILE *out)
 
 /* ---- setup ---- */
 
+/* hwloc's live topology as XML: the machine numasim imports for this host. */
+static int write_machine_xml(const char *path)
+{
+	hwloc_topology_t topo;
+	int rc = -1;
+
+	if (hwloc_topology_init(&topo))
+		return bad("--machine-xml: hwloc_topology_init failed");
+	if (hwloc_topology_load(topo) == 0 && hwloc_topology_export_xml(topo, path, 0) == 0)
+		rc = 0;
+	hwloc_topology_destroy(topo);
+	return rc ? bad("--machine-xml: cannot write '%s': %s", path, strerror(errno)) : 0;
+}
+
 static int setup(struct monitor *mo)
 {
 	char err[512];
@@ -1032,7 +1058,11 @@ static int setup(struct monitor *mo)
 	if (uname(&u) == 0)
 		snprintf(mo->kernel, sizeof(mo->kernel), "%s %s (%s, native)", u.sysname, u.release,
 			 u.machine);
-	if (workload_build(&mo->wl, mo->o.workload, &mo->m, mo->o.scale, mo->o.seed, err, sizeof(err)))
+	if (mo->o.machine_xml && write_machine_xml(mo->o.machine_xml))
+		return 2;
+	if (mo->o.ops_test ? nat_ops_test_workload(&mo->wl, err, sizeof(err))
+			   : workload_build(&mo->wl, mo->o.workload, &mo->m, mo->o.scale, mo->o.seed, err,
+					    sizeof(err)))
 		return bad("%s", err);
 	int rc = check_supported(&mo->wl);
 	if (rc)
@@ -1047,6 +1077,31 @@ static int setup(struct monitor *mo)
 	return shared_create(mo);
 }
 
+static void monitor_free(struct monitor *mo)
+{
+	for (uint32_t i = 0; i < mo->nr_ts; i++) {
+		free(mo->ts[i].proc_pages);
+		free(mo->ts[i].proc_tasks);
+		free(mo->ts[i].pref_nid);
+		free(mo->ts[i].scan_seq);
+	}
+	free(mo->ts);
+	counters_free(&mo->vm0);
+	counters_free(&mo->vm1);
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		counters_free(&mo->numa0[n]);
+		counters_free(&mo->numa1[n]);
+	}
+	for (int o = 0; o <= PMD_ORDER; o++) {
+		counters_free(&mo->mthp0[o]);
+		counters_free(&mo->mthp1[o]);
+	}
+	if (mo->sh)
+		munmap(mo->sh, mo->sh_size);
+	workload_free(&mo->wl);
+	free(mo);
+}
+
 int main(int argc, char **argv)
 {
 	struct monitor *mo = calloc(1, sizeof(*mo));
@@ -1054,10 +1109,12 @@ int main(int argc, char **argv)
 	if (!mo)
 		return bad("out of memory");
 	int rc = parse_args(argc, argv, &mo->o);
-	if (rc)
+	if (!rc)
+		rc = setup(mo);
+	if (rc) {
+		monitor_free(mo);
 		return rc;
-	if ((rc = setup(mo)))
-		return rc;
+	}
 	rc = run(mo);
 	if (!mo->o.quiet)
 		summary(mo, stdout);
@@ -1070,6 +1127,6 @@ int main(int argc, char **argv)
 		}
 		json_object_put(r);
 	}
-	workload_free(&mo->wl);
+	monitor_free(mo);
 	return rc;
 }

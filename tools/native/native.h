@@ -128,7 +128,10 @@ sim_noreturn void nat_process_main(struct nat_shared *sh, const struct workload 
 				   const struct nat_host *h, uint64_t seed, uint32_t proc,
 				   uint32_t program);
 
-/* sample.c: /proc and /sys readers */
+/* selftest.c: the --ops-test workload; 0 or -1 with a message */
+int nat_ops_test_workload(struct workload *wl, char *err, size_t errlen);
+
+/* procfs.c: /proc and /sys readers */
 struct nat_counters {
 	uint32_t nr;
 	char (*name)[64];
