@@ -122,5 +122,17 @@ jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses > 30000 a
 	(.processes[0].resident_pages | add) as $p | $p >= 512 and $p <= 768' \
 	"ops-test: processes, accesses, at most 3 MiB left after DONTNEED and munmap (PAGEOUT may swap)"
 
+# a workload that fails while running (its mmap cannot be had): exit 1, the
+# message in the JSON. Not under ASan, which reserves terabytes of addresses.
+case "$NAT" in
+*/debug/*) ;;
+*)
+	out=$( (ulimit -v 400000; "$NAT" --quiet --json "$TMP/fail.json" seq:size=512M,threads=2,passes=1) 2>&1); rc=$?
+	if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q "mmap of 536870912 bytes"; then ok
+	else ko "failing mmap: exit $rc: $out"; fi
+	jqt "$TMP/fail.json" '.failed and (.error | test("mmap"))' "failed run: failed and error in the JSON"
+	;;
+esac
+
 echo "native: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

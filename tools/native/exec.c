@@ -73,6 +73,16 @@ uint64_t nat_now_ns(void)
 	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * sh->lock is robust: a workload process killed while holding it (the
+ * monitor stops them all when the run fails) must not block the others.
+ */
+void nat_lock(struct nat_shared *sh)
+{
+	if (pthread_mutex_lock(&sh->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->lock);
+}
+
 void nat_fail(struct nat_shared *sh, const char *fmt, ...)
 {
 	char msg[512];
@@ -82,7 +92,7 @@ void nat_fail(struct nat_shared *sh, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, NATIVE_NAME ": %s\n", msg);
-	pthread_mutex_lock(&sh->lock);
+	nat_lock(sh);
 	if (!atomic_load(&sh->failed)) {
 		snprintf(sh->error, sizeof(sh->error), "%s", msg);
 		atomic_store(&sh->failed, 1);
@@ -103,7 +113,7 @@ static struct nat_syscall *record_syscall(struct nat_thread *th, const struct wl
 	struct nat_shared *sh = th->pc->sh;
 	struct nat_syscall *r = NULL;
 
-	pthread_mutex_lock(&sh->lock);
+	nat_lock(sh);
 	if (sh->nr_syscalls < NAT_MAX_SYSCALLS)
 		r = &sh->syscalls[sh->nr_syscalls++];
 	else

@@ -350,6 +350,7 @@ static int shared_create(struct monitor *mo)
 	pthread_mutexattr_t ma;
 	pthread_mutexattr_init(&ma);
 	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
 	pthread_mutex_init(&sh->lock, &ma);
 	pthread_barrierattr_t ba;
 	pthread_barrierattr_init(&ba);

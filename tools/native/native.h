@@ -111,6 +111,7 @@ static inline uint64_t *nat_region(struct nat_shared *sh, uint32_t proc, uint32_
 }
 
 uint64_t nat_now_ns(void);
+void nat_lock(struct nat_shared *sh);
 /* Record the first failure of the run (later ones are printed, not kept). */
 void nat_fail(struct nat_shared *sh, const char *fmt, ...) sim_printf(2, 3);
 
