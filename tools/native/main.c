@@ -390,6 +390,35 @@ static int write_machine_xml(const char *path)
 	return rc ? bad("--machine-xml: cannot write '%s': %s", path, strerror(errno)) : 0;
 }
 
+/*
+ * Without hwloc's view (a sandbox that hides sysfs, say): the nodes libnuma
+ * or sysconf gave, one core per CPU, the memory of the node's meminfo (all
+ * of MemAvailable on a host without node files). SIMPLIFIED: no SMT, one
+ * socket, the default latencies.
+ */
+static int machine_from_probe(struct monitor *mo, char *err, size_t errlen)
+{
+	struct machine *m = &mo->m;
+	uint32_t cores[MAX_NUMNODES] = { 0 };
+
+	machine_init_defaults(m);
+	snprintf(m->name, sizeof(m->name), "host");
+	m->nr_nodes = mo->h.nr_nodes;
+	for (uint32_t n = 0; n < m->nr_nodes; n++) {
+		int found;
+		uint64_t kb = node_meminfo_kb(n, "MemTotal", &found);
+		uint64_t bytes = found ? kb * KiB : mem_available_bytes();
+		m->node[n].kind = MEM_DRAM;
+		m->node[n].mem_bytes = MAX(ALIGN_DOWN(bytes, 4 * MiB), 4 * MiB);
+		m->node[n].bw_gbps = m->node[n].write_bw_gbps = 10.0;	/* APPROX: unknown */
+		cores[n] = mo->h.node_nr_cpus[n];
+	}
+	for (uint32_t a = 0; a < m->nr_nodes; a++)
+		for (uint32_t b = 0; b < m->nr_nodes; b++)
+			m->latency_ns[a][b] = a == b ? 80 : 130;
+	return machine_add_cpus(m, cores, err, errlen) || machine_validate(m, err, errlen) ? -1 : 0;
+}
+
 static int setup(struct monitor *mo)
 {
 	char err[512];
@@ -397,8 +426,11 @@ static int setup(struct monitor *mo)
 
 	if (host_probe(&mo->h, err, sizeof(err)))
 		return bad("%s", err);
-	if (machine_load_host(&mo->m, err, sizeof(err)))
-		return bad("cannot describe this host as a machine: %s", err);
+	if (machine_load_host(&mo->m, err, sizeof(err))) {
+		fprintf(stderr, NATIVE_NAME ": warning: %s; describing the host from libnuma\n", err);
+		if (machine_from_probe(mo, err, sizeof(err)))
+			return bad("cannot describe this host as a machine: %s", err);
+	}
 	if (mo->m.nr_nodes != mo->h.nr_nodes)
 		fprintf(stderr, NATIVE_NAME ": warning: hwloc sees %u nodes, libnuma %u\n", mo->m.nr_nodes,
 			mo->h.nr_nodes);

@@ -5,7 +5,8 @@
  *
  * One monitor process (main.c) builds the workload, forks one process per
  * initial workload process, samples /proc and /sys while they run
- * (sample.c), and writes the result in the schema of `numasim run --json`.
+ * (sample.c), and writes the result in the schema of `numasim run --json`
+ * (report.c).
  * The workload processes (exec.c) run their programs with real threads,
  * forks and system calls. Everything they report goes through one shared
  * anonymous mapping (struct nat_shared), created before the first fork so
