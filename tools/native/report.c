@@ -116,6 +116,35 @@ static void knobs_json(json_object *tun, json_object *raw)
 	}
 }
 
+/*
+ * The host's knobs that differ from numasim's defaults, as the --set options
+ * that simulate with them (those numasim accepts): an array of "KEY=VALUE".
+ */
+static json_object *host_set_options(void)
+{
+	json_object *tun = json_object_new_object(), *raw = json_object_new_object();
+	json_object *a = json_object_new_array();
+	struct tunables def;
+
+	tunables_init(&def);
+	knobs_json(tun, raw);
+	json_object_object_foreach(tun, key, val) {
+		struct tunables t = def;
+		char set[160], err[256], buf[32];
+		snprintf(set, sizeof(set), "%s=%s", key, json_object_get_string(val));
+		if (tunable_set(&t, set, err, sizeof(err)))
+			continue;
+		for (int i = 0; i < NR_TUNABLES; i++)
+			if (!strcmp(tunable_desc[i].name, key) &&
+			    strcmp(tunable_value_str(&def, (enum tunable_id)i, buf, sizeof(buf)),
+				   json_object_get_string(val)))
+				json_object_array_add(a, json_object_new_string(set));
+	}
+	json_object_put(tun);
+	json_object_put(raw);
+	return a;
+}
+
 static json_object *config_json(const struct monitor *mo, json_object *raw_knobs)
 {
 	json_object *c = json_object_new_object();
@@ -393,6 +422,7 @@ json_object *result_json(const struct monitor *mo)
 	json_object_object_add(n, "dropped_syscalls", jint(sh->dropped_syscalls));
 	json_object_object_add(n, "machine", machine_json(mo));
 	json_object_object_add(n, "knobs", raw);
+	json_object_object_add(n, "set_options", host_set_options());
 	json_object_object_add(r, "native", n);
 	return r;
 }
@@ -449,6 +479,14 @@ void summary(const struct monitor *mo, FILE *out)
 		errs += sh->syscalls[i].err != 0;
 	if (sh->nr_syscalls)
 		fprintf(out, "  %-28s %14u recorded, %u failed\n", "syscalls", sh->nr_syscalls, errs);
+	json_object *set = host_set_options();
+	if (json_object_array_length(set)) {
+		fprintf(out, "  %-28s", "simulate with");
+		for (size_t i = 0; i < json_object_array_length(set); i++)
+			fprintf(out, " --set %s", json_object_get_string(json_object_array_get_idx(set, i)));
+		fputc('\n', out);
+	}
+	json_object_put(set);
 	if (sh->failed)
 		fprintf(out, "  failed: %s\n", sh->error);
 }
