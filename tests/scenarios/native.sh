@@ -84,6 +84,13 @@ if [ -r /proc/sys/kernel/numa_balancing ]; then
 	jqt "$TMP/real.json" ".config.tunables[\"kernel.numa_balancing\"] == \"$(cat /proc/sys/kernel/numa_balancing)\"" \
 		"kernel.numa_balancing recorded"
 fi
+# and, where it differs from numasim's default (1), as an option to simulate with
+if [ -r /proc/sys/kernel/numa_balancing ] && [ "$(cat /proc/sys/kernel/numa_balancing)" != 1 ]; then
+	jqt "$TMP/real.json" ".native.set_options | index([\"kernel.numa_balancing=$(cat /proc/sys/kernel/numa_balancing)\"]) != null" \
+		"set_options has kernel.numa_balancing"
+	if grep -q "simulate with .*--set kernel.numa_balancing=" "$TMP/real.txt"; then ok
+	else ko "summary: no 'simulate with' line: $(cat "$TMP/real.txt")"; fi
+fi
 if [ -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
 	jqt "$TMP/real.json" '.config.tunables["transparent_hugepage.enabled"] | test("^(always|madvise|never)$")' \
 		"THP mode recorded"
