@@ -105,10 +105,11 @@ struct nat_host {
 	uint32_t nr_cpus;		/* highest CPU number + 1 */
 };
 
-static inline uint64_t *nat_region(struct nat_shared *sh, uint32_t proc, uint32_t r, int len)
+/* &start (@len 0) or &len of region @r of process @proc */
+static inline _Atomic uint64_t *nat_region(struct nat_shared *sh, uint32_t proc, uint32_t r, int len)
 {
 	struct nat_region *x = &sh->regions[(uint64_t)proc * sh->max_regions + r];
-	return (uint64_t *)(len ? &x->len : &x->start);
+	return len ? &x->len : &x->start;
 }
 
 uint64_t nat_now_ns(void);
