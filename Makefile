@@ -14,6 +14,9 @@ BUILD ?= build
 PKGS := json-c hwloc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# numasim-native alone links libnuma (tools/native/, docs/native.md)
+NATIVE_PKGS := numa
+NATIVE_LIBS := $(shell pkg-config --libs $(NATIVE_PKGS) 2>/dev/null || echo -lnuma) -pthread
 
 WARN := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wundef -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wvla -Wno-missing-field-initializers
@@ -38,10 +41,13 @@ DBG_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/debug/tests/%,$(TEST_SRCS))
 
 .PHONY: all release debug check check-release check-debug unit bench fuzz deps clean
 all: release
-release: build/numasim
-debug: $(BUILD)/debug/numasim
+release: build/numasim build/numasim-native
+debug: $(BUILD)/debug/numasim $(BUILD)/debug/numasim-native
 
 build/numasim: $(BUILD)/release/numasim
+	@mkdir -p build
+	cp $< $@
+build/numasim-native: $(BUILD)/release/numasim-native
 	@mkdir -p build
 	cp $< $@
 
@@ -61,6 +67,16 @@ $(BUILD)/release/numasim: src/main.c $(BUILD)/release/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) $(REL_CFLAGS) $< $(BUILD)/release/libnumasim.a $(PKG_LIBS) -lm -o $@
 $(BUILD)/debug/numasim: src/main.c $(BUILD)/debug/libnumasim.a
 	$(CC) $(CPPFLAGS) $(WARN) $(DBG_CFLAGS) $< $(BUILD)/debug/libnumasim.a $(PKG_LIBS) -lm $(DBG_LDFLAGS) -o $@
+
+# numasim-native: a workload run for real on this host (tools/native/)
+NATIVE_SRCS := $(sort $(wildcard tools/native/*.c))
+NATIVE_HDRS := $(wildcard tools/native/*.h)
+$(BUILD)/release/numasim-native: $(NATIVE_SRCS) $(NATIVE_HDRS) $(BUILD)/release/libnumasim.a
+	$(CC) $(CPPFLAGS) $(WARN) $(REL_CFLAGS) -pthread $(NATIVE_SRCS) $(BUILD)/release/libnumasim.a \
+		$(PKG_LIBS) $(NATIVE_LIBS) -lm -o $@
+$(BUILD)/debug/numasim-native: $(NATIVE_SRCS) $(NATIVE_HDRS) $(BUILD)/debug/libnumasim.a
+	$(CC) $(CPPFLAGS) $(WARN) $(DBG_CFLAGS) -pthread $(NATIVE_SRCS) $(BUILD)/debug/libnumasim.a \
+		$(PKG_LIBS) $(NATIVE_LIBS) -lm $(DBG_LDFLAGS) -o $@
 
 $(BUILD)/release/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/release/libnumasim.a
 	@mkdir -p $(dir $@)
@@ -86,21 +102,23 @@ $(BUILD)/debug/replay/%: fuzz/%.c tests/fuzz_replay.c $(BUILD)/debug/libnumasim.
 
 # Unit tests, fuzz corpora, then command-line tests: release build first, then
 # debug. Everything is built first (in parallel with -j), then run in order.
-check: $(BUILD)/release/numasim $(BUILD)/debug/numasim $(REL_TESTS) $(DBG_TESTS) $(REL_REPLAY) $(DBG_REPLAY)
+check: $(BUILD)/release/numasim $(BUILD)/debug/numasim $(BUILD)/release/numasim-native \
+	$(BUILD)/debug/numasim-native $(REL_TESTS) $(DBG_TESTS) $(REL_REPLAY) $(DBG_REPLAY)
 	@echo "== release build =="
 	@$(call run-suite,release)
 	@echo "== debug build (ASan, UBSan, SIM_DEBUG_VM=3) =="
 	@$(call run-suite,debug)
 	@echo "all checks passed"
-check-release: $(BUILD)/release/numasim $(REL_TESTS) $(REL_REPLAY)
+check-release: $(BUILD)/release/numasim $(BUILD)/release/numasim-native $(REL_TESTS) $(REL_REPLAY)
 	@$(call run-suite,release)
-check-debug: $(BUILD)/debug/numasim $(DBG_TESTS) $(DBG_REPLAY)
+check-debug: $(BUILD)/debug/numasim $(BUILD)/debug/numasim-native $(DBG_TESTS) $(DBG_REPLAY)
 	@$(call run-suite,debug)
 
 define run-suite
 tests/run-unit.sh $(BUILD)/$(1)/tests && \
 for n in $(FUZZ_NAMES); do $(BUILD)/$(1)/replay/$$n fuzz/corpus/$$n || exit 1; done && \
-tests/scenarios/run.sh $(BUILD)/$(1)/numasim
+tests/scenarios/run.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim
 endef
 
 $(BUILD)/release/numasim-bench: bench/bench.c $(BUILD)/release/libnumasim.a

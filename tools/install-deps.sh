@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages numasim needs to build and test, if missing.
 set -e
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev"
+# libnuma-dev: numasim-native; numactl and jq: its tests (tests/scenarios/native.sh)
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

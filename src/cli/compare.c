@@ -392,8 +392,9 @@ static json_object *read_json_file(const char *path, char *err, size_t errlen)
 
 /*
  * The keys the table needs, with their types. A counter missing from
- * "vmstat" (an older file) is allowed and shows "-"; "host_s", "truncated"
- * and "config" are optional.
+ * "vmstat" (an older file, or a real run on a host that lacks it) is allowed
+ * and shows "-"; "host_s", "truncated", "config" and "oracle" are optional
+ * (numasim-native writes no oracle: a real machine has none).
  */
 static int check_result(json_object *r, char *err, size_t errlen)
 {
@@ -402,7 +403,7 @@ static int check_result(json_object *r, char *err, size_t errlen)
 		snprintf(err, errlen, "not a numasim result (expected a JSON object)");
 		return -1;
 	}
-	static const char *const required[] = { "elapsed_s", "vmstat", "processes", "oracle" };
+	static const char *const required[] = { "elapsed_s", "vmstat", "processes" };
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (!get(r, required[i])) {
 			snprintf(err, errlen, "missing key '%s'", required[i]);
@@ -455,6 +456,8 @@ static int check_result(json_object *r, char *err, size_t errlen)
 			}
 	}
 	json_object *o = get(r, "oracle");
+	if (!o)
+		return 0;
 	if (!json_object_is_type(o, json_type_object)) {
 		snprintf(err, errlen, "key 'oracle': expected an object");
 		return -1;
@@ -708,9 +711,14 @@ static bool counter(const struct source *s, const char *name, uint64_t *v)
 	return true;
 }
 
-static uint64_t oracle_count(const struct source *s, const char *key)
+/* An oracle count of a column's result; false if it has no oracle (a real run). */
+static bool oracle_count(const struct source *s, const char *key, uint64_t *v)
 {
-	return json_object_get_uint64(get(get(s->res, "oracle"), key));
+	json_object *o = s->res ? get(get(s->res, "oracle"), key) : NULL;
+	if (!o)
+		return false;
+	*v = json_object_get_uint64(o);
+	return true;
 }
 
 /* Resident pages of process @p on node @n; false if the column has no such pair. */
@@ -856,10 +864,12 @@ static void add_oracle_rows(struct table *t, const struct compare *c)
 	static const char *const keys[] = { "stale_reads", "lost_writes" };
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 		char **r = table_row(t, xasprintf("oracle %s", keys[k]));
-		for (int j = 0; j < c->nr_src; j++)
-			r[j + 1] = c->src[j].res
-				? xasprintf("%llu", (unsigned long long)oracle_count(&c->src[j], keys[k]))
+		for (int j = 0; j < c->nr_src; j++) {
+			uint64_t v;
+			r[j + 1] = oracle_count(&c->src[j], keys[k], &v)
+				? xasprintf("%llu", (unsigned long long)v)
 				: xasprintf("-");
+		}
 	}
 }
 
@@ -948,6 +958,10 @@ static void print_title(const struct compare *c, FILE *out)
 			append(&d, "from %s", s->file);
 		if (s->file && !cf->machine && !cf->workload)
 			append(&d, "configuration not recorded");
+		json_object *nat = s->file ? get(s->res, "native") : NULL;
+		if (nat && json_object_is_type(get(nat, "kernel"), json_type_string))
+			append(&d, "real run (numasim-native, %s): elapsed is wall time",
+			       json_object_get_string(get(nat, "kernel")));
 		if (str_differs(cf->machine, ref->machine))
 			append(&d, "machine %s", cf->machine);
 		if (str_differs(cf->workload, ref->workload))

@@ -143,6 +143,9 @@ int machine_parse(struct machine *m, const char *text, size_t len, const char *p
  */
 int machine_resolve(struct machine *m, const char *arg, char *err, size_t errlen);
 
+/* The machine this program runs on, from hwloc's live topology (named "host"). */
+int machine_load_host(struct machine *m, char *err, size_t errlen);
+
 /* Check the invariants above and fill derived fields (nr_cpus per node,
  * distances from latencies). Return 0 or -1 with a message naming the key. */
 int machine_validate(struct machine *m, char *err, size_t errlen);

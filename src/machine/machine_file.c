@@ -999,6 +999,25 @@ static int import_hwloc(struct machine *m, const char *path, const char *buf, si
 	return ret;
 }
 
+/*
+ * The live topology of the machine this runs on (hwloc's own discovery), as
+ * numasim-native describes its host; named "host". Same import as an XML file.
+ */
+int machine_load_host(struct machine *m, char *err, size_t errlen)
+{
+	struct hw_import h = { .m = m, .path = "host", .err = err, .errlen = errlen };
+	int ret;
+
+	if (hwloc_topology_init(&h.topo))
+		return hw_err(&h, "hwloc_topology_init failed");
+	if (hwloc_topology_load(h.topo))
+		ret = hw_err(&h, "cannot discover this machine's topology");
+	else
+		ret = hw_build(&h);
+	hwloc_topology_destroy(h.topo);
+	return ret;
+}
+
 static bool looks_like_xml(const char *arg, const char *buf, size_t len)
 {
 	size_t n = strlen(arg);

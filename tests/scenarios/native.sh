@@ -1,0 +1,145 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Tests of numasim-native (docs/native.md) on this machine: a small real run,
+# what its JSON says, that `numasim compare --from-json` reads it beside a
+# simulation, every operation (--ops-test), and bad input.
+# Usage: tests/scenarios/native.sh build/release/numasim-native build/release/numasim
+set -u
+NAT=$1
+SIM=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+if ! command -v jq >/dev/null; then
+	echo "native: jq is needed (tools/install-deps.sh installs it)" >&2
+	exit 1
+fi
+
+# expect CODE PATTERN -- ARGS...: exit status CODE and stderr+stdout matching PATTERN
+expect() {
+	code=$1; pattern=$2; shift 3
+	out=$("$NAT" "$@" 2>&1); rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		ko "numasim-native $*: exit $rc, expected $code; output: $out"
+	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
+		ko "numasim-native $*: output lacks '$pattern': $out"
+	else
+		ok
+	fi
+}
+
+# jqt FILE EXPR WHAT: EXPR (a jq filter) is true of FILE
+jqt() {
+	if [ "$(jq "$2" "$1" 2>&1)" = true ]; then ok; else ko "$3: $(jq -c "$2" "$1" 2>&1)"; fi
+}
+
+# bad input
+expect 2 "usage" --
+expect 2 "unknown option '\-\-bogus'" -- --bogus seq
+expect 2 "\-\-interval '0'" -- --interval 0 seq
+expect 2 "\-\-scale 'x'" -- --scale x seq
+expect 2 "unexpected argument 'two'" -- seq two
+expect 2 "unknown key 'bogus'" -- 'seq:bogus=1'
+expect 2 "workload" -- no_such_workload
+expect 2 "MemAvailable" -- seq:size=4T,threads=1,passes=1
+expect 2 "give no WORKLOAD" -- --ops-test seq
+
+# a small sweep: 64 MiB, 2 threads, 2 passes, each thread its own slice
+SPEC=seq:size=64M,threads=2,passes=2
+PAGES=16384	# 64 MiB / 4 KiB
+if "$NAT" --interval 10 --json "$TMP/real.json" --machine-xml "$TMP/host.xml" "$SPEC" \
+	>"$TMP/real.txt" 2>"$TMP/real.err"; then ok
+else ko "numasim-native $SPEC exited $?: $(cat "$TMP/real.err")"; fi
+if grep -q "elapsed (wall)" "$TMP/real.txt" && grep -q "process 0  resident .* 64 MiB" "$TMP/real.txt"; then ok
+else ko "summary: no elapsed line or 64 MiB resident: $(cat "$TMP/real.txt")"; fi
+jqt "$TMP/real.json" '.elapsed_s > 0 and .failed == false and .error == ""' "elapsed_s > 0, not failed"
+jqt "$TMP/real.json" '.config.workload | startswith("seq:size=64M,threads=2,passes=2")' "config.workload"
+jqt "$TMP/real.json" '.config.machine == "host" and (.native.kernel | startswith("Linux"))' "machine and kernel recorded"
+jqt "$TMP/real.json" '(.processes | length) == 1 and (.processes[0].tasks | length) == 3' "1 process of 3 tasks"
+# every page of the region is resident at the end, on the host's nodes
+jqt "$TMP/real.json" "(.processes[0].resident_pages | add) as \$p | \$p >= $PAGES and \$p <= $PAGES + 512" \
+	"resident pages ~ $PAGES"
+jqt "$TMP/real.json" '(.processes[0].resident_pages | length) == (.nodes | length)' "one count per node"
+# as many nodes as numactl sees
+if command -v numactl >/dev/null; then
+	n=$(numactl -H | sed -n 's/^available: \([0-9]*\) nodes.*/\1/p')
+	jqt "$TMP/real.json" "(.nodes | length) == $n and (.native.machine.nodes | length) == $n" "$n nodes as numactl -H"
+fi
+# each page was allocated once at least (the counters are system-wide)
+if [ -r /sys/devices/system/node/node0/numastat ]; then
+	jqt "$TMP/real.json" "[.nodes[].numastat.numa_hit] | add >= $PAGES" "numastat numa_hit >= $PAGES"
+	jqt "$TMP/real.json" ".vmstat.numa_hit >= $PAGES" "vmstat numa_hit >= $PAGES"
+fi
+jqt "$TMP/real.json" ".vmstat.pgfault >= 1" "pgfault counted"
+# the time series: samples from 0 on, placement of process 0 over time
+jqt "$TMP/real.json" '(.timeseries | length) >= 2 and .timeseries[0].t_s >= 0 and
+	(.timeseries[-1].process_resident_pages[0] | add) >= 16384 and
+	(.timeseries | map(.t_s) | . == sort)' "time series"
+if [ -r /proc/sys/kernel/numa_balancing ]; then
+	jqt "$TMP/real.json" ".config.tunables[\"kernel.numa_balancing\"] == \"$(cat /proc/sys/kernel/numa_balancing)\"" \
+		"kernel.numa_balancing recorded"
+fi
+# and, where it differs from numasim's default (1), as an option to simulate with
+if [ -r /proc/sys/kernel/numa_balancing ] && [ "$(cat /proc/sys/kernel/numa_balancing)" != 1 ]; then
+	jqt "$TMP/real.json" ".native.set_options | index([\"kernel.numa_balancing=$(cat /proc/sys/kernel/numa_balancing)\"]) != null" \
+		"set_options has kernel.numa_balancing"
+	if grep -q "simulate with .*--set kernel.numa_balancing=" "$TMP/real.txt"; then ok
+	else ko "summary: no 'simulate with' line: $(cat "$TMP/real.txt")"; fi
+fi
+if [ -r /sys/kernel/mm/transparent_hugepage/enabled ]; then
+	jqt "$TMP/real.json" '.config.tunables["transparent_hugepage.enabled"] | test("^(always|madvise|never)$")' \
+		"THP mode recorded"
+fi
+
+# beside a simulation of the same spec on this host's topology
+if "$SIM" run --machine "$TMP/host.xml" --workload "$SPEC" --quiet --json "$TMP/sim.json" 2>"$TMP/sim.err"; then ok
+else ko "numasim run --machine host.xml exited $?: $(cat "$TMP/sim.err")"; fi
+if "$SIM" compare --from-json "real=$TMP/real.json" --from-json "sim=$TMP/sim.json" >"$TMP/cmp.txt" 2>&1; then ok
+else ko "compare --from-json real= sim=: $(cat "$TMP/cmp.txt")"; fi
+if grep -q "real run (numasim-native" "$TMP/cmp.txt" &&
+   awk '$1 == "process" && $2 == 0 && $4 == 0 && $6 == 64 && $7 == 64 { r = 1 } END { exit !r }' "$TMP/cmp.txt" &&
+   grep -q '^oracle stale_reads  *- ' "$TMP/cmp.txt"; then ok
+else ko "compare table: $(cat "$TMP/cmp.txt")"; fi
+
+# the same seed draws the simulator's lines: equal access counts (xsbench's
+# depend on every key drawn) on the same machine
+if "$NAT" --quiet --scale 0.002 --json "$TMP/xs.json" xsbench &&
+   "$SIM" run --machine "$TMP/host.xml" --workload xsbench --scale 0.002 --quiet --json "$TMP/xs-sim.json" &&
+   [ "$(jq .workload.accesses "$TMP/xs.json")" = "$(jq .vmstat.sim_accesses "$TMP/xs-sim.json")" ] &&
+   [ "$(jq .workload.accesses "$TMP/xs.json")" -gt 0 ]; then ok
+else ko "xsbench: native accesses $(jq .workload.accesses "$TMP/xs.json"), simulated $(jq .vmstat.sim_accesses "$TMP/xs-sim.json")"; fi
+
+# fork: forkcow's two processes, the child's copy of the region resident too
+if "$NAT" --quiet --json "$TMP/fork.json" forkcow:size=8M; then ok; else ko "forkcow exited $?"; fi
+jqt "$TMP/fork.json" '(.processes | length) == 2 and ([.processes[].resident_pages | add] | min) >= 2048' \
+	"forkcow: 2 processes with 8 MiB each"
+
+# every operation: the NUMA calls' outcomes in "syscalls"
+if "$NAT" --ops-test --quiet --json "$TMP/ops.json" 2>"$TMP/ops.err"; then ok
+else ko "--ops-test exited $?: $(cat "$TMP/ops.err")"; fi
+jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "move_pages")][0] | .rc == 0 and .pages == 256 and .status["0"] == 256' \
+	"ops-test: move_pages of 256 pages to node 0"
+jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "migrate_pages")][0].rc >= 0' "ops-test: migrate_pages"
+jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses > 30000 and
+	(.processes[0].resident_pages | add) as $p | $p >= 512 and $p <= 768' \
+	"ops-test: processes, accesses, at most 3 MiB left after DONTNEED and munmap (PAGEOUT may swap)"
+
+# a workload that fails while running (its mmap cannot be had): exit 1, the
+# message in the JSON. Not under ASan, which reserves terabytes of addresses.
+case "$NAT" in
+*/debug/*) ;;
+*)
+	out=$( (ulimit -v 400000; "$NAT" --quiet --json "$TMP/fail.json" seq:size=512M,threads=2,passes=1) 2>&1); rc=$?
+	if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q "mmap of 536870912 bytes"; then ok
+	else ko "failing mmap: exit $rc: $out"; fi
+	jqt "$TMP/fail.json" '.failed and (.error | test("mmap"))' "failed run: failed and error in the JSON"
+	;;
+esac
+
+echo "native: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

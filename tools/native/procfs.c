@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * tools/native/procfs.c - readers of the /proc and /sys files
+ * numasim-native samples: /proc/vmstat and numastat ("name value" lines),
+ * /proc/<pid>/numa_maps, /proc/<pid>/sched, node meminfo. A file or a line
+ * the host lacks is simply not there: callers treat it as absent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "native.h"
+
+int read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+void counters_free(struct nat_counters *c)
+{
+	free(c->name);
+	free(c->val);
+	c->name = NULL;
+	c->val = NULL;
+	c->nr = 0;
+}
+
+/* "name value" per line; @c keeps its names if it was read before (same file). */
+int read_counters(const char *path, struct nat_counters *c, int keyed_colon)
+{
+	FILE *f = fopen(path, "r");
+	char line[256], name[64];
+	long long v;
+	uint32_t i = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int n = keyed_colon ? sscanf(line, "%63[^:]: %lld", name, &v)
+				    : sscanf(line, "%63s %lld", name, &v);
+		if (n != 2)
+			continue;
+		if (i >= c->nr || strcmp(c->name[i], name)) {
+			/* first read, or the file changed shape: (re)build the names */
+			if (i >= c->nr) {
+				void *nn = realloc(c->name, (i + 1) * sizeof(*c->name));
+				void *nv = realloc(c->val, (i + 1) * sizeof(*c->val));
+				if (nn)
+					c->name = nn;
+				if (nv)
+					c->val = nv;
+				if (!nn || !nv)
+					break;
+				c->nr = i + 1;
+			}
+			snprintf(c->name[i], sizeof(c->name[i]), "%s", name);
+		}
+		c->val[i++] = v;
+	}
+	c->nr = i;
+	fclose(f);
+	return 0;
+}
+
+int64_t counter_get(const struct nat_counters *c, const char *name, int *found)
+{
+	for (uint32_t i = 0; i < c->nr; i++)
+		if (!strcmp(c->name[i], name)) {
+			if (found)
+				*found = 1;
+			return c->val[i];
+		}
+	if (found)
+		*found = 0;
+	return 0;
+}
+
+static bool in_regions(struct nat_shared *sh, uint32_t proc, uint64_t addr)
+{
+	for (uint32_t r = 0; r < sh->max_regions; r++) {
+		uint64_t start = atomic_load(nat_region(sh, proc, r, 0));
+		uint64_t len = atomic_load(nat_region(sh, proc, r, 1));
+		if (len && addr >= start && addr < start + len)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One line per VMA: "ADDR POLICY ... N0=12 N1=3 kernelpagesize_kB=4". The
+ * node counts are in pages of kernelpagesize_kB (4 KiB but for hugetlbfs;
+ * transparent huge pages are counted in base pages).
+ */
+int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, uint64_t *all)
+{
+	char path[64], line[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
+	if (!(f = fopen(path, "r")))
+		return -1;
+	memset(in, 0, MAX_NUMNODES * sizeof(*in));
+	memset(all, 0, MAX_NUMNODES * sizeof(*all));
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t pages[MAX_NUMNODES] = { 0 }, kb = 4;
+		char *save, *tok = strtok_r(line, " \n", &save);
+		if (!tok)
+			continue;
+		uint64_t addr = strtoull(tok, NULL, 16);
+		while ((tok = strtok_r(NULL, " \n", &save))) {
+			unsigned node;
+			unsigned long long n;
+			if (sscanf(tok, "N%u=%llu", &node, &n) == 2 && node < MAX_NUMNODES)
+				pages[node] = n;
+			else if (sscanf(tok, "kernelpagesize_kB=%llu", &n) == 1 && n >= 4)
+				kb = n;
+		}
+		bool mine = in_regions(sh, proc, addr);
+		for (int n = 0; n < MAX_NUMNODES; n++) {
+			all[n] += pages[n] * (kb / 4);
+			if (mine)
+				in[n] += pages[n] * (kb / 4);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int read_sched(const char *path, struct nat_task *t)
+{
+	FILE *f = fopen(path, "r");
+	char line[256], key[64];
+	double v;
+	int a, b;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "current_node=%d, numa_group_id=%d", &a, &b) == 2) {
+			t->node = a;
+			t->numa_group_id = b;
+			continue;
+		}
+		if (sscanf(line, "%63s : %lf", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "se.sum_exec_runtime"))
+			t->sum_exec_runtime_ms = v;
+		else if (!strcmp(key, "se.nr_migrations"))
+			t->nr_migrations = (uint64_t)v;
+		else if (!strcmp(key, "mm->numa_scan_seq"))
+			t->numa_scan_seq = (int64_t)v;
+		else if (!strcmp(key, "numa_pages_migrated"))
+			t->numa_pages_migrated = (int64_t)v;
+		else if (!strcmp(key, "numa_preferred_nid")) {
+			t->numa_preferred_nid = (int64_t)v;
+			t->have_numa = 1;
+		} else if (!strcmp(key, "total_numa_faults"))
+			t->total_numa_faults = (int64_t)v;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* "Node 0 MemFree:  4764960 kB" from /sys/devices/system/node/nodeN/meminfo. */
+uint64_t node_meminfo_kb(uint32_t node, const char *key, int *found)
+{
+	char path[96], line[256], k[64];
+	unsigned n;
+	unsigned long long v;
+	FILE *f;
+
+	*found = 0;
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%u/meminfo", node);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %u %63[^:]: %llu", &n, k, &v) == 3 && !strcmp(k, key)) {
+			*found = 1;
+			fclose(f);
+			return v;
+		}
+	fclose(f);
+	return 0;
+}
