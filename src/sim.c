@@ -24,6 +24,7 @@
 #include "mem/exec.h"
 #include "mem/fork.h"
 #include "migrate/migrate.h"
+#include "migrate/move_pages.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
@@ -363,6 +364,41 @@ static int syscall_result(struct sim *s, struct task *t, const struct wl_phase *
 	return rc;
 }
 
+/* A new entry of the run's syscall list (the report's "syscalls"). */
+static struct syscall_record *sysrec_new(struct sim *s, const struct task *t, enum wl_op op)
+{
+	if (s->nr_sysrec == s->cap_sysrec) {
+		s->cap_sysrec = s->cap_sysrec ? 2 * s->cap_sysrec : 16;
+		s->sysrec = realloc(s->sysrec, s->cap_sysrec * sizeof(*s->sysrec));
+		if (!s->sysrec)
+			abort();
+	}
+	struct syscall_record *r = &s->sysrec[s->nr_sysrec++];
+	memset(r, 0, sizeof(*r));
+	r->pid = t->pid;
+	r->proc = t->proc;
+	r->op = op;
+	return r;
+}
+
+/*
+ * move_pages(2) and migrate_pages(2): what they return is the program's to
+ * look at (a count of pages not migrated, or -1 and errno), so it is
+ * recorded, never a reason to stop the run.
+ */
+static void do_migration_syscall(struct sim *s, struct cpu *cpu, struct task *t,
+				 const struct wl_phase *ph)
+{
+	struct syscall_record *r = sysrec_new(s, t, ph->op);
+	if (ph->op == WL_MOVE_PAGES) {
+		uint64_t a = region_addr(t, ph->region) + ph->off;
+		r->ret = kernel_move_pages(s, cpu, t->mm, a, ph->len >> PAGE_SHIFT, ph->pol.nodes, r);
+	} else {
+		r->ret = kernel_migrate_pages(s, cpu, t->mm, ph->pol.nodes, ph->to_nodes);
+	}
+	r->t_ns = cpu->now;
+}
+
 static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
 	struct mm_struct *mm = t->mm;
@@ -371,15 +407,10 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 			ph->arg == WL_PROT_READ ? VM_READ : 0;
 	int rc = 0;
 	cpu_charge_kernel(cpu, SYSCALL_NS);
-	/* TODO(issue 11): constructs the workload format has, not modelled yet */
-	if (((ph->op == WL_MBIND || ph->op == WL_SET_MEMPOLICY) &&
-	     (ph->pol.mode >= MPOL_LOCAL || ph->pol.flags)) ||
-	    (ph->op == WL_MADVISE && ph->arg >= WL_MADV_COLD) ||
-	    (ph->op == WL_MMAP && (ph->arg || ph->align)))
-		return syscall_result(s, t, ph, -ENOSYS) == 0;
 	switch (ph->op) {
 	case WL_MMAP:
-		rc = sys_mmap(s, mm, ph->len, MAP_PRIVATE, &mm->region_addr[ph->region]);
+		rc = sys_mmap_align(s, mm, ph->len, (ph->arg & WL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE,
+				    ph->align, &mm->region_addr[ph->region]);
 		mm->region_len[ph->region] = rc ? 0 : ph->len;
 		break;
 	case WL_MUNMAP:
@@ -404,14 +435,22 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 									   ph->target, &r);
 		break;
 	}
-	case WL_MREMAP:
+	case WL_MREMAP: {
+		/* the region becomes the mapping mremap returns, [0, new_len) */
+		uint64_t to;
+		rc = sys_mremap(s, cpu, mm, a, ph->len, ph->new_len, MREMAP_MAYMOVE, &to);
+		if (!rc) {
+			mm->region_addr[ph->region] = to;
+			mm->region_len[ph->region] = ph->new_len;
+		}
+		break;
+	}
 	case WL_MOVE_PAGES:
 	case WL_MIGRATE_PAGES:
-		rc = -ENOSYS;	/* TODO(issue 11): not modelled yet */
+		do_migration_syscall(s, cpu, t, ph);
 		break;
 	case WL_SET_MEMPOLICY:
-		t->pol = ph->pol;
-		t->il_prev = MAX_NUMNODES - 1;	/* round-robin starts at the mask's first node */
+		rc = do_set_mempolicy(s, t, &ph->pol);
 		break;
 	default:
 		break;
@@ -727,6 +766,7 @@ void sim_destroy(struct sim *s)
 		for (uint32_t b = 0; b < s->wl->nr_barriers; b++)
 			free(s->barriers[b].waiters);
 	free(s->barriers);
+	free(s->sysrec);
 	if (s->cpus)
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			tlb_destroy(&s->cpus[c].tlb);

@@ -22,6 +22,11 @@
  *   every program index, region index and barrier index is in range;
  *   a region is created (WL_MMAP) by the main program before it is used, and
  *   [off, off + len) lies inside the region; lengths are page multiples;
+ *   only a main program mremaps, and only its own regions: after a WL_MREMAP
+ *   the region's size is new_len for the phases after it in that program and
+ *   for every other program of the process (SIMPLIFIED: a thread running
+ *   concurrently with the mremap is checked against the final size only; an
+ *   access outside every VMA still fails the run cleanly);
  *   a forked program is the main program of its own process, forked only by
  *   one program and everywhere with the same number of regions created;
  *   spawns and forks form no cycle;
