@@ -84,6 +84,9 @@ static int check_host_memory(const struct sim *s, char *err, size_t errlen)
 		for (uint32_t i = 0; i < prog->nr_phases; i++)
 			if (prog->phases[i].op == WL_MMAP)
 				need += prog->phases[i].len;
+			else if (prog->phases[i].op == WL_MREMAP)	/* growth */
+				need += prog->phases[i].new_len - MIN(prog->phases[i].new_len,
+								      prog->phases[i].len);
 	}
 	/* bytes of host memory per simulated page: folio slot plus a PTE and
 	 * its share of a table, in the worst case (4 KiB mappings) */

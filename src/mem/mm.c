@@ -4,7 +4,9 @@
  * Models:     linux mm/mmap.c (mmap, vma split), mm/mremap.c (move_vma,
  *             move_page_tables, move_huge_pmd, move_ptes), mm/memory.c
  *             (zap_pte_range, zap_huge_pmd), mm/mprotect.c (change_protection,
- *             can_change_pte_writable), mm/madvise.c, mm/mempolicy.c (mbind),
+ *             can_change_pte_writable), mm/madvise.c (madvise_cold,
+ *             madvise_pageout, madvise_cold_or_pageout_pte_range),
+ *             mm/mempolicy.c (mbind), thp_get_unmapped_area (aligned mmap),
  *             mm/huge_memory.c (__split_huge_pmd), mm/rmap.c (rmap_walk_anon).
  *             Device-private entries (PTE and PMD) are handled everywhere.
  * SIMPLIFIED: VMAs never merge; anonymous mappings only (MAP_SHARED ones are

@@ -21,7 +21,9 @@
  *             bits counted once per VMA and cleared through the rmap, without
  *             a flush as on x86), demote_folio_list(), the no-swap fallback of
  *             a folio that failed to demote (activated; a large one split),
- *             try_to_free_pages()/do_try_to_free_pages()/shrink_zones().
+ *             try_to_free_pages()/do_try_to_free_pages()/shrink_zones();
+ *             reclaim_pages() for MADV_PAGEOUT (6.9+: no demotion, references
+ *             ignored) and mm/swap.c folio_deactivate() for MADV_COLD.
  * SIMPLIFIED: anonymous memory and no swap: reclaim can only demote, so it
  *             does nothing without numa.demotion_enabled, and the LRU is kept
  *             only on nodes that can demote (elsewhere reclaim never takes a
