@@ -150,6 +150,8 @@ int64_t kernel_move_pages(struct sim *s, struct cpu *cpu, struct mm_struct *mm, 
 	int64_t err = 0, err1;
 
 	rec->nr_pages = nr_pages;
+	if (!w)
+		return nr_pages ? -EINVAL : 0;	/* no node for the first page */
 	for (i = 0; i < nr_pages; i++) {
 		/* nodes[i]: the (i mod w)-th node of the mask */
 		uint32_t n = (uint32_t)(i % w), node = 0;

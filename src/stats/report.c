@@ -16,6 +16,7 @@
 #include "stats/report.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
+#define TEXT_MAX_SYSCALLS 16	/* lines of the text summary's syscall list */
 
 static json_object *jint(uint64_t v)
 {
@@ -402,6 +403,11 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 	for (uint32_t i = 0; i < s->nr_sysrec; i++) {
 		const struct syscall_record *r = &s->sysrec[i];
 		char buf[32];
+		if (i == TEXT_MAX_SYSCALLS) {	/* the JSON has them all */
+			fprintf(out, "  %-28s ... %u more (see the JSON result)\n", "",
+				s->nr_sysrec - i);
+			break;
+		}
 		fprintf(out, "  %-28s task %u %s = %s", i ? "" : "syscalls", r->pid,
 			wl_op_name(r->op), status_str(r->ret, buf, sizeof(buf)));
 		if (r->op == WL_MOVE_PAGES) {

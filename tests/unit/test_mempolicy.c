@@ -161,6 +161,31 @@ static void test_weighted_interleave(void **state)
 	tl_env_free(&e);
 }
 
+/* Without a VMA (Linux: kernel allocations on the task's behalf) the task
+ * policy goes round-robin, each node il_weight times in a row
+ * (weighted_interleave_nodes()). */
+static void test_weighted_interleave_round_robin(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	tl_env_init(&e, "2node-128cpu", small_pages);
+	e.wl.il_weights[0] = 2;
+	tl_mmap(&e, 2 * MiB);
+	add_policy(&e, WL_SET_MEMPOLICY, 0, 0, MPOL_WEIGHTED_INTERLEAVE, 0x3, 0);
+	tl_start(&e, 1);
+	struct task *t = e.s->tasks[0];
+	assert_int_equal(t->il_prev, MAX_NUMNODES - 1);	/* do_set_mempolicy() */
+	const uint32_t want[] = { 0, 0, 1, 0, 0, 1, 0 };
+	for (uint32_t i = 0; i < ARRAY_SIZE(want); i++) {
+		uint64_t pfn = vma_alloc_folio(e.s, tl_cpu(&e, 1), t, NULL, 0, 0);
+		assert_true(pfn != PFN_NONE);
+		assert_int_equal(pfn_folio(&e.s->pm, pfn)->nid, want[i]);
+		tl_put_page(&e.s->pm, pfn);
+	}
+	assert_int_equal(t->il_weight, 1);	/* one more on node 0 to go */
+	tl_env_free(&e);
+}
+
 /* weighted_interleave_nid() against the kernel's walk: weights 2, 1, 3 over
  * nodes 0, 1, 3 (node 2 not in the mask). */
 static void test_weighted_interleave_nid(void **state)
@@ -208,10 +233,28 @@ static void test_preferred_many_fallback(void **state)
 	tl_fault(&e, 0, base + PAGE_SIZE, true);
 	assert_int_equal(node_at(&e, base + PAGE_SIZE), 0);
 	assert_int_equal(ev(&e, PGSTEAL_DIRECT), steal);
-	/* the same under MPOL_BIND has nowhere to go */
 	for (size_t i = 0; i < h.nr; i++)
 		tl_put_page(&e.s->pm, h.pfn[i]);
 	tl_held_free(&h);
+	tl_env_free(&e);
+}
+
+/* A PMD THP under MPOL_PREFERRED_MANY is not held to the local node: the
+ * policy's two passes come before alloc_pages_mpol()'s THP rule. */
+static void test_preferred_many_thp(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	tl_env_init(&e, "2node-128cpu", thp_always);
+	uint32_t r = tl_mmap(&e, 4 * MiB);
+	add_policy(&e, WL_MBIND, r, 4 * MiB, MPOL_PREFERRED_MANY, 0x2, 0);
+	tl_start(&e, 1);
+	uint64_t base = tl_addr(&e, r);
+	tl_fault(&e, 0, base, true);
+	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
+	assert_true(pmd_valid(slot->pmd));
+	assert_int_equal(pmd_nid(slot->pmd), 1);
+	assert_int_equal(e.s->vs.numa[1][NUMA_HIT], 1);	/* one per allocation */
 	tl_env_free(&e);
 }
 
@@ -648,8 +691,10 @@ int main(void)
 		cmocka_unit_test(test_mpol_new_flags),
 		cmocka_unit_test(test_local_follows_cpu),
 		cmocka_unit_test(test_weighted_interleave),
+		cmocka_unit_test(test_weighted_interleave_round_robin),
 		cmocka_unit_test(test_weighted_interleave_nid),
 		cmocka_unit_test(test_preferred_many_fallback),
+		cmocka_unit_test(test_preferred_many_thp),
 		cmocka_unit_test(test_numa_balancing_flag),
 		cmocka_unit_test(test_move_pages_status),
 		cmocka_unit_test(test_move_pages_not_migrated),
