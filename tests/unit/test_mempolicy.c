@@ -240,22 +240,40 @@ static void test_preferred_many_fallback(void **state)
 }
 
 /* A PMD THP under MPOL_PREFERRED_MANY is not held to the local node: the
- * policy's two passes come before alloc_pages_mpol()'s THP rule. */
+ * policy's two passes come before alloc_pages_mpol()'s this-node-only THP
+ * try, so with no 2 MiB block left on node 0 the THP comes from node 1
+ * (under MPOL_BIND {0, 1} the fault falls back to small pages on node 0). */
 static void test_preferred_many_thp(void **state)
 {
 	(void)state;
-	struct tl_env e;
-	tl_env_init(&e, "2node-128cpu", thp_always);
-	uint32_t r = tl_mmap(&e, 4 * MiB);
-	add_policy(&e, WL_MBIND, r, 4 * MiB, MPOL_PREFERRED_MANY, 0x2, 0);
-	tl_start(&e, 1);
-	uint64_t base = tl_addr(&e, r);
-	tl_fault(&e, 0, base, true);
-	struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
-	assert_true(pmd_valid(slot->pmd));
-	assert_int_equal(pmd_nid(slot->pmd), 1);
-	assert_int_equal(e.s->vs.numa[1][NUMA_HIT], 1);	/* one per allocation */
-	tl_env_free(&e);
+	for (int bind = 0; bind < 2; bind++) {
+		struct tl_env e;
+		tl_env_init(&e, "2node-128cpu", thp_always);
+		uint32_t r = tl_mmap(&e, 4 * MiB);
+		add_policy(&e, WL_MBIND, r, 4 * MiB, bind ? MPOL_BIND : MPOL_PREFERRED_MANY, 0x3, 0);
+		tl_start(&e, 1);
+		struct tl_held h = { 0 };
+		tl_drain_node(&e.s->pm, 0, PMD_ORDER, &h);
+		uint64_t base = tl_addr(&e, r);
+		tl_fault(&e, 0, base, true);
+		struct pmd_slot *slot = pmd_slot_lookup(&tl_mm(&e)->pgd, base);
+		if (bind) {
+			assert_false(pmd_valid(slot->pmd));
+			assert_int_equal(node_at(&e, base), 0);
+			assert_int_equal(ev(&e, THP_FAULT_FALLBACK), 1);
+		} else {
+			assert_true(pmd_valid(slot->pmd));
+			assert_int_equal(pmd_nid(slot->pmd), 1);
+			/* preferred zone: node 0, first of the mask in its
+			 * zonelist; one count per allocation */
+			assert_int_equal(e.s->vs.numa[1][NUMA_MISS], 1);
+			assert_int_equal(e.s->vs.numa[0][NUMA_FOREIGN], 1);
+		}
+		for (size_t i = 0; i < h.nr; i++)
+			tl_put_page(&e.s->pm, h.pfn[i]);
+		tl_held_free(&h);
+		tl_env_free(&e);
+	}
 }
 
 /* A single thread on node 0 whose memory was first-touched on node 1; then
