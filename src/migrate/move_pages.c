@@ -12,10 +12,11 @@
  *             allowed; "shared" is folio_likely_mapped_shared() (6.10); the
  *             destination folio comes from migrate_pages()'s own allocation
  *             (the target node only, no reclaim: Linux's
- *             alloc_migration_target() may reclaim for order 0), and a THP
- *             that finds no room is not split (Linux splits it and retries
- *             its pages). The user arrays are not modelled: no -EFAULT from
- *             copying them.
+ *             alloc_migration_target() may reclaim for order 0); a large
+ *             folio that finds no room there is split and its pages tried
+ *             (migrate_pages(), MR_SYSCALL), but with MIGRATE_SYNC's passes,
+ *             not MIGRATE_ASYNC's single one. The user arrays are not
+ *             modelled: no -EFAULT from copying them.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -438,6 +438,53 @@ static void test_move_pages_thp(void **state)
 	tl_env_free(&e);
 }
 
+/* A THP whose target node has no 2 MiB block left is split and its pages
+ * moved one by one (migrate_pages_batch()'s -ENOMEM case): the call still
+ * returns 0; an unmapped half is freed by the split, not moved. */
+static void test_move_pages_thp_split(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	tl_env_init(&e, "tiered-16cpu", thp_always);	/* to the 8 GiB CXL node 1 */
+	uint32_t r = tl_mmap(&e, 4 * MiB);
+	tl_start(&e, 1);
+	uint64_t base = tl_addr(&e, r);
+	tl_fault(&e, 0, base, true);
+	tl_fault(&e, 0, base + 2 * MiB, true);
+	/* node 1: half free, but in 1 MiB blocks whose buddies are taken */
+	struct tl_held h = { 0 };
+	for (uint64_t pfn; (pfn = alloc_pages_node(&e.s->pm, 1, 8, WMARK_MIN)) != PFN_NONE;)
+		tl_hold(&h, pfn, 8);
+	size_t kept = 0;
+	for (size_t i = 0; i < h.nr; i++)
+		if ((h.pfn[i] >> 8) & 1)
+			h.pfn[kept++] = h.pfn[i];
+		else
+			tl_put_page(&e.s->pm, h.pfn[i]);
+	h.nr = kept;
+	tl_drain_node(&e.s->pm, 1, PMD_ORDER, &h);	/* the min reserve's blocks too */
+	assert_true(node_free_pages(&e.s->pm, 1) > e.s->pm.node[1].watermark[WMARK_HIGH]);
+	struct syscall_record rec = { 0 };
+	int64_t ret = kernel_move_pages(e.s, tl_cpu(&e, 0), tl_mm(&e), base, 512, 0x2, &rec);
+	assert_int_equal(ret, 0);
+	assert_int_equal(ev(&e, THP_MIGRATION_SPLIT), 1);
+	assert_int_equal(ev(&e, THP_MIGRATION_FAIL), 1);
+	assert_int_equal(ev(&e, PGMIGRATE_SUCCESS), 512);
+	assert_int_equal(status_of(&rec, 1), 511);
+	assert_int_equal(status_of(&rec, -EBUSY), 1);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 1), 512);
+	assert_false(folio_test_large(tl_folio_at(&e, base)));
+	/* migrate_pages(2) likewise: the second THP, split, moves, returns 0 */
+	assert_int_equal(kernel_migrate_pages(e.s, tl_cpu(&e, 0), tl_mm(&e), 0x1, 0x2), 0);
+	assert_int_equal(ev(&e, THP_MIGRATION_SPLIT), 2);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 1), 1024);
+	sim_audit(e.s);
+	for (size_t i = 0; i < h.nr; i++)
+		tl_put_page(&e.s->pm, h.pfn[i]);
+	tl_held_free(&h);
+	tl_env_free(&e);
+}
+
 /* A page shared with a forked child is -EACCES (no MPOL_MF_MOVE_ALL), and
  * migrate_pages(2) leaves it alone without counting it. The workload runs
  * both calls; the run goes on and the results are in the report. */
@@ -540,7 +587,8 @@ static void test_migrate_pages_pairs(void **state)
 	tl_env_free(&e);
 }
 
-/* A THP counts as one page not migrated, as a folio. */
+/* A THP counts as one page not migrated, as a folio: split for want of a
+ * 2 MiB block, its pages find no room either. */
 static void test_migrate_pages_thp_count(void **state)
 {
 	(void)state;
@@ -719,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_move_pages_status),
 		cmocka_unit_test(test_move_pages_not_migrated),
 		cmocka_unit_test(test_move_pages_thp),
+		cmocka_unit_test(test_move_pages_thp_split),
 		cmocka_unit_test(test_move_pages_shared_in_run),
 		cmocka_unit_test(test_migrate_pages_pairs),
 		cmocka_unit_test(test_migrate_pages_thp_count),
