@@ -153,8 +153,11 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 	t->state = TASK_NEW;
 	t->parent = parent;
 	t->pol = parent ? parent->pol : (struct mempolicy){ MPOL_DEFAULT, 0 };
-	if (parent)
+	if (parent) {
+		t->il_prev = parent->il_prev;	/* dup_task_struct() copies them */
+		t->il_weight = parent->il_weight;
 		t->cpus_allowed = parent->cpus_allowed;
+	}
 	else
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			cpumask_set(&t->cpus_allowed, c);

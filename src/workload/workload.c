@@ -348,6 +348,10 @@ static int check_policy(struct wl_check *k, uint32_t p, uint32_t i, const struct
 	    pol->mode != MPOL_PREFERRED_MANY)
 		return phase_fail(k, p, i, "MPOL_F_NUMA_BALANCING needs MPOL_BIND or "
 				  "MPOL_PREFERRED_MANY");
+	/* kernel: mpol_new() */
+	if (pol->mode == MPOL_LOCAL && (pol->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)))
+		return phase_fail(k, p, i, "MPOL_LOCAL takes no MPOL_F_STATIC_NODES or "
+				  "MPOL_F_RELATIVE_NODES");
 	if (pol->mode != MPOL_DEFAULT && pol->mode != MPOL_LOCAL && !pol->nodes)
 		return phase_fail(k, p, i, "policy %s needs at least one node",
 				  mpol_mode_name(pol->mode));

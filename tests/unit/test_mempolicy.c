@@ -95,6 +95,37 @@ static void test_mpol_new_flags(void **state)
 	tl_env_free(&e);
 }
 
+/* The validator refuses what sanitize_mpol_flags() and mpol_new() refuse. */
+static void test_validate_policies(void **state)
+{
+	(void)state;
+	static const struct { struct mempolicy pol; const char *err; } cases[] = {
+		{ { MPOL_PREFERRED_MANY, 0x3, MPOL_F_NUMA_BALANCING }, NULL },
+		{ { MPOL_BIND, 0x3, MPOL_F_NUMA_BALANCING | MPOL_F_STATIC_NODES }, NULL },
+		{ { MPOL_WEIGHTED_INTERLEAVE, 0x3, MPOL_F_RELATIVE_NODES }, NULL },
+		{ { MPOL_INTERLEAVE, 0x3, MPOL_F_NUMA_BALANCING }, "needs MPOL_BIND or" },
+		{ { MPOL_LOCAL, 0, MPOL_F_STATIC_NODES }, "MPOL_LOCAL takes no" },
+		{ { MPOL_LOCAL, 0x1, 0 }, "takes no nodes" },
+		{ { MPOL_PREFERRED_MANY, 0, 0 }, "at least one node" },
+	};
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct tl_env e;
+		tl_env_init(&e, "2node-128cpu", NULL);
+		uint32_t r = tl_mmap(&e, 2 * MiB);
+		add_policy(&e, c % 2 ? WL_MBIND : WL_SET_MEMPOLICY, r, 2 * MiB, cases[c].pol.mode,
+			   cases[c].pol.nodes, cases[c].pol.flags);
+		char err[512] = "";
+		int rc = workload_validate(&e.wl, err, sizeof(err));
+		if (cases[c].err) {
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(err, cases[c].err));
+		} else {
+			assert_int_equal(rc, 0);
+		}
+		tl_env_free(&e);
+	}
+}
+
 /* MPOL_LOCAL: the faulting CPU's node, also over a task policy that binds. */
 static void test_local_follows_cpu(void **state)
 {
@@ -757,6 +788,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mpol_new_flags),
+		cmocka_unit_test(test_validate_policies),
 		cmocka_unit_test(test_local_follows_cpu),
 		cmocka_unit_test(test_weighted_interleave),
 		cmocka_unit_test(test_weighted_interleave_round_robin),
