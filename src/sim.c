@@ -157,10 +157,10 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 		t->il_prev = parent->il_prev;	/* dup_task_struct() copies them */
 		t->il_weight = parent->il_weight;
 		t->cpus_allowed = parent->cpus_allowed;
-	}
-	else
+	} else {
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			cpumask_set(&t->cpus_allowed, c);
+	}
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
 	init_numa_balancing(s, t, parent, now);
