@@ -358,6 +358,45 @@ static void test_numa_balancing_flag(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * The tiering promotion path is mpol_misplaced() too: a region first touched
+ * on the CXL node of tiered-16cpu, then under mbind(BIND {0, 1}) read hot by
+ * a thread on node 0, is promoted in NUMA balancing's tiering mode only with
+ * MPOL_F_NUMA_BALANCING.
+ */
+static uint64_t tiering_promoted(uint32_t flags)
+{
+	const char *const sets[] = {
+		"kernel.numa_balancing=2", "numa.demotion_enabled=1",
+		"numa_balancing.scan_delay_ms=100", "numa_balancing.scan_period_min_ms=100",
+		"numa_balancing.scan_size_mb=64", "transparent_hugepage.enabled=never", NULL,
+	};
+	struct tl_env e;
+	tl_env_init(&e, "tiered-16cpu", sets);
+	struct wl_phase *ph = wl_add_phase(&e.wl, e.prog, WL_SET_AFFINITY);
+	ph->pol.nodes = 1;
+	uint32_t r = tl_mmap(&e, 64 * MiB);
+	add_policy(&e, WL_MBIND, r, 64 * MiB, MPOL_BIND, 0x2, 0);
+	add_sweep(&e, r, 0, 64 * MiB, WL_WRITE);
+	add_policy(&e, WL_MBIND, r, 64 * MiB, MPOL_BIND, 0x3, flags);
+	ph = wl_add_phase(&e.wl, e.prog, WL_SKEWED);
+	ph->region = r, ph->len = 64 * MiB, ph->count = 3000000, ph->access = WL_READ;
+	ph->hot_frac = 1.0 / 16, ph->hot_prob = 0.999;
+	tl_start(&e, 1);
+	uint64_t promoted = ev(&e, PGPROMOTE_SUCCESS);
+	if (flags)
+		assert_int_equal(tl_region_pages(e.s, 0, r, 0), promoted);
+	tl_env_free(&e);
+	return promoted;
+}
+
+static void test_numa_balancing_flag_tiering(void **state)
+{
+	(void)state;
+	assert_true(tiering_promoted(MPOL_F_NUMA_BALANCING) > 0);
+	assert_int_equal(tiering_promoted(0), 0);
+}
+
 /* ---- move_pages(2) ---- */
 
 static int64_t status_of(const struct syscall_record *r, int32_t val)
@@ -796,6 +835,7 @@ int main(void)
 		cmocka_unit_test(test_preferred_many_fallback),
 		cmocka_unit_test(test_preferred_many_thp),
 		cmocka_unit_test(test_numa_balancing_flag),
+		cmocka_unit_test(test_numa_balancing_flag_tiering),
 		cmocka_unit_test(test_move_pages_status),
 		cmocka_unit_test(test_move_pages_not_migrated),
 		cmocka_unit_test(test_move_pages_thp),
