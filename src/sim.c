@@ -430,6 +430,8 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 		break;
 	case WL_MBIND:
 		rc = sys_mbind(s, cpu, mm, a, ph->len, &ph->pol);
+		if (!rc && (ph->arg & WL_MBIND_MOVE))	/* no MPOL_MF_STRICT: mbind returns 0 */
+			(void)mbind_move_pages(s, cpu, t, a, a + ph->len, ph->pol.nodes);
 		break;
 	case WL_FORK:
 		rc = do_fork(s, cpu, t, ph->target);

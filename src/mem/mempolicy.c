@@ -304,6 +304,25 @@ static uint64_t alloc_pages_nodemask(struct sim *s, struct cpu *cpu, const struc
 	return pfn;
 }
 
+uint32_t mpol_migrate_target(const struct sim *s, const struct cpu *cpu, const struct task *t,
+			     const struct vm_area_struct *vma, uint64_t addr, uint32_t order)
+{
+	const struct mempolicy *pol = get_vma_policy(t, vma);
+	switch (pol->mode) {
+	case MPOL_PREFERRED:
+		return nodemask_nth(pol->nodes, 0);
+	case MPOL_BIND:
+	case MPOL_PREFERRED_MANY:
+		return first_allowed(s, cpu->node, pol->nodes);
+	case MPOL_INTERLEAVE:
+		return interleave_nid(pol, vma_ilx(vma, addr, order));
+	case MPOL_WEIGHTED_INTERLEAVE:
+		return weighted_interleave_nid(s, pol, vma_ilx(vma, addr, order));
+	default:	/* default (preferred_node_policy) and local: this CPU's node */
+		return cpu->node;
+	}
+}
+
 /*
  * alloc_pages_preferred_many(): the mask's nodes first (the local zonelist
  * filtered, nearest first) without direct reclaim and allowed to fail, then

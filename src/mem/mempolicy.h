@@ -60,6 +60,17 @@ uint32_t weighted_interleave_nid(const struct sim *s, const struct mempolicy *po
 uint32_t interleave_nid(const struct mempolicy *pol, uint64_t ilx);
 /* The il_weights entry of @nid: /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (0: 1). */
 uint32_t get_il_weight(const struct sim *s, uint32_t nid);
+struct cpu;
+struct vm_area_struct;
+/*
+ * alloc_migration_target_by_mpol()'s node for the folio of @order at @addr
+ * of @vma, migrated by mbind(MPOL_MF_MOVE) on @cpu: the policy's node
+ * (interleave: by the folio's index), the nearest node of a bind or
+ * preferred-many mask, else @cpu's node. SIMPLIFIED: the folio is then
+ * allocated on that node only, without the policy's fallback.
+ */
+uint32_t mpol_migrate_target(const struct sim *s, const struct cpu *cpu, const struct task *t,
+			     const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
 /* node_states[N_MEMORY]: nodes with normal (not device-private) memory. */
 nodemask_t node_states_memory(const struct sim *s);
 

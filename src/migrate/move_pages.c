@@ -6,7 +6,8 @@
  *             add_folio_for_migration, __add_folio_for_migration;
  *             mm/mempolicy.c kernel_migrate_pages, do_migrate_pages (the
  *             node-pairing loop), migrate_to_node, queue_pages_range with
- *             queue_folios_pte_range / queue_folios_pmd and migrate_folio_add.
+ *             queue_folios_pte_range / queue_folios_pmd and migrate_folio_add;
+ *             do_mbind()'s MPOL_MF_MOVE part.
  * SIMPLIFIED: the caller has no CAP_SYS_NICE (MPOL_MF_MOVE, never
  *             MPOL_MF_MOVE_ALL) and no cpuset, so every node with memory is
  *             allowed; "shared" is folio_likely_mapped_shared() (6.10); the
@@ -20,6 +21,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "migrate/migrate.h"
 #include "migrate/move_pages.h"
@@ -210,7 +212,8 @@ out:
  */
 struct queue_pages {
 	struct pagelist *l;
-	uint32_t source;
+	nodemask_t nmask;	/* folios on these nodes are wanted ... */
+	bool invert;		/* ... or, MPOL_MF_INVERT, on the others */
 	struct folio *large;	/* the large folio the last PTEs mapped */
 	int64_t nr_failed;
 };
@@ -218,7 +221,7 @@ struct queue_pages {
 /* migrate_folio_add() and the checks before it */
 static void queue_folio(struct queue_pages *qp, struct folio *f)
 {
-	if (folio_nid(f) != qp->source || folio_test(f, PG_device))
+	if (((qp->nmask >> folio_nid(f)) & 1) == qp->invert || folio_test(f, PG_device))
 		return;		/* queue_folio_required(); zone device folios are skipped */
 	if (folio_test_large(f)) {
 		if (f == qp->large)
@@ -234,11 +237,11 @@ static void queue_folio(struct queue_pages *qp, struct folio *f)
 	pagelist_add(qp->l, f);
 }
 
-static void queue_pages_vma(struct sim *s, struct mm_struct *mm, const struct vm_area_struct *v,
+static void queue_pages_vma(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
 			    struct queue_pages *qp)
 {
-	for (uint64_t a = v->vm_start, next; a < v->vm_end; a = next) {
-		next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, v->vm_end);
+	for (uint64_t a = start, next; a < end; a = next) {
+		next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
 		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
 		if (!slot)
 			continue;
@@ -265,10 +268,10 @@ static int64_t migrate_to_node(struct sim *s, struct cpu *cpu, struct mm_struct 
 			       uint32_t source, uint32_t dest)
 {
 	struct pagelist l = { 0 };
-	struct queue_pages qp = { .l = &l, .source = source };
+	struct queue_pages qp = { .l = &l, .nmask = 1ull << source };
 	for (uint32_t i = 0; i < mm->nr_vmas; i++)
 		if (!(mm->vmas[i].vm_flags & VM_FILE))	/* file VMAs map nothing here */
-			queue_pages_vma(s, mm, &mm->vmas[i], &qp);
+			queue_pages_vma(s, mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, &qp);
 	int64_t err = l.nr ? pagelist_migrate(s, cpu, &l, dest) : 0;
 	free(l.f);
 	return err + qp.nr_failed;
@@ -332,4 +335,71 @@ int64_t kernel_migrate_pages(struct sim *s, struct cpu *cpu, struct mm_struct *m
 	if (!to)
 		return -EINVAL;
 	return do_migrate_pages(s, cpu, mm, from, to);
+}
+
+/* ---- mbind(MPOL_MF_MOVE) ---- */
+
+int64_t mbind_move_pages(struct sim *s, struct cpu *cpu, struct task *t, uint64_t start,
+			 uint64_t end, nodemask_t nodes)
+{
+	struct mm_struct *mm = t->mm;
+	struct pagelist l = { 0 };
+	/* do_mbind(): the folios not on the user's nodes (MPOL_MF_INVERT) */
+	struct queue_pages qp = { .l = &l, .nmask = nodes, .invert = true };
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *v = find_vma(mm, a);
+		if (!v)
+			break;
+		uint64_t vs = MAX(a, v->vm_start), ve = MIN(end, v->vm_end);
+		if (vs >= end)
+			break;
+		queue_pages_vma(s, mm, vs, ve, &qp);
+		a = ve;
+	}
+	/* alloc_migration_target_by_mpol(): each folio's node by the new
+	 * policy; numasim's migrate_pages() takes one node, so by node */
+	uint32_t *target = l.nr ? malloc(l.nr * sizeof(*target)) : NULL;
+	if (l.nr && !target)
+		abort();
+	for (uint32_t i = 0; i < l.nr; i++) {
+		struct folio *f = l.f[i];
+		uint64_t addr = 0;
+		const struct vm_area_struct *v = NULL;
+		/* the folio's address in this mm: its index, as an anonymous page's */
+		for (uint32_t k = 0; k < mm->nr_vmas && !v; k++) {
+			const struct vm_area_struct *c = &mm->vmas[k];
+			uint64_t n = (c->vm_end - c->vm_start) >> PAGE_SHIFT;
+			if (c->anon_vma == f->anon_vma && f->index >= c->vm_pgoff &&
+			    f->index < c->vm_pgoff + n) {
+				v = c;
+				addr = c->vm_start + ((f->index - c->vm_pgoff) << PAGE_SHIFT);
+			}
+		}
+		target[i] = v ? mpol_migrate_target(s, cpu, t, v, addr, folio_order(f)) : cpu->node;
+	}
+	/* grouped by node before anything moves (a freed source may be a later
+	 * group's destination): counting sort, stable */
+	uint32_t first[MAX_NUMNODES + 1] = { 0 };
+	struct folio **sorted = l.nr ? malloc(l.nr * sizeof(*sorted)) : NULL;
+	if (l.nr && !sorted)
+		abort();
+	for (uint32_t i = 0; i < l.nr; i++) {
+		folio_clear(l.f[i], PG_isolated);	/* migrate_pages() isolates them */
+		first[target[i] + 1]++;
+	}
+	for (uint32_t n = 0; n < MAX_NUMNODES; n++)
+		first[n + 1] += first[n];
+	uint32_t fill[MAX_NUMNODES];
+	memcpy(fill, first, sizeof(fill));
+	for (uint32_t i = 0; i < l.nr; i++)
+		sorted[fill[target[i]]++] = l.f[i];
+	int64_t nr_failed = qp.nr_failed;
+	for (uint32_t nid = 0; nid < MAX_NUMNODES; nid++)
+		if (first[nid + 1] > first[nid])
+			nr_failed += migrate_pages(s, cpu, sorted + first[nid], first[nid + 1] - first[nid],
+						   nid, MIGRATE_SYNC, MR_MEMPOLICY_MBIND, NULL);
+	free(sorted);
+	free(target);
+	free(l.f);
+	return nr_failed;
 }

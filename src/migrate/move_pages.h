@@ -34,4 +34,16 @@ int64_t kernel_move_pages(struct sim *s, struct cpu *cpu, struct mm_struct *mm, 
 int64_t kernel_migrate_pages(struct sim *s, struct cpu *cpu, struct mm_struct *mm, nodemask_t from,
 			     nodemask_t to);
 
+struct task;
+/*
+ * mbind_move_pages - the MPOL_MF_MOVE part of mbind() (Linux do_mbind(),
+ * after the policy is set on [@start, @end)): every folio of the range not
+ * on @nodes (the user's mask; empty for default and local, so all) and not
+ * shared is migrated to the node the range's new policy gives it
+ * (alloc_migration_target_by_mpol(); MR_MEMPOLICY_MBIND). Return the folios
+ * not migrated (mbind itself returns 0 without MPOL_MF_STRICT).
+ */
+int64_t mbind_move_pages(struct sim *s, struct cpu *cpu, struct task *t, uint64_t start,
+			 uint64_t end, nodemask_t nodes);
+
 #endif

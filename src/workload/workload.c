@@ -443,8 +443,11 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 		if (ph->arg >= NR_WL_MADV)
 			return phase_fail(k, p, i, "bad advice %" PRIu32, ph->arg);
 		return 0;
-	case WL_SET_MEMPOLICY:
 	case WL_MBIND:
+		if (ph->arg & ~WL_MBIND_MOVE)
+			return phase_fail(k, p, i, "unknown mbind flags 0x%" PRIx32, ph->arg);
+		return check_policy(k, p, i, &ph->pol);
+	case WL_SET_MEMPOLICY:
 		return check_policy(k, p, i, &ph->pol);
 	case WL_SET_AFFINITY:
 		if (!ph->pol.nodes)

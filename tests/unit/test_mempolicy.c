@@ -616,6 +616,42 @@ static void test_move_pages_shared_in_run(void **state)
 	tl_env_free(&e);
 }
 
+/* mbind(MPOL_MF_MOVE): the range's pages not on the mask's nodes go where the
+ * new policy puts them (interleave: by index); pages on a mask node stay. */
+static void test_mbind_move(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	tl_env_init(&e, "4node-48cpu", small_pages);
+	uint32_t r = tl_mmap(&e, 1 * MiB);
+	add_sweep(&e, r, 0, 1 * MiB, WL_WRITE);	/* on node 0, the main thread's */
+	add_policy(&e, WL_MBIND, r, 256 * KiB, MPOL_INTERLEAVE, 0x6, 0)->arg = WL_MBIND_MOVE;
+	struct wl_phase *ph = add_policy(&e, WL_MBIND, r, 256 * KiB, MPOL_INTERLEAVE, 0x3, 0);
+	ph->off = 256 * KiB;
+	ph->arg = WL_MBIND_MOVE;
+	ph = add_policy(&e, WL_MBIND, r, 256 * KiB, MPOL_BIND, 0x8, 0);	/* no MOVE */
+	ph->off = 512 * KiB;
+	ph = add_policy(&e, WL_MBIND, r, 256 * KiB, MPOL_BIND, 0x8, 0);
+	ph->off = 768 * KiB;
+	ph->arg = WL_MBIND_MOVE;
+	tl_start(&e, 1);
+	assert_int_equal(tl_cpu(&e, 0)->node, e.s->cpus[e.s->tasks[0]->cpu].node);
+	uint64_t base = tl_addr(&e, r);
+	/* [0, 256K): interleave {1, 2} by index (the region is PMD-aligned) */
+	for (uint32_t i = 0; i < 4; i++)
+		assert_int_equal(node_at(&e, base + i * PAGE_SIZE), 1 + i % 2);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 1), 32);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 2), 32);
+	/* [256K, 512K): on node 0, in {0, 1}: stays; [512K, 768K): bound to 3
+	 * without MOVE: stays; [768K, 1M): moved to 3 */
+	assert_int_equal(node_at(&e, base + 300 * KiB), 0);
+	assert_int_equal(node_at(&e, base + 600 * KiB), 0);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 3), 64);
+	assert_int_equal(tl_region_pages(e.s, 0, r, 0), 256 - 64 - 64);
+	assert_int_equal(ev(&e, PGMIGRATE_SUCCESS), 128);
+	tl_env_free(&e);
+}
+
 /* ---- migrate_pages(2) ---- */
 
 static void test_migrate_pages_pairs(void **state)
@@ -841,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_move_pages_thp),
 		cmocka_unit_test(test_move_pages_thp_split),
 		cmocka_unit_test(test_move_pages_shared_in_run),
+		cmocka_unit_test(test_mbind_move),
 		cmocka_unit_test(test_migrate_pages_pairs),
 		cmocka_unit_test(test_migrate_pages_thp_count),
 		cmocka_unit_test(test_mremap_then_access),
