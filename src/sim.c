@@ -24,6 +24,7 @@
 #include "mem/exec.h"
 #include "mem/fork.h"
 #include "migrate/migrate.h"
+#include "migrate/move_pages.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 #include "sim.h"
@@ -83,6 +84,9 @@ static int check_host_memory(const struct sim *s, char *err, size_t errlen)
 		for (uint32_t i = 0; i < prog->nr_phases; i++)
 			if (prog->phases[i].op == WL_MMAP)
 				need += prog->phases[i].len;
+			else if (prog->phases[i].op == WL_MREMAP)	/* growth */
+				need += prog->phases[i].new_len - MIN(prog->phases[i].new_len,
+								      prog->phases[i].len);
 	}
 	/* bytes of host memory per simulated page: folio slot plus a PTE and
 	 * its share of a table, in the worst case (4 KiB mappings) */
@@ -149,11 +153,14 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 	t->state = TASK_NEW;
 	t->parent = parent;
 	t->pol = parent ? parent->pol : (struct mempolicy){ MPOL_DEFAULT, 0 };
-	if (parent)
+	if (parent) {
+		t->il_prev = parent->il_prev;	/* dup_task_struct() copies them */
+		t->il_weight = parent->il_weight;
 		t->cpus_allowed = parent->cpus_allowed;
-	else
+	} else {
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			cpumask_set(&t->cpus_allowed, c);
+	}
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
 	init_numa_balancing(s, t, parent, now);
@@ -366,6 +373,41 @@ static int syscall_result(struct sim *s, struct task *t, const struct wl_phase *
 	return rc;
 }
 
+/* A new entry of the run's syscall list (the report's "syscalls"). */
+static struct syscall_record *sysrec_new(struct sim *s, const struct task *t, enum wl_op op)
+{
+	if (s->nr_sysrec == s->cap_sysrec) {
+		s->cap_sysrec = s->cap_sysrec ? 2 * s->cap_sysrec : 16;
+		s->sysrec = realloc(s->sysrec, s->cap_sysrec * sizeof(*s->sysrec));
+		if (!s->sysrec)
+			abort();
+	}
+	struct syscall_record *r = &s->sysrec[s->nr_sysrec++];
+	memset(r, 0, sizeof(*r));
+	r->pid = t->pid;
+	r->proc = t->proc;
+	r->op = op;
+	return r;
+}
+
+/*
+ * move_pages(2) and migrate_pages(2): what they return is the program's to
+ * look at (a count of pages not migrated, or -1 and errno), so it is
+ * recorded, never a reason to stop the run.
+ */
+static void do_migration_syscall(struct sim *s, struct cpu *cpu, struct task *t,
+				 const struct wl_phase *ph)
+{
+	struct syscall_record *r = sysrec_new(s, t, ph->op);
+	if (ph->op == WL_MOVE_PAGES) {
+		uint64_t a = region_addr(t, ph->region) + ph->off;
+		r->ret = kernel_move_pages(s, cpu, t->mm, a, ph->len >> PAGE_SHIFT, ph->pol.nodes, r);
+	} else {
+		r->ret = kernel_migrate_pages(s, cpu, t->mm, ph->pol.nodes, ph->to_nodes);
+	}
+	r->t_ns = cpu->now;
+}
+
 static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const struct wl_phase *ph)
 {
 	struct mm_struct *mm = t->mm;
@@ -374,15 +416,10 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 			ph->arg == WL_PROT_READ ? VM_READ : 0;
 	int rc = 0;
 	cpu_charge_kernel(cpu, SYSCALL_NS);
-	/* TODO(issue 11): constructs the workload format has, not modelled yet */
-	if (((ph->op == WL_MBIND || ph->op == WL_SET_MEMPOLICY) &&
-	     (ph->pol.mode >= MPOL_LOCAL || ph->pol.flags)) ||
-	    (ph->op == WL_MADVISE && ph->arg >= WL_MADV_COLD) ||
-	    (ph->op == WL_MMAP && (ph->arg || ph->align)))
-		return syscall_result(s, t, ph, -ENOSYS) == 0;
 	switch (ph->op) {
 	case WL_MMAP:
-		rc = sys_mmap(s, mm, ph->len, MAP_PRIVATE, &mm->region_addr[ph->region]);
+		rc = sys_mmap_align(s, mm, ph->len, (ph->arg & WL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE,
+				    ph->align, &mm->region_addr[ph->region]);
 		mm->region_len[ph->region] = rc ? 0 : ph->len;
 		break;
 	case WL_MUNMAP:
@@ -396,6 +433,8 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 		break;
 	case WL_MBIND:
 		rc = sys_mbind(s, cpu, mm, a, ph->len, &ph->pol);
+		if (!rc && (ph->arg & WL_MBIND_MOVE))	/* no MPOL_MF_STRICT: mbind returns 0 */
+			(void)mbind_move_pages(s, cpu, t, a, a + ph->len, ph->pol.nodes);
 		break;
 	case WL_FORK:
 		rc = do_fork(s, cpu, t, ph->target);
@@ -407,14 +446,22 @@ static bool do_syscall(struct sim *s, struct cpu *cpu, struct task *t, const str
 									   ph->target, &r);
 		break;
 	}
-	case WL_MREMAP:
+	case WL_MREMAP: {
+		/* the region becomes the mapping mremap returns, [0, new_len) */
+		uint64_t to;
+		rc = sys_mremap(s, cpu, mm, a, ph->len, ph->new_len, MREMAP_MAYMOVE, &to);
+		if (!rc) {
+			mm->region_addr[ph->region] = to;
+			mm->region_len[ph->region] = ph->new_len;
+		}
+		break;
+	}
 	case WL_MOVE_PAGES:
 	case WL_MIGRATE_PAGES:
-		rc = -ENOSYS;	/* TODO(issue 11): not modelled yet */
+		do_migration_syscall(s, cpu, t, ph);
 		break;
 	case WL_SET_MEMPOLICY:
-		t->pol = ph->pol;
-		t->il_prev = MAX_NUMNODES - 1;	/* round-robin starts at the mask's first node */
+		rc = do_set_mempolicy(s, t, &ph->pol);
 		break;
 	default:
 		break;
@@ -764,6 +811,7 @@ void sim_destroy(struct sim *s)
 		for (uint32_t b = 0; b < s->wl->nr_barriers; b++)
 			free(s->barriers[b].waiters);
 	free(s->barriers);
+	free(s->sysrec);
 	if (s->cpus)
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			tlb_destroy(&s->cpus[c].tlb);

@@ -57,6 +57,26 @@ enum sim_event_type {
 	EV_KNUMA_MIGRATED,	/* autonuma2012: knuma_migratedN wakes; arg: the node */
 };
 
+/*
+ * A system call whose result the program sees (move_pages, migrate_pages):
+ * kept for the report (stats/report.c, "syscalls"). Statuses are counted by
+ * value: a node, or a negative errno.
+ */
+#define SYSREC_MAX_STATUS (MAX_NUMNODES + 8)
+struct syscall_record {
+	uint32_t pid, proc;
+	enum wl_op op;
+	uint64_t t_ns;			/* when it returned */
+	int64_t ret;			/* its return value (-errno on error) */
+	uint64_t nr_pages;		/* move_pages: entries asked for */
+	uint32_t nr_status;
+	int32_t status_val[SYSREC_MAX_STATUS];
+	uint64_t status_cnt[SYSREC_MAX_STATUS];
+};
+
+/* Count @n more status entries of value @val (move_pages). */
+void syscall_record_status(struct syscall_record *r, int32_t val, uint64_t n);
+
 struct barrier_state {
 	uint32_t arrived;
 	uint64_t last_arrival_ns;
@@ -86,6 +106,8 @@ struct sim {
 	struct anon_vma *anon_vmas;	/* id 0 unused */
 	uint32_t nr_anon_vmas, cap_anon_vmas;
 	struct barrier_state *barriers;
+	struct syscall_record *sysrec;	/* in the order they returned */
+	uint32_t nr_sysrec, cap_sysrec;
 	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
 	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
 	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */

@@ -74,6 +74,7 @@ struct task {
 	struct mempolicy pol;		/* task policy (set_mempolicy) */
 	cpumask_t cpus_allowed;		/* affinity (sched_setaffinity); inherited by children */
 	uint32_t il_prev;		/* interleave: last node used */
+	uint32_t il_weight;		/* weighted interleave: pages left on il_prev */
 	uint64_t sum_exec_runtime;	/* ns on a CPU */
 	uint64_t nr_migrations;		/* moves between CPUs */
 	struct task *parent;

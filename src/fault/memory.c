@@ -10,8 +10,8 @@
  *             numa_rebuild_large_mapping.
  * SIMPLIFIED: no userfaultfd, no memcg (the *_fallback_charge counters stay
  *             0), no swap; PageAnonExclusive is tracked per folio, not per page;
- *             only the default policy is MPOL_F_MOF (no MPOL_F_NUMA_BALANCING),
- *             so memory under an explicit policy is never NUMA-migrated.
+ *             only the default policy and MPOL_F_NUMA_BALANCING ones are MPOL_F_MOF,
+ *             as in Linux; memory under other explicit policies is never NUMA-migrated.
  */
 #include "cpu/tlbflush.h"
 #include "device/dmirror.h"
@@ -215,27 +215,38 @@ static enum fault_result do_wp_page(struct vm_fault *vmf, pte_t p)
 /* ---- NUMA hint faults ---- */
 
 /*
- * mpol_misplaced(): the node the folio should be on, or NUMA_NO_NODE. Only
- * the default policy asks for migration. Without a task or VMA policy,
+ * mpol_misplaced(): the node the folio should be on, or NUMA_NO_NODE. Only a
+ * policy with MPOL_F_MOF asks for migration. Without a task or VMA policy,
  * get_task_policy() returns preferred_node_policy[thisnid]: MPOL_PREFERRED
  * on the faulting CPU's node with MPOL_F_MOF | MPOL_F_MORON. A folio already
  * on that node is in the policy's nodemask, so the function returns before
  * should_numa_migrate_memory(): a local fault never records its CPU and PID
  * in last_cpupid. Otherwise MPOL_F_MORON moves the folio towards the faulting
- * CPU if the filter agrees.
+ * CPU if the filter agrees. An explicit policy has MPOL_F_MOF only from
+ * MPOL_F_NUMA_BALANCING, on MPOL_BIND or MPOL_PREFERRED_MANY (mpol_new()):
+ * then the folio may move towards the faulting CPU's node only if that node
+ * is in the mask, and the filter runs even for a local folio (Linux 6.x; the
+ * tiering promotion path is the same call).
  */
 static int mpol_misplaced(struct vm_fault *vmf, struct folio *f)
 {
 	const struct mempolicy *pol = (vmf->vma->vm_flags & VM_HAS_POLICY) ? &vmf->vma->pol
 									 : &vmf->t->pol;
-	if (pol->mode != MPOL_DEFAULT)
-		return NUMA_NO_NODE;	/* SIMPLIFIED: no MPOL_F_MOF on explicit policies */
 	uint32_t curnid = folio_nid(f), thisnid = vmf->cpu->node;
-	if (curnid == thisnid)
-		return NUMA_NO_NODE;	/* node_isset(curnid, pol->nodes) */
+	if (pol->mode == MPOL_DEFAULT) {
+		if (curnid == thisnid)
+			return NUMA_NO_NODE;	/* node_isset(curnid, pol->nodes) */
+	} else if (!(pol->flags & MPOL_F_MOF)) {
+		return NUMA_NO_NODE;
+	} else {
+		/* MPOL_BIND / MPOL_PREFERRED_MANY with MPOL_F_MORON: no move
+		 * to a node outside the mask */
+		if (!((pol->nodes >> thisnid) & 1))
+			return NUMA_NO_NODE;
+	}
 	if (!should_numa_migrate_memory(vmf->s, vmf->t, f, curnid, vmf->cpu->id))
 		return NUMA_NO_NODE;
-	return (int)thisnid;
+	return curnid != thisnid ? (int)thisnid : NUMA_NO_NODE;
 }
 
 int numa_migrate_check(struct vm_fault *vmf, struct folio *f, int *flags, bool writable,

@@ -336,6 +336,7 @@ int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t progra
 	struct task *t = task_create(s, mm, mm->id, program, NULL, cpu->now);
 	t->pol = parent->pol;			/* copy_process: policy ... */
 	t->il_prev = parent->il_prev;
+	t->il_weight = parent->il_weight;
 	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */
 	t->parent = parent;			/* WL_JOIN waits for it (wait()) */
 	t->stack_top = parent->stack_top;	/* it runs on its copy of the parent's stack */

@@ -26,7 +26,12 @@ enum mpol_mode {
 /* Mode flags, as in include/uapi/linux/mempolicy.h (or'ed into the mode there). */
 #define MPOL_F_STATIC_NODES	(1u << 15)	/* the mask is not remapped by cpuset changes */
 #define MPOL_F_RELATIVE_NODES	(1u << 14)	/* the mask is relative to the allowed nodes */
-#define MPOL_F_NUMA_BALANCING	(1u << 13)	/* MPOL_BIND: NUMA balancing may migrate within */
+#define MPOL_F_NUMA_BALANCING	(1u << 13)	/* MPOL_BIND or MPOL_PREFERRED_MANY: NUMA
+						 * balancing may migrate within the mask */
+#define MPOL_MODE_FLAGS	(MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES | MPOL_F_NUMA_BALANCING)
+/* Internal flags (include/linux/mempolicy.h), set by mpol_new() only. */
+#define MPOL_F_MOF	(1u << 3)	/* this policy wants migrate on fault (NUMA balancing) */
+#define MPOL_F_MORON	(1u << 4)	/* migrate on protnone reference towards the faulting node */
 
 struct mempolicy {
 	enum mpol_mode mode;
@@ -35,5 +40,38 @@ struct mempolicy {
 };
 
 const char *mpol_mode_name(enum mpol_mode mode);
+
+struct sim;
+struct task;
+
+/*
+ * mpol_new - the policy set_mempolicy()/mbind() install for the user's
+ * request @user (Linux sanitize_mpol_flags, mpol_new, mpol_set_nodemask):
+ * the mask is taken against the nodes with memory (RELATIVE_NODES: folded
+ * and mapped onto them), MPOL_F_NUMA_BALANCING becomes MPOL_F_MOF |
+ * MPOL_F_MORON. Return 0, or -EINVAL (bad flags, or no node left).
+ */
+int mpol_new(const struct sim *s, const struct mempolicy *user, struct mempolicy *out);
+/* do_set_mempolicy(): install @pol as @t's task policy (interleave state reset). */
+int do_set_mempolicy(struct sim *s, struct task *t, const struct mempolicy *pol);
+/* weighted_interleave_nid(): node for interleave index @ilx of @pol. */
+uint32_t weighted_interleave_nid(const struct sim *s, const struct mempolicy *pol, uint64_t ilx);
+/* interleave_nid(): the (@ilx mod weight)-th node of @pol's mask. */
+uint32_t interleave_nid(const struct mempolicy *pol, uint64_t ilx);
+/* The il_weights entry of @nid: /sys/kernel/mm/mempolicy/weighted_interleave/nodeN (0: 1). */
+uint32_t get_il_weight(const struct sim *s, uint32_t nid);
+struct cpu;
+struct vm_area_struct;
+/*
+ * alloc_migration_target_by_mpol()'s node for the folio of @order at @addr
+ * of @vma, migrated by mbind(MPOL_MF_MOVE) on @cpu: the policy's node
+ * (interleave: by the folio's index), the nearest node of a bind or
+ * preferred-many mask, else @cpu's node. SIMPLIFIED: the folio is then
+ * allocated on that node only, without the policy's fallback.
+ */
+uint32_t mpol_migrate_target(const struct sim *s, const struct cpu *cpu, const struct task *t,
+			     const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
+/* node_states[N_MEMORY]: nodes with normal (not device-private) memory. */
+nodemask_t node_states_memory(const struct sim *s);
 
 #endif

@@ -4,7 +4,9 @@
  * Models:     linux mm/mmap.c (mmap, vma split), mm/mremap.c (move_vma,
  *             move_page_tables, move_huge_pmd, move_ptes), mm/memory.c
  *             (zap_pte_range, zap_huge_pmd), mm/mprotect.c (change_protection,
- *             can_change_pte_writable), mm/madvise.c, mm/mempolicy.c (mbind),
+ *             can_change_pte_writable), mm/madvise.c (madvise_cold,
+ *             madvise_pageout, madvise_cold_or_pageout_pte_range),
+ *             mm/mempolicy.c (mbind), thp_get_unmapped_area (aligned mmap),
  *             mm/huge_memory.c (__split_huge_pmd), mm/rmap.c (rmap_walk_anon).
  *             Device-private entries (PTE and PMD) are handled everywhere.
  * SIMPLIFIED: VMAs never merge; anonymous mappings only (MAP_SHARED ones are
@@ -227,17 +229,33 @@ int mmap_region(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t len
 
 int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr)
 {
+	return sys_mmap_align(s, mm, len, flags, 0, addr);
+}
+
+int sys_mmap_align(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags,
+		   uint64_t align, uint64_t *addr)
+{
 	if (len == 0 || !IS_ALIGNED(len, PAGE_SIZE) || (flags != MAP_PRIVATE && flags != MAP_SHARED))
 		return -EINVAL;
+	if (align && (align < PAGE_SIZE || (align & (align - 1))))
+		return -EINVAL;
+	/* the program's over-map: len + align bytes, by the rule below */
+	const uint64_t extra = align > PAGE_SIZE ? align : 0;
+	const uint64_t maplen = len + extra;
+	if (maplen < len)
+		return -ENOMEM;
 	/* Anonymous mappings whose length is a multiple of the PMD size start
-	 * PMD-aligned, so THPs fit (6.7, limited to such lengths in 6.12). */
-	uint64_t a = ALIGN_UP(mm->mmap_base, IS_ALIGNED(len, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
-	if (a + len > mmap_end(mm) || a + len < a)
+	 * PMD-aligned, so THPs fit (thp_get_unmapped_area(): 6.7, limited to
+	 * such lengths in 6.12). */
+	uint64_t base = ALIGN_UP(mm->mmap_base, IS_ALIGNED(maplen, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
+	/* ... then the munmap of the head and tail around the aligned part */
+	uint64_t a = extra ? ALIGN_UP(base, align) : base;
+	if (a < base || a + len > mmap_end(mm) || a + len < a || base + maplen < base)
 		return -ENOMEM;
 	int rc = mmap_region(s, mm, a, len, VM_READ | VM_WRITE | (flags == MAP_SHARED ? VM_SHARED : 0));
 	if (rc)
 		return rc;
-	mm->mmap_base = a + len + MMAP_GAP;
+	mm->mmap_base = base + maplen + MMAP_GAP;
 	*addr = a;
 	return 0;
 }
@@ -354,10 +372,166 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 	return 0;
 }
 
+/* ---- MADV_COLD and MADV_PAGEOUT ---- */
+
+struct folio_list {
+	struct folio **f;
+	uint32_t nr, cap;
+};
+
+static void folio_list_add(struct folio_list *l, struct folio *f)
+{
+	if (l->nr == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->f = xrealloc(l->f, l->cap * sizeof(*l->f));
+	}
+	l->f[l->nr++] = f;
+}
+
+/* The end of madvise_cold_or_pageout_pte_range() for one folio: forget its
+ * references, then deactivate it (cold) or isolate it for reclaim (pageout). */
+static void cold_or_pageout_folio(struct sim *s, struct folio *f, bool pageout,
+				  struct folio_list *l)
+{
+	folio_clear(f, PG_referenced);
+	if (!pageout)
+		folio_deactivate(s, f);
+	else if (folio_isolate_lru(s, f))
+		folio_list_add(l, f);
+}
+
+/* madvise_folio_pte_batch(): the PTEs from @a on (before @end) that map the
+ * consecutive pages of @f from @pfn on. */
+static uint64_t folio_pte_batch(struct sim *s, struct pte_table *pt, uint64_t a, uint64_t end,
+				struct folio *f, uint64_t pfn)
+{
+	const uint64_t last = folio_pfn(&s->pm, f) + folio_nr_pages(f);
+	uint64_t n = 1;
+	while (a + n * PAGE_SIZE < end && pfn + n < last) {
+		pte_t p = pt->pte[pte_index(a + n * PAGE_SIZE)];
+		if (!pte_present(p) || pte_special(p) || pte_pfn(p) != pfn + n)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* The PTE part of madvise_cold_or_pageout_pte_range() over [a, next) (one
+ * page table); return whether an accessed bit was cleared (a flush is due). */
+static bool cold_or_pageout_ptes(struct sim *s, struct cpu *cpu, struct mm_struct *mm,
+				 struct pte_table *pt, uint64_t a, uint64_t next, bool pageout,
+				 struct folio_list *l)
+{
+	bool flush = false;
+	for (uint64_t nr; a < next; a += nr * PAGE_SIZE) {
+		nr = 1;
+		pte_t p = pt->pte[pte_index(a)];
+		if (!pte_present(p) || pte_special(p))
+			continue;
+		struct folio *f = page_folio(&s->pm, pte_pfn(p));
+		if (folio_test_large(f)) {
+			nr = folio_pte_batch(s, pt, a, next, f, pte_pfn(p));
+			if (nr < folio_nr_pages(f)) {
+				/* only partly in the range: split it, then go over
+				 * its pages again (nr = 0) */
+				if (folio_likely_mapped_shared(f))
+					continue;
+				if (!split_folio(s, cpu, f))
+					nr = 0;
+				continue;
+			}
+		}
+		/* not another mapping's folio, and on an LRU */
+		if (!folio_test(f, PG_lru) || folio_mapcount(f) != (int32_t)folio_nr_pages(f))
+			continue;
+		if (!pageout)	/* 6.9+: pageout ignores references instead */
+			for (uint64_t i = 0; i < nr; i++) {
+				uint32_t idx = pte_index(a + i * PAGE_SIZE);
+				if (pte_young(pt->pte[idx])) {
+					set_pte_at(s, mm, pt, idx, pte_mkold(pt->pte[idx]));
+					flush = true;
+				}
+			}
+		cold_or_pageout_folio(s, f, pageout, l);
+	}
+	return flush;
+}
+
+/*
+ * madvise_cold() / madvise_pageout() (Linux 6.9+ mm/madvise.c,
+ * madvise_cold_or_pageout_pte_range): every folio of the range mapped by this
+ * mm only is made old and deactivated (cold) or isolated and handed to
+ * reclaim_pages() (pageout). A PMD-mapped THP the range covers whole is
+ * handled whole; one the range covers in part, or a PTE-mapped large folio not
+ * wholly in the range, is split first. Cleared accessed bits are flushed
+ * (tlb_remove_tlb_entry).
+ * SIMPLIFIED: numasim keeps an LRU only on nodes that can demote, so folios
+ * elsewhere are not on one and are skipped, as Linux skips non-LRU folios.
+ */
+static void madvise_cold_or_pageout(struct sim *s, struct cpu *cpu, struct mm_struct *mm,
+				    uint64_t start, uint64_t end, bool pageout)
+{
+	struct folio_list l = { 0 };
+	bool flush = false;
+	for (uint64_t a = start, next; a < end; a = next) {
+		next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, end);
+		struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, a);
+		if (!slot)
+			continue;
+		if (slot->pmd.val) {
+			pmd_t p = slot->pmd;
+			/* the huge zero page, a device-private entry: not here */
+			if (pmd_special(p) || !pmd_maps_page(p) || is_pmd_device_private_entry(p))
+				continue;
+			struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
+			if (folio_likely_mapped_shared(f))
+				continue;
+			if (next - a != PMD_SIZE) {
+				if (split_folio(s, cpu, f))
+					continue;
+				/* regular_folio: the PTEs below */
+			} else {
+				if (!pageout && (p.val & _PAGE_ACCESSED)) {
+					set_pmd_at(s, mm, slot, (pmd_t){ p.val & ~_PAGE_ACCESSED });
+					flush = true;
+				}
+				cold_or_pageout_folio(s, f, pageout, &l);
+				continue;
+			}
+		}
+		if (slot->pt)
+			flush |= cold_or_pageout_ptes(s, cpu, mm, slot->pt, a, next, pageout, &l);
+	}
+	if (flush)
+		flush_tlb_mm_range(s, cpu, mm, start, end, false);
+	if (l.nr)
+		reclaim_pages(s, cpu, l.f, l.nr);
+	free(l.f);
+}
+
+/* madvise's walk over VMAs: -ENOMEM if part of the range is not mapped. */
+static int range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
+{
+	for (uint64_t a = start; a < end;) {
+		struct vm_area_struct *v = find_vma(mm, a);
+		if (!v || v->vm_start > a)
+			return -ENOMEM;
+		a = v->vm_end;
+	}
+	return 0;
+}
+
 int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		int advice)
 {
 	uint64_t end = addr + len;
+	if (advice == WL_MADV_COLD || advice == WL_MADV_PAGEOUT) {
+		/* no VMA changes: the range is walked as it is */
+		int rc = range_mapped(mm, addr, end);
+		if (!rc)
+			madvise_cold_or_pageout(s, cpu, mm, addr, end, advice == WL_MADV_PAGEOUT);
+		return rc;
+	}
 	int rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
@@ -380,13 +554,17 @@ int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t add
 	      const struct mempolicy *pol)
 {
 	uint64_t end = addr + len;
-	int rc = vma_isolate_range(s, cpu, mm, addr, end);
+	struct mempolicy new;
+	int rc = mpol_new(s, pol, &new);	/* do_mbind(): the policy first */
+	if (rc)
+		return rc;
+	rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
 		/* MPOL_DEFAULT removes the VMA's policy: the task's applies again */
-		v->pol = *pol;
-		if (pol->mode == MPOL_DEFAULT)
+		v->pol = new;
+		if (new.mode == MPOL_DEFAULT)
 			v->vm_flags &= ~VM_HAS_POLICY;
 		else
 			v->vm_flags |= VM_HAS_POLICY;

@@ -108,6 +108,11 @@ static inline pte_t *pte_lookup(struct mm_struct *mm, uint64_t addr, struct pte_
  * folios that every process sharing the mapping maps writable (no shmem page
  * cache); a child shares them instead of copying on write. */
 int sys_mmap(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags, uint64_t *addr);
+/* sys_mmap() at an address that is a multiple of @align (a power of two, at
+ * least a page; 0: no constraint): as a program gets one by mapping
+ * @len + @align and unmapping the head and tail around the aligned part. */
+int sys_mmap_align(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t flags,
+		   uint64_t align, uint64_t *addr);
 /* A mapping of [@addr, @addr + @len) with @vm_flags where nothing is mapped
  * yet (MAP_FIXED_NOREPLACE): 0, -EINVAL, or -EEXIST if it would overlap. A
  * VM_FILE mapping gets no anon_vma. */

@@ -21,7 +21,9 @@
  *             bits counted once per VMA and cleared through the rmap, without
  *             a flush as on x86), demote_folio_list(), the no-swap fallback of
  *             a folio that failed to demote (activated; a large one split),
- *             try_to_free_pages()/do_try_to_free_pages()/shrink_zones().
+ *             try_to_free_pages()/do_try_to_free_pages()/shrink_zones();
+ *             reclaim_pages() for MADV_PAGEOUT (6.9+: no demotion, references
+ *             ignored) and mm/swap.c folio_deactivate() for MADV_COLD.
  * SIMPLIFIED: anonymous memory and no swap: reclaim can only demote, so it
  *             does nothing without numa.demotion_enabled, and the LRU is kept
  *             only on nodes that can demote (elsewhere reclaim never takes a
@@ -232,10 +234,12 @@ static void activate_folio(struct ret_folios *ret, struct folio *f)
  * THP_SWPOUT_FALLBACK after) and every page is activated. A pinned one stays.
  */
 static void reclaim_without_demotion(struct sim *s, struct cpu *cpu, struct folio *f,
-				     struct scan_control *sc, struct ret_folios *ret)
+				     struct scan_control *sc, struct ret_folios *ret,
+				     bool ignore_references)
 {
 	sc->nr_scanned += folio_nr_pages(f);
-	enum folio_references ref = folio_check_references(s, cpu, f);
+	enum folio_references ref = ignore_references ? FOLIOREF_RECLAIM
+						      : folio_check_references(s, cpu, f);
 	if (ref == FOLIOREF_KEEP || (ref == FOLIOREF_RECLAIM && folio_maybe_dma_pinned(f))) {
 		keep_folio(ret, f);
 		return;
@@ -298,11 +302,47 @@ static uint64_t shrink_folio_list(struct sim *s, struct cpu *cpu, uint32_t nid,
 	uint64_t nr_reclaimed = demote_folio_list(s, cpu, demote, nr_demote, nid, sc->kswapd);
 	for (uint32_t i = 0; i < nr_demote; i++)	/* still here: it failed to demote */
 		if (folio_test(demote[i], PG_anon))	/* a migrated source was freed */
-			reclaim_without_demotion(s, cpu, demote[i], sc, &ret);
+			reclaim_without_demotion(s, cpu, demote[i], sc, &ret, false);
 	for (uint32_t i = 0; i < ret.n; i++)
 		folio_add_lru(s, ret.f[i]);
 	count_vm_events(&s->vs, PGACTIVATE, ret.nr_activate);
 	return nr_reclaimed;
+}
+
+/*
+ * reclaim_pages() for MADV_PAGEOUT (Linux 6.9+: reclaim_folio_list() with
+ * sc.no_demotion = 1 and ignore_references): shrink_folio_list() may not
+ * demote, and without swap add_to_swap() fails, so each isolated folio is
+ * activated, a large one split first (THP_SWPOUT_FALLBACK), and put back.
+ * Return pages reclaimed: always 0 here.
+ */
+uint64_t reclaim_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t n)
+{
+	struct scan_control sc = { .nr_to_reclaim = 0 };
+	for (uint32_t i = 0; i < n;) {
+		struct ret_folios ret = { .n = 0 };
+		for (uint32_t k = 0; k < SWAP_CLUSTER_MAX && i < n; k++, i++) {
+			cpu_charge_kernel(cpu, REFERENCED_NS);	/* the folio's unmap attempt */
+			reclaim_without_demotion(s, cpu, folios[i], &sc, &ret, true);
+		}
+		for (uint32_t k = 0; k < ret.n; k++)
+			folio_add_lru(s, ret.f[k]);
+		count_vm_events(&s->vs, PGACTIVATE, ret.nr_activate);
+	}
+	return 0;
+}
+
+/* folio_deactivate() and lru_deactivate() (mm/swap.c): an active folio on an
+ * LRU goes to the head of the inactive list, unreferenced. */
+void folio_deactivate(struct sim *s, struct folio *f)
+{
+	if (!folio_test(f, PG_lru) || !folio_test(f, PG_active))
+		return;
+	(void)folio_isolate_lru(s, f);
+	folio_clear(f, PG_active);
+	folio_clear(f, PG_referenced);
+	folio_add_lru(s, f);
+	count_vm_events(&s->vs, PGDEACTIVATE, folio_nr_pages(f));
 }
 
 /* ---- the lists ---- */

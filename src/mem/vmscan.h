@@ -100,6 +100,14 @@ void kswapd_event(struct sim *s, uint32_t arg, uint64_t now);
  * over the nodes of @nid's zonelist in @allowed; return pages reclaimed. */
 uint64_t try_to_free_pages(struct sim *s, struct cpu *cpu, uint32_t nid, nodemask_t allowed);
 
+/* reclaim_pages(): MADV_PAGEOUT's reclaim of isolated @folios, without
+ * demotion (so, without swap, each is activated and put back; a large one
+ * split); return pages reclaimed. */
+uint64_t reclaim_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t n);
+/* folio_deactivate(): MADV_COLD: an active folio on an LRU moves to the
+ * inactive list (pgdeactivate). */
+void folio_deactivate(struct sim *s, struct folio *f);
+
 /* Validator: every node's LRU lists (lru_check()). */
 void vmscan_check(struct sim *s);
 

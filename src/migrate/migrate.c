@@ -8,6 +8,8 @@
  *             remove_migration_ptes), migrate_misplaced_folio_prepare
  *             (migrate_balanced_pgdat), migrate_misplaced_folio,
  *             alloc_misplaced_dst_folio.
+ *             migrate_pages_batch()'s split of a large folio that finds no
+ *             destination (try_split_folio), for the system calls and mbind.
  * SIMPLIFIED: see migrate.h; anonymous folios only; no page cache, no
  *             hugetlb, no movable_ops pages.
  */
@@ -290,6 +292,13 @@ static void count_result(struct migrate_pages_stats *st, const struct folio *f, 
 	}
 }
 
+/* Large folios split for lack of a destination (their pages go later). */
+struct migrate_split {
+	struct folio **f;
+	uint32_t *nr_pages;	/* the folio's size before the split */
+	uint32_t nr, cap;
+};
+
 struct pending {
 	struct folio *src;
 	uint64_t dst_pfn;
@@ -323,10 +332,35 @@ void migrate_free_unused_dst(struct sim *s, struct folio *dst)
  *             fail at once (*nomem); nothing of them was unmapped.
  * Return how many folios stay for a retry (compacted to the front).
  */
+/*
+ * migrate_pages_batch()'s -ENOMEM case: a large folio is split and its pages
+ * tried afterwards (counted as one failed folio), unless the caller is NUMA
+ * balancing ("nosplit"). SIMPLIFIED: demotion does not split either (Linux's
+ * does); only the system calls' and mbind's migrations split here.
+ */
+static bool may_split_on_nomem(enum migrate_reason reason)
+{
+	return reason == MR_SYSCALL || reason == MR_MEMPOLICY_MBIND;
+}
+
+static void split_list_add(struct migrate_split *sp, struct folio *f, uint64_t nr_pages)
+{
+	if (sp->nr == sp->cap) {
+		sp->cap = sp->cap ? 2 * sp->cap : 4;
+		sp->f = realloc(sp->f, sp->cap * sizeof(*sp->f));
+		sp->nr_pages = realloc(sp->nr_pages, sp->cap * sizeof(*sp->nr_pages));
+		if (!sp->f || !sp->nr_pages)
+			abort();
+	}
+	sp->nr_pages[sp->nr] = (uint32_t)nr_pages;
+	sp->f[sp->nr++] = f;
+}
+
 static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio **folios,
 				   uint32_t nr, uint32_t nid, enum migrate_reason reason,
 				   struct migrate_pages_stats *st, struct migrate_batch *b,
-				   struct pending *p, bool *nomem, uint32_t *moved)
+				   struct pending *p, bool *nomem, uint32_t *moved,
+				   struct migrate_split *sp)
 {
 	uint32_t nr_pending = 0, nr_retry = 0;
 	b->nr_sites = 0;
@@ -338,6 +372,14 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 	for (uint32_t i = 0; i < nr && !*nomem; i++) {
 		struct folio *f = folios[i];
 		uint64_t dst = alloc_dst(s, cpu, f, nid, reason);
+		const uint32_t order = folio_order(f);
+		if (dst == PFN_NONE && order && may_split_on_nomem(reason) && !split_folio(s, cpu, f)) {
+			/* try_split_folio(): one failure, its pages go later */
+			st->nr_thp_failed += order == PMD_ORDER;
+			st->nr_thp_split += order == PMD_ORDER;
+			split_list_add(sp, f, 1ull << order);
+			continue;
+		}
 		if (dst == PFN_NONE) {
 			*nomem = true;
 			for (uint32_t j = i; j < nr; j++)
@@ -390,6 +432,7 @@ struct migrate_scratch {
 	struct folio **batch;
 	bool *was_lru;		/* the caller left it on the LRU: migrate_pages isolates it */
 	uint32_t cap;
+	struct migrate_split split;
 };
 
 static struct migrate_scratch *scratch_get(struct sim *s, uint32_t nr)
@@ -422,8 +465,56 @@ void migrate_scratch_free(struct sim *s)
 	free(m->p);
 	free(m->batch);
 	free(m->was_lru);
+	free(m->split.f);
+	free(m->split.nr_pages);
 	free(m);
 	s->migrate_scratch = NULL;
+}
+
+/*
+ * migrate_pages()'s second round: the pages of the folios split for want of
+ * a large destination (their PTEs already map them one by one; pages no
+ * mapping used were freed by the split). Their counts add to the vmstat
+ * events themselves; *@st gets them too. Return @rc, or 0 if nothing at all
+ * stayed behind (@failed_whole folios failed unsplit): Linux returns 0 when
+ * every split page migrated.
+ */
+static int migrate_split_pages(struct sim *s, struct cpu *cpu, uint32_t nid, enum migrate_mode mode,
+			       enum migrate_reason reason, struct migrate_pages_stats *st,
+			       int failed_whole, int rc)
+{
+	struct migrate_scratch *m = s->migrate_scratch;
+	uint32_t n = 0, cap = 0;
+	struct folio **pieces = NULL;
+	for (uint32_t i = 0; i < m->split.nr; i++) {
+		struct folio *head = m->split.f[i];
+		/* the split folio's pages: order-0 folios now; the split freed
+		 * those no mapping used, and nothing has reused them */
+		for (uint32_t j = 0; j < m->split.nr_pages[i]; j++) {
+			struct folio *f = head + j;
+			if (!folio_test(f, PG_head) || !folio_test(f, PG_anon) || !folio_mapped(f))
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 512;
+				pieces = realloc(pieces, cap * sizeof(*pieces));
+				if (!pieces)
+					abort();
+			}
+			pieces[n++] = f;
+		}
+	}
+	m->split.nr = 0;	/* the recursion below uses the scratch space */
+	struct migrate_pages_stats st2;
+	int rc2 = n ? migrate_pages(s, cpu, pieces, n, nid, mode, reason, &st2) : 0;
+	if (n) {
+		st->nr_succeeded += st2.nr_succeeded;
+		st->nr_failed_pages += st2.nr_failed_pages;
+	}
+	for (uint32_t i = 0; i < n; i++)	/* putback of the pages that stayed */
+		if (folio_test(pieces[i], PG_anon) && !folio_test(pieces[i], PG_lru))
+			folio_add_lru(s, pieces[i]);
+	free(pieces);
+	return failed_whole == 0 && rc2 == 0 ? 0 : rc;
 }
 
 int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t nr, uint32_t nid,
@@ -452,7 +543,8 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 		i += n;
 		/* retry -EAGAIN folios, NR_MAX_MIGRATE_PAGES_RETRY passes at most */
 		for (uint32_t pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && n && !nomem; pass++)
-			n = migrate_pages_pass(s, cpu, batch, n, nid, reason, &st, b, p, &nomem, &moved);
+			n = migrate_pages_pass(s, cpu, batch, n, nid, reason, &st, b, p, &nomem, &moved,
+					       &m->split);
 		for (uint32_t j = 0; j < n; j++)	/* still -EAGAIN after the last pass */
 			count_result(&st, batch[j], false);
 		if (nomem)	/* the rest of the list is not tried */
@@ -469,9 +561,13 @@ int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_
 	count_vm_events(&s->vs, THP_MIGRATION_SUCCESS, st.nr_thp_succeeded);
 	count_vm_events(&s->vs, THP_MIGRATION_FAIL, st.nr_thp_failed);
 	count_vm_events(&s->vs, THP_MIGRATION_SPLIT, st.nr_thp_split);
+	const uint32_t nr_split = m->split.nr;
+	int rc = (int)(nr - moved);	/* a split folio counts as one failure */
+	if (nr_split)
+		rc = migrate_split_pages(s, cpu, nid, mode, reason, &st, rc - (int)nr_split, rc);
 	if (stats)
 		*stats = st;
-	return (int)(nr - moved);
+	return rc;
 }
 
 int migrate_misplaced_folio_prepare(struct sim *s, struct cpu *cpu, struct folio *f, uint32_t nid)

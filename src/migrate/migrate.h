@@ -49,10 +49,16 @@ struct migrate_pages_stats {
  * Counts pgmigrate_success/fail and thp_migration_* and fills @stats.
  * Return the number of folios not migrated.
  *
+ * A large folio with no destination is split for MR_SYSCALL and
+ * MR_MEMPOLICY_MBIND (try_split_folio): it counts as one failed folio (and a
+ * thp_migration_fail and thp_migration_split if PMD-size), its pages are
+ * migrated after the list, and the call returns 0 if they and everything
+ * else moved.
+ *
  * SIMPLIFIED: migration is atomic in simulated time: no other CPU runs while
- * the folios are unmapped, so no access waits on a migration entry. A large
- * folio that cannot be allocated whole is not split (NUMA balancing never
- * splits: its "nosplit"; other callers arrive with later issues).
+ * the folios are unmapped, so no access waits on a migration entry. NUMA
+ * balancing never splits (its "nosplit", as Linux); demotion does not split
+ * either (Linux's does).
  */
 int migrate_pages(struct sim *s, struct cpu *cpu, struct folio **folios, uint32_t nr, uint32_t nid,
 		  enum migrate_mode mode, enum migrate_reason reason,

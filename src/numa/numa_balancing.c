@@ -276,13 +276,14 @@ static bool vma_is_accessed(const struct mm_struct *mm, const struct vm_area_str
 
 /*
  * vma_policy_mof(): only memory under a policy with MPOL_F_MOF is balanced.
- * Without a task or VMA policy that is the default (preferred_node_policy).
- * SIMPLIFIED: explicit policies never carry MPOL_F_NUMA_BALANCING.
+ * Without a task or VMA policy that is the default (preferred_node_policy);
+ * an explicit policy has it only from MPOL_F_NUMA_BALANCING (mpol_new()), so
+ * an explicit MPOL_LOCAL, unlike the default, is not scanned.
  */
 static bool vma_policy_mof(const struct vm_area_struct *vma, const struct task *t)
 {
 	const struct mempolicy *pol = (vma->vm_flags & VM_HAS_POLICY) ? &vma->pol : &t->pol;
-	return pol->mode == MPOL_DEFAULT;
+	return pol->mode == MPOL_DEFAULT || (pol->flags & MPOL_F_MOF);
 }
 
 /*

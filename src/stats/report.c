@@ -6,7 +6,9 @@
  * printed the same way on every machine, so equal runs give equal bytes
  * (host_s aside).
  */
+#include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "numa/autonuma2012.h"
@@ -14,6 +16,7 @@
 #include "stats/report.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
+#define TEXT_MAX_SYSCALLS 16	/* lines of the text summary's syscall list */
 
 static json_object *jint(uint64_t v)
 {
@@ -261,6 +264,61 @@ static json_object *migrc_json(const struct sim *s)
 	return o;
 }
 
+/* "-ENOENT" for -2, "1" for node 1: as a program would print a status. */
+static const char *status_str(int64_t v, char *buf, size_t len)
+{
+	static const struct { int e; const char *name; } names[] = {
+		{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { EIO, "EIO" }, { EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" }, { EACCES, "EACCES" }, { EFAULT, "EFAULT" },
+		{ EBUSY, "EBUSY" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
+	};
+	for (size_t i = 0; v < 0 && i < ARRAY_SIZE(names); i++)
+		if (-v == names[i].e) {
+			snprintf(buf, len, "-%s", names[i].name);
+			return buf;
+		}
+	snprintf(buf, len, "%lld", (long long)v);
+	return buf;
+}
+
+/* Entries of a move_pages status array the kernel never wrote. */
+static uint64_t status_unset(const struct syscall_record *r)
+{
+	uint64_t set = 0;
+	for (uint32_t i = 0; i < r->nr_status; i++)
+		set += r->status_cnt[i];
+	return r->nr_pages - set;
+}
+
+/* The system calls whose results the program sees, in the order they returned. */
+static json_object *syscalls_json(const struct sim *s)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t i = 0; i < s->nr_sysrec; i++) {
+		const struct syscall_record *r = &s->sysrec[i];
+		json_object *o = json_object_new_object();
+		char buf[32];
+		json_object_object_add(o, "task", jint(r->pid));
+		json_object_object_add(o, "process", jint(r->proc));
+		json_object_object_add(o, "op", json_object_new_string(wl_op_name(r->op)));
+		json_object_object_add(o, "t_s", json_object_new_double((double)r->t_ns / 1e9));
+		json_object_object_add(o, "ret", json_object_new_int64(r->ret));
+		json_object_object_add(o, "ret_str", json_object_new_string(status_str(r->ret, buf,
+											sizeof(buf))));
+		if (r->op == WL_MOVE_PAGES) {
+			json_object *st = json_object_new_object();
+			for (uint32_t k = 0; k < r->nr_status; k++)
+				json_object_object_add(st, status_str(r->status_val[k], buf, sizeof(buf)),
+						       jint(r->status_cnt[k]));
+			if (status_unset(r))
+				json_object_object_add(st, "unset", jint(status_unset(r)));
+			json_object_object_add(o, "status", st);
+		}
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 json_object *report_json(const struct sim *s, const struct run_info *ri)
 {
 	json_object *r = json_object_new_object();
@@ -283,6 +341,7 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "traffic_write_gib", traffic_json(s, false, true));
 	json_object_object_add(r, "timeseries", timeseries_json(s));
 	json_object_object_add(r, "migrc", migrc_json(s));
+	json_object_object_add(r, "syscalls", syscalls_json(s));
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "stale_accesses", jint(s->oracle.stale_accesses));
 	json_object_object_add(o, "stale_reads", jint(s->oracle.stale_reads));
@@ -341,6 +400,26 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 			"migrc deferred", (unsigned long long)s->vs.event[SIM_MIGRC_DEFERRED],
 			(unsigned long long)s->vs.event[SIM_MIGRC_DEFERRED_PAGES],
 			(unsigned long long)s->migrc.peak_pending_pages);
+	for (uint32_t i = 0; i < s->nr_sysrec; i++) {
+		const struct syscall_record *r = &s->sysrec[i];
+		char buf[32];
+		if (i == TEXT_MAX_SYSCALLS) {	/* the JSON has them all */
+			fprintf(out, "  %-28s ... %u more (see the JSON result)\n", "",
+				s->nr_sysrec - i);
+			break;
+		}
+		fprintf(out, "  %-28s task %u %s = %s", i ? "" : "syscalls", r->pid,
+			wl_op_name(r->op), status_str(r->ret, buf, sizeof(buf)));
+		if (r->op == WL_MOVE_PAGES) {
+			fputs("  status", out);
+			for (uint32_t k = 0; k < r->nr_status; k++)
+				fprintf(out, " %s:%llu", status_str(r->status_val[k], buf, sizeof(buf)),
+					(unsigned long long)r->status_cnt[k]);
+			if (status_unset(r))
+				fprintf(out, " unset:%llu", (unsigned long long)status_unset(r));
+		}
+		fputc('\n', out);
+	}
 	fprintf(out, "  %-28s stale reads %llu, lost writes %llu\n", "oracle",
 		(unsigned long long)s->oracle.stale_reads, (unsigned long long)s->oracle.lost_writes);
 }

@@ -344,8 +344,14 @@ static int check_policy(struct wl_check *k, uint32_t p, uint32_t i, const struct
 	if ((pol->flags & MPOL_F_STATIC_NODES) && (pol->flags & MPOL_F_RELATIVE_NODES))
 		return phase_fail(k, p, i, "MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES "
 				  "exclude each other");
-	if ((pol->flags & MPOL_F_NUMA_BALANCING) && pol->mode != MPOL_BIND)
-		return phase_fail(k, p, i, "MPOL_F_NUMA_BALANCING needs MPOL_BIND");
+	if ((pol->flags & MPOL_F_NUMA_BALANCING) && pol->mode != MPOL_BIND &&
+	    pol->mode != MPOL_PREFERRED_MANY)
+		return phase_fail(k, p, i, "MPOL_F_NUMA_BALANCING needs MPOL_BIND or "
+				  "MPOL_PREFERRED_MANY");
+	/* kernel: mpol_new() */
+	if (pol->mode == MPOL_LOCAL && (pol->flags & (MPOL_F_STATIC_NODES | MPOL_F_RELATIVE_NODES)))
+		return phase_fail(k, p, i, "MPOL_LOCAL takes no MPOL_F_STATIC_NODES or "
+				  "MPOL_F_RELATIVE_NODES");
 	if (pol->mode != MPOL_DEFAULT && pol->mode != MPOL_LOCAL && !pol->nodes)
 		return phase_fail(k, p, i, "policy %s needs at least one node",
 				  mpol_mode_name(pol->mode));
@@ -422,6 +428,12 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 	case WL_MMAP:
 		if (!k->is_main[p])
 			return phase_fail(k, p, i, "only a main program may create a region");
+		if (ph->arg & ~WL_MAP_SHARED)
+			return phase_fail(k, p, i, "unknown mmap flags 0x%" PRIx32, ph->arg);
+		if (ph->align && (ph->align < WL_PAGE_SIZE || (ph->align & (ph->align - 1)) ||
+				  ph->align > (1ull << 40)))
+			return phase_fail(k, p, i, "alignment %" PRIu64 " must be a power of two "
+					  "from a page to 1 TiB", ph->align);
 		return 0;
 	case WL_MPROTECT:
 		if (ph->arg != WL_PROT_NONE && ph->arg != WL_PROT_READ && ph->arg != WL_PROT_RW)
@@ -431,8 +443,11 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 		if (ph->arg >= NR_WL_MADV)
 			return phase_fail(k, p, i, "bad advice %" PRIu32, ph->arg);
 		return 0;
-	case WL_SET_MEMPOLICY:
 	case WL_MBIND:
+		if (ph->arg & ~WL_MBIND_MOVE)
+			return phase_fail(k, p, i, "unknown mbind flags 0x%" PRIx32, ph->arg);
+		return check_policy(k, p, i, &ph->pol);
+	case WL_SET_MEMPOLICY:
 		return check_policy(k, p, i, &ph->pol);
 	case WL_SET_AFFINITY:
 		if (!ph->pol.nodes)
@@ -635,6 +650,14 @@ static uint64_t region_size(const struct wl_check *k, uint32_t proc, uint32_t r)
 	return k->sizes[k->region_base[proc] + r - k->inherited[proc]];
 }
 
+/* Index in sizes[] of region @r of process @proc (its own or inherited). */
+static uint64_t region_slot(const struct wl_check *k, uint32_t proc, uint32_t r)
+{
+	while (r < k->inherited[proc])
+		proc = k->parent[proc];
+	return k->region_base[proc] + r - k->inherited[proc];
+}
+
 /* A phase of @p uses a region: is it created yet, and is the range inside it? */
 static int check_region_use(struct wl_check *k, uint32_t p, uint32_t i, uint32_t nr_created)
 {
@@ -680,6 +703,16 @@ static int check_program_regions(struct wl_check *k, uint32_t p)
 				return -1;
 		} else if (op_has_range(ph->op) && check_region_use(k, p, i, nr)) {
 			return -1;
+		} else if (ph->op == WL_MREMAP) {
+			/* the region is the new mapping from here on */
+			if (!k->is_main[p])
+				return phase_fail(k, p, i, "only a main program may mremap a "
+						  "region");
+			if (ph->region < k->inherited[proc])
+				return phase_fail(k, p, i, "region %" PRIu32 " is inherited from "
+						  "the parent process: mremap it there",
+						  ph->region);
+			k->sizes[region_slot(k, proc, ph->region)] = ph->new_len;
 		}
 	}
 	if (k->is_main[p] && proc < k->wl->nr_procs && nr != k->wl->procs[proc].nr_regions)

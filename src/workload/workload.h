@@ -22,6 +22,11 @@
  *   every program index, region index and barrier index is in range;
  *   a region is created (WL_MMAP) by the main program before it is used, and
  *   [off, off + len) lies inside the region; lengths are page multiples;
+ *   only a main program mremaps, and only its own regions: after a WL_MREMAP
+ *   the region's size is new_len for the phases after it in that program and
+ *   for every other program of the process (SIMPLIFIED: a thread running
+ *   concurrently with the mremap is checked against the final size only; an
+ *   access outside every VMA still fails the run cleanly);
  *   a forked program is the main program of its own process, forked only by
  *   one program and everywhere with the same number of regions created;
  *   spawns and forks form no cycle;
@@ -86,6 +91,8 @@ enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED, WL_MADV_C
 	       WL_MADV_PAGEOUT, NR_WL_MADV };
 /* WL_MMAP flags (arg) */
 #define WL_MAP_SHARED	1u	/* MAP_SHARED|MAP_ANONYMOUS instead of MAP_PRIVATE */
+/* WL_MBIND flags (arg) */
+#define WL_MBIND_MOVE	1u	/* MPOL_MF_MOVE: also migrate the range's pages to the policy */
 enum wl_dev_dir { WL_TO_DEVICE, WL_TO_SYSTEM };
 
 /*
@@ -133,7 +140,8 @@ struct wl_phase {
 	uint32_t target;	/* WL_SPAWN, WL_FORK: program; WL_BARRIER: barrier index;
 				 * WL_DEV_*: the device node; WL_SET_CPUS: cpuset index;
 				 * WL_TRACE: trace index */
-	uint32_t arg;		/* WL_MMAP: WL_MAP_* flags; WL_MPROTECT: enum wl_prot;
+	uint32_t arg;		/* WL_MMAP: WL_MAP_* flags; WL_MBIND: WL_MBIND_* flags;
+				 * WL_MPROTECT: enum wl_prot;
 				 * WL_MADVISE: enum wl_madv; WL_TRACE: stream;
 				 * WL_DEV_MIGRATE: enum wl_dev_dir; WL_DEV_KERNEL: device threads */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
