@@ -307,6 +307,7 @@ static json_object *syscalls_json(const struct sim *s)
 											sizeof(buf))));
 		if (r->op == WL_MOVE_PAGES) {
 			json_object *st = json_object_new_object();
+			json_object_object_add(o, "pages", jint(r->nr_pages));
 			for (uint32_t k = 0; k < r->nr_status; k++)
 				json_object_object_add(st, status_str(r->status_val[k], buf, sizeof(buf)),
 						       jint(r->status_cnt[k]));

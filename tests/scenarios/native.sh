@@ -122,9 +122,9 @@ jqt "$TMP/fork.json" '(.processes | length) == 2 and ([.processes[].resident_pag
 # every operation: the NUMA calls' outcomes in "syscalls"
 if "$NAT" --ops-test --quiet --json "$TMP/ops.json" 2>"$TMP/ops.err"; then ok
 else ko "--ops-test exited $?: $(cat "$TMP/ops.err")"; fi
-jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "move_pages")][0] | .rc == 0 and .pages == 256 and .status["0"] == 256' \
+jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "move_pages")][0] | .ret == 0 and .pages == 256 and .status["0"] == 256' \
 	"ops-test: move_pages of 256 pages to node 0"
-jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "migrate_pages")][0].rc >= 0' "ops-test: migrate_pages"
+jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "migrate_pages")][0].ret >= 0' "ops-test: migrate_pages"
 jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses > 30000 and
 	(.processes[0].resident_pages | add) as $p | $p >= 512 and $p <= 768' \
 	"ops-test: processes, accesses, at most 3 MiB left after DONTNEED and munmap (PAGEOUT may swap)"

@@ -328,8 +328,15 @@ static json_object *syscalls_json(const struct monitor *mo)
 		json_object_object_add(o, "task", jint(r->task));
 		json_object_object_add(o, "op", json_object_new_string(wl_op_name((enum wl_op)r->op)));
 		json_object_object_add(o, "t_s", json_object_new_double((double)r->t_ns / 1e9));
-		json_object_object_add(o, "rc", json_object_new_int64(r->rc));
-		json_object_object_add(o, "errno", json_object_new_string(r->err ? strerrorname_np(r->err) : ""));
+		/* as the simulator reports it: the kernel's return value, -errno on failure */
+		int64_t ret = r->rc < 0 && r->err ? -(int64_t)r->err : r->rc;
+		char rs[32];
+		if (ret < 0 && strerrorname_np(r->err))
+			snprintf(rs, sizeof(rs), "-%s", strerrorname_np(r->err));
+		else
+			snprintf(rs, sizeof(rs), "%lld", (long long)ret);
+		json_object_object_add(o, "ret", json_object_new_int64(ret));
+		json_object_object_add(o, "ret_str", json_object_new_string(rs));
 		if (r->op == WL_MOVE_PAGES) {
 			json_object_object_add(o, "pages", jint(r->nr_pages));
 			json_object *st = json_object_new_object();
