@@ -18,6 +18,7 @@
 
 #include "cpu/access.h"
 #include "cpu/tlbflush.h"
+#include "cpu/trace_replay.h"
 #include "device/devkernel.h"
 #include "device/dmirror.h"
 #include "fault/fault.h"
@@ -267,7 +268,8 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	memset(c, 0, sizeof(*c));
 	c->started = true;
 	c->pass_cpu = UINT32_MAX;
-	if (ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS || ph->op == WL_LOOKUP)
+	if (ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS || ph->op == WL_LOOKUP ||
+	    ph->op == WL_TRACE)
 		s->access_start_ns = MIN(s->access_start_ns, now);	/* the timed phase begins */
 	if (ph->op == WL_SWEEP || ph->op == WL_RANDOM || ph->op == WL_SKEWED ||
 	    ph->op == WL_GAUSS || ph->op == WL_LOOKUP) {
@@ -477,9 +479,11 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 	case WL_LOOKUP:
 		done = lookup_step(s, cpu, t, deadline);
 		break;
+	case WL_TRACE:
+		done = trace_step(s, cpu, t, deadline);
+		break;
 	case WL_ZIPF:
 	case WL_CHASE:
-	case WL_TRACE:
 	case WL_SET_CPUS:
 		sim_fail(s, "task %u (process %u): %s is not modelled yet", t->pid, t->proc,
 			 wl_op_name(ph->op));	/* TODO(issue 11) */

@@ -32,6 +32,8 @@ struct wl_program;
 enum task_state { TASK_NEW, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
 
 /* Progress inside the current phase. */
+#define TRACE_RECENT_LINES 64	/* WL_TRACE: lines taken as cached (cpu/trace_replay.c) */
+
 struct phase_cursor {
 	bool started;
 	uint64_t start, end;	/* absolute byte range */
@@ -53,6 +55,17 @@ struct phase_cursor {
 		uint64_t key, lo, hi;	/* the key searched for; the search's bounds */
 		uint64_t line;		/* line of the last search or row read */
 	} lk;
+	/* WL_TRACE: the replay's place in its stream (cpu/trace_replay.c) */
+	struct {
+		uint64_t pos;		/* byte offset of the next record */
+		uint64_t addr;		/* traced address of the last record */
+		uint64_t period;	/* accesses a record stands for (0: not started) */
+		uint64_t pending;	/* of the last record's, still to be charged */
+		uint32_t pending_nid;
+		bool pending_write;
+		int64_t region;		/* trace region of the last record (-1: none) */
+		uint64_t lines[TRACE_RECENT_LINES];	/* recently used lines, + 1 */
+	} tr;
 };
 
 struct task {
