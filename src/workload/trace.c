@@ -376,6 +376,8 @@ static int perf_mmap_line(struct tbuild *b, const char *line, const char *rec)
 	if (*p == '2')
 		p++;
 	p = skip_spaces(p);
+	if (*p == '-')
+		return 0;	/* pid -1: the kernel's own mappings */
 	if (!scan_pid_tid(&p, &pid, &tid) || *p != ':')
 		goto bad;
 	p = strchr(p, '[');
@@ -383,7 +385,8 @@ static int perf_mmap_line(struct tbuild *b, const char *line, const char *rec)
 		goto bad;
 	if (!len || start >= WL_TRACE_ADDR_LIMIT || len > WL_TRACE_ADDR_LIMIT - start)
 		return 0;	/* kernel or empty mappings hold no user data */
-	struct tb_proc *pr = &b->p[tb_proc(b, pid)];
+	uint32_t pi = tb_proc(b, pid);	/* may move b->p */
+	struct tb_proc *pr = &b->p[pi];
 	pr->mmaps = grow(pr->mmaps, pr->nr_mmaps + 1, &pr->cap_mmaps, sizeof(*pr->mmaps));
 	pr->mmaps[pr->nr_mmaps++] = (struct iv){ ALIGN_DOWN(start, TPAGE_SIZE),
 						 ALIGN_UP(start + len, TPAGE_SIZE) };
