@@ -599,6 +599,8 @@ static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, ui
 			return NULL;
 		}
 	}
+	if (!t->regions)	/* every record skipped: still an array, for &regions[0] */
+		t->regions = xrealloc(NULL, sizeof(*t->regions));
 	t->nr_streams = (uint32_t)b->nr_s;
 	t->streams = xrealloc(NULL, (b->nr_s + 1) * sizeof(*t->streams));
 	t->bufs = xrealloc(NULL, (b->nr_s + 1) * sizeof(*t->bufs));
@@ -803,20 +805,18 @@ bad:
 	return NULL;
 }
 
-int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t errlen)
+/* The header and tables of @t's file (malloc'ed, *@tables bytes); *@size is
+ * the whole file's. NULL if out of memory. */
+static uint8_t *serialize_tables(const struct wl_trace *t, uint64_t *tables, uint64_t *size)
 {
-	uint64_t tables = HDR_SIZE + (uint64_t)t->nr_procs * PROC_SIZE +
-			  (uint64_t)t->nr_regions * REGION_SIZE + (uint64_t)t->nr_streams * STREAM_SIZE;
-	uint64_t size = tables;
-	uint8_t *h = calloc(1, tables);
-	FILE *f;
-
+	*tables = HDR_SIZE + (uint64_t)t->nr_procs * PROC_SIZE +
+		  (uint64_t)t->nr_regions * REGION_SIZE + (uint64_t)t->nr_streams * STREAM_SIZE;
+	*size = *tables;
 	for (uint32_t i = 0; i < t->nr_streams; i++)
-		size += t->streams[i].len;
-	if (!h) {
-		terr(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
+		*size += t->streams[i].len;
+	uint8_t *h = calloc(1, *tables);
+	if (!h)
+		return NULL;
 	memcpy(h, TRACE_MAGIC, 8);
 	put32(h + 8, TRACE_VERSION);
 	put32(h + 12, HDR_SIZE);
@@ -826,7 +826,7 @@ int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t
 	put32(h + 28, (uint32_t)t->format);
 	put64(h + 32, t->nr_insns);
 	put64(h + 40, t->nr_skipped);
-	put64(h + 48, size);
+	put64(h + 48, *size);
 	uint8_t *q = h + HDR_SIZE;
 	for (uint32_t i = 0; i < t->nr_procs; i++, q += PROC_SIZE) {
 		put32(q, t->procs[i].pid);
@@ -839,7 +839,7 @@ int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t
 		put32(q + 16, t->regions[i].flags);
 		put32(q + 20, t->regions[i].proc);
 	}
-	uint64_t off = tables;
+	uint64_t off = *tables;
 	for (uint32_t i = 0; i < t->nr_streams; i++, q += STREAM_SIZE) {
 		const struct wl_trace_stream *s = &t->streams[i];
 
@@ -850,6 +850,39 @@ int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t
 		put64(q + 24, off);
 		put64(q + 32, s->len);
 		off += s->len;
+	}
+	return h;
+}
+
+void *wl_trace_serialize(const struct wl_trace *t, size_t *len)
+{
+	uint64_t tables, size;
+	uint8_t *h = serialize_tables(t, &tables, &size);
+	uint8_t *buf = h ? realloc(h, size) : NULL;
+
+	if (!buf) {
+		free(h);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < t->nr_streams; i++) {
+		if (t->streams[i].len)
+			memcpy(buf + tables, t->streams[i].data, t->streams[i].len);
+		tables += t->streams[i].len;
+	}
+	*len = size;
+	return buf;
+}
+
+/* Streams are written from where they are: no second copy of a big trace. */
+int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t errlen)
+{
+	uint64_t tables, size;
+	uint8_t *h = serialize_tables(t, &tables, &size);
+	FILE *f;
+
+	if (!h) {
+		terr(err, errlen, "%s: out of memory", path);
+		return -1;
 	}
 	if (!(f = fopen(path, "wb"))) {
 		terr(err, errlen, "%s: cannot create: %s", path, strerror(errno));

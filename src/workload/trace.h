@@ -92,6 +92,7 @@ const char *wl_trace_format_name(enum wl_trace_format f);
  */
 struct wl_trace *wl_trace_open(const char *path, const struct wl_trace_opts *o, char *err,
 			       size_t errlen);
+void wl_trace_free(struct wl_trace *t);	/* also in workload.h */
 /* Parse text (lackey or perf script) from @f; @name is for messages. */
 struct wl_trace *wl_trace_parse_text(FILE *f, const char *name, const struct wl_trace_opts *o,
 				     char *err, size_t errlen);
@@ -104,6 +105,9 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 /* Decode every record: counts match the tables, addresses fall in regions.
  * Return 0, or -1 with a message. */
 int wl_trace_check(const struct wl_trace *t, char *err, size_t errlen);
+/* @t as the bytes of a .nstrace file (malloc'ed; *@len set), or NULL if
+ * out of memory. */
+void *wl_trace_serialize(const struct wl_trace *t, size_t *len);
 /* Write @t as a .nstrace file; 0, or -1 with a message. */
 int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t errlen);
 /* `numasim trace info`: streams, regions, counts. */
