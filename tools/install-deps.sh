@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages numasim needs to build and test, if missing.
+# valgrind: the trace scenario records a program with valgrind's lackey tool.
 set -e
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev"
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -422,7 +422,8 @@ static int perf_line(struct tbuild *b, const char *line)
 		return line_fail(b, "expected a time like '5372.123456:' after the thread, got '%.*s'",
 				 shown_len(line), line);
 	p = skip_spaces(p);
-	if (!scan_dec(&p, &period) || !period || period > WL_TRACE_MAX_PERIOD)
+	if (!scan_dec(&p, &period) || !period || period > WL_TRACE_MAX_PERIOD ||
+	    (*p != ' ' && *p != '\t'))
 		return line_fail(b, "expected a sample period from 1 to %llu after the time, "
 				 "got '%.*s'", WL_TRACE_MAX_PERIOD, shown_len(line), line);
 	p = skip_spaces(p);
@@ -737,15 +738,19 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 	const uint8_t *b = buf;
 	struct wl_trace *t;
 
-	if (len < HDR_SIZE || memcmp(b, TRACE_MAGIC, 8)) {
+	if (len < 8 || memcmp(b, TRACE_MAGIC, 8)) {
 		terr(err, errlen, "%s: not a numasim trace (%s)", name,
 		     len < 8 ? "shorter than its magic" : "no NSTRACE magic");
 		return NULL;
 	}
-	if (get32(b + 8) != TRACE_VERSION || get32(b + 12) != HDR_SIZE) {
-		terr(err, errlen, "%s: trace format version %" PRIu32 " (header %" PRIu32
-		     " bytes); this numasim reads version %u", name, get32(b + 8), get32(b + 12),
-		     TRACE_VERSION);
+	if (len >= 12 && get32(b + 8) != TRACE_VERSION) {
+		terr(err, errlen, "%s: trace format version %" PRIu32 "; this numasim reads "
+		     "version %u", name, get32(b + 8), TRACE_VERSION);
+		return NULL;
+	}
+	if (len < HDR_SIZE || get32(b + 12) != HDR_SIZE) {
+		terr(err, errlen, "%s: truncated or corrupt header (%zu bytes, header size %" PRIu32
+		     ", expected %u)", name, len, len >= 16 ? get32(b + 12) : 0, HDR_SIZE);
 		return NULL;
 	}
 	uint64_t size = get64(b + 48);
