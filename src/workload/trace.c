@@ -172,11 +172,7 @@ static int64_t tb_stream(struct tbuild *b, uint32_t pid, uint32_t tid)
 static void put_varint(struct tb_stream *s, uint64_t v)
 {
 	s->buf = grow(s->buf, s->len + 10, &s->cap, 1);
-	while (v >= 0x80) {
-		s->buf[s->len++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	s->buf[s->len++] = (uint8_t)v;
+	s->len += wl_trace_put_varint(s->buf + s->len, v);
 }
 
 static void tb_note_page(struct tb_proc *p, uint64_t page)
@@ -204,9 +200,7 @@ static void tb_access(struct tbuild *b, size_t si, uint64_t addr, enum wl_trec k
 		put_varint(s, period << 2 | WL_TREC_PERIOD);
 		s->period = period;
 	}
-	uint64_t d = addr - s->prev;
-	uint64_t z = (d << 1) ^ (0 - (d >> 63));	/* zigzag of the signed difference */
-	put_varint(s, z << 2 | kind);
+	put_varint(s, wl_trace_access(s->prev, addr, kind));
 	s->prev = addr;
 	s->nr_records++;
 	s->nr_accesses += period;

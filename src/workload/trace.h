@@ -135,6 +135,27 @@ static inline bool wl_trace_varint(const uint8_t **p, const uint8_t *end, uint64
 	return false;
 }
 
+/* Encode @v at @p (room for 10 bytes); return the bytes written. */
+static inline size_t wl_trace_put_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* The record of an access of @kind at @addr after one at @prev. */
+static inline uint64_t wl_trace_access(uint64_t prev, uint64_t addr, enum wl_trec kind)
+{
+	uint64_t d = addr - prev;
+
+	return ((d << 1) ^ (0 - (d >> 63))) << 2 | kind;	/* zigzag of the signed difference */
+}
+
 static inline uint64_t wl_trace_unzigzag(uint64_t z)
 {
 	return (z >> 1) ^ (0 - (z & 1));
