@@ -309,13 +309,14 @@ static int shown_len(const char *line)
 static int lackey_line(struct tbuild *b, const char *line)
 {
 	const char *p = skip_spaces(line);
-	enum wl_trec kind;
+	enum wl_trec kind = WL_TREC_LOAD;
+	bool insn = false;
 	uint64_t addr, size;
 
 	if (at_end(p) || (p[0] == '=' && p[1] == '='))
 		return 0;
 	switch (*p) {
-	case 'I': kind = WL_TREC_PERIOD; break;	/* marker: not a data access */
+	case 'I': insn = true; break;
 	case 'L': kind = WL_TREC_LOAD; break;
 	case 'S': kind = WL_TREC_STORE; break;
 	case 'M': kind = WL_TREC_MODIFY; break;
@@ -327,12 +328,12 @@ static int lackey_line(struct tbuild *b, const char *line)
 	p = skip_spaces(p);
 	if (!scan_hex(&p, &addr) || *p++ != ',' || !scan_dec(&p, &size) || !size || !at_end(p))
 		goto bad;
-	if (kind == WL_TREC_PERIOD) {
+	if (insn) {
 		b->nr_insns++;
 		return 0;
 	}
-	int64_t si = tb_stream(b, 1, 1);	/* lackey: one process, one thread */
-	tb_access(b, (size_t)si, addr, kind, 1);
+	/* lackey: one process, one thread (valgrind runs one at a time) */
+	tb_access(b, (size_t)tb_stream(b, 1, 1), addr, kind, 1);
 	return 0;
 bad:
 	return line_fail(b, "expected a lackey record like ' L 1ffefffd28,8', got '%.*s'",

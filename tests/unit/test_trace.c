@@ -235,6 +235,68 @@ static void test_perf_errors(void **state)
 	expect_text_error("# only a header\n", WL_TFMT_PERF, "no memory access records");
 }
 
+/* One simulated process per traced pid, one thread per tid. */
+static void test_perf_two_processes(void **state)
+{
+	(void)state;
+	char path[128], err[512] = "";
+	const char *text = "  10/10  1.0: 1 7f0000000000 1 |OP STORE|\n"
+			   "  20/21  1.1: 3 7f0000001000 1 |OP STORE|\n"
+			   "  20/20  1.2: 2 7f0000002000 1 |OP LOAD|\n"
+			   "  10/10  1.3: 1 7f0000000040 1 |OP LOAD|\n";
+
+	tmp_name(path, sizeof(path), "procs.perf");
+	write_file(path, text, strlen(text));
+	struct tl_env e;
+	struct sim *s = run_trace(&e, path, NULL);
+	const struct wl_trace *t = e.wl.traces[0];
+	assert_int_equal(t->nr_procs, 2);
+	assert_int_equal(t->procs[0].pid, 10);
+	assert_int_equal(t->procs[1].pid, 20);
+	assert_int_equal(t->nr_streams, 3);
+	assert_int_equal(e.wl.nr_procs, 2);
+	/* pid 20's main thread replays tid 20 and spawns tid 21's */
+	const struct wl_program *mp = &e.wl.programs[e.wl.procs[1].main_program];
+	assert_int_equal(mp->phases[1].op, WL_SPAWN);
+	assert_int_equal(mp->phases[2].op, WL_TRACE);
+	assert_int_equal(t->streams[mp->phases[2].arg].tid, 20);
+	assert_int_equal(s->nr_mms, 2);
+	assert_int_equal(s->nr_tasks, 3);
+	assert_int_equal(s->vs.event[SIM_ACCESSES], 1 + 3 + 2 + 1);
+	assert_int_equal(tl_region_pages(s, 0, 0, -1), 1);
+	assert_int_equal(tl_region_pages(s, 1, 0, -1), 1);	/* the store of tid 21 */
+	assert_oracle_clean(s);
+	tl_env_free(&e);
+	unlink(path);
+	(void)err;
+}
+
+/* More clusters than the engine maps per process: merged across the
+ * smallest gaps, every address still in a region. */
+static void test_many_regions(void **state)
+{
+	(void)state;
+	char *text = malloc(100 * 32), err[256] = "";
+	size_t used = 0;
+	uint64_t addr = 0x100000000ull, page37 = 0;
+
+	assert_non_null(text);
+	for (uint64_t i = 0; i < 100; i++) {
+		used += (size_t)sprintf(text + used, " S %llx,8\n", (unsigned long long)addr);
+		if (i == 37)
+			page37 = addr;
+		addr += (1ull << 20) + i * 4096;	/* gaps grow: the last ones are kept */
+	}
+	struct wl_trace *t = parse_str(text, WL_TFMT_LACKEY, err, sizeof(err));
+	assert_non_null(t);
+	assert_int_equal(t->nr_regions, WL_TRACE_PROC_REGIONS);
+	assert_int_equal(t->regions[0].start, 0x100000000ull);
+	assert_int_equal(t->regions[1].start, page37);
+	assert_int_equal(wl_trace_check(t, err, sizeof(err)), 0);
+	wl_trace_free(t);
+	free(text);
+}
+
 /* ---- the binary format ---- */
 
 static void assert_same_trace(const struct wl_trace *a, const struct wl_trace *b)
@@ -433,6 +495,8 @@ int main(void)
 		cmocka_unit_test(test_lackey_errors),
 		cmocka_unit_test(test_perf_two_threads),
 		cmocka_unit_test(test_perf_errors),
+		cmocka_unit_test(test_perf_two_processes),
+		cmocka_unit_test(test_many_regions),
 		cmocka_unit_test(test_roundtrip_replay),
 		cmocka_unit_test(test_binary_corrupt),
 		cmocka_unit_test(test_spec),
