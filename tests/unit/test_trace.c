@@ -80,18 +80,25 @@ static void gen_lackey(const char *path)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* Build "trace:@path[,@extra]" and run it to the end, process image off. */
-static struct sim *run_trace(struct tl_env *e, const char *path, const char *extra)
+/* Build "trace:@path[,@extra]" and run it to the end with tunables @sets,
+ * process image off. */
+static struct sim *run_trace_sets(struct tl_env *e, const char *path, const char *extra,
+				  const char *const *sets)
 {
 	char spec[512], err[512] = "";
 
 	snprintf(spec, sizeof(spec), "trace:%s%s%s", path, extra ? "," : "", extra ? extra : "");
-	tl_env_init(e, "2node-128cpu", no_thp);
+	tl_env_init(e, "2node-128cpu", sets);
 	workload_free(&e->wl);
 	if (workload_build(&e->wl, spec, &e->m, 1.0, 1, err, sizeof(err)))
 		fail_msg("workload_build(\"%s\"): %s", spec, err);
 	tl_start(e, 1);
 	return e->s;
+}
+
+static struct sim *run_trace(struct tl_env *e, const char *path, const char *extra)
+{
+	return run_trace_sets(e, path, extra, no_thp);
 }
 
 /* ---- lackey ---- */
@@ -297,6 +304,46 @@ static void test_many_regions(void **state)
 	free(text);
 }
 
+/*
+ * Two threads of a perf trace sharing 8 MiB, under NUMA balancing scanning
+ * from the start: the replay takes hint faults and shootdowns and the
+ * oracle stays clean; with the flushes skipped, it sees the damage.
+ */
+static void test_replay_under_balancing(void **state)
+{
+	(void)state;
+	char path[128];
+	struct rng r;
+	FILE *f;
+
+	tmp_name(path, sizeof(path), "mt.perf");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	rng_seed(&r, 7, 0);
+	for (uint32_t i = 0; i < 200000; i++)
+		fprintf(f, "  100/%u  1.%06u: 1 %llx 1 |OP %s|\n", 100 + i % 2, i % 1000000,
+			0x7f0000000000ull + rng_below(&r, BUF_SIZE / 64) * 64,
+			rng_below(&r, 10) < 3 ? "STORE" : "LOAD");
+	assert_int_equal(fclose(f), 0);
+	static const char *const scan[] = {
+		"transparent_hugepage.enabled=never", "numa_balancing.scan_delay_ms=1",
+		"numa_balancing.scan_period_min_ms=1", NULL };
+	static const char *const broken[] = {
+		"transparent_hugepage.enabled=never", "numa_balancing.scan_delay_ms=1",
+		"numa_balancing.scan_period_min_ms=1", "numasim.debug_skip_flush=1", NULL };
+	struct tl_env e;
+	struct sim *s = run_trace_sets(&e, path, NULL, scan);
+	assert_true(s->vs.event[NUMA_HINT_FAULTS] > 0);
+	assert_true(s->vs.event[NR_TLB_REMOTE_FLUSH] > 0);
+	assert_int_equal(s->vs.event[SIM_ACCESSES], 200000);
+	assert_oracle_clean(s);
+	tl_env_free(&e);
+	s = run_trace_sets(&e, path, NULL, broken);
+	assert_true(s->oracle.stale_accesses > 0);
+	tl_env_free(&e);
+	unlink(path);
+}
+
 /* ---- the binary format ---- */
 
 static void assert_same_trace(const struct wl_trace *a, const struct wl_trace *b)
@@ -497,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_perf_errors),
 		cmocka_unit_test(test_perf_two_processes),
 		cmocka_unit_test(test_many_regions),
+		cmocka_unit_test(test_replay_under_balancing),
 		cmocka_unit_test(test_roundtrip_replay),
 		cmocka_unit_test(test_binary_corrupt),
 		cmocka_unit_test(test_spec),
