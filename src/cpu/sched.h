@@ -31,9 +31,9 @@ struct wl_program;
 
 enum task_state { TASK_NEW, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
 
-/* Progress inside the current phase. */
 #define TRACE_RECENT_LINES 64	/* WL_TRACE: lines taken as cached (cpu/trace_replay.c) */
 
+/* Progress inside the current phase. */
 struct phase_cursor {
 	bool started;
 	uint64_t start, end;	/* absolute byte range */

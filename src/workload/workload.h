@@ -15,8 +15,9 @@
  * procs[]; the engine numbers them after the initial ones.
  *
  * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed,
- * forkcow; tiering.c: pmbench, xsbench) and, later, trace readers all produce
- * this same description, so the engine cannot tell them apart.
+ * forkcow; tiering.c: pmbench, xsbench) and the trace readers (trace.c: a
+ * WL_TRACE phase per recorded thread) all produce this same description, so
+ * the engine cannot tell them apart.
  *
  * Invariants (workload_validate()):
  *   every program index, region index and barrier index is in range;
