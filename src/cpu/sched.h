@@ -57,6 +57,7 @@ struct phase_cursor {
 	} lk;
 	/* WL_TRACE: the replay's place in its stream (cpu/trace_replay.c) */
 	struct {
+		uint64_t loop;		/* replays of the stream completed */
 		uint64_t pos;		/* byte offset of the next record */
 		uint64_t addr;		/* traced address of the last record */
 		uint64_t period;	/* accesses a record stands for (0: not started) */

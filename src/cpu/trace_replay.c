@@ -19,6 +19,8 @@
  * the same node, with no translation (SIMPLIFIED: their pages are unknown;
  * `perf mem` samples loads above a latency threshold, so charging them as
  * memory accesses, not hits, is what they were).
+ * With loops=N the stream is replayed N times in a row, each time from its
+ * start (addresses and period as at the start; the filter and TLB warm).
  * The deadline is checked between records, and inside the unseen accesses of
  * one sample every TRACE_CHARGE_CHUNK, so a large period does not run a CPU
  * far past its slice.
@@ -98,8 +100,14 @@ bool trace_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 		if (cpu->now >= deadline || s->failed)
 			break;
 		if (p >= end) {
-			done = true;
-			break;
+			if (++c->tr.loop >= MAX(ph->count, 1)) {
+				done = true;
+				break;
+			}
+			p = st->data;	/* loops=N: the stream again, from its start */
+			c->tr.addr = 0;
+			c->tr.period = 1;
+			continue;
 		}
 		uint64_t v;
 		if (unlikely(!wl_trace_varint(&p, end, &v)))

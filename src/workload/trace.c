@@ -1106,12 +1106,13 @@ void wl_trace_print_info(const struct wl_trace *t, FILE *out)
 
 /* ---- the workload type: trace:FILE[,format=...,gap=...] ---- */
 
-enum { T_FORMAT, T_GAP, NR_T_PARAMS };
+enum { T_FORMAT, T_GAP, T_LOOPS, NR_T_PARAMS };
 
 static const struct wl_param trace_params[NR_T_PARAMS] = {
 	[T_FORMAT] = { .key = "format", .kind = WLP_CHOICE, .def = WL_TFMT_AUTO,
 		       .choices = "auto|lackey|perf|nstrace" },
 	[T_GAP] = { .key = "gap", .kind = WLP_SIZE, .min = 0, .max = WL_MAX_SIZE, .def = 0 },
+	[T_LOOPS] = { .key = "loops", .kind = WLP_UINT, .min = 1, .max = WL_MAX_LOOPS, .def = 1 },
 };
 
 /* The stream the main thread of process @p replays: its pid's, else the first. */
@@ -1129,12 +1130,14 @@ static uint32_t main_stream(const struct wl_trace *t, uint32_t p)
 	return first;
 }
 
-static void trace_phase(struct workload *wl, uint32_t prog, uint32_t trace, uint32_t stream)
+static void trace_phase(struct workload *wl, uint32_t prog, uint32_t trace, uint32_t stream,
+			uint64_t loops)
 {
 	struct wl_phase *ph = wl_add_phase(wl, prog, WL_TRACE);
 
 	ph->target = trace;
 	ph->arg = stream;
+	ph->count = loops;
 	ph->region = 0;	/* the trace's regions are the process's, from region 0 */
 }
 
@@ -1173,12 +1176,12 @@ static int trace_build(struct workload *wl, struct wl_args *a, const struct wl_c
 			if (t->streams[s].proc != p || s == ms)
 				continue;
 			uint32_t prog = wl_add_program(wl);
-			trace_phase(wl, prog, ti, s);
+			trace_phase(wl, prog, ti, s, a->u[T_LOOPS]);
 			wl_add_spawn(wl, mainp, prog);
 			spawned = true;
 		}
 		if (ms != UINT32_MAX)
-			trace_phase(wl, mainp, ti, ms);
+			trace_phase(wl, mainp, ti, ms, a->u[T_LOOPS]);
 		if (spawned)
 			wl_add_phase(wl, mainp, WL_JOIN);
 	}
@@ -1188,7 +1191,7 @@ static int trace_build(struct workload *wl, struct wl_args *a, const struct wl_c
 const struct wl_type wl_type_trace = {
 	.name = "trace",
 	.help = "replay a memory-access trace: trace:FILE[,format=auto|lackey|perf|nstrace,"
-		"gap=SIZE] (docs/traces.md)",
+		"gap=SIZE,loops=N] (docs/traces.md)",
 	.params = trace_params,
 	.nr_params = NR_T_PARAMS,
 	.build = trace_build,

@@ -69,7 +69,8 @@ enum wl_op {
 				 * ranks scattered over the range by a fixed permutation */
 	WL_CHASE,		/* count dependent loads: a pointer chase over a random cycle of
 				 * the range's lines (one load waits for the previous) */
-	WL_TRACE,		/* replay stream `arg` of trace wl->traces[target] (workload/trace.h) */
+	WL_TRACE,		/* replay stream `arg` of trace wl->traces[target] (workload/trace.h)
+				 * count times (0: once); its regions are the process's from `region` */
 	NR_WL_OPS
 };
 

@@ -228,6 +228,12 @@ static void test_perf_two_threads(void **state)
 	assert_int_equal(tl_region_pages(s, 0, 2, -1), 0);
 	assert_oracle_clean(s);
 	tl_env_free(&e);
+
+	/* loops=3: every stream three times over, the same pages */
+	s = run_trace(&e, PERF_FILE, "loops=3");
+	assert_int_equal(s->vs.event[SIM_ACCESSES], 3 * 1100);
+	assert_int_equal(s->vs.event[PGFAULT], 8);
+	tl_env_free(&e);
 }
 
 static void test_perf_errors(void **state)
@@ -518,7 +524,7 @@ static void test_spec(void **state)
 	assert_int_equal(machine_preset(&m, "2node-128cpu"), 0);
 	assert_int_equal(workload_build(&wl, "trace:" PERF_FILE ",gap=8M", &m, 1.0, 1, err,
 					sizeof(err)), 0);
-	assert_string_equal(wl.desc, "trace:" PERF_FILE ",format=auto,gap=8M");
+	assert_string_equal(wl.desc, "trace:" PERF_FILE ",format=auto,gap=8M,loops=1");
 	/* the main thread maps the regions, spawns the other stream, replays
 	 * its own (tid == pid) and joins */
 	const struct wl_program *mp = &wl.programs[wl.procs[0].main_program];
