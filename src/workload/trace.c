@@ -520,11 +520,10 @@ static void limit_regions(struct wl_trace *t, uint32_t first)
 
 /*
  * The regions of process @p: mmap events holding a touched page, and the
- * touched pages, merged where two are at most @gap bytes apart. Appended to
- * t->regions; return 0, or -1 if there are too many.
+ * touched pages, merged where two are at most @gap bytes apart, at most
+ * WL_TRACE_PROC_REGIONS of them. Appended to t->regions.
  */
-static int infer_regions(struct tbuild *b, struct tb_proc *p, uint64_t gap, struct wl_trace *t,
-			 size_t *cap)
+static void infer_regions(struct tb_proc *p, uint64_t gap, struct wl_trace *t, size_t *cap)
 {
 	size_t n = 0;
 
@@ -554,11 +553,6 @@ static int infer_regions(struct tbuild *b, struct tb_proc *p, uint64_t gap, stru
 			end = MAX(end, v[i].end & ~1ull);
 			flags |= (v[i].end & 1) ? WL_TRACE_REGION_MMAP : 0;
 		}
-		if (t->nr_regions == WL_TRACE_MAX_REGIONS) {
-			free(v);
-			return line_fail(b, "more than %u regions in one process (raise gap=)",
-					 WL_TRACE_MAX_REGIONS);
-		}
 		t->regions = grow(t->regions, t->nr_regions + 1ull, cap, sizeof(*t->regions));
 		t->regions[t->nr_regions++] = (struct wl_trace_region){
 			.start = start, .len = end - start, .flags = flags, .proc = t->nr_procs };
@@ -567,7 +561,6 @@ static int infer_regions(struct tbuild *b, struct tb_proc *p, uint64_t gap, stru
 	limit_regions(t, first);
 	t->procs[t->nr_procs++] = (struct wl_trace_proc){
 		.pid = p->pid, .first_region = first, .nr_regions = t->nr_regions - first };
-	return 0;
 }
 
 /* Turn the builder into a trace (processes without a stream are dropped). */
@@ -589,11 +582,8 @@ static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, ui
 		for (size_t s = 0; s < b->nr_s && !used; s++)
 			used = b->s[s].proc == i;
 		renum[i] = used ? t->nr_procs : UINT32_MAX;
-		if (used && infer_regions(b, &b->p[i], gap, t, &cap)) {
-			free(renum);
-			wl_trace_free(t);
-			return NULL;
-		}
+		if (used)
+			infer_regions(&b->p[i], gap, t, &cap);
 	}
 	if (!t->regions)	/* every record skipped: still an array, for &regions[0] */
 		t->regions = xrealloc(NULL, sizeof(*t->regions));

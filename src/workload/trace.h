@@ -28,7 +28,7 @@ enum wl_trec { WL_TREC_LOAD, WL_TREC_STORE, WL_TREC_MODIFY, WL_TREC_PERIOD };
 
 #define WL_TRACE_ADDR_LIMIT	(1ull << 56)	/* above: kernel addresses, skipped */
 #define WL_TRACE_MAX_STREAMS	4096u		/* WL_MAX_THREADS */
-#define WL_TRACE_MAX_REGIONS	65536u
+#define WL_TRACE_MAX_REGIONS	(WL_TRACE_MAX_STREAMS * WL_TRACE_PROC_REGIONS)
 #define WL_TRACE_MAX_PERIOD	(1ull << 32)
 #define WL_TRACE_PROC_REGIONS	64u		/* MM_MAX_REGIONS: regions the engine maps */
 
