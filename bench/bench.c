@@ -34,9 +34,13 @@
  *      the peak injection mixes measured in the simulator for 2node-128cpu
  *      and 4node-48cpu (and the tiered and gpu presets), beside the
  *      published figures they are calibrated to, with the ratio.
+ *   9. Trace replay: a generated binary trace (.nstrace) of 20 M accesses
+ *      (2 M with --quick) replayed on 2node-128cpu, 8-byte accesses sweeping
+ *      64 MiB (the first pass stores) and random lines over 1 GiB (a store
+ *      in four): accesses replayed per host second.
  * Figures are reported, never asserted: timing belongs here, not in tests.
  * Usage: numasim-bench [--quick] [speed] [access] [numa] [tiering] [migrc] [device]
- *        [calibrate] (no section: all; access: 2 and 2b, which speed includes)
+ *        [calibrate] [trace] (no section: all; access: 2 and 2b, which speed includes)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +54,7 @@
 #include "cpu/tlbflush.h"
 #include "device/dmirror.h"
 #include "sim.h"
+#include "workload/trace.h"
 
 struct result {
 	double sim_s, host_s, access_s;
@@ -477,6 +482,78 @@ static void access_table(void)
 	}
 }
 
+/*
+ * Write a one-thread trace of @n accesses over [base, base + @size) to
+ * @path: sequential 8-byte accesses (stores on the first pass) or, if
+ * @random, uniform random lines (every fourth a store).
+ */
+static int gen_trace(const char *path, bool random, uint64_t n, uint64_t size)
+{
+	const uint64_t base = 0x7f0000000000ull;
+	uint8_t *buf = malloc(n * 10);
+	uint64_t prev = 0, x = 0x9e3779b97f4a7c15ull;
+	size_t len = 0;
+	char err[256];
+
+	if (!buf)
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t addr;
+		enum wl_trec kind;
+
+		if (random) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+			addr = base + (x % (size / 64)) * 64;
+			kind = i % 4 ? WL_TREC_LOAD : WL_TREC_STORE;
+		} else {
+			addr = base + (i * 8) % size;
+			kind = i < size / 8 ? WL_TREC_STORE : WL_TREC_LOAD;
+		}
+		len += wl_trace_put_varint(buf + len, wl_trace_access(prev, addr, kind));
+		prev = addr;
+	}
+	struct wl_trace_region reg = { .start = base, .len = size };
+	struct wl_trace_proc proc = { .pid = 1, .first_region = 0, .nr_regions = 1 };
+	struct wl_trace_stream st = { .proc = 0, .tid = 1, .nr_records = n, .nr_accesses = n,
+				      .data = buf, .len = len };
+	struct wl_trace t = { .format = WL_TFMT_NSTRACE, .procs = &proc, .nr_procs = 1,
+			      .regions = &reg, .nr_regions = 1, .streams = &st, .nr_streams = 1 };
+	int rc = wl_trace_write(&t, path, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "bench: %s\n", err);
+	free(buf);
+	return rc;
+}
+
+static void trace_table(bool quick)
+{
+	const uint64_t n = quick ? 2000000 : 20000000;
+	const struct { const char *name; bool random; uint64_t size; } pats[] = {
+		{ "sequential 8 B, 64 MiB", false, 64 * MiB },
+		{ "random lines, 1 GiB", true, 1 * GiB },
+	};
+	printf("   %-24s %12s %10s %14s %12s\n", "pattern", "accesses", "host s", "M accesses/s",
+	       "simulated s");
+	for (size_t i = 0; i < ARRAY_SIZE(pats); i++) {
+		char path[64], spec[96];
+		struct result r;
+
+		snprintf(path, sizeof(path), "/tmp/numasim-bench-%d.nstrace", (int)getpid());
+		snprintf(spec, sizeof(spec), "trace:%s", path);
+		const struct bench_case c = { "trace", "2node-128cpu", spec,
+					      { "transparent_hugepage.enabled=never", NULL }, 1.0 };
+		if (gen_trace(path, pats[i].random, n, pats[i].size) || bench(&c, &r)) {
+			printf("   %-24s failed\n", pats[i].name);
+			unlink(path);
+			continue;
+		}
+		unlink(path);
+		printf("   %-24s %12llu %10.2f %14.1f %12.3f\n", pats[i].name,
+		       (unsigned long long)r.accesses, r.host_s, (double)r.accesses / r.host_s / 1e6,
+		       r.sim_s);
+	}
+}
+
 static bool want(int argc, char **argv, const char *section)
 {
 	bool any = false;
@@ -564,8 +641,14 @@ device:
 	device_table(quick);
 calibrate:
 	if (!want(argc, argv, "calibrate"))
-		return 0;
+		goto trace;
 	printf("\n8. Calibration: MLC-like measurements in the simulator vs published figures\n");
 	calibrate_table();
+trace:
+	if (!want(argc, argv, "trace"))
+		return 0;
+	printf("\n9. Trace replay: a generated .nstrace, one thread, 4 KiB pages, mmap'ed%s\n",
+	       quick ? " (2 M accesses)" : "");
+	trace_table(quick);
 	return 0;
 }

@@ -9,6 +9,7 @@
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
  *   numasim list
  *   numasim calibrate [--machine M]    MLC-like figures, modelled vs published
+ *   numasim trace convert IN OUT | info FILE   traces (cli/trace_cmd.c)
  *
  * Bad input gets a message naming the option, key, file or line and exit
  * status 2; a workload that fails while running (out of memory, a stray
@@ -41,6 +42,8 @@ static void usage(FILE *out)
 		"       numasim list            presets, workloads and tunables\n"
 		"       numasim calibrate [--machine M]\n"
 		"                               MLC-like latency and bandwidth, modelled vs published\n"
+		"       numasim trace convert|info ...\n"
+		"                               memory-access traces (numasim trace --help)\n"
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
@@ -186,10 +189,14 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(cmd, "calibrate"))
 		return cmd_calibrate(argc - 1, argv + 1);
+	if (!strcmp(cmd, "trace"))
+		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
 		printf("\n");
 		compare_usage(stdout);
+		printf("\n");
+		trace_usage(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "--version")) {

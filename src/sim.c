@@ -18,6 +18,7 @@
 
 #include "cpu/access.h"
 #include "cpu/tlbflush.h"
+#include "cpu/trace_replay.h"
 #include "device/devkernel.h"
 #include "device/dmirror.h"
 #include "fault/fault.h"
@@ -277,7 +278,7 @@ static void phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 	c->start_ns = now;
 	const bool timed = ph->op == WL_RANDOM || ph->op == WL_SKEWED || ph->op == WL_GAUSS ||
 			   ph->op == WL_LOOKUP || ph->op == WL_ZIPF || ph->op == WL_CHASE;
-	if (timed)
+	if (timed || ph->op == WL_TRACE)
 		s->access_start_ns = MIN(s->access_start_ns, now);	/* the timed phase begins */
 	if (timed || ph->op == WL_SWEEP) {
 		c->start = region_addr(t, ph->region) + ph->off;
@@ -552,6 +553,9 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 	case WL_LOOKUP:
 		done = lookup_step(s, cpu, t, deadline);
 		break;
+	case WL_TRACE:
+		done = trace_step(s, cpu, t, deadline);
+		break;
 	case WL_ZIPF:
 		done = zipf_step(s, cpu, t, deadline);
 		break;
@@ -563,10 +567,6 @@ static bool run_phase(struct sim *s, struct cpu *cpu, struct task *t, uint64_t d
 		t->cur.started = false;
 		set_affinity_cpus(s, cpu, t, ph->target);
 		return cpu->curr == t && !s->failed;
-	case WL_TRACE:
-		sim_fail(s, "task %u (process %u): %s is not modelled yet", t->pid, t->proc,
-			 wl_op_name(ph->op));	/* TODO(issue 11) */
-		return false;
 	case WL_SPAWN:
 		done = do_spawn(s, cpu, t, ph);
 		break;

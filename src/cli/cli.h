@@ -98,4 +98,8 @@ void cli_run_free(struct cli_run *r);
 int cmd_compare(int argc, char **argv);
 void compare_usage(FILE *out);
 
+/* numasim trace convert|info (trace_cmd.c); argv[0] is "trace". */
+int cmd_trace(int argc, char **argv);
+void trace_usage(FILE *out);
+
 #endif

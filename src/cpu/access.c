@@ -192,6 +192,16 @@ bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 	return translate(s, cpu, t, addr, kind != ACCESS_LOAD, kind == ACCESS_RMW, &x);
 }
 
+bool cpu_access_nid(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+		    enum cpu_access_kind kind, uint32_t *nid)
+{
+	struct xlate x = { 0 };
+	bool ok = translate(s, cpu, t, addr, kind != ACCESS_LOAD, kind == ACCESS_RMW, &x);
+
+	*nid = x.nid;
+	return ok;
+}
+
 /* ---- phases with a duration ---- */
 
 /*

@@ -19,6 +19,9 @@ struct wl_phase;
 enum cpu_access_kind { ACCESS_LOAD, ACCESS_STORE, ACCESS_RMW };
 bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 		enum cpu_access_kind kind);
+/* cpu_access() that also says which node the memory accessed is on. */
+bool cpu_access_nid(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+		    enum cpu_access_kind kind, uint32_t *nid);
 
 /* Run one step of the task's sweep phase, stopping at @deadline or at a
  * PMD boundary. Return true when the phase is complete. */

@@ -32,6 +32,8 @@ struct wl_program;
 
 enum task_state { TASK_NEW, TASK_RUNNING, TASK_SLEEPING, TASK_DEAD };
 
+#define TRACE_RECENT_LINES 64	/* WL_TRACE: lines taken as cached (cpu/trace_replay.c) */
+
 /* Progress inside the current phase. */
 struct phase_cursor {
 	bool started;
@@ -58,6 +60,18 @@ struct phase_cursor {
 	/* WL_ZIPF: where ranks go; WL_CHASE: the cycle and the position on it */
 	struct access_perm perm;
 	uint64_t pos;
+	/* WL_TRACE: the replay's place in its stream (cpu/trace_replay.c) */
+	struct {
+		uint64_t loop;		/* replays of the stream completed */
+		uint64_t pos;		/* byte offset of the next record */
+		uint64_t addr;		/* traced address of the last record */
+		uint64_t period;	/* accesses a record stands for (0: not started) */
+		uint64_t pending;	/* of the last record's, still to be charged */
+		uint32_t pending_nid;
+		bool pending_write;
+		int64_t region;		/* trace region of the last record (-1: none) */
+		uint64_t lines[TRACE_RECENT_LINES];	/* recently used lines, + 1 */
+	} tr;
 };
 
 struct task {

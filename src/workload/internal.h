@@ -69,6 +69,7 @@ struct wl_ctx {
 	const struct machine *m;
 	double scale;
 	uint64_t seed;
+	const char *file;		/* trace:FILE,...: the FILE (else NULL) */
 	char *err;
 	size_t errlen;
 };
@@ -97,9 +98,10 @@ struct wl_type {
 	X(xsbench, "xsbench")				\
 	X(gpu_pingpong, "gpu-pingpong")			\
 	X(gpu_stream, "gpu-stream")			\
-	X(wrongnode, "wrongnode")
+	X(wrongnode, "wrongnode")			\
+	X(trace, "trace")
 
-/* in builtin.c, generic.c, tiering.c, device.c and wrongnode.c: */
+/* in builtin.c, generic.c, tiering.c, device.c, wrongnode.c and trace.c: */
 #define WL_DECLARE_TYPE(n, name) extern const struct wl_type wl_type_##n;
 WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE

@@ -17,6 +17,7 @@
 #include "core/debug.h"
 #include "machine/machine.h"
 #include "workload/internal.h"
+#include "workload/trace.h"
 
 #define WL_TYPE_PTR(n, name) &wl_type_##n,
 static const struct wl_type *const wl_types[] = { WL_TYPE_LIST(WL_TYPE_PTR) };
@@ -482,6 +483,8 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 		if (ph->target >= wl->nr_traces)
 			return phase_fail(k, p, i, "trace %" PRIu32 " out of range (%" PRIu32
 					  " traces)", ph->target, wl->nr_traces);
+		if (!wl->traces[ph->target] || ph->arg >= wl->traces[ph->target]->nr_streams)
+			return phase_fail(k, p, i, "stream %" PRIu32 " out of range", ph->arg);
 		return 0;
 	case WL_LOOKUP:
 		return check_lookup(k, p, i, ph);
@@ -1105,10 +1108,13 @@ static void init_args(const struct wl_type *t, struct wl_args *a)
 	}
 }
 
-/* desc = "NAME:key=value,..." with every effective value, in table order. */
-static void format_desc(struct workload *wl, const struct wl_type *t, const struct wl_args *a)
+/* desc = "NAME:key=value,..." (trace: "trace:FILE,key=value,...") with every
+ * effective value, in table order. */
+static void format_desc(struct workload *wl, const struct wl_type *t, const struct wl_args *a,
+			const char *file)
 {
-	size_t used = (size_t)snprintf(wl->desc, sizeof(wl->desc), "%s", t->name);
+	size_t used = (size_t)snprintf(wl->desc, sizeof(wl->desc), "%s%s%s", t->name,
+				       file ? ":" : "", file ? file : "");
 
 	for (uint32_t i = 0; i < t->nr_params && used < sizeof(wl->desc); i++) {
 		const struct wl_param *d = &t->params[i];
@@ -1127,7 +1133,7 @@ static void format_desc(struct workload *wl, const struct wl_type *t, const stru
 			snprintf(v, sizeof(v), "%" PRIu64, a->u[i]);
 		}
 		used += (size_t)snprintf(wl->desc + used, sizeof(wl->desc) - used, "%c%s=%s",
-					 i ? ',' : ':', d->key, v);
+					 i || file ? ',' : ':', d->key, v);
 	}
 }
 
@@ -1223,19 +1229,32 @@ int workload_build(struct workload *wl, const char *spec, const struct machine *
 	struct wl_ctx c = { .name = t->name, .params = t->params, .m = m, .scale = scale,
 			    .seed = seed, .err = err, .errlen = errlen };
 	const char *colon = strchr(spec, ':');
+	const char *params = colon ? colon + 1 : NULL;
+	char *file = NULL;
 	init_args(t, &a);
-	if (colon && parse_params(t, &a, colon + 1, &c))
-		return -1;
+	if (t == &wl_type_trace && params) {
+		/* trace:FILE[,key=value,...]: the file comes first */
+		size_t n = strcspn(params, ",");
+		file = strndup(params, n);
+		if (!file)
+			wl_oom();
+		c.file = file;
+		params = params[n] ? params + n + 1 : NULL;
+	}
+	if (params && parse_params(t, &a, params, &c))
+		goto fail;
 	snprintf(wl->name, sizeof(wl->name), "%s", t->name);
 	if (t->build(wl, &a, &c))
 		goto fail;
-	format_desc(wl, t, &a);
+	format_desc(wl, t, &a, file);
 	if (workload_validate(wl, why, sizeof(why))) {
 		wl_fail(&c, "internal error: the generator made an invalid workload: %s", why);
 		goto fail;
 	}
+	free(file);
 	return 0;
 fail:
+	free(file);
 	workload_free(wl);
 	return -1;
 }

@@ -15,8 +15,9 @@
  * procs[]; the engine numbers them after the initial ones.
  *
  * Generators (builtin.c: numa01, numa02, ...; generic.c: seq, random, skewed,
- * forkcow; tiering.c: pmbench, xsbench) and, later, trace readers all produce
- * this same description, so the engine cannot tell them apart.
+ * forkcow; tiering.c: pmbench, xsbench) and the trace readers (trace.c: a
+ * WL_TRACE phase per recorded thread) all produce this same description, so
+ * the engine cannot tell them apart.
  *
  * Invariants (workload_validate()):
  *   every program index, region index and barrier index is in range;
@@ -73,7 +74,8 @@ enum wl_op {
 				 * ranks scattered over the range by a fixed permutation */
 	WL_CHASE,		/* count dependent loads: a pointer chase over a random cycle of
 				 * the range's lines (one load waits for the previous) */
-	WL_TRACE,		/* replay stream `arg` of trace wl->traces[target] (workload/trace.h) */
+	WL_TRACE,		/* replay stream `arg` of trace wl->traces[target] (workload/trace.h)
+				 * count times (0: once); its regions are the process's from `region` */
 	NR_WL_OPS
 };
 

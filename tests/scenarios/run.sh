@@ -196,5 +196,62 @@ if "$BIN" run --machine gpu-1node --workload gpu-stream:size=64M,chunk=16M --qui
    grep -q '"sim_device_migrate_to_ram_pages": 16384' "$TMP/gpu.json"; then ok
 else ko "gpu-stream JSON: device migration counters"; fi
 
+# memory-access traces (docs/traces.md)
+DATA=$(dirname "$0")/../data
+expect 2 "usage: numasim trace" -- trace
+expect 2 "unknown subcommand 'frob'" -- trace frob
+expect 2 "expected IN and OUT files" -- trace convert "$DATA/perf-two-threads.txt"
+expect 2 "none.txt: cannot open" -- trace info "$TMP/none.txt"
+expect 2 "none.txt: cannot open" -- run --workload "trace:$TMP/none.txt"
+expect 2 "expected trace:FILE" -- run --workload trace
+printf ' L 1000,8\n Q 1,2\n' >"$TMP/bad.lackey"
+expect 2 "bad.lackey:2: expected a lackey record" -- trace convert "$TMP/bad.lackey" "$TMP/bad.nstrace"
+expect 2 "bad.lackey:2: expected a lackey record" -- run --workload "trace:$TMP/bad.lackey"
+printf '  7/7  1.5: 100 7f0000001000\n  7/8  1.5: 1oo 7f0000001000\n' >"$TMP/bad.perf"
+expect 2 "bad.perf:2: expected a sample period" -- trace info "$TMP/bad.perf"
+expect 0 "2 streams" -- trace info "$DATA/perf-two-threads.txt"
+expect 0 "stale reads 0, lost writes 0" -- run --workload "trace:$DATA/perf-two-threads.txt"
+expect 0 "" -- trace convert "$DATA/perf-two-threads.txt" "$TMP/p.nstrace"
+expect 0 "(nstrace): 1 processes, 2 streams, 3 regions, 8 records for 1100 accesses" -- trace info "$TMP/p.nstrace"
+expect 2 "already a binary trace" -- trace convert "$TMP/p.nstrace" "$TMP/p2.nstrace"
+head -c 200 "$TMP/p.nstrace" >"$TMP/trunc.nstrace"
+expect 2 "trunc.nstrace: truncated" -- trace info "$TMP/trunc.nstrace"
+expect 2 "trunc.nstrace: truncated" -- run --workload "trace:$TMP/trunc.nstrace"
+printf 'NSTRACE\0\011\0\0\0' >"$TMP/v9.nstrace"
+expect 2 "version 9" -- trace info "$TMP/v9.nstrace"
+
+# a real program recorded afresh with valgrind lackey (tests/data/trace_buf.c:
+# 8 MiB written, read twice), replayed from text and from its conversion
+if command -v valgrind >/dev/null && command -v cc >/dev/null &&
+   cc -O1 -o "$TMP/trace_buf" "$DATA/trace_buf.c" &&
+   valgrind --tool=lackey --trace-mem=yes --log-file="$TMP/buf.lackey" "$TMP/trace_buf" >"$TMP/buf.out"; then
+	addr=$(awk '{ print $2 }' "$TMP/buf.out")
+	"$BIN" trace info "$TMP/buf.lackey" >"$TMP/buf.info"
+	found=0
+	# region inference: one region holds the whole buffer, and not much more
+	while read -r w n range rest; do
+		[ "$w" = region ] || continue
+		lo=$((${range%-*})); hi=$((${range#*-}))
+		if [ "$lo" -le $((addr)) ] && [ "$hi" -ge $((addr + 8388608 - 64)) ] &&
+		   [ $((hi - lo)) -le $((9 * 1048576)) ]; then found=1; fi
+	done <"$TMP/buf.info"
+	if [ "$found" = 1 ]; then ok; else ko "lackey trace: no region holds the buffer at $addr: $(cat "$TMP/buf.info")"; fi
+	NOTHP="--set transparent_hugepage.enabled=never --set numasim.process_image=0"
+	"$BIN" trace convert "$TMP/buf.lackey" "$TMP/buf.nstrace" || ko "trace convert of the lackey trace"
+	"$BIN" run --workload "trace:$TMP/buf.lackey" $NOTHP --json "$TMP/buf-text.json" >"$TMP/buf-text.txt"
+	"$BIN" run --workload "trace:$TMP/buf.nstrace" $NOTHP --json "$TMP/buf-bin.json" >"$TMP/buf-bin.txt"
+	# each buffer page faults once (2048), plus the program's other pages
+	faults=$(grep -o '"pgfault": [0-9]*' "$TMP/buf-text.json" | head -1 | awk '{ print $2 }')
+	if [ "${faults:-0}" -ge 2048 ] && [ "$faults" -le 2600 ]; then ok
+	else ko "lackey replay: pgfault $faults, expected 2048 and a few hundred more"; fi
+	if grep -q "node0 *8 MiB" "$TMP/buf-text.txt" && grep -q "stale reads 0, lost writes 0" "$TMP/buf-text.txt"; then ok
+	else ko "lackey replay: 8 MiB resident and a clean oracle expected: $(cat "$TMP/buf-text.txt")"; fi
+	if tail -n +2 "$TMP/buf-text.txt" | sed 's/(host.*//' >"$TMP/a" &&
+	   tail -n +2 "$TMP/buf-bin.txt" | sed 's/(host.*//' >"$TMP/b" && cmp -s "$TMP/a" "$TMP/b"; then ok
+	else ko "lackey replay: text and binary differ: $(diff "$TMP/a" "$TMP/b")"; fi
+else
+	echo "skipped: the lackey recording (needs valgrind and cc)" >&2
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
