@@ -23,6 +23,8 @@
 #include "sim.h"
 #include "workload/workload.h"
 
+_Static_assert(WL_MAX_REGIONS == MM_MAX_REGIONS, "workloads create the regions an mm holds");
+
 #define MMAP_BASE (1ull << 30)
 #define MMAP_GAP PMD_SIZE	/* keeps mappings apart, so none ever merge */
 

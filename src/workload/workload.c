@@ -697,6 +697,10 @@ static int check_program_regions(struct wl_check *k, uint32_t p)
 			if (ph->region != nr)
 				return phase_fail(k, p, i, "creates region %" PRIu32 ", but the next "
 						  "region is %" PRIu32, ph->region, nr);
+			/* the engine's address space holds MM_MAX_REGIONS (mm/mm.h) */
+			if (nr >= WL_MAX_REGIONS)
+				return phase_fail(k, p, i, "more than %u regions in one process",
+						  WL_MAX_REGIONS);
 			k->sizes[k->region_base[proc] + nr++ - k->inherited[proc]] = ph->len;
 		} else if (ph->op == WL_SPAWN) {
 			if (note_spawn(k, ph->target, proc, nr))

@@ -157,6 +157,9 @@ struct wl_cpuset {
 
 struct wl_trace;
 
+/* Regions one process may create, inherited ones included (MM_MAX_REGIONS). */
+#define WL_MAX_REGIONS 64u
+
 struct wl_program {
 	struct wl_phase *phases;
 	uint32_t nr_phases;

@@ -1030,6 +1030,22 @@ static void test_validate_programs(void **state)
 	workload_free(&wl);
 }
 
+/* A process holds at most WL_MAX_REGIONS regions: one more is refused, not overflowed. */
+static void test_validate_region_limit(void **state)
+{
+	(void)state;
+	struct workload wl = { 0 };
+	uint32_t mp = wl_add_program(&wl);
+	uint32_t proc = wl_add_process(&wl, mp);
+
+	for (uint32_t r = 0; r < WL_MAX_REGIONS; r++)
+		wl_add_mmap(&wl, proc, PG);
+	validate_ok(&wl);
+	wl_add_mmap(&wl, proc, PG);
+	validate_err(&wl, "more than 64 regions in one process");
+	workload_free(&wl);
+}
+
 static void test_validate_fields(void **state)
 {
 	(void)state;
@@ -1417,6 +1433,7 @@ int main(void)
 		cmocka_unit_test(test_validate_regions),
 		cmocka_unit_test(test_validate_programs),
 		cmocka_unit_test(test_validate_fields),
+		cmocka_unit_test(test_validate_region_limit),
 		cmocka_unit_test(test_validate_barriers),
 		cmocka_unit_test(test_validate_forks),
 		cmocka_unit_test(test_forkcow),
