@@ -741,12 +741,7 @@ void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 {
 	struct phase_cursor *c = &t->cur;
 	const uint64_t lines = ph->len / 64;
-	/* one permutation per range and seed: threads chasing the same buffer
-	 * follow the same list, as they would in memory */
-	uint64_t key = s->seed ^ ((uint64_t)ph->op << 56) ^ ((uint64_t)ph->region << 40);
-	key = splitmix64(&key) ^ ph->off;
-	key = splitmix64(&key) ^ ph->len;
-	access_perm_init(&c->perm, lines, splitmix64(&key));
+	access_perm_init(&c->perm, lines, access_perm_key(s->seed, ph));
 	if (ph->op == WL_CHASE) {
 		c->pos = rng_below(&t->rng, lines);	/* where this thread joins the cycle */
 		return;

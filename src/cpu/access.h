@@ -8,6 +8,7 @@
 
 #include "core/compiler.h"
 #include "core/rng.h"
+#include "workload/workload.h"
 
 struct sim;
 struct cpu;
@@ -146,6 +147,20 @@ static inline uint64_t access_perm_hash(const struct access_perm *p, uint64_t x)
 		x = (x + p->add[i]) & p->mask;
 	}
 	return x;
+}
+
+/*
+ * The permutation's key for phase @ph of a run seeded @seed: one per range and
+ * seed, so threads chasing the same buffer follow the same list, as they
+ * would in memory (the simulator and numasim-native draw the same lines).
+ */
+static inline uint64_t access_perm_key(uint64_t seed, const struct wl_phase *ph)
+{
+	uint64_t key = seed ^ ((uint64_t)ph->op << 56) ^ ((uint64_t)ph->region << 40);
+
+	key = splitmix64(&key) ^ ph->off;
+	key = splitmix64(&key) ^ ph->len;
+	return splitmix64(&key);
 }
 
 /* The image of @x < n. */

@@ -125,7 +125,7 @@ else ko "--ops-test exited $?: $(cat "$TMP/ops.err")"; fi
 jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "move_pages")][0] | .ret == 0 and .pages == 256 and .status["0"] == 256' \
 	"ops-test: move_pages of 256 pages to node 0"
 jqt "$TMP/ops.json" '[.syscalls[] | select(.op == "migrate_pages")][0].ret >= 0' "ops-test: migrate_pages"
-jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses > 30000 and
+jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses >= 50400 and
 	(.processes[0].resident_pages | add) as $p | $p >= 512 and $p <= 768' \
 	"ops-test: processes, accesses, at most 3 MiB left after DONTNEED and munmap (PAGEOUT may swap)"
 

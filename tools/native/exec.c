@@ -328,6 +328,75 @@ static void do_random(struct nat_thread *th, const struct wl_phase *ph, uint8_t 
 	}
 }
 
+/* WL_ZIPF: the lines zipf_step() draws, in its order. */
+static void do_zipf(struct nat_thread *th, const struct wl_phase *ph, uint8_t *p)
+{
+	const uint64_t lines = ph->len / 64;
+	const uint64_t deadline = ph->duration_ns ? nat_now_ns() + ph->duration_ns : 0;
+	struct zipf_table *z = malloc(sizeof(*z));	/* 18 KiB: not on a thread stack */
+	struct access_perm perm;
+
+	if (!z) {
+		nat_fail(th->pc->sh, "task %u: out of memory for a Zipf table", th->task);
+		return;
+	}
+	access_perm_init(&perm, lines, access_perm_key(th->pc->seed, ph));
+	zipf_table_init(z, lines, ph->zipf_s);
+	for (uint64_t n = 0; deadline || n < ph->count; n++) {
+		uint64_t line = access_perm(&perm, access_zipf_rank(z, &th->rng));
+		access_line(th, p + line * 64, random_write(th, ph));
+		if ((n & 4095) == 4095 && past(deadline))
+			break;
+	}
+	free(z);
+}
+
+/*
+ * A value that is 0 but that the CPU cannot know before @v is loaded: the
+ * next address of a chase depends on the previous load, as it does when the
+ * list is in memory (an "and" with 0 is not a dependency-breaking idiom).
+ */
+static inline uint64_t depend_zero(uint64_t v)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("and $0, %0" : "+r"(v));
+#elif defined(__aarch64__)
+	__asm__ volatile("and %0, %0, xzr" : "+r"(v));
+#else
+	__asm__ volatile("" : "+r"(v));
+	v = 0;		/* no dependency: loads may overlap */
+#endif
+	return v;
+}
+
+/* WL_CHASE: the cycle chase_step() walks, from the same place, each load
+ * waiting for the previous one. */
+static void do_chase(struct nat_thread *th, const struct wl_phase *ph, uint8_t *p)
+{
+	const uint64_t lines = ph->len / 64;
+	const uint64_t deadline = ph->duration_ns ? nat_now_ns() + ph->duration_ns : 0;
+	struct access_perm perm;
+	uint64_t pos = rng_below(&th->rng, lines), dep = 0;
+
+	access_perm_init(&perm, lines, access_perm_key(th->pc->seed, ph));
+	for (uint64_t n = 0; deadline || n < ph->count; n++) {
+		uint64_t line = access_perm(&perm, pos) + dep;
+		volatile uint64_t *q = (volatile uint64_t *)(p + line * 64);
+
+		if (++pos == lines)
+			pos = 0;
+		if (random_write(th, ph)) {
+			*q = th->accesses;
+			dep = 0;
+		} else {
+			dep = depend_zero(*q);
+		}
+		th->accesses++;
+		if ((n & 4095) == 4095 && past(deadline))
+			break;
+	}
+}
+
 /* WL_LOOKUP: the accesses lookup_step() makes, in its order (see there). */
 static void one_lookup(struct nat_thread *th, const struct wl_phase *ph, uint8_t *p)
 {
@@ -675,6 +744,14 @@ static int run_phase(struct nat_thread *th, const struct wl_phase *ph)
 	case WL_LOOKUP:
 		mark_access_start(sh);
 		do_lookup(th, ph, a);
+		return 0;
+	case WL_ZIPF:
+		mark_access_start(sh);
+		do_zipf(th, ph, a);
+		return 0;
+	case WL_CHASE:
+		mark_access_start(sh);
+		do_chase(th, ph, a);
 		return 0;
 	case WL_SPAWN:
 		return do_spawn(th, ph);

@@ -153,7 +153,7 @@ static int check_supported(const struct workload *wl)
 	for (uint32_t p = 0; p < wl->nr_programs; p++)
 		for (uint32_t i = 0; i < wl->programs[p].nr_phases; i++) {
 			enum wl_op op = wl->programs[p].phases[i].op;
-			if (op == WL_ZIPF || op == WL_CHASE || op == WL_TRACE || op == WL_DEV_MIGRATE ||
+			if (op == WL_TRACE || op == WL_DEV_MIGRATE ||
 			    op == WL_DEV_KERNEL)
 				return bad("workload '%s': program %u phase %u: %s is not supported by "
 					   NATIVE_NAME " yet", wl->desc, p, i, wl_op_name(op));

@@ -73,6 +73,14 @@ static void thread_program(struct workload *wl, uint32_t t, uint32_t barrier)
 	ph->write_ratio = 1;
 	ph->lk = (struct wl_lookup){ .data_len = 1 * MiB, .keys_len = 64 * KiB,
 				     .work_off = 1 * MiB + 512 * KiB, .work_len = 64 * KiB, .gathers = 4 };
+	ph = add(wl, t, WL_ZIPF, 0, 0, 2 * MiB);
+	ph->count = 10000;
+	ph->access = WL_RW;
+	ph->write_ratio = 0.25;
+	ph->zipf_s = 0.99;
+	ph = add(wl, t, WL_CHASE, 0, 0, 2 * MiB);
+	ph->count = 10000;
+	ph->access = WL_READ;
 	wl_add_phase(wl, t, WL_COMPUTE)->ns = 1000000;
 }
 
