@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages numasim needs to build and test, if missing.
 set -e
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev"
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libyaml-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
