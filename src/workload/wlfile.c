@@ -173,6 +173,14 @@ static void pop(struct wlf *P, size_t old)
 	P->path[old] = '\0';
 }
 
+/* Start the path afresh at "processes[d]" (a build started from deeper in the file). */
+static void path_at_process(struct wlf *P, uint32_t d)
+{
+	pop(P, 0);
+	push_key(P, "processes", 9);
+	push_index(P, d);
+}
+
 /* ---- nodes ---- */
 
 static yaml_node_t *node_at(struct wlf *P, int idx)
@@ -303,7 +311,7 @@ static yaml_node_t *seq_at(struct wlf *P, const yaml_node_t *n, size_t i)
 
 /*
  * Integer expressions: numbers (in size context with a K/M/G/T suffix),
- * {cpus} {nodes} {node_cpus} {i} {n} {j}, + - * / with the usual precedence,
+ * {cpus} {nodes} {node_cpus} {i} {n} {j}, + - * / % with the usual precedence,
  * parentheses, min(a, b) and max(a, b). Values are unsigned 64-bit; going
  * below 0, overflowing or dividing by 0 is an error, never a wrap.
  */
@@ -468,7 +476,7 @@ static bool ex_term(struct expr *e, uint64_t *out)
 		return false;
 	for (;;) {
 		ex_skip(e);
-		if (e->pos >= e->n || (e->s[e->pos] != '*' && e->s[e->pos] != '/'))
+		if (e->pos >= e->n || !strchr("*/%", e->s[e->pos]))
 			return true;
 		char op = e->s[e->pos++];
 		if (!ex_factor(e, &b))
@@ -480,7 +488,7 @@ static bool ex_term(struct expr *e, uint64_t *out)
 		} else {
 			if (!b)
 				return ex_bad(e, "division by zero");
-			*out /= b;
+			*out = op == '/' ? *out / b : *out % b;
 		}
 	}
 }
@@ -754,9 +762,16 @@ static int get_list(struct wlf *P, const yaml_node_t *n, uint64_t limit, const c
 	for (size_t i = 0; i < seq_len(n); i++) {
 		yaml_node_t *item = seq_at(P, n, i);
 
+		uint64_t v;
+
+		/* one expression each: here '-' subtracts */
 		if (want_scalar(P, item, "a number") ||
-		    list_item(P, item, sval(item), slen(item), limit, what, bits))
+		    eval(P, item, sval(item), slen(item), false, &v))
 			return -1;
+		if (v >= limit)
+			return fail(P, item, "%s %" PRIu64 " does not exist (the machine has %" PRIu64
+				    ")", what, v, limit);
+		bits[v / 64] |= 1ull << (v % 64);
 	}
 	return 0;
 }
@@ -1274,8 +1289,16 @@ static int op_affinity(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 		return fail(P, c->value, "sched_setaffinity takes nodes: or cpus:, no value");
 	if (!nodes == !cpus)
 		return fail(P, c->node, "sched_setaffinity needs nodes or cpus (one of them)");
-	if (nodes)
-		return WITH_KEY(P, "nodes", get_nodes(P, nodes, P->m->nr_nodes, &ph->pol.nodes));
+	if (nodes) {
+		if (WITH_KEY(P, "nodes", get_nodes(P, nodes, P->m->nr_nodes, &ph->pol.nodes)))
+			return -1;
+		/* the kernel refuses a mask with no CPU it may run on (EINVAL) */
+		for (uint32_t nid = 0; nid < P->m->nr_nodes; nid++)
+			if ((ph->pol.nodes >> nid & 1) && !node_has_cpus(P->m, nid))
+				return WITH_KEY(P, "nodes", fail(P, nodes, "node %" PRIu32 " has no "
+								  "CPUs to run on", nid));
+		return 0;
+	}
 	if (WITH_KEY(P, "cpus", get_list(P, cpus, P->m->nr_cpus, "CPU", set.bits)))
 		return -1;
 	bool any = false;
@@ -1403,14 +1426,12 @@ static int emit_phase(struct wlf *P, struct phase_ctx *c)
 	return 0;
 }
 
+static int parse_phase_keys(struct wlf *P, struct phase_ctx *c, yaml_node_t *n);
+
 static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint32_t prog,
 		       bool is_main)
 {
 	struct phase_ctx c = { .S = S, .node = n, .prog = prog, .is_main = is_main };
-	const char *keys[16];
-	yaml_node_t *rep;
-	uint64_t repeat = 1;
-	size_t nk = 0;
 
 	if (is_scalar(n)) {
 		c.op = find_op(n);
@@ -1433,15 +1454,40 @@ static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint3
 	}
 	if (!c.op)
 		return op_list_fail(P, n, "no operation in this phase");
-	keys[nk++] = c.op->name;
+	/* "- sched_setaffinity: {nodes: [0]}": the keys of a value-less op under it */
+	size_t nested = (size_t)-1;
+	if ((c.op->op == WL_SET_AFFINITY || c.op->op == WL_MIGRATE_PAGES) && c.value &&
+	    c.value->type == YAML_MAPPING_NODE) {
+		if (n->data.mapping.pairs.top - n->data.mapping.pairs.start != 1)
+			return fail(P, n, "give the keys of %s beside it or under it, not both",
+				    c.op->name);
+		nested = push_key(P, c.op->name, strlen(c.op->name));
+		c.node = n = c.value;
+		c.value = NULL;
+	}
+	int rc = parse_phase_keys(P, &c, n);
+	if (nested != (size_t)-1 && !rc)
+		pop(P, nested);
+	return rc;
+}
+
+/* The phase's keys checked, emit it @repeat times. */
+static int parse_phase_keys(struct wlf *P, struct phase_ctx *c, yaml_node_t *n)
+{
+	const char *keys[16];
+	yaml_node_t *rep;
+	uint64_t repeat = 1;
+	size_t nk = 0;
+
+	keys[nk++] = c->op->name;
 	keys[nk++] = "repeat";
-	for (const char *const *k = c.op->keys; *k && nk < ARRAY_SIZE(keys) - 1; k++)
+	for (const char *const *k = c->op->keys; *k && nk < ARRAY_SIZE(keys) - 1; k++)
 		keys[nk++] = *k;
 	keys[nk] = NULL;
 	if (check_keys(P, n, keys))
 		return -1;
 	if ((rep = get(P, n, "repeat"))) {
-		if (c.op->op == WL_MMAP)
+		if (c->op->op == WL_MMAP)
 			return WITH_KEY(P, "repeat", fail(P, rep, "an mmap is not repeated (name "
 							  "each region)"));
 		if (WITH_KEY(P, "repeat", get_uint(P, rep, 1, WLF_MAX_REPEAT, &repeat)))
@@ -1452,7 +1498,7 @@ static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint3
 	for (uint64_t j = 0; j < repeat && !rc; j++) {
 		P->v.j = j;
 		P->v.have_j = rep != NULL;
-		rc = emit_phase(P, &c);
+		rc = emit_phase(P, c);
 	}
 	P->v.j = saved.j;
 	P->v.have_j = saved.have_j;
@@ -1539,13 +1585,19 @@ static int spawn_group(struct wlf *P, struct wlf_scope *S, uint32_t g, uint32_t 
 		       const yaml_node_t *at)
 {
 	if (S->group_prog[g] == NONE) {
-		size_t old = push_key(P, "threads", 7), o2 = push_index(P, g);
-		int rc = build_group(P, S, g);
+		char saved[WLF_PATH_LEN];
+		size_t old = P->plen;
+		int rc;
 
-		pop(P, o2);
-		pop(P, old);
+		memcpy(saved, P->path, sizeof(saved));
+		path_at_process(P, S->def_idx);
+		push_key(P, "threads", 7);
+		push_index(P, g);
+		rc = build_group(P, S, g);
 		if (rc)
-			return -1;
+			return -1;	/* the message has the group's path */
+		memcpy(P->path, saved, sizeof(saved));
+		P->plen = old;
 	}
 	for (uint32_t i = 0; i < S->group_copies[g]; i++) {
 		struct wl_phase *ph = add_phase(P, at, prog, WL_SPAWN);
@@ -1661,7 +1713,6 @@ static int build_process(struct wlf *P, uint32_t d, uint64_t copy, uint64_t copi
 	struct wlf_def *def = &P->defs[d];
 	struct wlf_scope *S = calloc(1, sizeof(*S));
 	const struct wlf_vars saved = P->v;
-	size_t old;
 	int rc;
 
 	if (!S)
@@ -1679,16 +1730,20 @@ static int build_process(struct wlf *P, uint32_t d, uint64_t copy, uint64_t copi
 	} else if (!rc) {
 		S->proc = wl_add_process(P->wl, S->prog);
 	}
-	old = push_key(P, "processes", 9);
-	size_t o2 = push_index(P, d);
+	char saved_path[WLF_PATH_LEN];
+	size_t old = P->plen;
+	memcpy(saved_path, P->path, sizeof(saved_path));
+	path_at_process(P, d);
 	def->building = true;
 	P->v = (struct wlf_vars){ .i = copy, .n = copies };
 	if (!rc)
 		rc = build_main(P, S);
 	def->building = false;
 	P->v = saved;
-	pop(P, o2);
-	pop(P, old);
+	if (!rc) {	/* on error the message keeps this process's path */
+		memcpy(P->path, saved_path, sizeof(saved_path));
+		P->plen = old;
+	}
 	if (!rc && S->proc != NONE)
 		P->wl->procs[S->proc].nr_regions = S->nr_regions;
 	*prog_out = S->prog;

@@ -59,6 +59,27 @@ expect 2 "bad.machine:4: key 'memory'" -- run --machine "$TMP/bad.machine"
 printf 'name = broken\nfrobs = 3\n' >"$TMP/bad2.machine"
 expect 2 "bad2.machine:2: key 'frobs'" -- run --machine "$TMP/bad2.machine"
 
+# workload files (docs/workload-file.md)
+expect 2 "cannot open workload file 'no-such-file.yaml'" -- run --workload no-such-file.yaml
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        size: 8M\n      - mbind: r\n        mode: bind\n        nodes: [0, 5]\n' >"$TMP/badnode.yaml"
+expect 2 "badnode.yaml:8: key 'processes\[0\].phases\[1\].nodes': node 5 does not exist" -- run --workload "$TMP/badnode.yaml"
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        sise: 8M\n' >"$TMP/typo.yaml"
+expect 2 "typo.yaml:5: key 'processes\[0\].phases\[0\].sise': unknown key" -- run --workload "$TMP/typo.yaml"
+printf 'version: 2\nprocesses: []\n' >"$TMP/future.yaml"
+expect 2 "future.yaml:1: key 'version': version 2 is newer" -- run --workload "$TMP/future.yaml"
+printf 'version: 1\nprocesses: [\n' >"$TMP/syntax.yaml"
+expect 2 "syntax.yaml:3: YAML syntax error" -- compare --workload "$TMP/syntax.yaml" --variant a
+for f in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT pmbench numa01_4proc; do
+	expect 0 "workloads/$f.yaml on 2node-128cpu" -- run --workload "workloads/$f.yaml" --scale 0.005
+done
+# a file and its generator are one workload: the same run, byte for byte
+"$BIN" run --workload workloads/numa02.yaml --scale 0.005 --seed 4 --quiet --json "$TMP/f.json"
+"$BIN" run --workload numa02 --scale 0.005 --seed 4 --quiet --json "$TMP/g.json"
+if grep -v '"host_s"\|"workload":' "$TMP/f.json" >"$TMP/f2" &&
+   grep -v '"host_s"\|"workload":' "$TMP/g.json" >"$TMP/g2" && cmp -s "$TMP/f2" "$TMP/g2"; then ok
+else ko "workloads/numa02.yaml and numa02 gave different results"; fi
+expect 0 "workloads/numa01.yaml" -- compare --workload workloads/numa01.yaml --scale 0.005 --variant a --variant b:transparent_hugepage.enabled=never
+
 # a size that cannot fit in this host's memory
 expect 2 "host memory" -- run --workload seq:size=4T,threads=1,passes=1
 

@@ -141,6 +141,87 @@ static void test_pmbench_file(void **state)
 	check_same("workloads/pmbench.yaml", "pmbench", "tiered-16cpu", 0.01);
 }
 
+/* Every shipped file builds on every kind of machine (the engine may not run all yet). */
+static void test_all_files_parse(void **state)
+{
+	static const char *const files[] = {
+		"numa01", "numa01_THREAD_ALLOC", "numa02", "numa02_SMT", "pmbench",
+		"numa01_4proc", "interleave_move_pages",
+	};
+	static const char *const machines[] = { "2node-128cpu", "4node-48cpu", "tiered-16cpu" };
+	char path[64], err[512];
+
+	(void)state;
+	for (size_t f = 0; f < ARRAY_SIZE(files); f++)
+		for (size_t k = 0; k < ARRAY_SIZE(machines); k++) {
+			struct machine *m = preset(machines[k]);
+			struct workload wl;
+
+			snprintf(path, sizeof(path), "workloads/%s.yaml", files[f]);
+			/* it runs a process on each node: tiered-16cpu's node 1 has no CPU */
+			if (!strcmp(files[f], "numa01_4proc") && k == 2) {
+				assert_int_not_equal(workload_build(&wl, path, m, 0.01, 1, err,
+								    sizeof(err)), 0);
+				assert_non_null(strstr(err, "numa01_4proc.yaml:13: key 'processes[0]."
+						       "phases[0].nodes': node 1 has no CPUs"));
+				free(m);
+				continue;
+			}
+			if (workload_build(&wl, path, m, 0.01, 1, err, sizeof(err)))
+				fail_msg("%s on %s: %s", path, machines[k], err);
+			assert_string_equal(wl.name, files[f]);
+			workload_free(&wl);
+			free(m);
+		}
+}
+
+/* The new constructs of the two examples, as the engine will see them. */
+static void test_example_files(void **state)
+{
+	struct machine *m = preset("2node-128cpu");
+	struct workload wl;
+	char err[512];
+
+	(void)state;
+	if (workload_build(&wl, "workloads/interleave_move_pages.yaml", m, 1.0, 1, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(wl.il_weights[0], 3);
+	assert_int_equal(wl.il_weights[1], 1);
+	assert_int_equal(phase(&wl, 0, 1)->op, WL_MBIND);
+	assert_int_equal(phase(&wl, 0, 1)->pol.mode, MPOL_WEIGHTED_INTERLEAVE);
+	assert_int_equal(phase(&wl, 0, 2)->arg, WL_MAP_SHARED);
+	const uint32_t nr = wl.programs[0].nr_phases;
+	/* mmap, mbind, mmap, sweep, 64 spawns, join, move_pages, 64 spawns, join, 3 on log */
+	assert_int_equal(nr, 4 + 64 + 1 + 1 + 64 + 1 + 3);
+	assert_int_equal(phase(&wl, 0, 69)->op, WL_MOVE_PAGES);
+	assert_int_equal(phase(&wl, 0, 69)->len, 512 * MiB);
+	assert_int_equal(phase(&wl, 0, 69)->pol.nodes, 1);
+	assert_int_equal(phase(&wl, 0, nr - 1)->arg, WL_MADV_PAGEOUT);
+	/* readers share one program; hot threads each have their own CPU */
+	assert_int_equal(wl.nr_programs, 1 + 1 + 64);
+	assert_int_equal(wl.nr_cpusets, 64);
+	assert_int_equal(phase(&wl, 65, 0)->op, WL_SET_CPUS);
+	assert_int_equal(wl.cpusets[phase(&wl, 65, 0)->target].bits[0], 1ull << 63);
+	assert_int_equal(phase(&wl, 65, 1)->op, WL_ZIPF);
+	assert_int_equal(phase(&wl, 65, 1)->duration_ns, 200000000);
+	workload_free(&wl);
+
+	if (workload_build(&wl, "workloads/numa01_4proc.yaml", m, 1.0, 1, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(wl.nr_procs, 4);
+	for (uint32_t p = 0; p < 4; p++) {
+		uint32_t mp = wl.procs[p].main_program;
+
+		assert_int_equal(phase(&wl, mp, 0)->op, WL_SET_AFFINITY);
+		assert_int_equal(phase(&wl, mp, 0)->pol.nodes, 1u << (p % 2));
+		assert_int_equal(phase(&wl, mp, 1)->pol.mode, MPOL_BIND);
+		assert_int_equal(phase(&wl, mp, 1)->pol.nodes, 1u << (p % 2));
+		assert_int_equal(wl.barrier_parties[p], 16);	/* 128 / 8 threads */
+	}
+	workload_free(&wl);
+	free(m);
+}
+
 /* The numa01 IR, spelled out: the one shared thread program, in order. */
 static void test_numa01_shape(void **state)
 {
@@ -841,6 +922,8 @@ int main(void)
 		cmocka_unit_test(test_numa02_file),
 		cmocka_unit_test(test_pmbench_file),
 		cmocka_unit_test(test_numa01_shape),
+		cmocka_unit_test(test_all_files_parse),
+		cmocka_unit_test(test_example_files),
 		cmocka_unit_test(test_regions_and_ranges),
 		cmocka_unit_test(test_policies),
 		cmocka_unit_test(test_accesses),
