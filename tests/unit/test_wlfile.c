@@ -175,6 +175,35 @@ static void test_all_files_parse(void **state)
 		}
 }
 
+/* Every YAML example of docs/workload-file.md builds. */
+static void test_doc_examples(void **state)
+{
+	struct machine *m = preset("2node-128cpu");
+	FILE *f = fopen("docs/workload-file.md", "rb");
+	static char doc[1 << 17];
+	uint32_t nr = 0;
+
+	(void)state;
+	assert_non_null(f);
+	size_t len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[len] = '\0';
+	for (char *p = doc; (p = strstr(p, "```yaml\n")); nr++) {
+		char *start = p + 8, *end = strstr(start, "```");
+		struct workload wl;
+		char err[512];
+
+		assert_non_null(end);
+		if (wlfile_parse(&wl, start, (size_t)(end - start), "doc.yaml", m, 1.0, err,
+				 sizeof(err)))
+			fail_msg("example %u: %s", nr, err);
+		workload_free(&wl);
+		p = end + 3;
+	}
+	assert_true(nr >= 4);
+	free(m);
+}
+
 /* The new constructs of the two examples, as the engine will see them. */
 static void test_example_files(void **state)
 {
@@ -923,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_pmbench_file),
 		cmocka_unit_test(test_numa01_shape),
 		cmocka_unit_test(test_all_files_parse),
+		cmocka_unit_test(test_doc_examples),
 		cmocka_unit_test(test_example_files),
 		cmocka_unit_test(test_regions_and_ranges),
 		cmocka_unit_test(test_policies),
