@@ -97,7 +97,6 @@ struct wlf_vars {
 	uint64_t i, n;		/* copy index and count of the innermost replicated thing */
 	uint64_t j;		/* repeat index */
 	bool have_j;
-	bool in_thread;
 };
 
 struct wlf {
@@ -1567,7 +1566,7 @@ static int build_group(struct wlf *P, struct wlf_scope *S, uint32_t g)
 			return -1;
 		if (!i)
 			S->group_prog[g] = prog;
-		P->v = (struct wlf_vars){ .i = i, .n = count, .in_thread = true };
+		P->v = (struct wlf_vars){ .i = i, .n = count };
 		P->used_index = false;
 		rc = parse_phases(P, S, grp->phases, prog, false);
 		if (!rc && !i && !P->used_index) {
@@ -2096,7 +2095,7 @@ int wlfile_parse(struct workload *wl, const char *text, size_t len, const char *
 		 const struct machine *m, double scale, char *err, size_t errlen)
 {
 	struct wlf P = { .file = path, .m = m, .scale = scale, .wl = wl, .err = err,
-			 .errlen = err ? errlen : 0 };
+			 .errlen = err ? errlen : 0, .v = { .i = 0, .n = 1 } };
 	yaml_document_t doc;
 	char why[256];
 	int rc;
