@@ -369,7 +369,7 @@ static bool ex_var(struct expr *e, uint64_t *out)
 		*out = e->P->v.n;
 	} else if (IS("j")) {
 		if (!e->P->v.have_j)
-			return ex_bad(e, "{j} is the repeat index: only in a phase with repeat:");
+			return ex_bad(e, "{j} is the round of repeat: or loop:, and there is none here");
 		*out = e->P->v.j;
 	} else {
 		snprintf(e->buf, sizeof(e->buf), "unknown variable {%.*s} (known: {cpus}, {nodes}, "
@@ -1156,8 +1156,8 @@ static int op_mmap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 		return is_null(v) ? fail(P, c->node, "name the region: mmap: NAME") : -1;
 	for (uint32_t r = 0; r < S->nr_regions; r++)
 		if (name_eq(S->regions[r].name, sval(v), slen(v)))
-			return fail(P, v, "region '%.*s' exists already", (int)MIN(slen(v), WLF_SHOWN),
-				    sval(v));
+			return WITH_KEY(P, "mmap", fail(P, v, "region '%.*s' exists already",
+							(int)MIN(slen(v), WLF_SHOWN), sval(v)));
 	if (S->nr_regions >= WLF_MAX_REGIONS)
 		return fail(P, v, "more than %u regions", WLF_MAX_REGIONS);
 	if (!size)
@@ -1346,6 +1346,72 @@ static int op_barrier(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 	return 0;
 }
 
+static const char *const dev_migrate_keys[] = { "off", "len", "slice", "to", "device", NULL };
+static const char *const dev_kernel_keys[] = { "off", "len", "slice", "device", "passes",
+					       "access", "threads", NULL };
+
+/* device: N, a MEM_DEVICE node; default: the machine's first. */
+static int parse_device(struct wlf *P, struct phase_ctx *c, uint32_t *out)
+{
+	yaml_node_t *dev = get(P, c->node, "device");
+	uint64_t d;
+
+	if (!dev) {
+		for (uint32_t n = 0; n < P->m->nr_nodes; n++)
+			if (P->m->node[n].kind == MEM_DEVICE) {
+				*out = n;
+				return 0;
+			}
+		return fail(P, c->node, "the machine '%s' has no device node (docs/device.md)",
+			    P->m->name);
+	}
+	if (WITH_KEY(P, "device", get_uint(P, dev, 0, P->m->nr_nodes - 1u, &d)))
+		return -1;
+	if (P->m->node[d].kind != MEM_DEVICE)
+		return WITH_KEY(P, "device", fail(P, dev, "node %" PRIu64 " is not a device node", d));
+	*out = (uint32_t)d;
+	return 0;
+}
+
+/* device_migrate: REGION to: device|system (migrate_vma, as cudaMemPrefetchAsync). */
+static int op_dev_migrate(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
+{
+	static const char *const dirs[] = { [WL_TO_DEVICE] = "device", [WL_TO_SYSTEM] = "system",
+					    NULL };
+	yaml_node_t *to = get(P, c->node, "to");
+	int dir;
+
+	if (parse_range(P, c, ph) || parse_device(P, c, &ph->target))
+		return -1;
+	if (!to)
+		return fail(P, c->node, "device_migrate needs to: device or system");
+	if (WITH_KEY(P, "to", get_choice(P, to, dirs, &dir)))
+		return -1;
+	ph->arg = (uint32_t)dir;
+	return 0;
+}
+
+/* device_kernel: REGION: the device runs passes over the range; the thread waits. */
+static int op_dev_kernel(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
+{
+	yaml_node_t *acc = get(P, c->node, "access"), *thr = get(P, c->node, "threads");
+	uint64_t t = 0;
+	int a = WL_RW - 1;
+
+	if (parse_range(P, c, ph) || parse_device(P, c, &ph->target))
+		return -1;
+	ph->count = 1;
+	if ((acc && WITH_KEY(P, "access", get_choice(P, acc, access_names, &a))) ||
+	    (thr && WITH_KEY(P, "threads", get_uint(P, thr, 0, MACHINE_MAX_DEVICE_THREADS, &t))))
+		return -1;
+	yaml_node_t *passes = get(P, c->node, "passes");
+	if (passes && WITH_KEY(P, "passes", get_uint(P, passes, 1, WL_MAX_LOOPS, &ph->count)))
+		return -1;
+	ph->access = (enum wl_access)(a + 1);
+	ph->arg = (uint32_t)t;	/* 0: all of the device's threads */
+	return 0;
+}
+
 static int op_spawn(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph);
 static int op_fork(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph);
 
@@ -1367,6 +1433,8 @@ static const struct phase_op phase_ops[] = {
 	{ "gauss", WL_GAUSS, gauss_keys, op_random },
 	{ "zipf", WL_ZIPF, zipf_keys, op_random },
 	{ "chase", WL_CHASE, chase_keys, op_random },
+	{ "device_migrate", WL_DEV_MIGRATE, dev_migrate_keys, op_dev_migrate },
+	{ "device_kernel", WL_DEV_KERNEL, dev_kernel_keys, op_dev_kernel },
 	{ "compute", WL_COMPUTE, no_keys, op_time },
 	{ "sleep", WL_SLEEP, no_keys, op_time },
 	{ "barrier", WL_BARRIER, no_keys, op_barrier },
@@ -1426,6 +1494,30 @@ static int emit_phase(struct wlf *P, struct phase_ctx *c)
 }
 
 static int parse_phase_keys(struct wlf *P, struct phase_ctx *c, yaml_node_t *n);
+static int parse_phases(struct wlf *P, struct wlf_scope *S, yaml_node_t *seq, uint32_t prog,
+			bool is_main);
+
+/* loop: N with phases: the list N times in a row, {j} the round (the innermost loop's). */
+static int parse_loop(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint32_t prog,
+		      bool is_main)
+{
+	static const char *const keys[] = { "loop", "phases", NULL };
+	const struct wlf_vars saved = P->v;
+	uint64_t rounds;
+	int rc = 0;
+
+	if (check_keys(P, n, keys) ||
+	    WITH_KEY(P, "loop", get_uint(P, get(P, n, "loop"), 1, WLF_MAX_REPEAT, &rounds)))
+		return -1;
+	for (uint64_t j = 0; j < rounds && !rc; j++) {
+		P->v.j = j;
+		P->v.have_j = true;
+		rc = parse_phases(P, S, get(P, n, "phases"), prog, is_main);
+	}
+	P->v.j = saved.j;
+	P->v.have_j = saved.have_j;
+	return rc;
+}
 
 static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint32_t prog,
 		       bool is_main)
@@ -1440,6 +1532,8 @@ static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint3
 	}
 	if (n->type != YAML_MAPPING_NODE)
 		return op_list_fail(P, n, "a phase is an operation with its keys");
+	if (get(P, n, "loop"))
+		return parse_loop(P, S, n, prog, is_main);
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const struct phase_op *op = find_op(node_at(P, p->key));
 
@@ -1495,8 +1589,10 @@ static int parse_phase_keys(struct wlf *P, struct phase_ctx *c, yaml_node_t *n)
 	const struct wlf_vars saved = P->v;
 	int rc = 0;
 	for (uint64_t j = 0; j < repeat && !rc; j++) {
-		P->v.j = j;
-		P->v.have_j = rep != NULL;
+		if (rep) {	/* else {j} stays an enclosing loop's */
+			P->v.j = j;
+			P->v.have_j = true;
+		}
 		rc = emit_phase(P, c);
 	}
 	P->v.j = saved.j;
@@ -1508,7 +1604,7 @@ static int parse_phases(struct wlf *P, struct wlf_scope *S, yaml_node_t *seq, ui
 			bool is_main)
 {
 	if (!seq || is_null(seq))
-		return 0;
+		return 0;	/* a thread with nothing to do, or an empty loop */
 	size_t old = push_key(P, "phases", 6);
 	int rc = want_type(P, seq, YAML_SEQUENCE_NODE, "a list of phases");
 
@@ -1661,15 +1757,19 @@ static int op_fork(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 	return 0;
 }
 
-/* Does the main phase list spawn anything itself? If not, threads start at its end. */
-static bool spawns_explicitly(struct wlf *P, yaml_node_t *seq)
+/*
+ * Does the main phase list spawn anything itself (in loops too)? If not,
+ * threads start at its end. @depth bounds the walk as the YAML depth does.
+ */
+static bool spawns_explicitly(struct wlf *P, yaml_node_t *seq, uint32_t depth)
 {
-	if (!seq || seq->type != YAML_SEQUENCE_NODE)
+	if (!seq || seq->type != YAML_SEQUENCE_NODE || depth > WLF_MAX_DEPTH)
 		return false;
 	for (size_t i = 0; i < seq_len(seq); i++) {
 		yaml_node_t *n = seq_at(P, seq, i);
 
-		if (scalar_is(n, "spawn") || get(P, n, "spawn"))
+		if (scalar_is(n, "spawn") || get(P, n, "spawn") ||
+		    (get(P, n, "loop") && spawns_explicitly(P, get(P, n, "phases"), depth + 1)))
 			return true;
 	}
 	return false;
@@ -1679,7 +1779,7 @@ static bool spawns_explicitly(struct wlf *P, yaml_node_t *seq)
 static int build_main(struct wlf *P, struct wlf_scope *S)
 {
 	struct wlf_def *def = S->def;
-	bool explicit_spawn = spawns_explicitly(P, def->phases);
+	bool explicit_spawn = spawns_explicitly(P, def->phases, 0);
 
 	if (parse_phases(P, S, def->phases, S->prog, true))
 		return -1;

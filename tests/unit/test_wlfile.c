@@ -52,6 +52,8 @@ static const struct wl_phase *phase(const struct workload *wl, uint32_t prog, ui
 	return &wl->programs[prog].phases[i];
 }
 
+#define HEAD_DEV "version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        size: 8M\n"
+
 #define SAME(field) \
 	do { \
 		if (a->field != b->field) \
@@ -147,7 +149,7 @@ static void test_all_files_parse(void **state)
 	static const char *const files[] = {
 		"numa01", "numa01_THREAD_ALLOC", "numa02", "numa02_SMT", "pmbench",
 		"numa01_4proc", "interleave_move_pages",
-	};
+	};	/* gpu_pingpong needs a device: test_gpu_pingpong_file */
 	static const char *const machines[] = { "2node-128cpu", "4node-48cpu", "tiered-16cpu" };
 	char path[64], err[512];
 
@@ -248,6 +250,74 @@ static void test_example_files(void **state)
 		assert_int_equal(wl.barrier_parties[p], 16);	/* 128 / 8 threads */
 	}
 	workload_free(&wl);
+	free(m);
+}
+
+/* Device operations and loops: gpu-pingpong as a file. */
+static void test_gpu_pingpong_file(void **state)
+{
+	(void)state;
+	check_same("workloads/gpu_pingpong.yaml", "gpu-pingpong", "gpu-1node", 1.0);
+	check_same("workloads/gpu_pingpong.yaml", "gpu-pingpong", "gpu-2node", 0.01);
+}
+
+static void test_loops_and_devices(void **state)
+{
+	struct machine *m = preset("gpu-2node");
+	struct workload wl;
+	uint32_t dev = 0;
+
+	(void)state;
+	while (m->node[dev].kind != MEM_DEVICE)
+		dev++;
+	parse_ok(&wl,
+		 "version: 1\n"
+		 "processes:\n"
+		 "  - phases:\n"
+		 "      - mmap: r\n"
+		 "        size: 8M\n"
+		 "      - loop: 2\n"
+		 "        phases:\n"
+		 "          - loop: '{j} + 2'\n"	/* outer j: 2, then 3 rounds */
+		 "            phases:\n"
+		 "              - compute: 1\n"
+		 "              - spawn: t\n"
+		 "          - device_migrate: r\n"
+		 "            to: system\n"
+		 "            len: 4M\n"
+		 "          - device_kernel: r\n"
+		 "            threads: 16\n"
+		 "            access: read\n"
+		 "            passes: '{j} + 1'\n"
+		 "      - join\n"
+		 "    threads:\n"
+		 "      - name: t\n",
+		 m);
+	/* mmap, (2 x (compute, spawn) + migrate + kernel), (3 x ... + 2), join */
+	assert_int_equal(wl.programs[0].nr_phases, 1 + (4 + 2) + (6 + 2) + 1);
+	assert_int_equal(wl.nr_programs, 2);	/* the loop spawns t; no implicit spawn */
+	const struct wl_phase *ph = phase(&wl, 0, 5);
+	assert_int_equal(ph->op, WL_DEV_MIGRATE);
+	assert_int_equal(ph->arg, WL_TO_SYSTEM);
+	assert_int_equal(ph->target, dev);
+	assert_int_equal(ph->len, 4 * MiB);
+	ph = phase(&wl, 0, 6);
+	assert_int_equal(ph->op, WL_DEV_KERNEL);
+	assert_int_equal(ph->arg, 16);
+	assert_int_equal(ph->access, WL_READ);
+	assert_int_equal(ph->count, 1);
+	assert_int_equal(phase(&wl, 0, 14)->count, 2);
+	assert_int_equal(phase(&wl, 0, 15)->op, WL_JOIN);
+	workload_free(&wl);
+	parse_bad(HEAD_DEV "      - device_kernel: r\n        device: 0\n", m,
+		  "t.yaml:7: key 'processes[0].phases[1].device': node 0 is not a device node");
+	free(m);
+	m = preset("2node-128cpu");
+	parse_bad(HEAD_DEV "      - device_migrate: r\n        to: device\n", m,
+		  "t.yaml:6: key 'processes[0].phases[1]': the machine '2node-128cpu' has no device");
+	parse_bad(HEAD_DEV "      - loop: 2\n        phases:\n          - mmap: q\n"
+		  "            size: 4K\n", m,
+		  "t.yaml:8: key 'processes[0].phases[1].phases[0].mmap': region 'q' exists already");
 	free(m);
 }
 
@@ -767,7 +837,7 @@ static void test_errors(void **state)
 	parse_bad("version: 1\nprocesses:\n  - threads:\n      - count: '{cpu}'\n", m,
 		  "unknown variable {cpu}");
 	parse_bad(HEAD "      - sweep: r\n        access: read\n        passes: '{j}'\n", m,
-		  "t.yaml:8: key 'processes[0].phases[1].passes': {j} is the repeat index");
+		  "t.yaml:8: key 'processes[0].phases[1].passes': {j} is the round of repeat: or loop:");
 	parse_bad(HEAD "      - sweep: q\n        access: read\n", m,
 		  "t.yaml:6: key 'processes[0].phases[1].sweep': no region 'q'");
 	parse_bad(HEAD "      - sweep: r\n        access: read\n        off: 4M\n        len: 8M\n", m,
@@ -951,6 +1021,8 @@ int main(void)
 		cmocka_unit_test(test_numa02_file),
 		cmocka_unit_test(test_pmbench_file),
 		cmocka_unit_test(test_numa01_shape),
+		cmocka_unit_test(test_gpu_pingpong_file),
+		cmocka_unit_test(test_loops_and_devices),
 		cmocka_unit_test(test_all_files_parse),
 		cmocka_unit_test(test_doc_examples),
 		cmocka_unit_test(test_example_files),
