@@ -47,6 +47,7 @@
 #define WLF_SHOWN		48	/* at most this much of a bad value is quoted */
 #define EXPR_MAX_DEPTH		16
 #define WLF_MAX_DEPTH		32u	/* YAML nesting; the schema needs 8 */
+#define WLF_MAX_WORK		(1ull << 27)	/* charge(): about a second of parsing */
 
 struct wlf_name {
 	const char *s;
@@ -114,6 +115,8 @@ struct wlf {
 	uint32_t nr_defs;
 	struct wlf_def *defs;
 	uint32_t nr_phases;
+	uint32_t nr_rounds;	/* loop rounds run so far */
+	uint64_t work;		/* bytes evaluated and list entries set so far */
 };
 
 /* ---- messages and key paths ---- */
@@ -517,11 +520,28 @@ static bool ex_expr(struct expr *e, uint64_t *out)
 	}
 }
 
+/*
+ * Every copy of a thread or process reads its phases again: charge what is
+ * read, so a large file times many copies cannot keep the parser busy for
+ * minutes. Return -1 (failed at @node) past the budget.
+ */
+static int charge(struct wlf *P, const yaml_node_t *node, uint64_t units)
+{
+	P->work += units;
+	if (P->work <= WLF_MAX_WORK)
+		return 0;
+	return fail(P, node, "building this takes too long (over %llu values read; fewer copies "
+		    "or shorter lists)", (unsigned long long)WLF_MAX_WORK);
+}
+
 /* Evaluate @n bytes at @s; on error, fail() at @node. */
 static int eval(struct wlf *P, const yaml_node_t *node, const char *s, size_t n, bool sizes,
 		uint64_t *out)
 {
 	struct expr e = { .P = P, .s = s, .n = n, .sizes = sizes };
+
+	if (charge(P, node, n + 1))
+		return -1;
 
 	if (ex_expr(&e, out)) {
 		ex_skip(&e);
@@ -718,6 +738,8 @@ static int list_item(struct wlf *P, const yaml_node_t *n, const char *s, size_t 
 	if (hi >= limit)
 		return fail(P, n, "%s %" PRIu64 " does not exist (the machine has %" PRIu64 ")",
 			    what, hi, limit);
+	if (charge(P, n, hi - lo + 1))
+		return -1;
 	for (uint64_t b = lo; b <= hi; b++)
 		bits[b / 64] |= 1ull << (b % 64);
 	return 0;
@@ -1510,6 +1532,10 @@ static int parse_loop(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint32
 	    WITH_KEY(P, "loop", get_uint(P, get(P, n, "loop"), 1, WLF_MAX_REPEAT, &rounds)))
 		return -1;
 	for (uint64_t j = 0; j < rounds && !rc; j++) {
+		/* empty nested loops make no phase: count their rounds as work too */
+		if (++P->nr_rounds > WLF_MAX_PHASES)
+			return fail(P, n, "more than %u loop rounds in the whole workload",
+				    WLF_MAX_PHASES);
 		P->v.j = j;
 		P->v.have_j = true;
 		rc = parse_phases(P, S, get(P, n, "phases"), prog, is_main);

@@ -936,6 +936,23 @@ static void test_hostile(void **state)
 		  "        phases: [{compute: 1, repeat: 4096}]\n",
 		  m, "phases in the whole workload");
 	parse_bad("version: 1\nprocesses: &a [*a]\n", m, "t.yaml:");
+	/* a long CPU list read again by each of 4096 threads */
+	char *big = malloc(600000);
+	assert_non_null(big);
+	strcpy(big, "version: 1\nprocesses:\n  - threads:\n      - count: 4096\n        phases:\n"
+	       "          - sched_setaffinity:\n            cpus: '{i}");
+	char *end = big + strlen(big);
+	for (int i = 0; i < 40000; i++, end += 6)
+		memcpy(end, ",0-127", 6);
+	strcpy(end, "'\n");
+	parse_bad(big, m, "building this takes too long");
+	free(big);
+	/* nested empty loops: 4096^4 rounds that make nothing, cut short */
+	parse_bad("version: 1\nprocesses:\n  - phases:\n"
+		  "      - loop: 4096\n        phases: &l\n"
+		  "          - loop: 4096\n            phases:\n"
+		  "              - loop: 4096\n                phases:\n"
+		  "                  - loop: 4096\n", m, "more than 262144 loop rounds");
 	free(m);
 }
 
