@@ -21,17 +21,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* What wlfile_parse() says when workload_validate() refuses what it built. */
 #define VALIDATOR "fuzz.yaml: the workload is not valid"
 
-/* 3 nodes: two with 4 CPUs each and a CPU-less memory expander. */
+/* 4 nodes: two with 4 CPUs each, a CPU-less memory expander and a device. */
 static void small_machine(struct machine *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->nr_nodes = 3;
+	m->nr_nodes = 4;
 	m->nr_cpus = 8;
 	m->erms = 1;
-	for (uint32_t n = 0; n < 3; n++) {
+	for (uint32_t n = 0; n < 4; n++) {
 		m->node[n].mem_bytes = 1ull << 30;
 		m->node[n].nr_cpus = n < 2 ? 4 : 0;
 	}
+	m->node[3].kind = MEM_DEVICE;
 	for (uint32_t c = 0; c < 8; c++)
 		m->cpu[c].node = c / 4;
 }
