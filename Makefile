@@ -11,7 +11,7 @@ CC ?= cc
 # Where objects and programs go; several trees can build side by side
 # (make BUILD=/tmp/other check). build/numasim is always the release program.
 BUILD ?= build
-PKGS := json-c hwloc
+PKGS := json-c hwloc yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # numasim-native alone links libnuma (tools/native/, docs/native.md)

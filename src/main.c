@@ -3,7 +3,7 @@
  * main.c - the numasim command: parse arguments, build the machine, the
  * tunables and the workload, run, report.
  *
- *   numasim run  [--machine M] [--workload W[:k=v,...]] [--scale F] [--seed N]
+ *   numasim run  [--machine M] [--workload W[:k=v,...]|FILE.yaml] [--scale F] [--seed N]
  *                [--set KEY=VALUE]... [--json FILE] [--quiet]
  *   numasim compare [run options] --variant NAME[:KEY=VALUE,...]...
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
@@ -121,7 +121,8 @@ static int cmd_list(void)
 	printf("machine presets (--machine NAME, or a machine file, or an hwloc XML):\n");
 	for (int i = 0; machine_preset_names[i]; i++)
 		printf("  %-16s %s\n", machine_preset_names[i], machine_preset_help(machine_preset_names[i]));
-	printf("\nworkloads (--workload NAME[:key=value,...]):\n");
+	printf("\nworkloads (--workload NAME[:key=value,...], or a workload file FILE.yaml: "
+	       "docs/workload-file.md, examples in workloads/):\n");
 	for (int i = 0; workload_names[i]; i++)
 		printf("  %-20s %s\n", workload_names[i], workload_help(workload_names[i]));
 	printf("\ntunables (--set KEY=VALUE): name, default, unit, meaning\n");

@@ -42,7 +42,7 @@ enum { OPT_MACHINE = 'm', OPT_WORKLOAD = 'w', OPT_SCALE = 's', OPT_SEED = 'S', O
 /* Help lines of the shared options (no trailing newline after the last). */
 #define CLI_RUN_OPTIONS_HELP                                                                  \
 	"  --machine M        preset name, machine file, or hwloc XML (default " CLI_DEFAULT_MACHINE ")\n" \
-	"  --workload W       NAME[:key=value,...] (default " CLI_DEFAULT_WORKLOAD ")\n"          \
+	"  --workload W       NAME[:key=value,...] or a workload file FILE.yaml (default " CLI_DEFAULT_WORKLOAD ")\n" \
 	"  --scale F          shrink (or grow) memory and work together (default 1)\n"          \
 	"  --seed N           random seed (default 1)\n"                                         \
 	"  --set KEY=VALUE    a tunable by its Linux name (repeatable; see list)\n"

@@ -18,6 +18,7 @@
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/trace.h"
+#include "workload/wlfile.h"
 
 #define WL_TYPE_PTR(n, name) &wl_type_##n,
 static const struct wl_type *const wl_types[] = { WL_TYPE_LIST(WL_TYPE_PTR) };
@@ -1227,7 +1228,12 @@ int workload_build(struct workload *wl, const char *spec, const struct machine *
 		errlen = 0;
 	if (errlen)
 		err[0] = '\0';
-	if (check_inputs(spec, m, scale, err, errlen) || !(t = spec_type(spec, err, errlen)))
+	if (check_inputs(spec, m, scale, err, errlen))
+		return -1;
+	/* a workload file: the same IR, described as the program's syscalls */
+	if (wlfile_is_file_spec(spec))
+		return wlfile_load(wl, spec, m, scale, err, errlen);
+	if (!(t = spec_type(spec, err, errlen)))
 		return -1;
 
 	struct wl_ctx c = { .name = t->name, .params = t->params, .m = m, .scale = scale,

@@ -59,6 +59,51 @@ expect 2 "bad.machine:4: key 'memory'" -- run --machine "$TMP/bad.machine"
 printf 'name = broken\nfrobs = 3\n' >"$TMP/bad2.machine"
 expect 2 "bad2.machine:2: key 'frobs'" -- run --machine "$TMP/bad2.machine"
 
+# workload files (docs/workload-file.md)
+expect 2 "cannot open workload file 'no-such-file.yaml'" -- run --workload no-such-file.yaml
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        size: 8M\n      - mbind: r\n        mode: bind\n        nodes: [0, 5]\n' >"$TMP/badnode.yaml"
+expect 2 "badnode.yaml:8: key 'processes\[0\].phases\[1\].nodes': node 5 does not exist" -- run --workload "$TMP/badnode.yaml"
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        sise: 8M\n' >"$TMP/typo.yaml"
+expect 2 "typo.yaml:5: key 'processes\[0\].phases\[0\].sise': unknown key" -- run --workload "$TMP/typo.yaml"
+printf 'version: 2\nprocesses: []\n' >"$TMP/future.yaml"
+expect 2 "future.yaml:1: key 'version': version 2 is newer" -- run --workload "$TMP/future.yaml"
+printf 'version: 1\nprocesses: [\n' >"$TMP/syntax.yaml"
+expect 2 "syntax.yaml:3: YAML syntax error" -- compare --workload "$TMP/syntax.yaml" --variant a
+for f in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT pmbench numa01_4proc interleave_move_pages; do
+	expect 0 "workloads/$f.yaml on 2node-128cpu" -- run --workload "workloads/$f.yaml" --scale 0.005
+done
+expect 0 "workloads/gpu_pingpong.yaml on gpu-1node" -- run --machine gpu-1node --workload workloads/gpu_pingpong.yaml --scale 0.005
+expect 2 "gpu_pingpong.yaml:18: key 'processes\[0\].phases\[2\].phases\[0\]': the machine '2node-128cpu' has no device node" -- run --workload workloads/gpu_pingpong.yaml
+# a file and its generator are one workload: the same run, byte for byte
+"$BIN" run --workload workloads/numa02.yaml --scale 0.005 --seed 4 --quiet --json "$TMP/f.json"
+"$BIN" run --workload numa02 --scale 0.005 --seed 4 --quiet --json "$TMP/g.json"
+if grep -v '"host_s"\|"workload":' "$TMP/f.json" >"$TMP/f2" &&
+   grep -v '"host_s"\|"workload":' "$TMP/g.json" >"$TMP/g2" && cmp -s "$TMP/f2" "$TMP/g2"; then ok
+else ko "workloads/numa02.yaml and numa02 gave different results"; fi
+expect 0 "workloads/numa01.yaml" -- compare --workload workloads/numa01.yaml --scale 0.005 --variant a --variant b:transparent_hugepage.enabled=never
+
+# a file's syscalls run in the simulated kernel: weighted interleave 3:1 over
+# 4 KiB pages puts 3 of 4 pages on node 0; move_pages then moves node 1's
+# quarter of the first half to node 0 and reports every page's status
+printf 'version: 1\nweighted_interleave: {0: 3, 1: 1}\nprocesses:\n  - phases:\n      - mmap: buf\n        size: 64M\n      - mbind: buf\n        mode: weighted_interleave\n        nodes: [0, 1]\n      - sweep: buf\n        access: write\n      - move_pages: buf\n        len: 32M\n        nodes: [0]\n' >"$TMP/wi.yaml"
+if "$BIN" run --workload "$TMP/wi.yaml" --set transparent_hugepage.enabled=never --quiet \
+	--json "$TMP/wi.json" && command -v jq >/dev/null; then
+	# 16384 pages: 12288 on node 0, then 2048 more from the first 8192 (the
+	# process image, text and stack, adds a few pages on node 0)
+	if jq -e '.processes[0].resident_pages as $r | $r[1] == 2048 and
+		  $r[0] >= 14336 and $r[0] < 14336 + 64 and
+		  (.syscalls | length) == 1 and .syscalls[0].op == "move_pages" and
+		  .syscalls[0].ret == 0 and .syscalls[0].pages == 8192 and
+		  .syscalls[0].status["0"] == 8192' "$TMP/wi.json" >/dev/null; then ok
+	else ko "weighted interleave + move_pages: $(jq -c '[.processes[0].resident_pages, .syscalls]' "$TMP/wi.json")"; fi
+else ko "weighted interleave + move_pages file did not run (or no jq)"; fi
+# mremap grows a region: the region is the new 16 MiB mapping, all of it written
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: buf\n        size: 8M\n      - sweep: buf\n        access: write\n      - mremap: buf\n        new_len: 16M\n      - sweep: buf\n        access: write\n' >"$TMP/mr.yaml"
+if "$BIN" run --workload "$TMP/mr.yaml" --set transparent_hugepage.enabled=never --quiet \
+	--json "$TMP/mr.json" && jq -e '.processes[0].resident_pages[0] as $r |
+	$r >= 4096 and $r < 4096 + 64' "$TMP/mr.json" >/dev/null; then ok
+else ko "mremap growth in a workload file"; fi
+
 # a size that cannot fit in this host's memory
 expect 2 "host memory" -- run --workload seq:size=4T,threads=1,passes=1
 
