@@ -762,7 +762,28 @@ static bool draw_write(struct task *t, const struct wl_phase *ph)
 	       (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
 }
 
-bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+/*
+ * The next line of a Zipf phase (a rank, through the scattering permutation)
+ * or of a chase (the next place on the cycle).
+ */
+static inline uint64_t perm_next_line(struct task *t, struct phase_cursor *c, bool chase)
+{
+	if (!chase)
+		return access_perm(&c->perm, access_zipf_rank(t->zipf, &t->rng));
+	uint64_t line = access_perm(&c->perm, c->pos);
+	if (++c->pos == c->perm.n)
+		c->pos = 0;
+	return line;
+}
+
+/*
+ * WL_ZIPF and WL_CHASE. A chase's loads each read the address of the next
+ * one: a load cannot issue before the previous one returns, so the thread
+ * has one miss in flight and pays every load's whole latency, walk included
+ * (mem_dependent_ns()); Zipf's accesses are independent (mem_independent_ns()).
+ */
+static inline bool perm_step(struct sim *s, struct cpu *cpu, struct task *t,
+				    uint64_t deadline, bool chase)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
 	struct phase_cursor *c = &t->cur;
@@ -771,42 +792,25 @@ bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline
 	while (phase_more(c, ph)) {
 		if (cpu->now >= deadline || s->failed)
 			return false;
-		uint64_t line = access_perm(&c->perm, access_zipf_rank(t->zipf, &t->rng));
+		uint64_t line = perm_next_line(t, c, chase);
 		bool write = draw_write(t, ph);
 		struct xlate x;
 		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
-		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, write));
+		cpu_advance(cpu, chase ? mem_dependent_ns(s, cpu, x.nid, write)
+				       : mem_independent_ns(s, cpu, x.nid, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}
 	return true;
 }
 
-/*
- * Each load of a chase reads the address of the next one: it cannot issue
- * before the previous one returns, so the thread has one miss in flight and
- * pays every load's whole latency, walk included (mem_dependent_ns()).
- */
+bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	return perm_step(s, cpu, t, deadline, false);
+}
+
 bool chase_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
-	const struct wl_phase *ph = &t->prog->phases[t->pc];
-	struct phase_cursor *c = &t->cur;
-	if (phase_time_up(c, ph, cpu, &deadline))
-		return true;
-	while (phase_more(c, ph)) {
-		if (cpu->now >= deadline || s->failed)
-			return false;
-		uint64_t line = access_perm(&c->perm, c->pos);
-		if (++c->pos == c->perm.n)
-			c->pos = 0;
-		bool write = draw_write(t, ph);
-		struct xlate x;
-		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
-			return true;
-		cpu_advance(cpu, mem_dependent_ns(s, cpu, x.nid, write));
-		count_vm_event(&s->vs, SIM_ACCESSES);
-		c->done++;
-	}
-	return true;
+	return perm_step(s, cpu, t, deadline, true);
 }

@@ -107,6 +107,12 @@ WL_TYPE_LIST(WL_DECLARE_TYPE)
 #undef WL_DECLARE_TYPE
 
 /* in workload.c: */
+/*
+ * A decimal of @n bytes at @s with an optional exponent ("0.25", "5e-8"), the
+ * form desc prints; no sign, space, hex, inf or nan, which strtod() alone
+ * would take. Return false if @s is not one.
+ */
+bool wl_parse_decimal(const char *s, size_t n, double *out);
 /* Write "workload 'NAME': <fmt>" into c->err; return -1. */
 int wl_fail(const struct wl_ctx *c, const char *fmt, ...) sim_printf(2, 3);
 /*

@@ -579,36 +579,6 @@ static int get_bytes(struct wlf *P, const yaml_node_t *n, uint64_t min, uint64_t
 	return 0;
 }
 
-/* A decimal "0.25", "5e-3" or a ratio "1/12"; no sign, inf or nan. */
-static bool parse_decimal(const char *s, size_t n, double *out)
-{
-	char buf[64];
-	size_t i = 0, digits = 0;
-
-	if (!n || n >= sizeof(buf))
-		return false;
-	for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++)
-		digits += s[i] != '.';
-	if (!digits || memchr(s, '.', i) != memrchr(s, '.', i))
-		return false;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		size_t d;
-
-		i++;
-		i += i < n && (s[i] == '-' || s[i] == '+');
-		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			;
-		if (i == d)
-			return false;
-	}
-	if (i != n)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	*out = strtod(buf, NULL);
-	return true;
-}
-
 static int get_real(struct wlf *P, const yaml_node_t *n, double lo, bool open_lo, double hi,
 		    double *out)
 {
@@ -619,8 +589,8 @@ static int get_real(struct wlf *P, const yaml_node_t *n, double lo, bool open_lo
 		return -1;
 	slash = memchr(sval(n), '/', slen(n));
 	size_t an = slash ? (size_t)(slash - sval(n)) : slen(n);
-	if (!parse_decimal(sval(n), an, &a) ||
-	    (slash && !parse_decimal(slash + 1, slen(n) - an - 1, &b)))
+	if (!wl_parse_decimal(sval(n), an, &a) ||
+	    (slash && !wl_parse_decimal(slash + 1, slen(n) - an - 1, &b)))
 		return fail(P, n, "expected a number like 0.25 or 1/12, got '%.*s'",
 			    (int)MIN(slen(n), WLF_SHOWN), sval(n));
 	if (!(b > 0.0))

@@ -905,11 +905,7 @@ static size_t scan_decimal(const char *s, size_t n)
 	return digits && points <= 1 ? i : 0;
 }
 
-/*
- * A decimal with an optional exponent ("0.25", "5e-8"), the form desc prints;
- * no sign, space, hex, inf or nan, which strtod() alone would take.
- */
-static bool parse_frac(const char *s, size_t n, double *out)
+bool wl_parse_decimal(const char *s, size_t n, double *out)
 {
 	char buf[64];
 	size_t i = scan_decimal(s, n);
@@ -1013,7 +1009,7 @@ static int set_frac(const struct wl_param *d, struct wl_args *a, uint32_t idx, c
 {
 	double x;
 
-	if (parse_frac(v, n, &x) && x <= 1.0 && (d->open_lo ? x > 0.0 : x >= 0.0)) {
+	if (wl_parse_decimal(v, n, &x) && x <= 1.0 && (d->open_lo ? x > 0.0 : x >= 0.0)) {
 		a->f[idx] = x;
 		return 0;
 	}
