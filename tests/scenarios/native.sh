@@ -114,6 +114,15 @@ if "$NAT" --quiet --scale 0.002 --json "$TMP/xs.json" xsbench &&
    [ "$(jq .workload.accesses "$TMP/xs.json")" -gt 0 ]; then ok
 else ko "xsbench: native accesses $(jq .workload.accesses "$TMP/xs.json"), simulated $(jq .vmstat.sim_accesses "$TMP/xs-sim.json")"; fi
 
+# a workload file runs for real too: zipf and chase phases of two threads,
+# as many accesses as the simulator makes of the same file
+printf 'version: 1\nprocesses:\n  - phases:\n      - mmap: buf\n        size: 16M\n      - sweep: buf\n        access: write\n    threads:\n      - count: 2\n        phases:\n          - zipf: buf\n            s: 1.1\n            accesses: 20000\n            write_ratio: 0.3\n          - chase: buf\n            accesses: 10000\n' >"$TMP/zc.yaml"
+if "$NAT" --quiet --json "$TMP/zc.json" "$TMP/zc.yaml" &&
+   "$SIM" run --machine "$TMP/host.xml" --workload "$TMP/zc.yaml" --quiet --json "$TMP/zc-sim.json" &&
+   [ "$(jq .workload.accesses "$TMP/zc.json")" = 60000 ] &&
+   [ "$(jq .vmstat.sim_accesses "$TMP/zc-sim.json")" = 60000 ]; then ok
+else ko "zipf/chase file: native $(jq -c .workload.accesses "$TMP/zc.json"), simulated $(jq -c .vmstat.sim_accesses "$TMP/zc-sim.json")"; fi
+
 # fork: forkcow's two processes, the child's copy of the region resident too
 if "$NAT" --quiet --json "$TMP/fork.json" forkcow:size=8M; then ok; else ko "forkcow exited $?"; fi
 jqt "$TMP/fork.json" '(.processes | length) == 2 and ([.processes[].resident_pages | add] | min) >= 2048' \
