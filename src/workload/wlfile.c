@@ -82,6 +82,7 @@ struct wlf_scope {
 	uint32_t proc;		/* index in wl->procs, NONE when forked */
 	uint32_t prog;		/* its main program */
 	uint32_t nr_regions;
+	uint32_t nr_inherited;	/* of a forked child: its first regions are the parent's */
 	struct wlf_region regions[WLF_MAX_REGIONS];
 	uint32_t nr_barriers;
 	struct wlf_name barrier_name[WLF_MAX_BARRIERS];
@@ -1397,6 +1398,12 @@ static int op_mremap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 
 	if (parse_range(P, c, ph))
 		return -1;
+	/* as workload_validate(): the parent's mapping is the parent's to move */
+	if (ph->region < c->S->nr_inherited)
+		return WITH_KEY(P, "mremap", fail(P, c->node, "region '%.*s' is inherited from the "
+						  "parent process: mremap it there",
+						  (int)c->S->regions[ph->region].name.n,
+						  c->S->regions[ph->region].name.s));
 	if (!nl)
 		return fail(P, c->node, "mremap needs new_len");
 	if (WITH_KEY(P, "new_len", get_bytes(P, nl, WL_PAGE_SIZE, WL_MAX_SIZE, true, &raw)))
@@ -1984,6 +1991,7 @@ static int build_process(struct wlf *P, uint32_t d, uint64_t copy, uint64_t copi
 	if (!rc && parent) {
 		S->proc = NONE;
 		S->nr_regions = parent->nr_regions;
+		S->nr_inherited = parent->nr_regions;
 		memcpy(S->regions, parent->regions, sizeof(S->regions));
 	} else if (!rc) {
 		S->proc = wl_add_process(P->wl, S->prog);

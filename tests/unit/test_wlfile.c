@@ -201,6 +201,12 @@ static void test_lookup_and_scaled(void **state)
 		  "t.yaml:8: key 'processes[0].phases[1].work_len': the work range [65011712, +4194304) is not inside");
 	parse_bad("version: 1\nprocesses:\n  - phases:\n      - mmap: t\n"
 		  "        size: scaled(1M\n", m, "scaled takes (a)");
+	/* a forked child cannot move its parent's mapping (workload_validate agrees) */
+	parse_bad("version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        size: 4M\n"
+		  "      - fork: c\n      - join\n  - name: c\n    forked: true\n    phases:\n"
+		  "      - mremap: r\n        new_len: 8M\n", m,
+		  "t.yaml:11: key 'processes[1].phases[0].mremap': region 'r' is inherited from "
+		  "the parent process: mremap it there");
 
 	/*
 	 * at 1/2 each scaled() apart: 6M -> 3M, rounded down to 2M as it was
