@@ -82,6 +82,7 @@ struct wlf_scope {
 	uint32_t proc;		/* index in wl->procs, NONE when forked */
 	uint32_t prog;		/* its main program */
 	uint32_t nr_regions;
+	uint32_t nr_inherited;	/* of a forked child: its first regions are the parent's */
 	struct wlf_region regions[WLF_MAX_REGIONS];
 	uint32_t nr_barriers;
 	struct wlf_name barrier_name[WLF_MAX_BARRIERS];
@@ -112,6 +113,7 @@ struct wlf {
 	size_t plen;
 	struct wlf_vars v;
 	bool used_index;	/* an expression or a slice read the copy index */
+	bool used_scaled;	/* an expression called scaled(): its value is at --scale */
 	uint32_t nr_defs;
 	struct wlf_def *defs;
 	uint32_t nr_phases;
@@ -314,7 +316,8 @@ static yaml_node_t *seq_at(struct wlf *P, const yaml_node_t *n, size_t i)
 /*
  * Integer expressions: numbers (in size context with a K/M/G/T suffix),
  * {cpus} {nodes} {node_cpus} {i} {n} {j}, + - * / % with the usual precedence,
- * parentheses, min(a, b) and max(a, b). Values are unsigned 64-bit; going
+ * parentheses, min(a, b), max(a, b) and scaled(a) (a at --scale, as a
+ * generator scales a size key: wl_resolve_size()). Values are unsigned 64-bit; going
  * below 0, overflowing or dividing by 0 is an error, never a wrap.
  */
 struct expr {
@@ -434,6 +437,31 @@ static bool ex_call(struct expr *e, bool is_max, uint64_t *out)
 	return true;
 }
 
+static uint64_t scale_bytes(const struct wlf *P, uint64_t v);
+
+/*
+ * scaled(a): @a at --scale as wl_resolve_size() scales a generator's size key
+ * (a page at least), for files that must scale parts of one value apart, as
+ * a generator does (xsbench: the table, and each thread's working set).
+ */
+static bool ex_scaled(struct expr *e, uint64_t *out)
+{
+	uint64_t a;
+
+	e->pos += 6;
+	if (!ex_peek(e, '('))
+		return ex_bad(e, "scaled takes (a)");
+	e->pos++;
+	if (!ex_expr(e, &a) || !ex_peek(e, ')'))
+		return ex_bad(e, "scaled takes (a)");
+	e->pos++;
+	if (a > WL_MAX_SIZE)
+		return ex_bad(e, "scaled() of more than 64T");
+	*out = a ? MAX(WL_PAGE_SIZE, scale_bytes(e->P, a)) : 0;
+	e->P->used_scaled = true;
+	return true;
+}
+
 static bool ex_factor(struct expr *e, uint64_t *out)
 {
 	bool ok;
@@ -467,7 +495,14 @@ static bool ex_factor(struct expr *e, uint64_t *out)
 		e->depth--;
 		return ok;
 	}
-	return ex_bad(e, "expected a number, {variable}, min(), max() or '('");
+	if (e->n - e->pos >= 6 && !memcmp(e->s + e->pos, "scaled", 6)) {
+		if (++e->depth > EXPR_MAX_DEPTH)
+			return ex_bad(e, "calls nested too deeply");
+		ok = ex_scaled(e, out);
+		e->depth--;
+		return ok;
+	}
+	return ex_bad(e, "expected a number, {variable}, min(), max(), scaled() or '('");
 }
 
 static bool ex_term(struct expr *e, uint64_t *out)
@@ -577,6 +612,30 @@ static int get_bytes(struct wlf *P, const yaml_node_t *n, uint64_t min, uint64_t
 	if (page && !IS_ALIGNED(*out, WL_PAGE_SIZE))
 		return fail(P, n, "%" PRIu64 " bytes is not a multiple of the 4K page", *out);
 	return 0;
+}
+
+/*
+ * A byte count that --scale shrinks: @raw as written (at scale 1), and
+ * whether the expression called scaled(), in which case @at_scale is its
+ * value at --scale, to be taken as is.
+ */
+static int get_bytes_scaled(struct wlf *P, const yaml_node_t *n, uint64_t min, uint64_t max,
+			    bool page, uint64_t *raw, uint64_t *at_scale, bool *is_scaled)
+{
+	const double scale = P->scale;
+	int rc;
+
+	P->used_scaled = false;
+	if (get_bytes(P, n, min, max, page, at_scale))
+		return -1;
+	*is_scaled = P->used_scaled;
+	*raw = *at_scale;
+	if (!*is_scaled || scale == 1.0)
+		return 0;
+	P->scale = 1.0;		/* the same expression as written, for the checks */
+	rc = get_bytes(P, n, min, max, page, raw);
+	P->scale = scale;
+	return rc;
 }
 
 static int get_real(struct wlf *P, const yaml_node_t *n, double lo, bool open_lo, double hi,
@@ -879,7 +938,8 @@ static int parse_range(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 	const struct wlf_region *r;
 	yaml_node_t *off = get(P, c->node, "off"), *len = get(P, c->node, "len");
 	yaml_node_t *slice = get(P, c->node, "slice");
-	uint64_t o = 0, l;
+	uint64_t o = 0, l, os = 0, ls = 0;
+	bool o_sc = false, l_sc = false;
 
 	if (lookup_region(P, c, &ph->region))
 		return -1;
@@ -889,10 +949,15 @@ static int parse_range(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 			return fail(P, slice, "give slice or off/len, not both");
 		return WITH_KEY(P, "slice", parse_slice(P, c, slice, r, ph));
 	}
-	if (off && WITH_KEY(P, "off", get_bytes(P, off, 0, r->raw, true, &o)))
+	if (off && WITH_KEY(P, "off", get_bytes_scaled(P, off, 0, WL_MAX_SIZE, true, &o, &os,
+							 &o_sc)))
 		return -1;
+	if (o > r->raw)
+		return WITH_KEY(P, "off", fail(P, off, "%" PRIu64 " bytes is out of range (0 to %"
+					       PRIu64 ")", o, r->raw));
 	l = r->raw - o;
-	if (len && WITH_KEY(P, "len", get_bytes(P, len, WL_PAGE_SIZE, WL_MAX_SIZE, true, &l)))
+	if (len && WITH_KEY(P, "len", get_bytes_scaled(P, len, WL_PAGE_SIZE, WL_MAX_SIZE, true,
+							 &l, &ls, &l_sc)))
 		return -1;
 	if (l > r->raw - o || !l)
 		return WITH_KEY(P, len ? "len" : "off",
@@ -904,9 +969,17 @@ static int parse_range(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 		ph->len = l;
 		return 0;
 	}
-	/* the scaled range: the scaled start to the scaled end, the region's end kept */
-	uint64_t so = scale_bytes(P, o);
-	uint64_t se = o + l == r->raw ? r->size : MIN(scale_bytes(P, o + l), r->size);
+	/*
+	 * the scaled range: the scaled start to the scaled end, the region's end
+	 * kept; a value that called scaled() is at --scale already
+	 */
+	uint64_t so = o_sc ? os : scale_bytes(P, o);
+	uint64_t se = l_sc ? so + ls :
+		      o + l == r->raw ? r->size : MIN(scale_bytes(P, o + l), r->size);
+	if (se > r->size)
+		return fail(P, len ? len : off, "[%" PRIu64 ", %" PRIu64 ") is not inside region "
+			    "'%.*s' of %" PRIu64 " bytes at --scale %g", so, se, (int)r->name.n,
+			    r->name.s, r->size, P->scale);
 	if (se <= so)
 		return fail(P, len ? len : c->node, "the range vanishes at --scale %g", P->scale);
 	ph->off = so;
@@ -1045,6 +1118,68 @@ static int op_random(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 	}
 }
 
+static const char *const lookup_keys[] = { "off", "len", "slice", "data_len", "keys_len",
+					   "gathers", "work_off", "work_len", "lookups",
+					   "duration", "access", "write_ratio", NULL };
+
+/* A byte count of the table or the work range, region-relative, scaled as ranges are. */
+static int lookup_bytes(struct wlf *P, struct phase_ctx *c, const char *key, uint64_t min,
+			uint64_t max, bool page, bool need, uint64_t *out)
+{
+	yaml_node_t *n = get(P, c->node, key);
+	uint64_t raw;
+	bool is_scaled;
+
+	if (!n)
+		return need ? fail(P, c->node, "lookup needs %s", key) : 0;
+	if (WITH_KEY(P, key, get_bytes_scaled(P, n, min, max, page, &raw, out, &is_scaled)))
+		return -1;
+	if (!is_scaled && P->scale != 1.0 && *out)	/* a part keeps a page at least */
+		*out = MAX(WL_PAGE_SIZE, scale_bytes(P, *out));
+	return 0;
+}
+
+/*
+ * lookup: REGION, XSBench-style table lookups (WL_LOOKUP, cpu/access.c): the
+ * range is the table, [records (data_len) | keys (keys_len) | rows]; each
+ * lookup searches the keys, gathers `gathers` rows and records, then makes
+ * one access to [work_off, +work_len) of the same region.
+ */
+static int op_lookup(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
+{
+	const struct wlf_region *r;
+	yaml_node_t *g = get(P, c->node, "gathers");
+	uint64_t v = 1;
+
+	if (parse_range(P, c, ph) ||
+	    parse_length(P, c, ph, "lookups", WL_MAX_ACCESSES, 0, true) || parse_mix(P, c, ph))
+		return -1;
+	r = &c->S->regions[ph->region];
+	if (lookup_bytes(P, c, "data_len", 64, WL_MAX_SIZE, false, true, &ph->lk.data_len) ||
+	    lookup_bytes(P, c, "keys_len", 8, WL_MAX_SIZE, false, true, &ph->lk.keys_len) ||
+	    lookup_bytes(P, c, "work_off", 0, r->raw, true, false, &ph->lk.work_off) ||
+	    lookup_bytes(P, c, "work_len", WL_PAGE_SIZE, r->raw, true, true, &ph->lk.work_len))
+		return -1;
+	if (g && WITH_KEY(P, "gathers", get_uint(P, g, 1, WL_LOOKUP_MAX_GATHERS, &v)))
+		return -1;
+	ph->lk.gathers = (uint32_t)v;
+	if (ph->lk.keys_len % 8)
+		return WITH_KEY(P, "keys_len", fail(P, get(P, c->node, "keys_len"),
+						    "keys are 8 bytes: not a multiple of 8"));
+	if (ph->lk.data_len > ph->len || ph->lk.keys_len > ph->len - ph->lk.data_len ||
+	    ph->len - ph->lk.data_len - ph->lk.keys_len < ph->lk.keys_len / 8)
+		return fail(P, c->node, "%" PRIu64 " bytes of records and %" PRIu64 " of keys do "
+			    "not fit the table of %" PRIu64 " bytes with a byte of row per key",
+			    ph->lk.data_len, ph->lk.keys_len, ph->len);
+	if (ph->lk.work_off > r->size || ph->lk.work_len > r->size - ph->lk.work_off)
+		return WITH_KEY(P, "work_len", fail(P, get(P, c->node, "work_len"),
+						    "the work range [%" PRIu64 ", +%" PRIu64 ") is "
+						    "not inside region '%.*s' of %" PRIu64 " bytes",
+						    ph->lk.work_off, ph->lk.work_len,
+						    (int)r->name.n, r->name.s, r->size));
+	return 0;
+}
+
 static const char *const mode_names[] = {
 	[MPOL_DEFAULT] = "default", [MPOL_PREFERRED] = "preferred", [MPOL_BIND] = "bind",
 	[MPOL_INTERLEAVE] = "interleave", [MPOL_LOCAL] = "local",
@@ -1139,7 +1274,8 @@ static int op_mmap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 	yaml_node_t *align = get(P, c->node, "align");
 	const yaml_node_t *v = c->value;
 	bool sh = false;
-	uint64_t raw;
+	uint64_t raw, at_scale;
+	bool is_scaled;
 
 	if (!c->is_main)
 		return fail(P, c->node, "only a process's own phases may mmap (its threads share "
@@ -1154,7 +1290,8 @@ static int op_mmap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 		return fail(P, v, "more than %u regions", WLF_MAX_REGIONS);
 	if (!size)
 		return fail(P, c->node, "mmap needs a size");
-	if (WITH_KEY(P, "size", get_bytes(P, size, WL_PAGE_SIZE, WL_MAX_SIZE, true, &raw)))
+	if (WITH_KEY(P, "size", get_bytes_scaled(P, size, WL_PAGE_SIZE, WL_MAX_SIZE, true, &raw,
+						  &at_scale, &is_scaled)))
 		return -1;
 	if (shared && WITH_KEY(P, "shared", get_bool(P, shared, &sh)))
 		return -1;
@@ -1164,7 +1301,7 @@ static int op_mmap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 			       fail(P, align, "not a power of two") : 0)))
 		return -1;
 	ph->region = S->nr_regions;
-	ph->len = MAX(scale_bytes(P, raw), WL_PAGE_SIZE);
+	ph->len = MAX(is_scaled ? at_scale : scale_bytes(P, raw), WL_PAGE_SIZE);
 	ph->arg = sh ? WL_MAP_SHARED : 0;
 	S->regions[S->nr_regions++] = (struct wlf_region){
 		.name = { sval(v), slen(v) }, .raw = raw, .size = ph->len,
@@ -1231,6 +1368,12 @@ static int op_mremap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 
 	if (parse_range(P, c, ph))
 		return -1;
+	/* as workload_validate(): the parent's mapping is the parent's to move */
+	if (ph->region < c->S->nr_inherited)
+		return WITH_KEY(P, "mremap", fail(P, c->node, "region '%.*s' is inherited from the "
+						  "parent process: mremap it there",
+						  (int)c->S->regions[ph->region].name.n,
+						  c->S->regions[ph->region].name.s));
 	if (!nl)
 		return fail(P, c->node, "mremap needs new_len");
 	if (WITH_KEY(P, "new_len", get_bytes(P, nl, WL_PAGE_SIZE, WL_MAX_SIZE, true, &raw)))
@@ -1421,6 +1564,7 @@ static const struct phase_op phase_ops[] = {
 	{ "gauss", WL_GAUSS, gauss_keys, op_random },
 	{ "zipf", WL_ZIPF, zipf_keys, op_random },
 	{ "chase", WL_CHASE, chase_keys, op_random },
+	{ "lookup", WL_LOOKUP, lookup_keys, op_lookup },
 	{ "device_migrate", WL_DEV_MIGRATE, dev_migrate_keys, op_dev_migrate },
 	{ "device_kernel", WL_DEV_KERNEL, dev_kernel_keys, op_dev_kernel },
 	{ "compute", WL_COMPUTE, no_keys, op_time },
@@ -1817,6 +1961,7 @@ static int build_process(struct wlf *P, uint32_t d, uint64_t copy, uint64_t copi
 	if (!rc && parent) {
 		S->proc = NONE;
 		S->nr_regions = parent->nr_regions;
+		S->nr_inherited = parent->nr_regions;
 		memcpy(S->regions, parent->regions, sizeof(S->regions));
 	} else if (!rc) {
 		S->proc = wl_add_process(P->wl, S->prog);

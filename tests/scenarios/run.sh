@@ -69,10 +69,13 @@ printf 'version: 2\nprocesses: []\n' >"$TMP/future.yaml"
 expect 2 "future.yaml:1: key 'version': version 2 is newer" -- run --workload "$TMP/future.yaml"
 printf 'version: 1\nprocesses: [\n' >"$TMP/syntax.yaml"
 expect 2 "syntax.yaml:3: YAML syntax error" -- compare --workload "$TMP/syntax.yaml" --variant a
-for f in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT pmbench numa01_4proc interleave_move_pages; do
+for f in numa01 numa01_THREAD_ALLOC numa02 numa02_SMT pmbench numa01_4proc interleave_move_pages \
+	 xsbench forkcow seq random skewed; do
 	expect 0 "workloads/$f.yaml on 2node-128cpu" -- run --workload "workloads/$f.yaml" --scale 0.005
 done
-expect 0 "workloads/gpu_pingpong.yaml on gpu-1node" -- run --machine gpu-1node --workload workloads/gpu_pingpong.yaml --scale 0.005
+for f in gpu_pingpong gpu_stream; do
+	expect 0 "workloads/$f.yaml on gpu-1node" -- run --machine gpu-1node --workload "workloads/$f.yaml" --scale 0.005
+done
 expect 2 "gpu_pingpong.yaml:18: key 'processes\[0\].phases\[2\].phases\[0\]': the machine '2node-128cpu' has no device node" -- run --workload workloads/gpu_pingpong.yaml
 # a file and its generator are one workload: the same run, byte for byte
 "$BIN" run --workload workloads/numa02.yaml --scale 0.005 --seed 4 --quiet --json "$TMP/f.json"

@@ -143,13 +143,126 @@ static void test_pmbench_file(void **state)
 	check_same("workloads/pmbench.yaml", "pmbench", "tiered-16cpu", 0.01);
 }
 
+/* XSBench's table lookups (WL_LOOKUP); the generator's threads follow node 0's CPUs. */
+static void test_xsbench_file(void **state)
+{
+	(void)state;
+	check_same("workloads/xsbench.yaml", "xsbench", "2node-128cpu", 1.0);
+	check_same("workloads/xsbench.yaml", "xsbench", "tiered-16cpu", 1.0);
+	check_same("workloads/xsbench.yaml", "xsbench", "2node-128cpu", 0.01);
+	check_same("workloads/xsbench.yaml", "xsbench", "4node-48cpu", 0.003);
+}
+
+#define HEAD_LK "version: 1\nprocesses:\n  - phases:\n      - mmap: t\n        size: 64M\n" \
+	"      - lookup: t\n        len: 60M\n        work_off: 60M\n        work_len: 4M\n"
+
+/* lookup: the IR's fields, its checks; scaled() scales parts of one value apart. */
+static void test_lookup_and_scaled(void **state)
+{
+	struct machine *m = preset("2node-128cpu");
+	const char *text = HEAD_LK "        data_len: 8M\n        keys_len: 1M\n"
+			   "        gathers: 7\n        lookups: 1000\n        access: rw\n"
+			   "        write_ratio: 0.25\n";
+	const char *sc = "version: 1\nprocesses:\n  - phases:\n      - mmap: t\n"
+			 "        size: scaled(6M) + 3 * scaled(1M)\n"
+			 "      - sweep: t\n        access: read\n        len: scaled(6M)\n"
+			 "        off: scaled(1M)\n";
+	struct workload wl;
+	char err[256];
+
+	(void)state;
+	parse_ok(&wl, text, m);
+	const struct wl_phase *ph = phase(&wl, 0, 1);
+	assert_int_equal(ph->op, WL_LOOKUP);
+	assert_int_equal(ph->off, 0);
+	assert_int_equal(ph->len, 60 * MiB);
+	assert_int_equal(ph->lk.data_len, 8 * MiB);
+	assert_int_equal(ph->lk.keys_len, 1 * MiB);
+	assert_int_equal(ph->lk.work_off, 60 * MiB);
+	assert_int_equal(ph->lk.work_len, 4 * MiB);
+	assert_int_equal(ph->lk.gathers, 7);
+	assert_int_equal(ph->count, 1000);
+	assert_int_equal(ph->access, WL_RW);
+	assert_true(ph->write_ratio == 0.25);
+	workload_free(&wl);
+
+	parse_bad(HEAD_LK "        keys_len: 1M\n        lookups: 1\n", m, "lookup needs data_len");
+	parse_bad(HEAD_LK "        data_len: 8M\n        keys_len: 12\n        lookups: 1\n", m,
+		  "keys are 8 bytes");
+	parse_bad(HEAD_LK "        data_len: 56M\n        keys_len: 4M\n        lookups: 1\n", m,
+		  "do not fit the table");
+	parse_bad(HEAD_LK "        data_len: 8M\n        keys_len: 1M\n        gathers: 5000\n"
+		  "        lookups: 1\n", m, "t.yaml:12: key 'processes[0].phases[1].gathers'");
+	parse_bad(HEAD_LK "        data_len: 8M\n        keys_len: 1M\n", m,
+		  "lookup needs lookups or duration");
+	parse_bad("version: 1\nprocesses:\n  - phases:\n      - mmap: t\n        size: 64M\n"
+		  "      - lookup: t\n        work_off: 62M\n        work_len: 4M\n"
+		  "        data_len: 8M\n        keys_len: 1M\n        lookups: 1\n", m,
+		  "t.yaml:8: key 'processes[0].phases[1].work_len': the work range [65011712, +4194304) is not inside");
+	parse_bad("version: 1\nprocesses:\n  - phases:\n      - mmap: t\n"
+		  "        size: scaled(1M\n", m, "scaled takes (a)");
+	/* a forked child cannot move its parent's mapping (workload_validate agrees) */
+	parse_bad("version: 1\nprocesses:\n  - phases:\n      - mmap: r\n        size: 4M\n"
+		  "      - fork: c\n      - join\n  - name: c\n    forked: true\n    phases:\n"
+		  "      - mremap: r\n        new_len: 8M\n", m,
+		  "t.yaml:11: key 'processes[1].phases[0].mremap': region 'r' is inherited from "
+		  "the parent process: mremap it there");
+
+	/*
+	 * at 1/2 each scaled() apart: 6M -> 3M, rounded down to 2M as it was
+	 * 2M-aligned; 1M -> 512K. (9M scaled as one would be 4.5M.)
+	 */
+	assert_int_equal(wlfile_parse(&wl, sc, strlen(sc), "s.yaml", m, 0.5, err, sizeof(err)), 0);
+	assert_int_equal(phase(&wl, 0, 0)->len, 2 * MiB + 3 * 512 * KiB);
+	assert_int_equal(phase(&wl, 0, 1)->off, 512 * KiB);
+	assert_int_equal(phase(&wl, 0, 1)->len, 2 * MiB);
+	workload_free(&wl);
+	/* at 1, scaled() is the value as written */
+	assert_int_equal(wlfile_parse(&wl, sc, strlen(sc), "s.yaml", m, 1.0, err, sizeof(err)), 0);
+	assert_int_equal(phase(&wl, 0, 0)->len, 9 * MiB);
+	assert_int_equal(phase(&wl, 0, 1)->len, 6 * MiB);
+	workload_free(&wl);
+	free(m);
+}
+
+static void test_forkcow_file(void **state)
+{
+	(void)state;
+	check_same("workloads/forkcow.yaml", "forkcow", "2node-128cpu", 1.0);
+	check_same("workloads/forkcow.yaml", "forkcow", "4node-48cpu", 0.01);
+}
+
+/* seq, random, skewed: a slice per thread, first touched by its thread. */
+static void test_generic_files(void **state)
+{
+	static const char *const names[] = { "seq", "random", "skewed" };
+	char path[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "workloads/%s.yaml", names[i]);
+		check_same(path, names[i], "2node-128cpu", 1.0);
+		check_same(path, names[i], "4node-48cpu", 0.01);
+		check_same(path, names[i], "tiered-16cpu", 0.003);
+	}
+}
+
+static void test_gpu_stream_file(void **state)
+{
+	(void)state;
+	check_same("workloads/gpu_stream.yaml", "gpu-stream", "gpu-1node", 1.0);
+	check_same("workloads/gpu_stream.yaml", "gpu-stream", "gpu-1node", 0.5);
+	check_same("workloads/gpu_stream.yaml", "gpu-stream", "gpu-2node", 1.0);
+}
+
 /* Every shipped file builds on every kind of machine (the engine may not run all yet). */
 static void test_all_files_parse(void **state)
 {
 	static const char *const files[] = {
 		"numa01", "numa01_THREAD_ALLOC", "numa02", "numa02_SMT", "pmbench",
-		"numa01_4proc", "interleave_move_pages",
-	};	/* gpu_pingpong needs a device: test_gpu_pingpong_file */
+		"numa01_4proc", "interleave_move_pages", "xsbench", "forkcow",
+		"seq", "random", "skewed",
+	};	/* gpu_pingpong and gpu_stream need a device: test_gpu_*_file */
 	static const char *const machines[] = { "2node-128cpu", "4node-48cpu", "tiered-16cpu" };
 	char path[64], err[512];
 
@@ -1037,6 +1150,11 @@ int main(void)
 		cmocka_unit_test(test_numa01_file),
 		cmocka_unit_test(test_numa02_file),
 		cmocka_unit_test(test_pmbench_file),
+		cmocka_unit_test(test_xsbench_file),
+		cmocka_unit_test(test_lookup_and_scaled),
+		cmocka_unit_test(test_forkcow_file),
+		cmocka_unit_test(test_generic_files),
+		cmocka_unit_test(test_gpu_stream_file),
 		cmocka_unit_test(test_numa01_shape),
 		cmocka_unit_test(test_gpu_pingpong_file),
 		cmocka_unit_test(test_loops_and_devices),
