@@ -185,13 +185,6 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 	return true;
 }
 
-bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
-		enum cpu_access_kind kind)
-{
-	struct xlate x;
-	return translate(s, cpu, t, addr, kind != ACCESS_LOAD, kind == ACCESS_RMW, &x);
-}
-
 bool cpu_access_nid(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 		    enum cpu_access_kind kind, uint32_t *nid)
 {
@@ -200,6 +193,13 @@ bool cpu_access_nid(struct sim *s, struct cpu *cpu, struct task *t, uint64_t add
 
 	*nid = x.nid;
 	return ok;
+}
+
+bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+		enum cpu_access_kind kind)
+{
+	uint32_t nid;
+	return cpu_access_nid(s, cpu, t, addr, kind, &nid);
 }
 
 /* ---- phases with a duration ---- */
@@ -515,7 +515,7 @@ bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 		struct xlate x;
 		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
-		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, write));
+		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}
@@ -798,7 +798,7 @@ static inline bool perm_step(struct sim *s, struct cpu *cpu, struct task *t,
 		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
 			return true;
 		cpu_advance(cpu, chase ? mem_dependent_ns(s, cpu, x.nid, write)
-				       : mem_independent_ns(s, cpu, x.nid, write));
+				       : mem_independent_ns(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}

@@ -135,7 +135,8 @@ double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_
 	return latency_ns(s, cpu, nid, n, write, 1.0);
 }
 
-double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, bool write)
+double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
+			  bool write)
 {
-	return latency_ns(s, cpu, nid, 1, write, s->m.random_mlp);
+	return latency_ns(s, cpu, nid, n, write, s->m.random_mlp);
 }

@@ -89,9 +89,10 @@ double mem_stream_op_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint
  * @write: each line read for ownership and written back); accounts them. */
 double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write);
 
-/* One independent latency-bound access (random, skewed, gauss, zipf): the
- * loaded latency over the machine's random_mlp misses in flight. */
-double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, bool write);
+/* @n independent latency-bound accesses (random, skewed, gauss, zipf, trace):
+ * the loaded latency over the machine's random_mlp misses in flight. */
+double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
+			  bool write);
 /* One load that waits for the previous one (WL_CHASE): the whole latency. */
 static inline double mem_dependent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid,
 				      bool write)

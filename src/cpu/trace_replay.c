@@ -12,7 +12,7 @@
  *	(a direct-mapped filter on the line address) costs TRACE_HIT_NS, a
  *	cache hit; APPROX: numasim has no cache model, this keeps a stack
  *	variable read eight times in a row from costing eight DRAM accesses;
- *   any other costs what a random access of WL_RANDOM costs (mem_random_ns,
+ *   any other costs what a random access of WL_RANDOM costs (mem_independent_ns,
  *	a store as a read for ownership plus a write-back).
  * A perf sample stands for `period` accesses: the sample itself is replayed,
  * and the period - 1 unseen ones are charged as accesses of the same kind to
@@ -54,7 +54,8 @@ static void charge_pending(struct sim *s, struct cpu *cpu, struct phase_cursor *
 	while (c->tr.pending && cpu->now < deadline) {
 		uint64_t n = MIN(c->tr.pending, TRACE_CHARGE_CHUNK);
 
-		cpu_advance(cpu, mem_random_ns(s, cpu, c->tr.pending_nid, n, c->tr.pending_write));
+		cpu_advance(cpu, mem_independent_ns(s, cpu, c->tr.pending_nid, n,
+						    c->tr.pending_write));
 		count_vm_events(&s->vs, SIM_ACCESSES, n);
 		c->tr.pending -= n;
 	}
@@ -135,7 +136,7 @@ bool trace_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 			return true;
 		bool write = kind != WL_TREC_LOAD;
 		cpu_advance(cpu, line_recent(c, addr) ? TRACE_HIT_NS
-						     : mem_random_ns(s, cpu, nid, 1, write));
+						     : mem_independent_ns(s, cpu, nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 		if (c->tr.period > 1) {
