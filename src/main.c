@@ -10,6 +10,7 @@
  *   numasim list
  *   numasim calibrate [--machine M]    MLC-like figures, modelled vs published
  *   numasim trace convert IN OUT | info FILE   traces (cli/trace_cmd.c)
+ *   numasim validate [options]   the workload on a real kernel in QEMU (cli/validate.c)
  *
  * Bad input gets a message naming the option, key, file or line and exit
  * status 2; a workload that fails while running (out of memory, a stray
@@ -44,6 +45,9 @@ static void usage(FILE *out)
 		"                               MLC-like latency and bandwidth, modelled vs published\n"
 		"       numasim trace convert|info ...\n"
 		"                               memory-access traces (numasim trace --help)\n"
+		"       numasim validate [options]\n"
+		"                               the workload on a real kernel in QEMU beside\n"
+		"                               numasim (numasim validate --help)\n"
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
@@ -192,6 +196,8 @@ int main(int argc, char **argv)
 		return cmd_calibrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(cmd, "validate"))
+		return cmd_validate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
 		printf("\n");

@@ -98,6 +98,19 @@ void cli_run_free(struct cli_run *r);
 int cmd_compare(int argc, char **argv);
 void compare_usage(FILE *out);
 
+/*
+ * Read a JSON file whole (at most 1 GiB); NULL with the reason in @err.
+ * cli_check_result: is it a result of `numasim run --json` or numasim-native
+ * (the keys compare and validate read)? 0, or -1 with the first problem.
+ */
+struct json_object *cli_read_json_file(const char *path, char *err, size_t errlen);
+int cli_check_result(struct json_object *r, char *err, size_t errlen);
+
+/* numasim validate (validate.c): the workload on a real kernel in QEMU beside
+ * the simulation; argv[0] is "validate". */
+int cmd_validate(int argc, char **argv);
+void validate_usage(FILE *out);
+
 /* numasim trace convert|info (trace_cmd.c); argv[0] is "trace". */
 int cmd_trace(int argc, char **argv);
 void trace_usage(FILE *out);

@@ -330,7 +330,7 @@ static bool is_count(json_object *v)
 	return json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0;
 }
 
-static json_object *read_json_file(const char *path, char *err, size_t errlen)
+json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	if (!f) {
@@ -396,7 +396,7 @@ static json_object *read_json_file(const char *path, char *err, size_t errlen)
  * and shows "-"; "host_s", "truncated", "config" and "oracle" are optional
  * (numasim-native writes no oracle: a real machine has none).
  */
-static int check_result(json_object *r, char *err, size_t errlen)
+int cli_check_result(json_object *r, char *err, size_t errlen)
 {
 	json_object *v;
 	if (!json_object_is_type(r, json_type_object)) {
@@ -499,8 +499,8 @@ static void conf_from_json(struct conf *cf, json_object *r)
 static int load_from_json(struct source *s)
 {
 	char err[512];
-	s->res = read_json_file(s->file, err, sizeof(err));
-	if (s->res && check_result(s->res, err, sizeof(err))) {
+	s->res = cli_read_json_file(s->file, err, sizeof(err));
+	if (s->res && cli_check_result(s->res, err, sizeof(err))) {
 		json_object_put(s->res);
 		s->res = NULL;
 	}
