@@ -1,0 +1,83 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# numasim validate without QEMU: bad input, and every reference run under
+# validation/ checked against its recorded bounds (the simulation is rerun
+# from the run's validate.conf and its calibrated machine file; Linux's side
+# is the recorded linux.json). The guest script's own input checks are in
+# tests/scenarios/validate_guest.sh.
+# Usage: tests/scenarios/validate.sh build/release/numasim
+set -u
+BIN=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect CODE PATTERN -- ARGS...
+expect() {
+	code=$1; pattern=$2; shift 3
+	out=$("$BIN" "$@" 2>&1); rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		ko "numasim $*: exit $rc, expected $code; output: $out"
+	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
+		ko "numasim $*: output lacks '$pattern': $out"
+	else
+		ok
+	fi
+}
+
+# bad input: refused before anything boots
+expect 0 "counter | Linux | numasim | ratio" -- validate --help
+expect 2 "device memory" -- validate --machine gpu-1node --out "$TMP/x"
+expect 2 "\-\-guest-mem: '3'" -- validate --guest-mem 3
+expect 2 "\-\-guest-cpus: '0'" -- validate --guest-cpus 0
+expect 2 "\-\-accel: 'fast'" -- validate --accel fast
+expect 2 "\-\-kernel and \-\-kernel-version" -- validate --kernel /x --kernel-version 6.1
+expect 2 "\-\-no-calibrate: give \-\-sim-machine" -- validate --no-calibrate
+expect 2 "a trace cannot run in the guest" -- validate --workload trace:/tmp/none.nstrace
+expect 2 "AutoNUMA 2012" -- validate --machine examples/machines/kref-2x2.machine \
+	--workload wrongnode:size=64M --set numasim.policy=autonuma2012 --out "$TMP/x"
+expect 2 "workload on the guest machine" -- validate --machine examples/machines/kref-2x2.machine \
+	--workload wrongnode:bind=7 --out "$TMP/x"
+expect 2 "name at least one validation directory" -- validate --check
+expect 2 "validate.conf" -- validate --check "$TMP/none"
+
+# the reference runs: each still lands within its bounds
+refs=0
+for d in "$ROOT"/validation/*/*/; do
+	[ -f "$d/bounds.txt" ] || continue
+	refs=$((refs + 1))
+	out=$("$BIN" validate --check "$d" 2>&1); rc=$?
+	if [ "$rc" -eq 0 ] && printf '%s' "$out" | grep -q " 0 out"; then ok
+	else ko "validate --check $d: exit $rc: $(printf '%s' "$out" | grep -A3 'OUT OF\|numasim validate')"; fi
+done
+if [ "$refs" -ge 1 ]; then ok; else ko "no reference runs under validation/"; fi
+
+# a bound the simulation does not meet fails the check, naming the row
+one=$(ls -d "$ROOT"/validation/*/*/ 2>/dev/null | head -1)
+if [ -n "$one" ]; then
+	cp -r "$one" "$TMP/ref"
+	echo "vmstat.pgfault ratio 1000 2000" >>"$TMP/ref/bounds.txt"
+	expect 1 "OUT OF BOUNDS vmstat.pgfault" -- validate --check "$TMP/ref"
+	printf 'vmstat.pgfault between 1\n' >"$TMP/ref/bounds.txt"
+	expect 2 "bounds.txt:1: expected" -- validate --check "$TMP/ref"
+	# --table prints what the run recorded, the same table as table.txt
+	cp -r "$one" "$TMP/ref2"
+	if "$BIN" validate --table "$TMP/ref2" --json "$TMP/t.json" >"$TMP/table.out" &&
+	   cmp -s "$TMP/table.out" "$one/table.txt"; then ok
+	else ko "validate --table $one differs from its table.txt"; fi
+	if jq -e '.table | length > 5' "$TMP/t.json" >/dev/null && jq -e '.linux.timeseries | length > 2' "$TMP/t.json" >/dev/null; then ok
+	else ko "validate --json: table and both runs expected"; fi
+fi
+
+# the guest script's input checks (no QEMU)
+if [ -x "$ROOT/tests/scenarios/validate_guest.sh" ]; then
+	if "$ROOT/tests/scenarios/validate_guest.sh" >"$TMP/guest.out" 2>&1; then ok
+	else ko "validate_guest.sh: $(tail -5 "$TMP/guest.out")"; fi
+fi
+
+echo "validate: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
