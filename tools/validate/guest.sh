@@ -250,9 +250,9 @@ if [ "$CHECK_ONLY" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- packages
-ensure_packages() {
+ensure_packages() {	# ensure_packages [PACKAGES]: default the ones every run needs
 	local need=() p out
-	for p in qemu-system-x86 busybox-static cpio xz-utils; do
+	for p in ${*:-qemu-system-x86 busybox-static cpio xz-utils}; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			need+=("$p")
 	done
@@ -379,7 +379,12 @@ PMEM_MODS="libnvdimm nfit nd_btt nd_pmem device_dax dax_pmem kmem"
 # MODLIST: the module files (paths relative to MODDIR) to load, dependencies first
 resolve_modules() {
 	MODLIST=()
-	[ ${#PMEM_NODES[@]} -gt 0 ] && [ -n "$MODDIR" ] && [ -f "$MODDIR/modules.dep" ] || return 0
+	[ ${#PMEM_NODES[@]} -gt 0 ] && [ -n "$MODDIR" ] && [ -d "$MODDIR" ] || return 0
+	if [ ! -f "$MODDIR/modules.dep" ]; then
+		# Debian's packages leave modules.dep to depmod at install time: make it in the cache
+		ensure_packages kmod
+		depmod -b "$KDIR" "$KVER" || die 3 "depmod -b $KDIR $KVER failed"
+	fi
 	local m line path deps d k seen=" "
 	for m in $PMEM_MODS; do
 		line=$(grep -E "(^|/)${m}\.ko(\.xz|\.zst|\.gz)?:" "$MODDIR/modules.dep" | head -n1)
