@@ -152,7 +152,10 @@ else
 		p=$(knob_path "${kv%%=*}")
 		if [ -z "$p" ]; then
 			say "knob ${kv%%=*}: no Linux file, left alone"
-		elif echo "${kv#*=}" > "$p" 2>/tmp/knob.err; then
+		elif [ ! -e "$p" ]; then
+			say "knob $kv -> $p FAILED: this kernel has no such file"
+			rc=1
+		elif (echo "${kv#*=}" > "$p") 2>/tmp/knob.err; then
 			say "knob $kv -> $p"
 		else
 			say "knob $kv -> $p FAILED: $(cat /tmp/knob.err)"

@@ -299,8 +299,10 @@ default_kversion() {
 newest_kversion() {
 	local v
 	has_backports || add_backports
+	# the generic flavour only: 6.1.0-57-amd64, 6.12.118+deb12-amd64 (not -rt-, -cloud-,
+	# -dbg or -unsigned)
 	v=$(apt-cache pkgnames linux-image- 2>/dev/null |
-		sed -n 's/^linux-image-\([0-9][0-9.]*[-+][^ ]*-amd64\)$/\1/p' | grep -v -e unsigned -e dbg |
+		sed -En 's/^linux-image-([0-9][0-9.]*(-[0-9]+|\+[a-z0-9.]+)-amd64)$/\1/p' |
 		sort -V | tail -n1)
 	[ -n "$v" ] || die 3 "apt sees no linux-image-*-amd64 package"
 	echo "$v"
@@ -794,6 +796,9 @@ fi
 [ -z "$BAD_FRAMES" ] || fail_guest "garbled result files from the guest:$BAD_FRAMES"
 if [ -n "${STEP_RC[pmem]:-}" ] && [ "${STEP_RC[pmem]}" != 0 ]; then
 	fail_guest "the pmem/cxl tier could not be set up (nv: pmem lines of console.log)"
+fi
+if [ -n "${STEP_RC[knobs]:-}" ] && [ "${STEP_RC[knobs]}" != 0 ]; then
+	fail_guest "a knob of NV_KNOBS could not be set (nv: knob lines of console.log)"
 fi
 [ -n "${STEP_RC[calibrate]:-}" ] && [ "${STEP_RC[calibrate]}" != 0 ] &&
 	log "warning: calibrate step exit ${STEP_RC[calibrate]}: $(tail -n 1 "$OUT/calibrate.stderr" 2>/dev/null)"
