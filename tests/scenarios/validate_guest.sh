@@ -61,7 +61,9 @@ bad_key() {
 	shift 2
 	bk_f=$(conf "$bk_name" "$@")
 	expect 2 "$bk_f.*$bk_pat" --check-config "$bk_f"
-	expect 2 "$bk_f.*$bk_pat" --config "$bk_f" --out "$TMP/out-$bk_name" --accel tcg
+	# (were it accepted, the missing --native would stop it with 3 before a boot)
+	expect 2 "$bk_f.*$bk_pat" --config "$bk_f" --out "$TMP/out-$bk_name" --accel tcg \
+		--native "$TMP/no-native" --cache "$TMP/cache"
 	[ ! -e "$TMP/out-$bk_name" ] && ok || ko "$bk_name: the refused run created its --out directory"
 }
 

@@ -746,8 +746,8 @@ fail_guest() {	# fail_guest MESSAGE [STDERR_FILE]
 
 # ---------------------------------------------------------------- main
 T_START=$(date +%s)
-ensure_packages
 [ -x "$NATIVE" ] || die 3 "numasim-native '$NATIVE' is missing or not executable: build it with make, or give --native PATH"
+ensure_packages
 command -v qemu-system-x86_64 >/dev/null || die 3 "qemu-system-x86_64 not found (package qemu-system-x86)"
 [ -x /bin/busybox ] || die 3 "/bin/busybox not found (package busybox-static)"
 if [ -n "$KERNEL" ]; then use_kernel_file; else fetch_kernel_package; fi
