@@ -351,17 +351,18 @@ fetch_kernel_package() {	# sets KVER KDIR VMLINUZ KSOURCE
 # the release string a bzImage carries (setup header field kernel_version)
 bzimage_release() {
 	local off
+	[ "$(dd if="$1" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] || return 0
 	off=$(od -An -tu2 -j 526 -N2 "$1" 2>/dev/null | tr -d ' ')
 	[ -n "$off" ] && [ "$off" -gt 0 ] || return 0
 	dd if="$1" bs=1 skip=$((off + 512)) count=256 2>/dev/null | tr '\0' '\n' | head -n1 |
-		cut -d' ' -f1
+		cut -d' ' -f1 | grep -E '^[A-Za-z0-9][A-Za-z0-9._+~-]*$'
 }
 
 use_kernel_file() {
 	[ -f "$KERNEL" ] && [ -r "$KERNEL" ] || die 3 "--kernel '$KERNEL': no such readable file"
 	VMLINUZ=$(readlink -f "$KERNEL")
 	KVER=$(bzimage_release "$VMLINUZ")
-	[ -n "$KVER" ] || KVER=unknown
+	[ -n "$KVER" ] || die 3 "--kernel '$KERNEL': not an x86 bzImage (no HdrS setup header with a release string)"
 	KSOURCE="file $VMLINUZ"
 	MODDIR=""
 	if [ -n "$MODULES" ]; then
@@ -786,7 +787,8 @@ log "qemu exit $BOOT_RC after ${BOOT_WALL}s (total $(( $(date +%s) - T_START ))s
 if [ "$BOOT_RC" = 124 ] || [ "$BOOT_RC" = 137 ]; then
 	fail_guest "qemu hit the --timeout of $TIMEOUT s" "$OUT/workload.stderr"
 fi
-if ! grep -aq 'Linux version' "$OUT/console.log" && [ "$BOOT_RC" != 0 ]; then
+# qemu refusing its arguments or the kernel file fails before the firmware boots
+if [ "$BOOT_RC" != 0 ] && ! grep -aq -e 'Booting from ROM' -e '^nv: ' "$OUT/console.log"; then
 	log "qemu could not run kernel $VMLINUZ (exit $BOOT_RC):"
 	tail -n 10 "$OUT/console.log" | sed 's/^/  /' >&2
 	write_meta "$OUT" 3
