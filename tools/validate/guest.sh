@@ -48,6 +48,20 @@
 # tiers, knob files), steps.txt, dmesg.txt, meta.json (kernel, accelerator, qemu
 # argv, wall seconds, step exit statuses, topology the guest saw).
 #
+# meta.json: {"tool", "format": 1, "config": path, "kernel": {"version", "path", "source",
+# "modules": [files loaded for pmem/cxl]}, "guest_kernel_release", "accel": {"requested",
+# "used": "kvm"|"tcg", "args"}, "qemu": {"version", "argv": [...], "exit", "timeout_s",
+# "timed_out", "wall_s"}, "poweroff": the guest sent everything and powered off,
+# "steps": {"pmem"|"knobs"|"calibrate"|"workload": exit status}, "config_topology":
+# {"node_cpus", "node_mem_mb", "node_kind", "distance"}, "guest_topology": {"nodes":
+# [{"node", "cpus": cpulist, "mem_kb", "distance": [...]}], "memory_tiers": [{"tier",
+# "nodes": nodelist}]}, "topology_problem": "" or how they differ, "bad_frames", "host":
+# {"cpus", "mem_available_mb", "kernel"}, "total_wall_s", "exit": this script's status}.
+# guest.txt: "uname R", "version ...", "cmdline ...", "knob_mode ...", "available: N nodes",
+# "node N cpus=L mem_kb=K free_kb=F distance=a,b,...", "tier memory_tierT nodes=L",
+# "knob PATH = VALUE" or "knob PATH absent" (the tunables' files, every
+# transparent_hugepage/hugepages-*kB/enabled), then "NVSTEP step status" lines.
+#
 # Exit status: 0 the workload step succeeded; 2 bad option or config (the key named),
 # or a config too big for this host; 3 a package, the kernel, qemu or numasim-native
 # could not be had; 4 the guest failed (timeout, no poweroff, a failed step, a topology
@@ -454,9 +468,9 @@ build_base_initramfs() {	# sets BASE_IMG
 		echo "${dst#$root/lib/modules/}" >> "$root/lib/modules/load-order"
 	done
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1
-	( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) > "$BASE_IMG.tmp" ||
+	( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) > "$root.img" ||
 		die 3 "building the initramfs failed"
-	mv "$BASE_IMG.tmp" "$BASE_IMG"
+	mv "$root.img" "$BASE_IMG"	# atomic: a concurrent run sees all of it or nothing
 	rm -rf "$root"
 	log "initramfs $BASE_IMG ($(du -h "$BASE_IMG" | cut -f1), ${#MODLIST[@]} modules)"
 }
@@ -537,8 +551,7 @@ boot() {
 			grep --line-buffered -a '^nv:' | sed -u "s/^/$PROG: guest: /" >&2
 		BOOT_RC=${PIPESTATUS[0]}
 	else
-		# a subshell, so that bash's "Aborted" of a failed probe goes to the log too
-		( timeout -k 10 "$limit" "${QEMU_ARGV[@]}" < /dev/null ) > "$dir/console.log" 2>&1
+		timeout -k 10 "$limit" "${QEMU_ARGV[@]}" < /dev/null > "$dir/console.log" 2>&1
 		BOOT_RC=$?
 	fi
 	t1=$(date +%s.%N)
@@ -568,7 +581,8 @@ choose_accel() {
 		make_initrd "$pd/nv.conf" "$pd/initrd.img"
 		for cpu in host host,-arch-capabilities; do
 			log "probing KVM with -cpu $cpu (30 s at most, once per host kernel and qemu)"
-			boot "$pd" 30 0 -accel kvm -cpu "$cpu"
+			# (qemu may abort: no "Aborted" from bash on our stderr)
+			boot "$pd" 30 0 -accel kvm -cpu "$cpu" 2>/dev/null
 			if grep -aq NVDONE "$pd/ttyS1.raw" 2>/dev/null; then
 				c=$cpu
 				break
@@ -728,7 +742,10 @@ write_meta() {
 		printf ' "guest_topology": %s,\n' "$(guest_topology_json "$dir/guest.txt")"
 		printf ' "topology_problem": %s,\n' "$(json_str "${TOPO_PROBLEM# }")"
 		printf ' "bad_frames": %s,\n' "$(json_str "${BAD_FRAMES# }")"
-		printf ' "host": {"cpus": %s, "kernel": %s},\n' "$(nproc)" "$(json_str "$(uname -r)")"
+		printf ' "host": {"cpus": %s, "mem_available_mb": %s, "kernel": %s},\n' "$(nproc)" \
+			"$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)" \
+			"$(json_str "$(uname -r)")"
+		printf ' "total_wall_s": %s,\n' "$(( $(date +%s) - T_START ))"
 		printf ' "exit": %s\n}\n' "$exit_code"
 	} > "$dir/meta.json"
 }
