@@ -465,7 +465,7 @@ build_base_initramfs() {	# sets BASE_IMG
 		*.gz) gzip -dc "$MODDIR/$m" > "$dst" ;;
 		*) cp "$MODDIR/$m" "$dst" ;;
 		esac || die 3 "cannot decompress module $MODDIR/$m"
-		echo "${dst#$root/lib/modules/}" >> "$root/lib/modules/load-order"
+		echo "${dst#"$root"/lib/modules/}" >> "$root/lib/modules/load-order"
 	done
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1
 	( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 ) > "$root.img" ||
@@ -602,46 +602,40 @@ choose_accel() {
 }
 
 # ---------------------------------------------------------------- results
-# decode DIR: the NVFILE frames of ttyS1.raw into files of DIR; NVSTEP lines into STEP_RC
+# decode DIR: the NVFILE frames of ttyS1.raw into files of DIR; NVSTEP lines into STEP_RC.
+# awk splits the stream (fast for megabytes of JSON); a frame whose name is not a plain
+# file name, that does not end, or whose decoded size differs goes to BAD_FRAMES.
 decode_results() {
-	local dir=$1 line name size cur="" tmp
+	local dir=$1 tmp kind name size
 	declare -gA STEP_RC=()
 	GOT_DONE=0 BAD_FRAMES=""
+	[ -f "$dir/ttyS1.raw" ] || return 0
 	tmp=$(mktemp -d)
-	[ -f "$dir/ttyS1.raw" ] || { rm -rf "$tmp"; return; }
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		if [ -n "$cur" ]; then
-			if [ "$line" = "NVFILE-END $cur" ]; then
-				if base64 -d "$tmp/b64" > "$tmp/file" 2>/dev/null &&
-					[ "$(stat -c %s "$tmp/file")" = "$size" ]; then
-					mv "$tmp/file" "$dir/$cur"
-				else
-					BAD_FRAMES+=" $cur"
-				fi
-				cur=""
+	tr -d '\000\r' < "$dir/ttyS1.raw" | awk -v tmp="$tmp" '
+		cur != "" && $0 == "NVFILE-END " cur { close(tmp "/" cur ".b64"); print "file", cur, size; cur = ""; next }
+		cur != "" { print > (tmp "/" cur ".b64"); next }
+		$1 == "NVFILE-BEGIN" && $2 ~ /^[A-Za-z0-9][A-Za-z0-9._-]*$/ && $3 ~ /^[0-9]+$/ {
+			cur = $2; size = $3; printf "" > (tmp "/" cur ".b64"); next }
+		$1 == "NVFILE-BEGIN" { print "bad", ($2 == "" ? "?" : $2), 0; next }
+		$1 == "NVSTEP" && $3 ~ /^[0-9]+$/ { print "step", $2, $3; next }
+		$0 == "NVDONE" { print "done - 0" }
+		END { if (cur != "") print "bad", cur "(unterminated)", 0 }' > "$tmp/index"
+	while read -r kind name size; do
+		case "$kind" in
+		step) STEP_RC[$name]=$size ;;
+		done) GOT_DONE=1 ;;
+		bad) BAD_FRAMES+=" $name" ;;
+		file)
+			if [[ " console.log ttyS1.raw meta.json initrd.img index " == *" $name "* ]]; then
+				BAD_FRAMES+=" $name(reserved)"
+			elif base64 -d "$tmp/$name.b64" > "$tmp/$name.out" 2>/dev/null &&
+				[ "$(stat -c %s "$tmp/$name.out")" = "$size" ]; then
+				mv "$tmp/$name.out" "$dir/$name"
 			else
-				echo "$line" >> "$tmp/b64"
-			fi
-			continue
-		fi
-		case "$line" in
-		"NVFILE-BEGIN "*)
-			read -r _ name size <<< "$line"
-			if [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] && [[ "$size" =~ ^[0-9]+$ ]] &&
-				[[ " console.log ttyS1.raw meta.json initrd.img " != *" $name "* ]]; then
-				cur=$name
-				: > "$tmp/b64"
-			else
-				BAD_FRAMES+=" ${name:-?}"
+				BAD_FRAMES+=" $name"
 			fi ;;
-		"NVSTEP "*)
-			read -r _ name size <<< "$line"
-			STEP_RC[$name]=$size ;;
-		NVDONE) GOT_DONE=1 ;;
 		esac
-	done < <(tr -d '\000' < "$dir/ttyS1.raw")
-	[ -n "$cur" ] && BAD_FRAMES+=" $cur(unterminated)"
+	done < "$tmp/index"
 	rm -rf "$tmp"
 }
 
