@@ -129,6 +129,7 @@ fi
 # ones with a Linux file here, with the same name -> file mapping.
 knob_path() {
 	case "$1" in
+	numasim.*|autonuma.*) ;;
 	transparent_hugepage.hugepages-*.*)
 		local k=${1#transparent_hugepage.}
 		echo /sys/kernel/mm/transparent_hugepage/${k%%.*}/${k#*.} ;;
@@ -142,25 +143,33 @@ knob_path() {
 SETS=""
 if "$NATIVE" --help 2>/dev/null | grep -q -- '--set'; then
 	for kv in $NV_KNOBS; do
-		SETS="$SETS --set $kv"
+		case "$kv" in	# the simulator's own tunables have no Linux file: --set refuses them
+		numasim.*|autonuma.*) echo "$kv simulator-only" >> /out/knobs.txt ;;
+		*) SETS="$SETS --set $kv" ;;
+		esac
 	done
 	KNOB_MODE="numasim-native --set"
 else
+	# as numasim-native --set does: a file the kernel lacks or a value it refuses is
+	# recorded (knobs.txt, guest.txt) and the run goes on
 	KNOB_MODE="guest init (numasim-native has no --set)"
 	rc=0
 	for kv in $NV_KNOBS; do
 		p=$(knob_path "${kv%%=*}")
 		if [ -z "$p" ]; then
-			say "knob ${kv%%=*}: no Linux file, left alone"
+			r="simulator-only"
 		elif [ ! -e "$p" ]; then
-			say "knob $kv -> $p FAILED: this kernel has no such file"
+			r="absent $p"
 			rc=1
-		elif (echo "${kv#*=}" > "$p") 2>/tmp/knob.err; then
-			say "knob $kv -> $p"
+		elif v=${kv#*=}; case "$v" in true) v=1 ;; false) v=0 ;; esac
+			(echo "$v" > "$p") 2>/tmp/knob.err; then
+			r="applied $p"
 		else
-			say "knob $kv -> $p FAILED: $(cat /tmp/knob.err)"
+			r="refused $p: $(tr '\n' ' ' < /tmp/knob.err)"
 			rc=1
 		fi
+		echo "$kv $r" >> /out/knobs.txt
+		say "knob $kv: $r"
 	done
 	[ -n "$NV_KNOBS" ] && step knobs $rc
 fi
@@ -180,6 +189,7 @@ write_guest_txt() {
 	echo "version $(cat /proc/version)"
 	echo "cmdline $(cat /proc/cmdline)"
 	echo "knob_mode $KNOB_MODE"
+	[ -f /out/knobs.txt ] && sed 's/^/knob_set /' /out/knobs.txt
 	echo "# numactl --hardware, from sysfs"
 	echo "available: $(ls -d /sys/devices/system/node/node* | wc -l) nodes" \
 		"($(cat /sys/devices/system/node/online))"
