@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Input validation of tools/validate/guest.sh (the guest side of `numasim validate`),
 # without booting QEMU: every bad config exits 2 and names the key and the file; a
-# good one passes --check-config; bad options exit 2.  Runs in seconds.
+# good one passes --check-config; bad options exit 2; the result channel (--decode of
+# a crafted ttyS1 stream) gives back the files sent and refuses garbled frames.
+# Runs in seconds.
 # Usage: tests/scenarios/validate_guest.sh [tools/validate/guest.sh]
 set -u
 GUEST=${1:-$(dirname "$0")/../../tools/validate/guest.sh}
@@ -125,6 +127,46 @@ expect 2 "not both" --config "$good" --out "$TMP/o" --kernel /x --kernel-version
 expect 2 "--kernel-version 'a b'" --config "$good" --out "$TMP/o" --kernel-version 'a b'
 expect 2 "--modules goes with --kernel" --config "$good" --out "$TMP/o" --modules /x
 expect 2 "option --timeout needs a value" --config "$good" --out "$TMP/o" --timeout
+
+# the result channel: frames decoded from a crafted ttyS1 stream (no guest needed)
+D=$TMP/decode
+mkdir -p "$D"
+printf 'binary\000\001\377 data\n' > "$TMP/bin"
+printf '{"a": 1}\n' > "$TMP/json"
+frame() {	# frame NAME FILE [SIZE]: a gzip frame as the guest init sends it
+	echo "NVFILE-BEGIN $1 ${3:-$(wc -c < "$2")} gzip"
+	gzip -c "$2" | base64
+	echo "NVFILE-END $1"
+}
+{
+	echo "NVSTEP pmem 0"
+	printf 'noise before \r\n'
+	frame bin.dat "$TMP/bin"
+	echo "NVFILE-BEGIN plain.txt 6"
+	printf 'hello\n' | base64
+	echo "NVFILE-END plain.txt"
+	frame linux.json "$TMP/json"
+	echo "NVSTEP workload 3"
+	echo NVDONE
+} > "$D/ttyS1.raw"
+out=$("$GUEST" --decode "$D" 2>&1); rc=$?
+[ $rc = 0 ] && printf '%s' "$out" | grep -q "step workload 3" && printf '%s' "$out" | grep -q "step pmem 0" &&
+	ok || ko "--decode of a good stream: exit $rc: $out"
+cmp -s "$D/bin.dat" "$TMP/bin" && cmp -s "$D/linux.json" "$TMP/json" &&
+	[ "$(cat "$D/plain.txt")" = hello ] && ok || ko "--decode: the files differ from what was sent"
+# a wrong size, an unterminated frame, a path as a name, no NVDONE: exit 4, each named
+{
+	frame short.json "$TMP/json" 99
+	frame ../evil "$TMP/json"
+	echo "NVFILE-BEGIN cut.json 9 gzip"
+	gzip -c "$TMP/json" | base64
+} > "$D/ttyS1.raw"
+rm -f "$D/short.json"
+out=$("$GUEST" --decode "$D" 2>&1); rc=$?
+[ $rc = 4 ] && printf '%s' "$out" | grep -q "done 0" &&
+	printf '%s' "$out" | grep -q "bad .*short.json.*\.\./evil.*cut.json(unterminated)" &&
+	ok || ko "--decode of a bad stream: exit $rc: $out"
+[ ! -e "$D/short.json" ] && [ ! -e "$TMP/evil" ] && ok || ko "--decode wrote a bad frame's file"
 
 echo "validate_guest: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,8 @@
 #            [--kernel BZIMAGE [--modules DIR] | --kernel-version V]
 #            [--accel auto|kvm|tcg] [--timeout SEC] [--native PATH] [--cache DIR] [--quiet]
 #        tools/validate/guest.sh --check-config FILE    validate FILE only, boot nothing
+#        tools/validate/guest.sh --decode DIR   decode DIR/ttyS1.raw again into DIR (exit 4
+#                                               if a frame is garbled or NVDONE is missing)
 #
 #   --config FILE        KEY=VALUE lines (below), as `numasim validate` writes them
 #   --out DIR            result directory (created; earlier results there are replaced)
@@ -99,12 +101,13 @@ usage() {
 CONFIG="" OUT="" KERNEL="" MODULES="" KVERSION="" ACCEL=auto TIMEOUT=900 QUIET=0
 NATIVE=$REPO/build/numasim-native
 CACHE=${NUMASIM_CACHE:-${HOME:-/root}/.cache/numasim}
-CHECK_ONLY=0
+CHECK_ONLY=0 DECODE=""
 need_arg() { [ $# -ge 2 ] || die 2 "option $1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--config) need_arg "$@"; CONFIG=$2; shift 2 ;;
 	--check-config) need_arg "$@"; CONFIG=$2; CHECK_ONLY=1; shift 2 ;;
+	--decode) need_arg "$@"; DECODE=$2; shift 2 ;;
 	--out) need_arg "$@"; OUT=$2; shift 2 ;;
 	--kernel) need_arg "$@"; KERNEL=$2; shift 2 ;;
 	--modules) need_arg "$@"; MODULES=$2; shift 2 ;;
@@ -118,8 +121,8 @@ while [ $# -gt 0 ]; do
 	*) die 2 "unknown option '$1' (see $0 --help)" ;;
 	esac
 done
-[ -n "$CONFIG" ] || die 2 "--config FILE is required (see $0 --help)"
-[ "$CHECK_ONLY" = 1 ] || [ -n "$OUT" ] || die 2 "--out DIR is required"
+[ -n "$DECODE" ] || [ -n "$CONFIG" ] || die 2 "--config FILE is required (see $0 --help)"
+[ "$CHECK_ONLY" = 1 ] || [ -n "$DECODE" ] || [ -n "$OUT" ] || die 2 "--out DIR is required"
 [ -z "$KERNEL" ] || [ -z "$KVERSION" ] || die 2 "give --kernel or --kernel-version, not both"
 [ -z "$MODULES" ] || [ -n "$KERNEL" ] || die 2 "--modules goes with --kernel"
 case "$ACCEL" in auto|kvm|tcg) ;; *) die 2 "--accel '$ACCEL': give auto, kvm or tcg" ;; esac
@@ -267,14 +270,6 @@ check_host_fits() {
 	[ "$TOTAL_CPUS" -le $((ncpu * 4)) ] ||
 		die 2 "$CONFIG: NV_NODE_CPUS: $TOTAL_CPUS vCPUs is more than 4 x this host's $ncpu CPUs: scale the machine down"
 }
-
-read_config
-validate_config
-check_host_fits
-if [ "$CHECK_ONLY" = 1 ]; then
-	echo "$CONFIG: $NR nodes, $TOTAL_CPUS vCPUs, $TOTAL_MEM MiB, distance $NV_DISTANCE: ok"
-	exit 0
-fi
 
 # ---------------------------------------------------------------- packages
 ensure_packages() {	# ensure_packages [PACKAGES]: default the ones every run needs
@@ -625,15 +620,17 @@ decode_results() {
 	[ -f "$dir/ttyS1.raw" ] || return 0
 	tmp=$(mktemp -d)
 	tr -d '\000\r' < "$dir/ttyS1.raw" | awk -v tmp="$tmp" '
-		cur != "" && $0 == "NVFILE-END " cur { close(tmp "/" cur ".b64"); print "file", cur, size; cur = ""; next }
+		cur != "" && $0 == "NVFILE-END " cur {
+			close(tmp "/" cur ".b64"); print "file", cur, size, enc; cur = ""; next }
 		cur != "" { print > (tmp "/" cur ".b64"); next }
 		$1 == "NVFILE-BEGIN" && $2 ~ /^[A-Za-z0-9][A-Za-z0-9._-]*$/ && $3 ~ /^[0-9]+$/ {
-			cur = $2; size = $3; printf "" > (tmp "/" cur ".b64"); next }
+			cur = $2; size = $3; enc = ($4 == "gzip" ? "gzip" : "plain")
+			printf "" > (tmp "/" cur ".b64"); next }
 		$1 == "NVFILE-BEGIN" { print "bad", ($2 == "" ? "?" : $2), 0; next }
 		$1 == "NVSTEP" && $3 ~ /^[0-9]+$/ { print "step", $2, $3; next }
 		$0 == "NVDONE" { print "done - 0" }
 		END { if (cur != "") print "bad", cur "(unterminated)", 0 }' > "$tmp/index"
-	while read -r kind name size; do
+	while read -r kind name size enc; do
 		case "$kind" in
 		step) STEP_RC[$name]=$size ;;
 		done) GOT_DONE=1 ;;
@@ -641,7 +638,8 @@ decode_results() {
 		file)
 			if [[ " console.log ttyS1.raw meta.json initrd.img index " == *" $name "* ]]; then
 				BAD_FRAMES+=" $name(reserved)"
-			elif base64 -d "$tmp/$name.b64" > "$tmp/$name.out" 2>/dev/null &&
+			elif base64 -d "$tmp/$name.b64" | if [ "$enc" = gzip ]; then gzip -dc; else cat; fi \
+				> "$tmp/$name.out" 2>/dev/null &&
 				[ "$(stat -c %s "$tmp/$name.out")" = "$size" ]; then
 				mv "$tmp/$name.out" "$dir/$name"
 			else
@@ -770,6 +768,23 @@ fail_guest() {	# fail_guest MESSAGE [STDERR_FILE]
 }
 
 # ---------------------------------------------------------------- main
+if [ -n "$DECODE" ]; then
+	[ -f "$DECODE/ttyS1.raw" ] || die 2 "--decode '$DECODE': no ttyS1.raw there"
+	decode_results "$DECODE"
+	for k in "${!STEP_RC[@]}"; do echo "step $k ${STEP_RC[$k]}"; done | sort
+	echo "done $GOT_DONE"
+	echo "bad${BAD_FRAMES:- -}"
+	[ "$GOT_DONE" = 1 ] && [ -z "$BAD_FRAMES" ] && exit 0
+	exit 4
+fi
+read_config
+validate_config
+check_host_fits
+if [ "$CHECK_ONLY" = 1 ]; then
+	echo "$CONFIG: $NR nodes, $TOTAL_CPUS vCPUs, $TOTAL_MEM MiB, distance $NV_DISTANCE: ok"
+	exit 0
+fi
+
 T_START=$(date +%s)
 [ -x "$NATIVE" ] || die 3 "numasim-native '$NATIVE' is missing or not executable: build it with make, or give --native PATH"
 ensure_packages
