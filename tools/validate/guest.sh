@@ -480,6 +480,8 @@ build_base_initramfs() {	# sets BASE_IMG
 		die 3 "building the initramfs failed"
 	mv "$root.img" "$BASE_IMG"	# atomic: a concurrent run sees all of it or nothing
 	rm -rf "$root"
+	# every new numasim-native makes a new image: keep the 8 newest (4 MiB each)
+	ls -t "$CACHE"/initramfs/base-*.cpio.gz | tail -n +9 | xargs -r rm -f
 	log "initramfs $BASE_IMG ($(du -h "$BASE_IMG" | cut -f1), ${#MODLIST[@]} modules)"
 }
 
