@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,7 +41,8 @@
 #define BW_SLICE_NS (80 * 1000000ull)
 #define FAULT_SLICE_NS (100 * 1000000ull)
 #define MIGRATE_SLICE_NS (150 * 1000000ull)
-#define HINT_SLICE_NS (400 * 1000000ull)
+#define HINT_OFF_SLICE_NS (200 * 1000000ull)
+#define HINT_ON_SLICE_NS (700 * 1000000ull)
 #define BW_CHUNK (256 * KiB)		/* a streaming thread checks the clock this often */
 #define MOVE_BATCH 512
 #define NB_DIR "/sys/kernel/debug/sched/numa_balancing/"
@@ -482,12 +484,17 @@ static uint64_t buf_len(uint32_t node)
 static void measure_node(struct cal *c, uint32_t mem)
 {
 	uint64_t len = buf_len(mem);
-	char *p = node_map(c, len, (int)mem, 0);
+	int found;
+	uint64_t fr = node_meminfo_kb(mem, "MemFree", &found) * KiB;
+	/* MPOL_BIND to a node without room would end in the OOM killer */
+	char *p = found && fr < 4 * len ? NULL : node_map(c, len, (int)mem, 0);
 	json_object *bws = c->bw_samples;
 
 	if (!p) {
-		snprintf(c->lat_how[mem], sizeof(c->lat_how[mem]), "cannot bind a buffer to node %u", mem);
-		fig_not(&c->bw[mem], "not measured: cannot bind a buffer to node %u", mem);
+		snprintf(c->lat_how[mem], sizeof(c->lat_how[mem]), "node %u: no buffer (%llu MiB free)",
+			 mem, (unsigned long long)(fr / MiB));
+		fig_not(&c->bw[mem], "not measured: no buffer on node %u (%llu MiB free)", mem,
+			(unsigned long long)(fr / MiB));
 		fig_not(&c->wbw[mem], "%s", c->bw[mem].how);
 		return;
 	}
@@ -584,6 +591,8 @@ static void measure_faults(struct cal *c, json_object *samples_minor, json_objec
 		fig_not(&c->thp, "not measured: no buffer on node %u", n);
 		return;
 	}
+	char defrag[64] = "?";
+	knob_read("/sys/kernel/mm/transparent_hugepage/defrag", defrag, sizeof(defrag));
 	int64_t a0 = vmstat("thp_fault_alloc");
 	uint64_t huge = 0, t0 = now_ns(), t;
 	do {
@@ -599,8 +608,9 @@ static void measure_faults(struct cal *c, json_object *samples_minor, json_objec
 			(unsigned long long)huge, (long long)alloc);
 	else
 		fig_set(&c->thp, (double)t / (double)huge,
-			"first write to %llu 2 MiB-aligned areas (MADV_HUGEPAGE): %.1f ms, %lld "
-			"thp_fault_alloc", (unsigned long long)huge, ms(t), (long long)alloc);
+			"first write to %llu 2 MiB-aligned areas (MADV_HUGEPAGE; enabled %s, defrag "
+			"%s): %.1f ms, %lld thp_fault_alloc", (unsigned long long)huge, thp_mode, defrag,
+			ms(t), (long long)alloc);
 	munmap(p, len);
 }
 
@@ -723,39 +733,63 @@ static void measure_migration(struct cal *c, json_object *s4k, json_object *sthp
 /* ---- hint faults: the same sweep with NUMA balancing on and off ---- */
 
 struct sweep {
-	const struct cal *c;
-	uint32_t node;
-	char *p;
-	uint64_t len, pages, ns;
+	uint64_t pages, ns;		/* page writes done, in this wall time */
+	int64_t faults, pte_updates;	/* numa_hint_faults, numa_pte_updates meanwhile */
+	int ok;
 };
 
-static void *sweep_main(void *arg)
+/*
+ * One sweep, in a forked child: a new mm whose first scan comes
+ * scan_delay_ms after the fork (mm_init() of the knob's value now), not
+ * after the delay this old process started with. The child first-touches
+ * its buffer from node @node's CPUs, so the hint faults find their pages
+ * local and migrate nothing (do_numa_page() -> numa_migrate_prep()).
+ */
+static void sweep_child(const struct cal *c, uint32_t node, uint64_t len, uint64_t slice,
+			struct sweep *out)
 {
-	struct sweep *s = arg;
-	uint64_t t0 = now_ns(), n = s->len / PAGE_SIZE, i = 0;
-
-	pin_node(s->c, s->node);
+	pin_node(c, node);
+	char *p = node_map(c, len, -1, -1);
+	if (!p)
+		_exit(1);
+	memset(p, 1, len);
+	uint64_t n = len / PAGE_SIZE, i = 0, pages = 0, t0 = now_ns(), t;
+	int64_t f0 = vmstat("numa_hint_faults"), u0 = vmstat("numa_pte_updates");
 	do {
 		for (int k = 0; k < 64; k++) {
-			s->p[i * PAGE_SIZE]++;
+			p[i * PAGE_SIZE]++;
 			i = i + 1 == n ? 0 : i + 1;
 		}
-		s->pages += 64;
-		s->ns = now_ns() - t0;
-	} while (s->ns < HINT_SLICE_NS);
-	return NULL;
+		pages += 64;
+		t = now_ns() - t0;
+	} while (t < slice);
+	out->faults = vmstat("numa_hint_faults") - f0;
+	out->pte_updates = vmstat("numa_pte_updates") - u0;
+	out->pages = pages;
+	out->ns = t;
+	out->ok = 1;
+	_exit(0);
 }
 
-/* A sweep in a new thread (so its NUMA scan state starts with the knobs). */
-static int run_sweep(struct sweep *s)
+static int run_sweep(const struct cal *c, uint32_t node, uint64_t len, uint64_t slice,
+		     struct sweep *out)
 {
-	pthread_t t;
+	struct sweep *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				-1, 0);
+	int st;
 
-	s->pages = s->ns = 0;
-	if (pthread_create(&t, NULL, sweep_main, s))
+	if (sh == MAP_FAILED)
 		return -1;
-	pthread_join(t, NULL);
-	return 0;
+	memset(sh, 0, sizeof(*sh));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0)
+		sweep_child(c, node, len, slice, sh);
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	*out = *sh;
+	munmap(sh, sizeof(*sh));
+	return pid > 0 && out->ok ? 0 : -1;
 }
 
 struct saved {
@@ -768,6 +802,7 @@ static void measure_hint(struct cal *c, json_object *samples)
 {
 	static const char nb[] = "/proc/sys/kernel/numa_balancing";
 	struct saved sv[3] = { { nb }, { NB_DIR "scan_delay_ms" }, { NB_DIR "scan_period_min_ms" } };
+	struct sweep off = { 0 }, on = { 0 };
 	char line[64];
 
 	if (c->nr_nodes < 2) {
@@ -783,69 +818,56 @@ static void measure_hint(struct cal *c, json_object *samples)
 		sv[i].have = read_first_line(sv[i].path, sv[i].val, sizeof(sv[i].val)) == 0;
 	uint32_t n = c->cpu_node0;
 	uint64_t len = MIN(buf_len(n), 32 * MiB);
-	struct sweep s = { .c = c, .node = n, .len = len };
-	pin_node(c, n);
-	s.p = node_map(c, len, -1, -1);	/* first touch on node n, no policy */
-	if (!s.p) {
-		fig_not(&c->hint, "not measured: cannot map a buffer");
-		return;
-	}
-	memset(s.p, 1, len);
-	int e = knob_write(nb, "0");
-	uint64_t p0 = 0, n0 = 0, p1 = 0, n1 = 0;
-	int64_t f = 0, u = 0;
-	if (!e && run_sweep(&s) == 0) {
-		p0 = s.pages;
-		n0 = s.ns;
-		if (sv[1].have)
-			knob_write(sv[1].path, "100");
-		if (sv[2].have)
-			knob_write(sv[2].path, "100");
+	int e = knob_write(nb, "0"), r0 = -1, r1 = -1;
+	if (!e) {
+		r0 = run_sweep(c, n, len, HINT_OFF_SLICE_NS, &off);
+		for (int i = 1; i < 3; i++)
+			if (sv[i].have)
+				knob_write(sv[i].path, "100");
 		e = knob_write(nb, "1");
-		int64_t f0 = vmstat("numa_hint_faults"), u0 = vmstat("numa_pte_updates");
-		if (!e && run_sweep(&s) == 0) {
-			p1 = s.pages;
-			n1 = s.ns;
-		}
-		f = vmstat("numa_hint_faults") - f0;
-		u = vmstat("numa_pte_updates") - u0;
+		if (!e)
+			r1 = run_sweep(c, n, len, HINT_ON_SLICE_NS, &on);
 	}
 	for (int i = 0; i < 3; i++)	/* leave the kernel as it was */
 		if (sv[i].have && knob_write(sv[i].path, sv[i].val))
 			fprintf(stderr, NATIVE_NAME ": warning: cannot restore %s to '%s'\n", sv[i].path,
 				sv[i].val);
-	munmap(s.p, len);
-	json_object *o = sample("pages_off", (double)p0, "ns_off", (double)n0, "pages_on", (double)p1);
-	json_object_object_add(o, "ns_on", json_object_new_uint64(n1));
-	json_object_object_add(o, "numa_hint_faults", json_object_new_int64(f));
-	json_object_object_add(o, "numa_pte_updates", json_object_new_int64(u));
+	json_object *o = sample("pages_off", (double)off.pages, "ns_off", (double)off.ns, "pages_on",
+				(double)on.pages);
+	json_object_object_add(o, "ns_on", json_object_new_uint64(on.ns));
+	json_object_object_add(o, "numa_hint_faults_off", json_object_new_int64(off.faults));
+	json_object_object_add(o, "numa_hint_faults", json_object_new_int64(on.faults));
+	json_object_object_add(o, "numa_pte_updates", json_object_new_int64(on.pte_updates));
+	json_object_object_add(o, "scan_knobs_set", json_object_new_boolean(sv[1].have && sv[2].have));
 	json_object_array_add(samples, o);
 	if (e) {
 		fig_not(&c->hint, "not measured: cannot write %s: %s", nb, strerror(-e));
 		return;
 	}
-	if (!p0 || !p1 || f <= 0) {
+	if (r0 || r1 || !off.pages || !on.pages || on.faults <= 0) {
 		fig_not(&c->hint, "not measured: no hint faults in %.0f ms of sweeping with "
-			"numa_balancing=1 (%lld)", ms(n1), (long long)f);
+			"numa_balancing=1 (%lld%s)", ms(on.ns), (long long)on.faults,
+			sv[1].have ? "" : "; no debugfs scan_delay_ms, so the default delay");
 		return;
 	}
 	/* the time the faulting sweep took beyond the same work without faults;
 	 * the scanner's share at numasim's pte_update_ns is taken off */
-	double extra = (double)n1 - (double)p1 * ((double)n0 / (double)p0) -
-		       (double)u * c->m.cost.pte_update_ns;
+	double extra = (double)on.ns - (double)on.pages * ((double)off.ns / (double)off.pages) -
+		       (double)on.pte_updates * c->m.cost.pte_update_ns;
 	if (extra <= 0) {
 		fig_not(&c->hint, "not measured: the sweep with hint faults was not slower (%.1f ms "
-			"for %llu pages against %.1f ms for %llu)", ms(n1), (unsigned long long)p1,
-			ms(n0), (unsigned long long)p0);
+			"for %llu pages against %.1f ms for %llu)", ms(on.ns),
+			(unsigned long long)on.pages, ms(off.ns), (unsigned long long)off.pages);
 		return;
 	}
-	fig_set(&c->hint, extra / (double)f,
-		"one thread writing a %llu MiB buffer of its node %u page by page for %.0f ms, "
-		"numa_balancing=0: %llu pages; =1 (scan_delay_ms and scan_period_min_ms 100): %llu "
-		"pages in %.1f ms, %lld numa_hint_faults, %lld numa_pte_updates (less %u ns each); "
-		"extra time / hint faults", (unsigned long long)(len / MiB), n, ms(n0),
-		(unsigned long long)p0, (unsigned long long)p1, ms(n1), (long long)f, (long long)u,
-		c->m.cost.pte_update_ns);
+	fig_set(&c->hint, extra / (double)on.faults,
+		"a forked process writing a %llu MiB buffer of its node %u page by page, "
+		"numa_balancing=0: %llu pages in %.1f ms; =1 (scan_delay_ms, scan_period_min_ms "
+		"100%s): %llu pages in %.1f ms, %lld numa_hint_faults, %lld numa_pte_updates (less "
+		"%u ns each); extra time / hint faults", (unsigned long long)(len / MiB), n,
+		(unsigned long long)off.pages, ms(off.ns), sv[1].have ? "" : " not settable",
+		(unsigned long long)on.pages, ms(on.ns), (long long)on.faults,
+		(long long)on.pte_updates, c->m.cost.pte_update_ns);
 }
 
 /* ---- the machine file ---- */
