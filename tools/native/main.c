@@ -530,6 +530,10 @@ int main(int argc, char **argv)
 
 	if (!mo)
 		return bad("out of memory");
+	if (argc == 5 && !strcmp(argv[1], "--calibrate-sweep")) {
+		free(mo);
+		return nat_calibrate_sweep(argv + 2);
+	}
 	int rc = parse_args(argc, argv, &mo->o);
 	if (!rc)
 		rc = apply_sets(mo);
