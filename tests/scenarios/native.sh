@@ -180,6 +180,35 @@ if [ -w "$THP" ]; then
 	fi
 fi
 
+# a boolean in the kernel's spelling, written as 1 and read back as the kernel says it
+DEM=/sys/kernel/mm/numa/demotion_enabled
+if [ -w "$DEM" ]; then
+	DEM0=$(cat "$DEM")
+	if "$NAT" --quiet --json "$TMP/dem.json" --set numa.demotion_enabled=true \
+		seq:size=4M,threads=1,passes=1 2>"$TMP/dem.err"; then ok
+	else ko "--set numa.demotion_enabled=true exited $?: $(cat "$TMP/dem.err")"; fi
+	DEM1=$(cat "$DEM")
+	echo "$DEM0" >"$DEM"
+	if [ "$DEM1" = true ] || [ "$DEM1" = 1 ]; then ok; else ko "--set numa.demotion_enabled=true: $DEM reads '$DEM1'"; fi
+	jqt "$TMP/dem.json" '.native.knobs_set[0] | .applied and .value == "true" and (.readback == "true" or .readback == "1")' \
+		"--set numa.demotion_enabled=true: applied, read back"
+	jqt "$TMP/dem.json" '.config.tunables["numa.demotion_enabled"] == "1"' "--set: demotion in config.tunables as 1"
+fi
+
+# a debugfs knob: applied and read back where the kernel takes it, else a
+# warning and the error recorded (this host refuses debugfs writes); the
+# value written is the one there already (or the default)
+HOT=/sys/kernel/debug/sched/numa_balancing/hot_threshold_ms
+HOTV=$(cat "$HOT" 2>/dev/null || echo 1000)
+if "$NAT" --quiet --json "$TMP/hot.json" --set "numa_balancing.hot_threshold_ms=$HOTV" \
+	seq:size=4M,threads=1,passes=1 2>"$TMP/hot.err"; then ok
+else ko "--set numa_balancing.hot_threshold_ms exited $?: $(cat "$TMP/hot.err")"; fi
+jqt "$TMP/hot.json" ".native.knobs_set[0] | .file == \"$HOT\" and
+	((.applied and .error == null and .readback == \"$HOTV\") or (.applied == false and (.error | length) > 0))" \
+	"--set of a debugfs knob: applied and read back, or the error recorded"
+if jq -e '.native.knobs_set[0].applied' "$TMP/hot.json" >/dev/null || grep -q "warning: --set numa_balancing.hot_threshold_ms=$HOTV not applied" "$TMP/hot.err"
+then ok; else ko "--set of a debugfs knob not applied without a warning: $(cat "$TMP/hot.err")"; fi
+
 # --calibrate: a machine file numasim loads and runs, with the measured keys
 # in the parser's ranges, and the raw figures in the JSON
 NB=/proc/sys/kernel/numa_balancing
