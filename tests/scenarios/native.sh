@@ -145,6 +145,7 @@ expect 2 "tunable 'transparent_hugepage.enabled': bad value 'sometimes'" -- \
 	--set transparent_hugepage.enabled=sometimes seq
 expect 2 "expected KEY=VALUE" -- --set novalue seq
 expect 2 "give no WORKLOAD" -- --calibrate "$TMP/x.machine" seq
+expect 2 "\-\-calibrate '$TMP/x.xml': numasim reads a file named \*.xml as hwloc XML" -- --calibrate "$TMP/x.xml"
 
 # --set of a knob this host has: written, read back in native.knobs_set and in
 # config.tunables; the host's value is restored afterwards

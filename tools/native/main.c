@@ -161,6 +161,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return bad("--ops-test runs its own workload: give no WORKLOAD");
 	if (o->calibrate && (o->workload || o->ops_test))
 		return bad("--calibrate measures the machine: give no WORKLOAD or --ops-test");
+	if (o->calibrate && strlen(o->calibrate) >= 4 &&
+	    !strcmp(o->calibrate + strlen(o->calibrate) - 4, ".xml"))
+		return bad("--calibrate '%s': numasim reads a file named *.xml as hwloc XML; "
+			   "name the machine file otherwise", o->calibrate);
 	if (o->calibrate)
 		return 0;
 	if (!o->workload && !o->ops_test) {
