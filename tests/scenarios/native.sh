@@ -138,6 +138,127 @@ jqt "$TMP/ops.json" '(.processes | length) == 2 and .workload.accesses >= 50400 
 	(.processes[0].resident_pages | add) as $p | $p >= 512 and $p <= 768' \
 	"ops-test: processes, accesses, at most 3 MiB left after DONTNEED and munmap (PAGEOUT may swap)"
 
+# --set: unknown keys, simulator-only keys and bad values exit 2 naming the key
+expect 2 "unknown tunable 'bogus.knob'" -- --set bogus.knob=1 seq
+expect 2 "'numasim.slice_us' is the simulator's own" -- --set numasim.slice_us=100 seq
+expect 2 "tunable 'transparent_hugepage.enabled': bad value 'sometimes'" -- \
+	--set transparent_hugepage.enabled=sometimes seq
+expect 2 "expected KEY=VALUE" -- --set novalue seq
+expect 2 "give no WORKLOAD" -- --calibrate "$TMP/x.machine" seq
+expect 2 "\-\-calibrate '$TMP/x.xml': numasim reads a file named \*.xml as hwloc XML" -- --calibrate "$TMP/x.xml"
+
+# --set of a knob this host has: written, read back in native.knobs_set and in
+# config.tunables; the host's value is restored afterwards
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp_now() { sed 's/.*\[\(.*\)\].*/\1/' "$THP"; }
+if [ -w "$THP" ]; then
+	THP0=$(thp_now)
+	trap 'echo "$THP0" >"$THP"; rm -rf "$TMP"' EXIT
+	if [ "$THP0" = never ]; then WANT=madvise; else WANT=never; fi
+	if "$NAT" --quiet --json "$TMP/set.json" --set "transparent_hugepage.enabled=$WANT" \
+		seq:size=8M,threads=1,passes=1 2>"$TMP/set.err"; then ok
+	else ko "--set transparent_hugepage.enabled=$WANT exited $?: $(cat "$TMP/set.err")"; fi
+	if [ "$(thp_now)" = "$WANT" ]; then ok; else ko "--set: $THP is '$(thp_now)', not $WANT"; fi
+	echo "$THP0" >"$THP"
+	jqt "$TMP/set.json" "(.native.knobs_set | length) == 1 and .native.knobs_set[0] ==
+		{key: \"transparent_hugepage.enabled\", value: \"$WANT\", file: \"$THP\", applied: true,
+		 error: null, readback: \"$WANT\"}" "--set: native.knobs_set records the knob applied"
+	jqt "$TMP/set.json" ".config.tunables[\"transparent_hugepage.enabled\"] == \"$WANT\"" \
+		"--set: config.tunables reads the value set back"
+	if [ "$WANT" = never ]; then
+		jqt "$TMP/set.json" '.native.set_options | index("transparent_hugepage.enabled=never") != null' \
+			"--set: set_options reflects the value set"
+	fi
+	# a knob this kernel does not take (no such mTHP size file, or one the
+	# kernel refuses): a warning, not fatal, recorded as not applied
+	MTHP=/sys/kernel/mm/transparent_hugepage/hugepages-16kB/enabled
+	if [ ! -e "$MTHP" ]; then
+		expect 0 "warning: --set transparent_hugepage.hugepages-16kB.enabled=never not applied" -- \
+			--quiet --json "$TMP/set2.json" --set transparent_hugepage.hugepages-16kB.enabled=never \
+			seq:size=4M,threads=1,passes=1
+		jqt "$TMP/set2.json" '.native.knobs_set[0] | .applied == false and (.error | test("no such file")) and .readback == null' \
+			"--set of a missing knob: not applied, the error recorded"
+	fi
+fi
+
+# a boolean in the kernel's spelling, written as 1 and read back as the kernel says it
+DEM=/sys/kernel/mm/numa/demotion_enabled
+if [ -w "$DEM" ]; then
+	DEM0=$(cat "$DEM")
+	if "$NAT" --quiet --json "$TMP/dem.json" --set numa.demotion_enabled=true \
+		seq:size=4M,threads=1,passes=1 2>"$TMP/dem.err"; then ok
+	else ko "--set numa.demotion_enabled=true exited $?: $(cat "$TMP/dem.err")"; fi
+	DEM1=$(cat "$DEM")
+	echo "$DEM0" >"$DEM"
+	if [ "$DEM1" = true ] || [ "$DEM1" = 1 ]; then ok; else ko "--set numa.demotion_enabled=true: $DEM reads '$DEM1'"; fi
+	jqt "$TMP/dem.json" '.native.knobs_set[0] | .applied and .value == "true" and (.readback == "true" or .readback == "1")' \
+		"--set numa.demotion_enabled=true: applied, read back"
+	jqt "$TMP/dem.json" '.config.tunables["numa.demotion_enabled"] == "1"' "--set: demotion in config.tunables as 1"
+fi
+
+# a debugfs knob: applied and read back where the kernel takes it, else a
+# warning and the error recorded (this host refuses debugfs writes); the
+# value written is the one there already (or the default)
+HOT=/sys/kernel/debug/sched/numa_balancing/hot_threshold_ms
+HOTV=$(cat "$HOT" 2>/dev/null || echo 1000)
+if "$NAT" --quiet --json "$TMP/hot.json" --set "numa_balancing.hot_threshold_ms=$HOTV" \
+	seq:size=4M,threads=1,passes=1 2>"$TMP/hot.err"; then ok
+else ko "--set numa_balancing.hot_threshold_ms exited $?: $(cat "$TMP/hot.err")"; fi
+jqt "$TMP/hot.json" ".native.knobs_set[0] | .file == \"$HOT\" and
+	((.applied and .error == null and .readback == \"$HOTV\") or (.applied == false and (.error | length) > 0))" \
+	"--set of a debugfs knob: applied and read back, or the error recorded"
+if jq -e '.native.knobs_set[0].applied' "$TMP/hot.json" >/dev/null || grep -q "warning: --set numa_balancing.hot_threshold_ms=$HOTV not applied" "$TMP/hot.err"
+then ok; else ko "--set of a debugfs knob not applied without a warning: $(cat "$TMP/hot.err")"; fi
+
+# --calibrate: a machine file numasim loads and runs, with the measured keys
+# in the parser's ranges, and the raw figures in the JSON
+NB=/proc/sys/kernel/numa_balancing
+NB0=$(cat "$NB" 2>/dev/null)
+NODES=$(ls -d /sys/devices/system/node/node[0-9]* | wc -l)
+if "$NAT" --calibrate "$TMP/cal.machine" --json "$TMP/cal.json" --set "transparent_hugepage.enabled=$(thp_now)" \
+	>"$TMP/cal.out" 2>"$TMP/cal.err"; then ok
+else ko "--calibrate exited $?: $(cat "$TMP/cal.err")"; fi
+if [ "$(cat "$NB" 2>/dev/null)" = "$NB0" ]; then ok; else ko "--calibrate changed $NB"; fi
+if "$SIM" run --machine "$TMP/cal.machine" --workload seq:size=16M,threads=1,passes=1 \
+	--json "$TMP/calrun.json" >"$TMP/calrun.out" 2>&1; then ok
+else ko "numasim run --machine of the calibrated file: $(cat "$TMP/calrun.out")"; fi
+jqt "$TMP/calrun.json" '.failed == false and .config.machine == "cal"' "calibrated machine: run, named by the file"
+# key = a positive decimal in (0, max]
+key_ok() {
+	v=$(sed -n "s/^$1 = \([0-9.]*\)$/\1/p" "$TMP/cal.machine" | head -1)
+	if [ -n "$v" ] && awk -v v="$v" -v m="$2" 'BEGIN { exit !(v > 0 && v <= m) }'; then ok
+	else ko "calibrated file: $1 = '$v', not in (0, $2]"; fi
+}
+key_ok thread_bw_gbps 1e6
+key_ok bw_gbps 1e6
+key_ok write_bw_gbps 1e6
+key_ok minor_fault_ns 1e9
+if [ "$(grep -c '^[0-9]* = [0-9 ]*$' "$TMP/cal.machine")" -ge $((NODES + 1)) ]; then ok
+else ko "calibrated file: no [latency] and [distance] rows: $(cat "$TMP/cal.machine")"; fi
+if grep -q "^# minor_fault_ns: first write to [0-9]* 4 KiB pages" "$TMP/cal.machine"; then ok
+else ko "calibrated file: minor_fault_ns without its method"; fi
+jqt "$TMP/cal.json" "(.topology.nodes | length) == $NODES and .topology.memory_source == \"MemTotal\"" \
+	"calibrate JSON: topology of every node"
+jqt "$TMP/cal.json" '.measurements | (.latency_ns | .measured and .unit == "ns" and .value[0][0] > 0 and
+	.value[0][0] < 1000000 and (.samples[0] | .loads > 0 and .buffer_bytes >= 4194304))
+	and (.thread_bw_gbps | .measured and .value > 0 and .key == "thread_bw_gbps")
+	and (.bw_gbps.value[0] > 0) and (.write_bw_gbps.value[0] > 0)
+	and (.minor_fault_ns | .measured and .value > 0 and .samples[0].pages > 0 and (.method | length) > 0)
+	and (.hint_fault_ns | has("measured") and has("method") and has("samples"))' \
+	"calibrate JSON: the measured figures with unit, method and samples"
+jqt "$TMP/cal.json" '.native.knobs_set[0] | .key == "transparent_hugepage.enabled" and .applied' \
+	"calibrate JSON: the --set knobs"
+if [ "$NODES" -lt 2 ]; then
+	jqt "$TMP/cal.json" '.measurements | (.migrate_folio_ns.measured | not) and (.hint_fault_ns.measured | not)
+		and (.hint_fault_ns.method | test("one node"))' "calibrate, one node: no migration or hint faults, and why"
+	if grep -q "^# migrate_folio_ns: not measured: one memory node" "$TMP/cal.machine" &&
+		! grep -q "^migrate_folio_ns" "$TMP/cal.machine"; then ok
+	else ko "calibrated file: migrate_folio_ns written on one node"; fi
+else
+	key_ok migrate_folio_ns 1e9
+fi
+jqt "$TMP/calrun.json" '.failed == false' "calibrated machine: the run did not fail"
+
 # a workload that fails while running (its mmap cannot be had): exit 1, the
 # message in the JSON. Not under ASan, which reserves terabytes of addresses.
 case "$NAT" in

@@ -5,7 +5,8 @@
  * `numasim run --json`, so `numasim compare --from-json` sets a real run
  * beside a simulated one (docs/native.md).
  *
- *   numasim-native [--interval MS] [--json FILE] [--scale F] [--seed N] WORKLOAD
+ *   numasim-native [--interval MS] [--json FILE] [--scale F] [--seed N] [--set K=V]... WORKLOAD
+ *   numasim-native --calibrate FILE.machine [--json FILE] [--set K=V]...
  *
  * This process is the monitor: it builds the workload for a machine that
  * describes this host, forks one process per initial workload process,
@@ -56,7 +57,9 @@ static int bad(const char *fmt, ...)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: " NATIVE_NAME " [--interval MS] [--json FILE] [--scale F] [--seed N] [--quiet] WORKLOAD\n"
+		"usage: " NATIVE_NAME " [--interval MS] [--json FILE] [--scale F] [--seed N] [--quiet]\n"
+		"                      [--set KEY=VALUE]... WORKLOAD\n"
+		"       " NATIVE_NAME " --calibrate FILE.machine [--json FILE] [--set KEY=VALUE]...\n"
 		"Run a numasim workload (NAME[:key=value,...], as numasim run --workload takes it)\n"
 		"as a real multi-threaded program on this machine, sample /proc/vmstat, numastat,\n"
 		"numa_maps and sched while it runs, and write the result in the JSON schema of\n"
@@ -73,6 +76,13 @@ static void usage(FILE *out)
 		"  --machine-xml FILE\n"
 		"                 also write this host's topology as hwloc XML, for\n"
 		"                 `numasim run --machine FILE` (a simulation of this host)\n"
+		"  --set KEY=VALUE\n"
+		"                 write numasim tunable KEY to its host knob first (repeatable;\n"
+		"                 not restored at exit)\n"
+		"  --calibrate FILE\n"
+		"                 instead of WORKLOAD: measure this machine (latencies, bandwidths,\n"
+		"                 fault and migration costs) and write it as a numasim machine file;\n"
+		"                 --json FILE then gets the raw measurements\n"
 		"Exit status: 2 for bad input, 1 if the workload failed, else 0.\n",
 		DEFAULT_INTERVAL_MS);
 }
@@ -96,6 +106,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "scale", required_argument, NULL, 's' }, { "seed", required_argument, NULL, 'S' },
 		{ "workload", required_argument, NULL, 'w' }, { "quiet", no_argument, NULL, 'q' },
 		{ "machine-xml", required_argument, NULL, 'x' }, { "ops-test", no_argument, NULL, 'o' },
+		{ "set", required_argument, NULL, 'K' }, { "calibrate", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -118,6 +129,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'q': o->quiet = true; break;
 		case 'x': o->machine_xml = optarg; break;
 		case 'o': o->ops_test = true; break;
+		case 'C': o->calibrate = optarg; break;
+		case 'K': {
+			const char **n = realloc(o->sets, (o->nr_sets + 1) * sizeof(*n));
+			if (!n)
+				return bad("out of memory");
+			o->sets = n;
+			o->sets[o->nr_sets++] = optarg;
+			break;
+		}
 		case 's':
 			errno = 0;
 			o->scale = strtod(optarg, &end);
@@ -139,6 +159,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return bad("unexpected argument '%s'", argv[optind]);
 	if (o->ops_test && o->workload)
 		return bad("--ops-test runs its own workload: give no WORKLOAD");
+	if (o->calibrate && (o->workload || o->ops_test))
+		return bad("--calibrate measures the machine: give no WORKLOAD or --ops-test");
+	if (o->calibrate && strlen(o->calibrate) >= 4 &&
+	    !strcmp(o->calibrate + strlen(o->calibrate) - 4, ".xml"))
+		return bad("--calibrate '%s': numasim reads a file named *.xml as hwloc XML; "
+			   "name the machine file otherwise", o->calibrate);
+	if (o->calibrate)
+		return 0;
 	if (!o->workload && !o->ops_test) {
 		usage(stderr);
 		return 2;
@@ -478,7 +506,26 @@ static void monitor_free(struct monitor *mo)
 	if (mo->sh)
 		munmap(mo->sh, mo->sh_size);
 	workload_free(&mo->wl);
+	free(mo->knobs);
+	free(mo->o.sets);
 	free(mo);
+}
+
+/* --set: every key checked before any is written (bad ones exit 2). */
+static int apply_sets(struct monitor *mo)
+{
+	char err[512];
+
+	mo->knobs = calloc(mo->o.nr_sets + 1, sizeof(*mo->knobs));
+	if (!mo->knobs)
+		return bad("out of memory");
+	for (uint32_t i = 0; i < mo->o.nr_sets; i++)
+		if (knob_parse(mo->o.sets[i], &mo->knobs[i], err, sizeof(err)))
+			return bad("%s", err);
+	mo->nr_knobs = mo->o.nr_sets;
+	for (uint32_t i = 0; i < mo->nr_knobs; i++)
+		knob_apply(&mo->knobs[i]);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -487,7 +534,18 @@ int main(int argc, char **argv)
 
 	if (!mo)
 		return bad("out of memory");
+	if (argc == 5 && !strcmp(argv[1], "--calibrate-sweep")) {
+		free(mo);
+		return nat_calibrate_sweep(argv + 2);
+	}
 	int rc = parse_args(argc, argv, &mo->o);
+	if (!rc)
+		rc = apply_sets(mo);
+	if (!rc && mo->o.calibrate) {
+		rc = nat_calibrate(mo->o.calibrate, mo->o.json, mo->knobs, mo->nr_knobs, mo->o.quiet);
+		monitor_free(mo);
+		return rc;
+	}
 	if (!rc)
 		rc = setup(mo);
 	if (rc) {

@@ -9,12 +9,15 @@
 
 #include <stdio.h>
 
+#include "knobs.h"
 #include "native.h"
 #include "stats/vmstat.h"
 #include "workload/workload.h"
 
 struct opts {
-	const char *workload, *json, *machine_xml;
+	const char *workload, *json, *machine_xml, *calibrate;
+	const char **sets;		/* --set KEY=VALUE, in order */
+	uint32_t nr_sets;
 	double scale;
 	uint64_t seed;
 	uint32_t interval_ms;
@@ -49,6 +52,8 @@ struct monitor {
 	pthread_t sampler;
 	_Atomic int stop;
 	char kernel[256];
+	struct knob_req *knobs;		/* --set, applied */
+	uint32_t nr_knobs;
 };
 
 /* Counters worth a curve: those of stats/report.c's time series (sample.c) */

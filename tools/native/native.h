@@ -131,6 +131,14 @@ sim_noreturn void nat_process_main(struct nat_shared *sh, const struct workload 
 				   const struct nat_host *h, uint64_t seed, uint32_t proc,
 				   uint32_t program);
 
+/* calibrate.c: --calibrate: measure this host, write machine file @path (and
+ * the raw figures to @json); the --set knobs @k go into the JSON. Exit status. */
+struct knob_req;
+int nat_calibrate(const char *path, const char *json, const struct knob_req *k, uint32_t nr_knobs,
+		  bool quiet);
+/* The hidden --calibrate-sweep NODE LEN SLICE_NS of the hint fault measurement. */
+int nat_calibrate_sweep(char **argv);
+
 /* selftest.c: the --ops-test workload; 0 or -1 with a message */
 int nat_ops_test_workload(struct workload *wl, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/tunables.h"
+#include "knobs.h"
 #include "mem/folio.h"
 #include "monitor.h"
 #include "stats/report.h"
@@ -44,30 +45,6 @@ static const char *bracketed(char *s)
 	return l + 1;
 }
 
-/* Host knobs under numasim's tunable names, where the host has them. */
-struct knob {
-	const char *tunable, *path;
-};
-
-static const struct knob knobs[] = {
-	{ "transparent_hugepage.enabled", "/sys/kernel/mm/transparent_hugepage/enabled" },
-	{ "transparent_hugepage.use_zero_page", "/sys/kernel/mm/transparent_hugepage/use_zero_page" },
-	{ "kernel.numa_balancing", "/proc/sys/kernel/numa_balancing" },
-	{ "kernel.numa_balancing_promote_rate_limit_MBps",
-	  "/proc/sys/kernel/numa_balancing_promote_rate_limit_MBps" },
-	{ "numa.demotion_enabled", "/sys/kernel/mm/numa/demotion_enabled" },
-	{ "vm.swappiness", "/proc/sys/vm/swappiness" },
-	{ "numa_balancing.hot_threshold_ms", "/sys/kernel/debug/sched/numa_balancing/hot_threshold_ms" },
-	{ "numa_balancing.scan_delay_ms", "/sys/kernel/debug/sched/numa_balancing/scan_delay_ms" },
-	{ "numa_balancing.scan_period_min_ms", "/sys/kernel/debug/sched/numa_balancing/scan_period_min_ms" },
-	{ "numa_balancing.scan_period_max_ms", "/sys/kernel/debug/sched/numa_balancing/scan_period_max_ms" },
-	{ "numa_balancing.scan_size_mb", "/sys/kernel/debug/sched/numa_balancing/scan_size_mb" },
-	{ NULL, "/sys/kernel/mm/transparent_hugepage/defrag" },
-	{ NULL, "/sys/kernel/mm/transparent_hugepage/shmem_enabled" },
-	{ NULL, "/sys/kernel/mm/transparent_hugepage/khugepaged/defrag" },
-	{ NULL, "/proc/sys/vm/zone_reclaim_mode" },
-};
-
 static void add_tunable(json_object *tun, const char *name, char *raw)
 {
 	const char *v = strchr(raw, '[') ? bracketed(raw) : raw;
@@ -84,12 +61,12 @@ static void knobs_json(json_object *tun, json_object *raw)
 {
 	char buf[256];
 
-	for (size_t i = 0; i < ARRAY_SIZE(knobs); i++) {
-		if (read_first_line(knobs[i].path, buf, sizeof(buf)))
+	for (size_t i = 0; i < nat_nr_knobs; i++) {
+		if (read_first_line(nat_knobs[i].path, buf, sizeof(buf)))
 			continue;
-		json_object_object_add(raw, knobs[i].path, json_object_new_string(buf));
-		if (knobs[i].tunable)
-			add_tunable(tun, knobs[i].tunable, buf);
+		json_object_object_add(raw, nat_knobs[i].path, json_object_new_string(buf));
+		if (nat_knobs[i].tunable)
+			add_tunable(tun, nat_knobs[i].tunable, buf);
 	}
 	glob_t g;
 	if (glob("/sys/kernel/mm/transparent_hugepage/hugepages-*/enabled", 0, NULL, &g) == 0) {
@@ -430,6 +407,7 @@ json_object *result_json(const struct monitor *mo)
 	json_object_object_add(n, "machine", machine_json(mo));
 	json_object_object_add(n, "knobs", raw);
 	json_object_object_add(n, "set_options", host_set_options());
+	json_object_object_add(n, "knobs_set", knobs_set_json(mo->knobs, mo->nr_knobs));
 	json_object_object_add(r, "native", n);
 	return r;
 }
