@@ -85,30 +85,69 @@ int64_t counter_get(const struct nat_counters *c, const char *name, int *found)
 	return 0;
 }
 
-static bool in_regions(struct nat_shared *sh, uint32_t proc, uint64_t addr)
+static bool overlaps_regions(struct nat_shared *sh, uint32_t proc, uint64_t lo, uint64_t hi)
 {
 	for (uint32_t r = 0; r < sh->max_regions; r++) {
 		uint64_t start = atomic_load(nat_region(sh, proc, r, 0));
 		uint64_t len = atomic_load(nat_region(sh, proc, r, 1));
-		if (len && addr >= start && addr < start + len)
+		if (len && lo < start + len && start < hi)
 			return true;
 	}
 	return false;
 }
 
+/* The end of the mapping at @start from /proc/<pid>/maps (read while
+ * numa_maps is; they list the same VMAs in the same order), reading on
+ * from where the last call stopped. 0 if @start is not there. */
+struct maps_cursor {
+	FILE *f;
+	unsigned long long lo, hi;	/* the line read but not yet matched */
+	bool have;
+};
+
+static uint64_t vma_end(struct maps_cursor *c, uint64_t start)
+{
+	char line[4096];
+	for (;;) {
+		if (!c->have) {
+			if (!c->f || !fgets(line, sizeof(line), c->f))
+				return 0;
+			bool whole = strchr(line, '\n') != NULL;
+			char rest[4096];
+			while (!whole && fgets(rest, sizeof(rest), c->f))	/* a very long path */
+				whole = strchr(rest, '\n') != NULL;
+			if (sscanf(line, "%llx-%llx", &c->lo, &c->hi) != 2)
+				continue;
+			c->have = true;
+		}
+		if (c->lo > start)
+			return 0;	/* a VMA maps lacks: keep the line for the next start */
+		c->have = false;
+		if (c->lo == start)
+			return c->hi;
+	}
+}
+
 /*
  * One line per VMA: "ADDR POLICY ... N0=12 N1=3 kernelpagesize_kB=4". The
  * node counts are in pages of kernelpagesize_kB (4 KiB but for hugetlbfs;
- * transparent huge pages are counted in base pages).
+ * transparent huge pages are counted in base pages). A VMA counts for the
+ * workload's regions if it overlaps one: the kernel merges a region with
+ * an adjacent anonymous mapping of the same protection (a thread's stack
+ * just below it, say), so the VMA may start before the region; the few
+ * pages of such a neighbour are then counted with the region.
  */
 int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, uint64_t *all)
 {
 	char path[64], line[4096];
 	FILE *f;
+	struct maps_cursor maps = { 0 };
 
 	snprintf(path, sizeof(path), "/proc/%d/numa_maps", pid);
 	if (!(f = fopen(path, "r")))
 		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	maps.f = fopen(path, "r");
 	memset(in, 0, MAX_NUMNODES * sizeof(*in));
 	memset(all, 0, MAX_NUMNODES * sizeof(*all));
 	while (fgets(line, sizeof(line), f)) {
@@ -117,6 +156,7 @@ int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, 
 		if (!tok)
 			continue;
 		uint64_t addr = strtoull(tok, NULL, 16);
+		uint64_t end = vma_end(&maps, addr);
 		while ((tok = strtok_r(NULL, " \n", &save))) {
 			unsigned node;
 			unsigned long long n;
@@ -125,13 +165,15 @@ int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, 
 			else if (sscanf(tok, "kernelpagesize_kB=%llu", &n) == 1 && n >= 4)
 				kb = n;
 		}
-		bool mine = in_regions(sh, proc, addr);
+		bool mine = overlaps_regions(sh, proc, addr, end > addr ? end : addr + 1);
 		for (int n = 0; n < MAX_NUMNODES; n++) {
 			all[n] += pages[n] * (kb / 4);
 			if (mine)
 				in[n] += pages[n] * (kb / 4);
 		}
 	}
+	if (maps.f)
+		fclose(maps.f);
 	fclose(f);
 	return 0;
 }
