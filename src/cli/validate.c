@@ -512,7 +512,8 @@ static int run_guest(const struct validate_opts *v, const char *conf)
 /*
  * kernel_rules - the tunables that make numasim scan as kernel @release
  * ("6.1.0-57-amd64") does, unless --set chose them: no per-VMA scan state
- * (vma->numab_state) before 6.4, no mTHP NUMA balancing before 6.10.
+ * (vma->numab_state) before 6.4, anonymous mmaps not PMD-aligned before 6.7,
+ * no mTHP NUMA balancing before 6.10.
  * Appends "KEY=VALUE" to @sets (of capacity V_MAX_SETS); returns how many.
  */
 static uint32_t kernel_rules(const char *release, const struct validate_opts *v, char sets[][64])
@@ -523,6 +524,7 @@ static uint32_t kernel_rules(const char *release, const struct validate_opts *v,
 		return 0;
 	static const struct { const char *key; unsigned maj, min; } rules[] = {
 		{ "numasim.numab", 6, 4 },
+		{ "numasim.thp_mmap_align", 6, 7 },
 		{ "numasim.mthp_numa", 6, 10 },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
@@ -768,21 +770,29 @@ static bool scan_seq(json_object *res, size_t p, double *out)
  * local: the first sample from which on every sample, while the process had
  * running tasks, puts that share of its accesses on local memory, if each
  * task touched each of its pages alike (sum over nodes of pages x tasks,
- * over pages x tasks). -1 if the last such sample is below 90%; false if
- * the result has no time series.
+ * over pages x tasks). Samples after the first of its tasks exited are left
+ * out: the work is over, and a main thread joining its workers elsewhere
+ * says nothing of placement. -1 if the last sample counted is below 90%;
+ * false if the result has no time series.
  */
 static bool settle_time(json_object *res, size_t p, double *out)
 {
 	json_object *ts = jget(res, "timeseries");
 	if (!ts || !json_object_is_type(ts, json_type_array) || !json_object_array_length(ts))
 		return false;
-	double since = -1;
+	json_object *tasks_of = jget(json_object_array_get_idx(jget(res, "processes"), p), "tasks");
+	double cutoff = INFINITY, since = -1;
+	for (size_t i = 0; tasks_of && i < json_object_array_length(tasks_of); i++) {
+		double x;
+		if (jnum(jget(json_object_array_get_idx(tasks_of, i), "exit_s"), &x) && x < cutoff)
+			cutoff = x;
+	}
 	for (size_t i = 0; i < json_object_array_length(ts); i++) {
 		json_object *x = json_object_array_get_idx(ts, i);
 		json_object *pages = json_object_array_get_idx(jget(x, "process_resident_pages"), p);
 		json_object *tasks = json_object_array_get_idx(jget(x, "process_runnable_tasks"), p);
 		double t_s, sum_p = 0, sum_t = 0, local = 0;
-		if (!pages || !tasks || !jnum(jget(x, "t_s"), &t_s))
+		if (!pages || !tasks || !jnum(jget(x, "t_s"), &t_s) || t_s > cutoff)
 			continue;
 		for (size_t n = 0; n < json_object_array_length(pages); n++) {
 			double pg = 0, tk = 0;
@@ -1255,7 +1265,7 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	/* step 3 */
-	char rules[8][64];
+	char rules[8][64];	/* kernel_rules' entries */
 	guest_release(L, c->kernel, sizeof(c->kernel));
 	uint32_t nr_rules = kernel_rules(c->kernel, v, rules);
 	if (v->sim_machine) {

@@ -51,7 +51,7 @@ int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res)
 		return HUGE_FALLBACK;
 	}
 	struct folio *f = pfn_folio(&s->pm, pfn);
-	charge_stream(vmf, f->nid, PMD_SIZE, MEM_WRITE_NT);	/* clear_huge_page() */
+	charge_clear(vmf, f->nid, PMD_SIZE);	/* clear_huge_page() */
 	folio_add_new_anon_rmap(s, f, vmf->vma, haddr);
 	f[1].entire_mapcount = 1;
 	f[1].large_mapcount = 1;

@@ -41,5 +41,7 @@ enum numa_migrate_result numa_migrate_folio(struct vm_fault *vmf, struct folio *
  * time. The kernel clears and copies pages with rep stos/movs (clear_page_erms,
  * clear_page_rep, copy_page), whose stores do not read the lines: MEM_WRITE_NT. */
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes, enum mem_op op);
+/* The same for the clearing of a new folio, at most cost.clear_page_gbps. */
+void charge_clear(struct vm_fault *vmf, uint32_t nid, uint64_t bytes);
 
 #endif

@@ -27,6 +27,19 @@ void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes, enum mem_
 	cpu_advance(vmf->cpu, ns);
 }
 
+/* Clearing a new folio (clear_page(), clear_huge_page(), folio_zero_user()):
+ * streaming stores to its node, no faster than the machine's clearing rate
+ * where it has one (an emulator's rep stos is far slower than its stores). */
+void charge_clear(struct vm_fault *vmf, uint32_t nid, uint64_t bytes)
+{
+	double ns = mem_stream_op_ns(vmf->s, vmf->cpu, nid, bytes, MEM_WRITE_NT);
+	double rate = vmf->s->m.cost.clear_page_gbps;
+	if (rate > 0 && (double)bytes / rate > ns)
+		ns = (double)bytes / rate;
+	vmf->cpu->kernel_ns += (uint64_t)ns;
+	cpu_advance(vmf->cpu, ns);
+}
+
 uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma)
 {
 	if (vma->vm_flags & VM_NOHUGEPAGE)
@@ -133,7 +146,7 @@ static enum fault_result do_anonymous_page(struct vm_fault *vmf)
 	struct folio *f = pfn_folio(&s->pm, pfn);
 	uint32_t nr = 1u << order;
 	uint64_t haddr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
-	charge_stream(vmf, f->nid, (uint64_t)nr * PAGE_SIZE, MEM_WRITE_NT); /* folio_zero_user() */
+	charge_clear(vmf, f->nid, (uint64_t)nr * PAGE_SIZE); /* folio_zero_user() */
 	folio_add_new_anon_rmap(s, f, vmf->vma, haddr);
 	f->refcount = (int32_t)nr;		/* one reference per PTE mapping */
 	if (folio_test_large(f))
@@ -157,7 +170,7 @@ static enum fault_result wp_page_copy(struct vm_fault *vmf, pte_t old)
 		return FAULT_OOM;
 	struct folio *nf = pfn_folio(&s->pm, pfn);
 	if (pte_special(old)) {
-		charge_stream(vmf, nf->nid, PAGE_SIZE, MEM_WRITE_NT);	/* clear */
+		charge_clear(vmf, nf->nid, PAGE_SIZE);	/* clear */
 	} else {
 		struct folio *of = page_folio(&s->pm, pte_pfn(old));
 		charge_stream(vmf, of->nid, PAGE_SIZE, MEM_READ);	/* read the old copy */

@@ -356,6 +356,9 @@ static int check_rest(const struct machine *m, char *err, size_t errlen)
 	if (!bw_ok(m->cost.migrate_copy_gbps))
 		return errorf(err, errlen, "[cost] key 'migrate_copy_gbps': %g, must be in (0, 1e6]",
 			    m->cost.migrate_copy_gbps);
+	if (m->cost.clear_page_gbps != 0 && !bw_ok(m->cost.clear_page_gbps))
+		return errorf(err, errlen, "[cost] key 'clear_page_gbps': %g, must be 0 or in (0, 1e6]",
+			    m->cost.clear_page_gbps);
 	if (check_tlb_level("l1_4k", t->l1_4k_entries, t->l1_4k_ways, err, errlen) ||
 	    check_tlb_level("l1_2m", t->l1_2m_entries, t->l1_2m_ways, err, errlen) ||
 	    check_tlb_level("l2", t->l2_entries, t->l2_ways, err, errlen))

@@ -84,6 +84,9 @@ struct kernel_costs {
 	uint32_t shootdown_target_ns;	/* each receiving CPU: interrupt + flush */
 	uint32_t migrate_folio_ns;	/* fixed per-folio migration cost (issue 3) */
 	double migrate_copy_gbps;	/* copy bandwidth of folio_copy (issue 3) */
+	/* the kernel clearing a new folio (clear_page, folio_zero_user): at
+	 * most this rate; 0: streaming stores at the node's write bandwidth */
+	double clear_page_gbps;
 };
 
 struct machine {

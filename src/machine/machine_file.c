@@ -109,6 +109,7 @@ static const struct key_desc cost_keys[] = {
 	COST_KEY(shootdown_target_ns),
 	COST_KEY(migrate_folio_ns),
 	{ "migrate_copy_gbps", KT_F64, M_OFF(cost.migrate_copy_gbps), 0, 1e6 },
+	{ "clear_page_gbps", KT_F64, M_OFF(cost.clear_page_gbps), 0, 1e6 },
 };
 
 /* seen-masks are uint32_t: one bit per key */

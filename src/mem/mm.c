@@ -248,8 +248,16 @@ int sys_mmap_align(struct sim *s, struct mm_struct *mm, uint64_t len, uint32_t f
 		return -ENOMEM;
 	/* Anonymous mappings whose length is a multiple of the PMD size start
 	 * PMD-aligned, so THPs fit (thp_get_unmapped_area(): 6.7, limited to
-	 * such lengths in 6.12). */
-	uint64_t base = ALIGN_UP(mm->mmap_base, IS_ALIGNED(maplen, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
+	 * such lengths in 6.12). Before 6.7 (numasim.thp_mmap_align=0) a mapping
+	 * starts at the free address that earlier mappings and ASLR leave.
+	 * SIMPLIFIED: that is PMD-aligned only by chance (1 in 512); numasim
+	 * puts it one page past a PMD boundary, the typical case, so a region
+	 * of N PMDs holds N - 1 whole aligned ones, as in a Linux 6.1 guest. */
+	uint64_t base;
+	if (!s->tun.v[T_THP_MMAP_ALIGN])
+		base = ALIGN_UP(mm->mmap_base, PMD_SIZE) + PAGE_SIZE;
+	else
+		base = ALIGN_UP(mm->mmap_base, IS_ALIGNED(maplen, PMD_SIZE) ? PMD_SIZE : PAGE_SIZE);
 	/* ... then the munmap of the head and tail around the aligned part */
 	uint64_t a = extra ? ALIGN_UP(base, align) : base;
 	if (a < base || a + len > mmap_end(mm) || a + len < a || base + maplen < base)

@@ -746,6 +746,64 @@ static void test_pmd_thp_local_down_to_min(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * Before 6.7 an anonymous mmap is not PMD-aligned (numasim.thp_mmap_align=0):
+ * a 4 MiB region then starts one page past a PMD boundary, its first fault
+ * cannot be a PMD THP, and only the one whole aligned PMD inside it can.
+ */
+static void test_thp_mmap_align_off(void **state)
+{
+	(void)state;
+	static const char *const old[] = { "numasim.thp_mmap_align=0", NULL };
+	struct tl_env e;
+
+	tl_env_init(&e, "2node-128cpu", NULL);
+	uint32_t r = tl_mmap(&e, 4 * MiB);
+	tl_start(&e, 1);
+	assert_int_equal(tl_addr(&e, r) % PMD_SIZE, 0);	/* 6.7+: aligned */
+	tl_env_free(&e);
+
+	tl_env_init(&e, "2node-128cpu", old);
+	r = tl_mmap(&e, 4 * MiB);
+	tl_start(&e, 1);
+	const uint64_t base = tl_addr(&e, r);
+	assert_int_equal(base % PMD_SIZE, PAGE_SIZE);
+	tl_fault(&e, 0, base, true);
+	assert_int_equal(pmd_slot_lookup(&tl_mm(&e)->pgd, base)->pmd.val, 0);
+	const uint64_t huge = ALIGN_UP(base, PMD_SIZE);
+	tl_fault(&e, 0, huge, true);
+	assert_true(pmd_slot_lookup(&tl_mm(&e)->pgd, huge)->pmd.val != 0);
+	tl_env_free(&e);
+}
+
+/* Kernel time of the first write fault of a fresh 4 MiB region (a PMD THP). */
+static uint64_t thp_fault_kernel_ns(double clear_page_gbps)
+{
+	struct tl_env e;
+	tl_env_init(&e, "2node-128cpu", NULL);
+	e.m.cost.clear_page_gbps = clear_page_gbps;
+	uint32_t r = tl_mmap(&e, 4 * MiB);
+	tl_start(&e, 1);
+	struct cpu *cpu = tl_cpu(&e, 0);
+	uint64_t k0 = cpu->kernel_ns;
+	tl_fault(&e, 0, tl_addr(&e, r), true);
+	assert_true(pmd_slot_lookup(&tl_mm(&e)->pgd, tl_addr(&e, r))->pmd.val != 0);
+	uint64_t k = cpu->kernel_ns - k0;
+	tl_env_free(&e);
+	return k;
+}
+
+/* clear_page_gbps bounds the clearing of a new folio: 2 MiB at 0.1 GB/s is
+ * 21 ms (a TCG guest's clear_huge_page); 0 streams at the node's bandwidth. */
+static void test_clear_page_rate(void **state)
+{
+	(void)state;
+	uint64_t fast = thp_fault_kernel_ns(0), slow = thp_fault_kernel_ns(0.1);
+	if (fast > 200000 || slow < 2097152 / 0.1 || slow > 2097152 / 0.1 + 200000)
+		fail_msg("THP fault: %llu ns streaming, %llu ns at 0.1 GB/s (want about 20971520)",
+			 (unsigned long long)fast, (unsigned long long)slow);
+}
+
 /* ---- PMD THPs and the zero pages ---- */
 
 static void test_pmd_thp_write_fault(void **state)
@@ -1692,6 +1750,8 @@ int main(void)
 		cmocka_unit_test(test_default_policy_fallback_nodes),
 		cmocka_unit_test(test_pmd_thp_bind_local_only),
 		cmocka_unit_test(test_pmd_thp_local_down_to_min),
+		cmocka_unit_test(test_thp_mmap_align_off),
+		cmocka_unit_test(test_clear_page_rate),
 		cmocka_unit_test(test_pmd_thp_write_fault),
 		cmocka_unit_test(test_huge_zero_page),
 		cmocka_unit_test(test_no_huge_zero_page),
