@@ -60,7 +60,7 @@ struct validate_opts {
 	const char *table_dir;
 	uint32_t guest_cpus, interval_ms, timeout_s;
 	uint64_t guest_mem_mb;		/* 0: min(4 GiB, a third of MemAvailable) */
-	bool no_calibrate, check;
+	bool no_calibrate, check, dry_run;
 	char **check_dirs;
 	int nr_check_dirs;
 };
@@ -106,6 +106,7 @@ void validate_usage(FILE *out)
 		"  --timeout SEC      limit on the guest (default 900)\n"
 		"  --sim-machine FILE simulate on this machine file, not the calibrated one\n"
 		"  --no-calibrate     skip the guest calibration (needs --sim-machine)\n"
+		"  --dry-run          plan the guest, write DIR/guest.conf and stop\n"
 		"  --table DIR        print the table of a finished run in DIR again\n"
 		"  --check DIR...     rerun numasim from each DIR's validate.conf and check\n"
 		"                     its rows against DIR/bounds.txt (no QEMU)\n"
@@ -186,7 +187,7 @@ static int parse_mem_mb(const char *arg, uint64_t *out)
 		mul = 1024;
 	else if (*end && strcmp(end, "M") && strcmp(end, "m"))
 		return vbad("--guest-mem: '%s' is not a size (e.g. 2G, 1536M)", arg);
-	if (v < V_MIN_NODE_MB || v > (1ull << 22) / mul)
+	if (v > (1ull << 22) / mul || v * mul < V_MIN_NODE_MB)
 		return vbad("--guest-mem: '%s' must be %d MiB .. 4 TiB", arg, V_MIN_NODE_MB);
 	*out = v * mul;
 	return 0;
@@ -210,7 +211,7 @@ static uint64_t host_mem_available_mb(void)
 
 enum {
 	OPT_KERNEL = 1000, OPT_KVER, OPT_OUT, OPT_JSON, OPT_ACCEL, OPT_GCPUS, OPT_GMEM,
-	OPT_INTERVAL, OPT_TIMEOUT, OPT_SIMM, OPT_NOCAL, OPT_TABLE, OPT_CHECK, OPT_HELP,
+	OPT_INTERVAL, OPT_TIMEOUT, OPT_SIMM, OPT_NOCAL, OPT_TABLE, OPT_CHECK, OPT_DRY, OPT_HELP,
 };
 
 static int parse_validate_options(int argc, char **argv, struct validate_opts *v)
@@ -230,6 +231,7 @@ static int parse_validate_options(int argc, char **argv, struct validate_opts *v
 		{ "no-calibrate", no_argument, NULL, OPT_NOCAL },
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -262,6 +264,7 @@ static int parse_validate_options(int argc, char **argv, struct validate_opts *v
 		case OPT_NOCAL: v->no_calibrate = true; break;
 		case OPT_TABLE: v->table_dir = optarg; break;
 		case OPT_CHECK: v->check = true; break;
+		case OPT_DRY: v->dry_run = true; break;
 		case OPT_ACCEL:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
 				return vbad("--accel: '%s' is not auto, kvm or tcg", optarg);
@@ -453,6 +456,8 @@ static char *find_script(char *native, size_t native_len)
 	return NULL;
 }
 
+/* guest.sh on @conf: the whole guest run, or with --dry-run only its check
+ * of the config (--check-config). */
 static int run_guest(const struct validate_opts *v, const char *conf)
 {
 	char native[PATH_MAX];
@@ -465,8 +470,10 @@ static int run_guest(const struct validate_opts *v, const char *conf)
 	const char *argv[16];
 	int a = 0;
 	argv[a++] = script;
-	argv[a++] = "--config";
+	argv[a++] = v->dry_run ? "--check-config" : "--config";
 	argv[a++] = conf;
+	if (v->dry_run)
+		goto exec;
 	argv[a++] = "--out";
 	argv[a++] = v->out;
 	argv[a++] = "--accel";
@@ -484,6 +491,7 @@ static int run_guest(const struct validate_opts *v, const char *conf)
 		argv[a++] = "--native";
 		argv[a++] = native;
 	}
+exec:
 	argv[a] = NULL;
 	fflush(NULL);
 	pid_t pid = fork();
@@ -615,15 +623,44 @@ static int read_vconf(const char *path, struct vconf *c)
 	return 0;
 }
 
-/* Run numasim as @c says, in directory @dir; write DIR/numasim.json. */
+/* Copy file @src to DIR/@name, so a run directory holds all it needs. */
+static int copy_into(const char *dir, const char *name, const char *src)
+{
+	char *dst = path_in(dir, name);
+	FILE *in = fopen(src, "rb"), *out = dst ? fopen(dst, "wb") : NULL;
+	char buf[1 << 14];
+	size_t n;
+	int rc = in && out ? 0 : -1;
+	while (!rc && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (in && ferror(in))
+		rc = -1;
+	if (in)
+		fclose(in);
+	if (out && fclose(out))
+		rc = -1;
+	if (rc)
+		vbad("cannot copy '%s' to '%s': %s", src, dst ? dst : dir, strerror(errno));
+	free(dst);
+	return rc ? 2 : 0;
+}
+
+/* Run numasim as @c says, in directory @dir; write DIR/numasim.json. A
+ * workload file named without a directory is the run directory's copy. */
 static int simulate(const char *dir, const struct vconf *c, json_object **res)
 {
 	struct run_opts o;
 	char err[1024];
-	char *machine = c->machine[0] == '/' ? strdup(c->machine) : path_in(dir, c->machine);
+	char *machine = path_in(dir, c->machine);
+	if (machine && !file_exists(machine)) {	/* a preset, or an absolute path */
+		free(machine);
+		machine = strdup(c->machine);
+	}
+	char *wl = strchr(c->workload, '/') ? NULL : path_in(dir, c->workload);
 	run_opts_init(&o);
 	o.machine = machine;
-	o.workload = c->workload;
+	o.workload = wl && file_exists(wl) ? wl : c->workload;
 	o.seed = c->seed;
 	o.scale = c->scale;
 	int rc = 0;
@@ -633,6 +670,7 @@ static int simulate(const char *dir, const struct vconf *c, json_object **res)
 	struct cli_setup su;
 	if (rc || !machine || (rc = cli_setup(&su, &o))) {
 		free(machine);
+		free(wl);
 		return rc ? rc : 2;
 	}
 	struct cli_run r;
@@ -651,6 +689,7 @@ static int simulate(const char *dir, const struct vconf *c, json_object **res)
 	cli_run_free(&r);
 	cli_setup_free(&su);
 	free(machine);
+	free(wl);
 	return rc;
 }
 
@@ -1228,7 +1267,14 @@ static int plan_and_boot(struct validate_opts *v, const char *wl, struct machine
 			"(memory scaled to at most %llu MiB, at most %u vCPUs a node)\n",
 			m->name, g->nr_nodes, g->nr_cpus, (unsigned long long)guest_mb,
 			(unsigned long long)budget, v->guest_cpus);
+		for (uint32_t n = 0; n < g->nr_nodes; n++)
+			fprintf(stderr, "numasim validate:   node %u: %s, %u vCPUs, %llu MiB (machine: "
+				"%u CPUs, %llu MiB)\n", n, mem_kind_name(g->node[n].kind),
+				g->node[n].nr_cpus, (unsigned long long)(g->node[n].mem_bytes / MiB),
+				m->node[n].nr_cpus, (unsigned long long)(m->node[n].mem_bytes / MiB));
 		rc = run_guest(v, conf);
+		if (!rc && v->dry_run)
+			rc = -1;	/* planned and checked: stop here */
 	}
 	free(conf);
 	return rc;
@@ -1258,8 +1304,11 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	if ((rc = guest_workload(v->run.workload, wl, sizeof(wl))) ||
-	    (rc = plan_and_boot(v, wl, &m[0], &m[1])))
+	    (rc = plan_and_boot(v, wl, &m[0], &m[1]))) {
+		if (rc == -1)	/* --dry-run: planned, nothing booted */
+			rc = 0;
 		goto out;
+	}
 	if (!(L = load_result(v->out, "linux.json"))) {
 		rc = 4;
 		goto out;
@@ -1268,17 +1317,20 @@ int cmd_validate(int argc, char **argv)
 	char rules[8][64];	/* kernel_rules' entries */
 	guest_release(L, c->kernel, sizeof(c->kernel));
 	uint32_t nr_rules = kernel_rules(c->kernel, v, rules);
-	if (v->sim_machine) {
-		if (v->sim_machine[0] != '/' && !realpath(v->sim_machine, c->machine)) {
-			rc = vbad("--sim-machine: '%s': %s", v->sim_machine, strerror(errno));
+	/* a machine file is copied in as sim.machine; a preset is named */
+	bool sim_file = v->sim_machine && file_exists(v->sim_machine);
+	snprintf(c->machine, sizeof(c->machine), "%s", sim_file ? "sim.machine" :
+		 v->sim_machine ? v->sim_machine : "calibration.machine");
+	if (sim_file && (rc = copy_into(v->out, "sim.machine", v->sim_machine)))
+		goto out;
+	const char *base = strrchr(wl, '/');
+	if (file_exists(wl) && base) {	/* the run keeps its own copy */
+		if ((rc = copy_into(v->out, base + 1, wl)))
 			goto out;
-		}
-		if (v->sim_machine[0] == '/')
-			snprintf(c->machine, sizeof(c->machine), "%s", v->sim_machine);
+		snprintf(c->workload, sizeof(c->workload), "%s", base + 1);
 	} else {
-		snprintf(c->machine, sizeof(c->machine), "calibration.machine");
+		snprintf(c->workload, sizeof(c->workload), "%s", wl);
 	}
-	snprintf(c->workload, sizeof(c->workload), "%s", wl);
 	c->seed = v->run.seed;
 	c->scale = v->run.scale;
 	for (uint32_t i = 0; i < v->nr_sets; i++)

@@ -57,6 +57,9 @@ struct machine_node {
 	double link_gbps;	/* MEM_DEVICE: host link bandwidth, each direction, GB/s */
 	uint32_t link_ns;	/* MEM_DEVICE: one crossing of the link (a DMA's or an access's latency) */
 	uint32_t threads;	/* MEM_DEVICE: device accessors that run kernels in parallel */
+	/* the kernel's memory_tierN of this node where known (a guest's sysfs);
+	 * 0: derived from its CPUs and latency (mem/memory_tiers.c) */
+	uint32_t memory_tier;
 };
 
 struct machine_cpu {

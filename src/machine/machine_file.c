@@ -75,7 +75,7 @@ static const struct key_desc top_keys[] = {
 
 /* Indexes into node_keys: a node the base does not have needs some of them. */
 enum { NK_KIND, NK_MEMORY, NK_CORES, NK_SOCKET, NK_BW, NK_LINK_GBPS, NK_LINK_NS, NK_THREADS,
-       NK_WRITE_BW, NR_NODE_KEYS };
+       NK_WRITE_BW, NK_MEMORY_TIER, NR_NODE_KEYS };
 #define NODE_REQUIRED ((1u << NK_MEMORY) | (1u << NK_CORES) | (1u << NK_BW))
 
 static const struct key_desc node_keys[NR_NODE_KEYS] = {
@@ -88,6 +88,7 @@ static const struct key_desc node_keys[NR_NODE_KEYS] = {
 	[NK_LINK_NS] = { "link_ns", KT_U32, N_OFF(link_ns), 1, MAX_LATENCY_NS },
 	[NK_THREADS] = { "threads", KT_U32, N_OFF(threads), 1, MACHINE_MAX_DEVICE_THREADS },
 	[NK_WRITE_BW] = { "write_bw_gbps", KT_F64, N_OFF(write_bw_gbps), 0, 1e6 },
+	[NK_MEMORY_TIER] = { "memory_tier", KT_U32, N_OFF(memory_tier), 0, 1023 },
 };
 
 #define TLB_KEY(f) { #f, KT_U32, M_OFF(tlb.f), 1, 1u << 20 }

@@ -10,7 +10,10 @@
  * SIMPLIFIED: no HMAT: a CPU-less node's abstract distance scales DRAM's
  *             by its latency from the nearest CPU node against that node's
  *             local latency (mt_perf_to_adistance with latency only); a node
- *             with CPUs is DRAM.
+ *             with CPUs is DRAM. A node's memory_tier key (a machine file
+ *             measured in a guest: Linux 6.1's dax/kmem memory sits at the
+ *             default DAX distance, 5 x DRAM, whatever its latency) sets the
+ *             tier instead, the abstract distance in the middle of it.
  */
 #include <string.h>
 
@@ -19,6 +22,8 @@
 
 static uint32_t node_adistance(const struct machine *m, uint32_t nid)
 {
+	if (m->node[nid].memory_tier)
+		return (m->node[nid].memory_tier << MEMTIER_CHUNK_BITS) + MEMTIER_CHUNK_SIZE / 2;
 	if (m->node[nid].nr_cpus)
 		return MEMTIER_ADISTANCE_DRAM;
 	uint32_t best = UINT32_MAX, best_local = 1;

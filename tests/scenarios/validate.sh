@@ -45,6 +45,23 @@ expect 2 "workload on the guest machine" -- validate --machine examples/machines
 expect 2 "name at least one validation directory" -- validate --check
 expect 2 "validate.conf" -- validate --check "$TMP/none"
 
+# --dry-run: the guest plan, checked by guest.sh, nothing booted
+expect 0 "node 0: dram, 2 vCPUs, 1024 MiB (machine: 64 CPUs, 262144 MiB)" -- validate \
+	--machine 2node-128cpu --guest-mem 2G --dry-run --out "$TMP/plan" \
+	--set numa_balancing.scan_delay_ms=100 --set numasim.slice_us=250
+if grep -q "^NV_NODE_MEM_MB='1024 1024'$" "$TMP/plan/guest.conf" &&
+   grep -q "^NV_NODE_CPUS='2 2'$" "$TMP/plan/guest.conf" &&
+   grep -q "^NV_DISTANCE='10 21,21 10'$" "$TMP/plan/guest.conf" &&
+   grep -q "numa_balancing.scan_delay_ms=100 " "$TMP/plan/guest.conf" &&
+   ! grep -q "numasim\.\|autonuma\." "$TMP/plan/guest.conf"; then ok
+else ko "dry run on 2node-128cpu: $(cat "$TMP/plan/guest.conf")"; fi
+expect 0 "node 2: cxl, 0 vCPUs, 1536 MiB" -- validate --machine tiered-2node-cxl \
+	--guest-mem 4G --guest-cpus 1 --dry-run --out "$TMP/plan2" --workload seq:size=64M
+if grep -q "^NV_NODE_KIND='dram dram cxl cxl'$" "$TMP/plan2/guest.conf" &&
+   grep -q "^NV_NODE_CPUS='1 1 0 0'$" "$TMP/plan2/guest.conf" &&
+   grep -q "^NV_NODE_MEM_MB='384 384 1536 1536'$" "$TMP/plan2/guest.conf"; then ok
+else ko "dry run on tiered-2node-cxl: $(cat "$TMP/plan2/guest.conf")"; fi
+
 # the reference runs: each still lands within its bounds
 refs=0
 for d in "$ROOT"/validation/*/*/; do
