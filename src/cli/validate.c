@@ -646,9 +646,88 @@ static int copy_into(const char *dir, const char *name, const char *src)
 	return rc ? 2 : 0;
 }
 
+static size_t nr_procs(json_object *res)
+{
+	json_object *p = jget(res, "processes");
+	return p && json_object_is_type(p, json_type_array) ? json_object_array_length(p) : 0;
+}
+
+/* Regions of process @p that Linux mapped at a PMD boundary, as a bit mask. */
+static uint64_t linux_aligned_regions(json_object *L, size_t p)
+{
+	json_object *rs = jget(json_object_array_get_idx(jget(L, "processes"), p), "regions");
+	uint64_t mask = 0;
+	for (size_t i = 0; rs && i < json_object_array_length(rs); i++) {
+		json_object *r = json_object_array_get_idx(rs, i);
+		double reg, off;
+		if (jnum(jget(r, "region"), &reg) && jnum(jget(r, "pmd_offset"), &off) && off == 0 &&
+		    reg >= 0 && reg < 64)
+			mask |= 1ull << (unsigned)reg;
+	}
+	return mask;
+}
+
+/* Mark in @reach the programs process @p runs: its main program and those it spawns. */
+static void programs_of(const struct workload *wl, uint32_t prog, bool *reach)
+{
+	if (reach[prog])
+		return;
+	reach[prog] = true;
+	const struct wl_program *g = &wl->programs[prog];
+	for (uint32_t i = 0; i < g->nr_phases; i++)
+		if (g->phases[i].op == WL_SPAWN && g->phases[i].target < wl->nr_programs)
+			programs_of(wl, g->phases[i].target, reach);
+}
+
+/*
+ * align_like_linux - before 6.7 (numasim.thp_mmap_align=0) where a region
+ * starts against a PMD boundary is chance: it is where earlier mappings and
+ * ASLR left the free address, and it decides how many THPs the region holds
+ * (a 128 MiB buffer: 64, or 63 and 512 base pages). numasim puts every region
+ * one page past a boundary; this gives the regions Linux had PMD-aligned
+ * (linux.json's processes[].regions) align = PMD_SIZE in the simulation too.
+ * A program that processes disagreeing on a region share is left as it is.
+ * Returns how many mmap phases changed.
+ */
+static uint32_t align_like_linux(struct workload *wl, json_object *L)
+{
+	bool *reach = calloc(wl->nr_programs ? wl->nr_programs : 1, sizeof(*reach));
+	uint64_t *want = calloc(wl->nr_programs ? wl->nr_programs : 1, sizeof(*want));
+	uint64_t *seen = calloc(wl->nr_programs ? wl->nr_programs : 1, sizeof(*seen));
+	uint32_t changed = 0;
+	if (!reach || !want || !seen)
+		goto out;
+	for (uint32_t p = 0; p < wl->nr_procs && p < nr_procs(L); p++) {
+		uint64_t mask = linux_aligned_regions(L, p);
+		memset(reach, 0, wl->nr_programs * sizeof(*reach));
+		programs_of(wl, wl->procs[p].main_program, reach);
+		for (uint32_t g = 0; g < wl->nr_programs; g++) {
+			if (!reach[g])
+				continue;
+			want[g] = seen[g] ? want[g] & mask : mask;
+			seen[g] = ~0ull;
+		}
+	}
+	for (uint32_t g = 0; g < wl->nr_programs; g++)
+		for (uint32_t i = 0; i < wl->programs[g].nr_phases; i++) {
+			struct wl_phase *ph = &wl->programs[g].phases[i];
+			if (ph->op == WL_MMAP && !ph->align && ph->region < 64 && ph->len >= PMD_SIZE &&
+			    (want[g] >> ph->region & 1)) {
+				ph->align = PMD_SIZE;
+				changed++;
+			}
+		}
+out:
+	free(reach);
+	free(want);
+	free(seen);
+	return changed;
+}
+
 /* Run numasim as @c says, in directory @dir; write DIR/numasim.json. A
- * workload file named without a directory is the run directory's copy. */
-static int simulate(const char *dir, const struct vconf *c, json_object **res)
+ * workload file named without a directory is the run directory's copy.
+ * @L: the Linux run, whose region placement a pre-6.7 simulation copies. */
+static int simulate(const char *dir, const struct vconf *c, json_object *L, json_object **res)
 {
 	struct run_opts o;
 	char err[1024];
@@ -672,6 +751,12 @@ static int simulate(const char *dir, const struct vconf *c, json_object **res)
 		free(machine);
 		free(wl);
 		return rc ? rc : 2;
+	}
+	if (!o.tun.v[T_THP_MMAP_ALIGN] && L) {
+		uint32_t n = align_like_linux(&su.wl, L);
+		if (n)
+			fprintf(stderr, "numasim validate: %u region%s PMD-aligned as Linux mapped "
+				"them\n", n, n == 1 ? "" : "s");
 	}
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o, &o.tun, "validate", err, sizeof(err))) {
@@ -788,10 +873,14 @@ static void add_mthp_rows(struct vtable *t, json_object *L, json_object *S)
 	}
 }
 
-/* The highest numa_scan_seq of process @p's tasks; false if none reports one. */
+/* Process @p's scan sequences: mm->numa_scan_seq (numasim writes it per process;
+ * numasim-native per task, read from /proc/<pid>/sched: the highest). */
 static bool scan_seq(json_object *res, size_t p, double *out)
 {
-	json_object *tasks = jget(json_object_array_get_idx(jget(res, "processes"), p), "tasks");
+	json_object *proc = json_object_array_get_idx(jget(res, "processes"), p);
+	if (jnum(jget(proc, "mm_numa_scan_seq"), out))
+		return true;
+	json_object *tasks = jget(proc, "tasks");
 	bool any = false;
 	*out = 0;
 	for (size_t i = 0; tasks && i < json_object_array_length(tasks); i++) {
@@ -852,12 +941,6 @@ static bool settle_time(json_object *res, size_t p, double *out)
 	}
 	*out = since;
 	return true;
-}
-
-static size_t nr_procs(json_object *res)
-{
-	json_object *p = jget(res, "processes");
-	return p && json_object_is_type(p, json_type_array) ? json_object_array_length(p) : 0;
 }
 
 static void add_process_rows(struct vtable *t, json_object *L, json_object *S, uint32_t nodes)
@@ -936,7 +1019,24 @@ static double row_ratio(const struct vrow *r)
 	return r->s / r->l;
 }
 
-static void print_table(FILE *out, const struct vtable *t, const char *title)
+/* The knobs the guest's kernel lacks or refused (numasim-native's knobs_set). */
+static void print_skipped_knobs(FILE *out, json_object *L)
+{
+	json_object *ks = jget(jget(L, "native"), "knobs_set");
+	bool first = true;
+	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
+		json_object *k = json_object_array_get_idx(ks, i), *a = jget(k, "applied");
+		if (!a || json_object_get_boolean(a))
+			continue;
+		fprintf(out, "%s %s", first ? "Not set in the guest (its kernel lacks or refused them):" : ",",
+			json_object_get_string(jget(k, "key")));
+		first = false;
+	}
+	if (!first)
+		fputc('\n', out);
+}
+
+static void print_table(FILE *out, const struct vtable *t, const char *title, json_object *L)
 {
 	fprintf(out, "%s\n", title);
 	fprintf(out, "%-38s %14s %14s %8s\n", "counter", "Linux", "numasim", "ratio");
@@ -954,6 +1054,7 @@ static void print_table(FILE *out, const struct vtable *t, const char *title)
 	}
 	fprintf(out, "(ratio = numasim / Linux; * more than 30%% apart. Linux's elapsed time is "
 		"the guest's wall time, numasim's simulated time on the calibrated machine.)\n");
+	print_skipped_knobs(out, L);
 }
 
 static json_object *table_json(const struct vtable *t)
@@ -1092,7 +1193,7 @@ static int write_outputs(const char *dir, const struct vtable *t, json_object *L
 	FILE *f = tp ? fopen(tp, "w") : NULL;
 	int rc = 0;
 	if (f) {
-		print_table(f, t, title);
+		print_table(f, t, title, L);
 		rc |= fclose(f);
 	} else {
 		rc = -1;
@@ -1160,7 +1261,7 @@ static int table_of(const char *dir, bool rerun, struct vtable *t, struct vconf 
 	if (!(*L = load_result(dir, "linux.json")))
 		return 2;
 	if (rerun)
-		rc = simulate(dir, c, S);
+		rc = simulate(dir, c, *L, S);
 	else if (!(*S = load_result(dir, "numasim.json")))
 		rc = 2;
 	if (rc)
@@ -1184,7 +1285,7 @@ static int cmd_check(const struct validate_opts *v)
 		if (!rc) {
 			char title[PATH_MAX * 2];
 			title_of(title, sizeof(title), &c);
-			print_table(stdout, t, title);
+			print_table(stdout, t, title, L);
 		}
 		char *bp = rc ? NULL : path_in(dir, "bounds.txt");
 		int fails = rc ? -1 : check_bounds(bp, t, stdout);
@@ -1209,7 +1310,7 @@ static int cmd_table(const struct validate_opts *v)
 	if (!rc) {
 		char title[PATH_MAX * 2];
 		title_of(title, sizeof(title), &c);
-		print_table(stdout, t, title);
+		print_table(stdout, t, title, L);
 		rc = write_outputs(v->table_dir, t, L, S, v->json, title, c.kernel);
 	}
 	json_object_put(L);
@@ -1350,13 +1451,13 @@ int cmd_validate(int argc, char **argv)
 	char *cp = path_in(v->out, "validate.conf");
 	rc = cp ? write_vconf(cp, c) : 2;
 	free(cp);
-	if (rc || (rc = simulate(v->out, c, &S)))
+	if (rc || (rc = simulate(v->out, c, L, &S)))
 		goto out;
 	/* step 4 */
 	build_table(t, L, S);
 	char title[PATH_MAX * 2];
 	title_of(title, sizeof(title), c);
-	print_table(stdout, t, title);
+	print_table(stdout, t, title, L);
 	rc = write_outputs(v->out, t, L, S, v->json, title, c->kernel);
 out:
 	json_object_put(L);

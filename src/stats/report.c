@@ -169,6 +169,9 @@ static json_object *processes_json(const struct sim *s)
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "process", jint(p));
 		json_object_object_add(o, "resident_pages", node_array(s->mms[p]->rss_node, s->m.nr_nodes));
+		/* what /proc/<pid>/sched prints as mm->numa_scan_seq: the scanner's
+		 * passes, which a task's own numa_scan_seq follows only on hint faults */
+		json_object_object_add(o, "mm_numa_scan_seq", jint(s->mms[p]->numa.numa_scan_seq));
 		if (s->autonuma)	/* numasim.policy=autonuma2012: mm_autonuma */
 			json_object_object_add(o, "autonuma_mm_numa_fault",
 					       node_array(s->mms[p]->autonuma.mm_numa_fault, s->m.nr_nodes));

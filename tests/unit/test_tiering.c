@@ -39,6 +39,41 @@ static void test_memory_tiers(void **state)
 	assert_int_equal(next_demotion_node(&mt, 0), NUMA_NO_NODE);
 }
 
+/*
+ * A QEMU guest's dax/kmem node costs what DRAM costs (TCG), so by latency it
+ * is top tier; the kernel puts it at the default DAX distance (memory_tier22)
+ * all the same, and a machine file measured there says so with memory_tier.
+ */
+static void test_memory_tier_key(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"[node 0]\nmemory = 512M\ncores = 2\nbw_gbps = 5\n"
+		"[node 1]\nkind = pmem\nmemory = 256M\ncores = 0\nbw_gbps = 5\n%s"
+		"[latency]\n0 = 300 300\n1 = 300 300\n";
+	char buf[512], err[256];
+	struct machine m;
+	struct memory_tiers mt;
+
+	snprintf(buf, sizeof(buf), text, "");
+	assert_int_equal(machine_parse(&m, buf, strlen(buf), "t.machine", err, sizeof(err)), 0);
+	memory_tiers_init(&mt, &m);
+	assert_true(mt.toptier[1]);	/* by latency alone: as fast as DRAM */
+
+	snprintf(buf, sizeof(buf), text, "memory_tier = 22\n");
+	if (machine_parse(&m, buf, strlen(buf), "t.machine", err, sizeof(err)))
+		fail_msg("%s", err);
+	memory_tiers_init(&mt, &m);
+	assert_int_equal(mt.tier[1], 22);
+	assert_int_equal(mt.tier[0], 4);
+	assert_false(mt.toptier[1]);
+	assert_int_equal(next_demotion_node(&mt, 0), 1);
+
+	snprintf(buf, sizeof(buf), text, "memory_tier = 5000\n");
+	assert_int_equal(machine_parse(&m, buf, strlen(buf), "t.machine", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "memory_tier"));
+}
+
 /* ---- the hot threshold's automatic adjustment ---- */
 
 static void test_threshold_steps(void **state)
@@ -261,6 +296,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memory_tiers),
+		cmocka_unit_test(test_memory_tier_key),
 		cmocka_unit_test(test_threshold_steps),
 		cmocka_unit_test(test_hot_set_promoted_cold_stays),
 		cmocka_unit_test(test_promotion_rate_limit),

@@ -225,6 +225,27 @@ static uint32_t nr_procs_run(const struct monitor *mo)
 	return MIN(atomic_load(&mo->sh->next_proc), mo->sh->max_procs);
 }
 
+/* Where the kernel put process @p's workload regions (their last mapping):
+ * a region's offset from a PMD boundary decides how many THPs it can hold,
+ * and before Linux 6.7 that offset is whatever earlier mappings left. */
+static json_object *regions_json(struct nat_shared *sh, uint32_t p)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t r = 0; r < sh->max_regions; r++) {
+		uint64_t start = atomic_load(nat_region(sh, p, r, 0));
+		uint64_t len = atomic_load(nat_region(sh, p, r, 1));
+		if (!len)
+			continue;
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "region", jint(r));
+		json_object_object_add(o, "addr", json_object_new_uint64(start));
+		json_object_object_add(o, "len", json_object_new_uint64(len));
+		json_object_object_add(o, "pmd_offset", json_object_new_uint64(start % (2 * MiB)));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 static json_object *processes_json(const struct monitor *mo)
 {
 	const struct nat_shared *sh = mo->sh;
@@ -245,6 +266,7 @@ static json_object *processes_json(const struct monitor *mo)
 			json_object_object_add(o, "mapped_pages_all",
 					       node_array(np->final_all_pages, mo->h.nr_nodes));
 		json_object_object_add(o, "exit_s", json_object_new_double((double)np->exit_ns / 1e9));
+		json_object_object_add(o, "regions", regions_json(mo->sh, p));
 		json_object *tasks = json_object_new_array();
 		for (uint32_t i = 0; i < nr_tasks; i++)
 			if (sh->tasks[i].valid && sh->tasks[i].proc == p)
