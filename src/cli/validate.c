@@ -652,17 +652,35 @@ static size_t nr_procs(json_object *res)
 	return p && json_object_is_type(p, json_type_array) ? json_object_array_length(p) : 0;
 }
 
-/* Regions of process @p that Linux mapped at a PMD boundary, as a bit mask. */
+static uint64_t ju64(json_object *v)
+{
+	return v && json_object_is_type(v, json_type_int) ? json_object_get_uint64(v) : 0;
+}
+
+/*
+ * Regions of process @p whose every PMD Linux could map with a THP, as a bit
+ * mask: those mapped at a PMD boundary, and those whose VMA the kernel had
+ * merged with a neighbour (a thread stack just below, say) far enough that
+ * the PMD holding one of the region's ends lies wholly inside it: the THP
+ * fault there covers a little of the neighbour, and the region has as many
+ * THPs as an aligned one.
+ */
 static uint64_t linux_aligned_regions(json_object *L, size_t p)
 {
 	json_object *rs = jget(json_object_array_get_idx(jget(L, "processes"), p), "regions");
 	uint64_t mask = 0;
 	for (size_t i = 0; rs && i < json_object_array_length(rs); i++) {
 		json_object *r = json_object_array_get_idx(rs, i);
-		double reg, off;
-		if (jnum(jget(r, "region"), &reg) && jnum(jget(r, "pmd_offset"), &off) && off == 0 &&
-		    reg >= 0 && reg < 64)
-			mask |= 1ull << (unsigned)reg;
+		uint64_t reg = ju64(jget(r, "region")), start = ju64(jget(r, "addr"));
+		uint64_t end = start + ju64(jget(r, "len"));
+		uint64_t vs = ju64(jget(r, "vma_start")), ve = ju64(jget(r, "vma_end"));
+		if (reg >= 64 || !jget(r, "addr"))
+			continue;
+		bool aligned = start % PMD_SIZE == 0;
+		bool merged = vs && ve && (ALIGN_DOWN(start, PMD_SIZE) >= vs ||
+					  ALIGN_UP(end, PMD_SIZE) <= ve);
+		if (aligned || merged)
+			mask |= 1ull << reg;
 	}
 	return mask;
 }

@@ -832,6 +832,7 @@ static void process_run(struct nat_proc_ctx *pc, struct nat_thread *th)
 	/* final placement: the memory is still mapped, as the simulator's report sees it */
 	if (read_numa_maps(sh, pc->proc, getpid(), p->final_pages, p->final_all_pages) == 0)
 		atomic_store(&p->final_valid, 1);
+	read_region_vmas(sh, pc->proc, getpid());
 	record_task(th);
 	p->exit_ns = since_t0(sh);
 	atomic_store(&p->state, NAT_PROC_EXITED);

@@ -35,6 +35,10 @@
 /* A workload region of one process, published for the sampler. */
 struct nat_region {
 	_Atomic uint64_t start, len;	/* len 0: not mapped (yet, or any more) */
+	/* at the process's exit: the start of the VMA holding the region's first
+	 * byte and the end of the one holding its last (the kernel may have merged
+	 * the region with a neighbour); 0: not read */
+	_Atomic uint64_t vma_start, vma_end;
 };
 
 enum nat_proc_state { NAT_PROC_NONE, NAT_PROC_RUNNING, NAT_PROC_EXITED };
@@ -155,6 +159,8 @@ int64_t counter_get(const struct nat_counters *c, const char *name, int *found);
  * (@in_regions) and in every mapping (@all); -1 if it cannot be read. */
 int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in_regions,
 		   uint64_t *all);
+/* At exit: the VMA extents around each of process @proc's regions (struct nat_region). */
+void read_region_vmas(struct nat_shared *sh, uint32_t proc, int pid);
 /* /proc/<path>/sched into @t (pid/tid fields untouched); 0 or -1. */
 int read_sched(const char *path, struct nat_task *t);
 uint64_t node_meminfo_kb(uint32_t node, const char *key, int *found);

@@ -178,6 +178,35 @@ int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, 
 	return 0;
 }
 
+void read_region_vmas(struct nat_shared *sh, uint32_t proc, int pid)
+{
+	char path[64], line[4096];
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		bool whole = strchr(line, '\n') != NULL;
+		char rest[4096];
+		while (!whole && fgets(rest, sizeof(rest), f))
+			whole = strchr(rest, '\n') != NULL;
+		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
+			continue;
+		for (uint32_t r = 0; r < sh->max_regions; r++) {
+			struct nat_region *x = &sh->regions[(uint64_t)proc * sh->max_regions + r];
+			uint64_t start = atomic_load(&x->start), len = atomic_load(&x->len);
+			if (!len)
+				continue;
+			if (start >= lo && start < hi)
+				atomic_store(&x->vma_start, lo);
+			if (start + len - 1 >= lo && start + len - 1 < hi)
+				atomic_store(&x->vma_end, hi);
+		}
+	}
+	fclose(f);
+}
+
 int read_sched(const char *path, struct nat_task *t)
 {
 	FILE *f = fopen(path, "r");

@@ -241,6 +241,12 @@ static json_object *regions_json(struct nat_shared *sh, uint32_t p)
 		json_object_object_add(o, "addr", json_object_new_uint64(start));
 		json_object_object_add(o, "len", json_object_new_uint64(len));
 		json_object_object_add(o, "pmd_offset", json_object_new_uint64(start % (2 * MiB)));
+		uint64_t vs = atomic_load(&sh->regions[(uint64_t)p * sh->max_regions + r].vma_start);
+		uint64_t ve = atomic_load(&sh->regions[(uint64_t)p * sh->max_regions + r].vma_end);
+		if (vs && ve) {	/* the VMAs around it at exit: merged with a neighbour? */
+			json_object_object_add(o, "vma_start", json_object_new_uint64(vs));
+			json_object_object_add(o, "vma_end", json_object_new_uint64(ve));
+		}
 		json_object_array_add(a, o);
 	}
 	return a;
