@@ -658,12 +658,13 @@ static uint64_t ju64(json_object *v)
 }
 
 /*
- * Regions of process @p whose every PMD Linux could map with a THP, as a bit
- * mask: those mapped at a PMD boundary, and those whose VMA the kernel had
- * merged with a neighbour (a thread stack just below, say) far enough that
- * the PMD holding one of the region's ends lies wholly inside it: the THP
- * fault there covers a little of the neighbour, and the region has as many
- * THPs as an aligned one.
+ * Regions of process @p that held as many THPs in Linux as an aligned one
+ * can (len / 2 MiB: AnonHugePages of its VMAs at exit, numasim-native's
+ * thp_bytes), as a bit mask. An unaligned region holds one fewer, unless the
+ * kernel merged it with a neighbour (a thread stack just below, say) whose
+ * PMD at the region's edge was still empty, so that a THP fault there
+ * covers a little of the neighbour: chance either way. Without thp_bytes,
+ * a region mapped at a PMD boundary.
  */
 static uint64_t linux_aligned_regions(json_object *L, size_t p)
 {
@@ -673,13 +674,12 @@ static uint64_t linux_aligned_regions(json_object *L, size_t p)
 		json_object *r = json_object_array_get_idx(rs, i);
 		uint64_t reg = ju64(jget(r, "region")), start = ju64(jget(r, "addr"));
 		uint64_t end = start + ju64(jget(r, "len"));
-		uint64_t vs = ju64(jget(r, "vma_start")), ve = ju64(jget(r, "vma_end"));
 		if (reg >= 64 || !jget(r, "addr"))
 			continue;
-		bool aligned = start % PMD_SIZE == 0;
-		bool merged = vs && ve && (ALIGN_DOWN(start, PMD_SIZE) >= vs ||
-					  ALIGN_UP(end, PMD_SIZE) <= ve);
-		if (aligned || merged)
+		json_object *thp = jget(r, "thp_bytes");
+		bool full = thp ? ju64(thp) >= ALIGN_DOWN(end - start, PMD_SIZE) && ju64(thp) > 0
+				: start % PMD_SIZE == 0;
+		if (full)
 			mask |= 1ull << reg;
 	}
 	return mask;

@@ -39,6 +39,7 @@ struct nat_region {
 	 * byte and the end of the one holding its last (the kernel may have merged
 	 * the region with a neighbour); 0: not read */
 	_Atomic uint64_t vma_start, vma_end;
+	_Atomic uint64_t thp_bytes;	/* at exit: AnonHugePages of the VMAs overlapping it */
 };
 
 enum nat_proc_state { NAT_PROC_NONE, NAT_PROC_RUNNING, NAT_PROC_EXITED };
@@ -159,7 +160,8 @@ int64_t counter_get(const struct nat_counters *c, const char *name, int *found);
  * (@in_regions) and in every mapping (@all); -1 if it cannot be read. */
 int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in_regions,
 		   uint64_t *all);
-/* At exit: the VMA extents around each of process @proc's regions (struct nat_region). */
+/* At exit: the VMAs around each of process @proc's regions and their THPs
+ * (struct nat_region), from /proc/<pid>/smaps. */
 void read_region_vmas(struct nat_shared *sh, uint32_t proc, int pid);
 /* /proc/<path>/sched into @t (pid/tid fields untouched); 0 or -1. */
 int read_sched(const char *path, struct nat_task *t);

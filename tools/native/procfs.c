@@ -178,29 +178,40 @@ int read_numa_maps(struct nat_shared *sh, uint32_t proc, int pid, uint64_t *in, 
 	return 0;
 }
 
+/*
+ * From /proc/<pid>/smaps: for each region the start of the VMA holding its
+ * first byte, the end of the one holding its last, and the AnonHugePages of
+ * the VMAs overlapping it (a merged neighbour's included).
+ */
 void read_region_vmas(struct nat_shared *sh, uint32_t proc, int pid)
 {
 	char path[64], line[4096];
-	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	unsigned long long lo = 0, hi = 0, kb;
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long lo, hi;
 		bool whole = strchr(line, '\n') != NULL;
 		char rest[4096];
 		while (!whole && fgets(rest, sizeof(rest), f))
 			whole = strchr(rest, '\n') != NULL;
-		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
+		bool header = sscanf(line, "%llx-%llx ", &lo, &hi) == 2;
+		bool huge = !header && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1;
+		if (!header && !huge)
 			continue;
 		for (uint32_t r = 0; r < sh->max_regions; r++) {
 			struct nat_region *x = &sh->regions[(uint64_t)proc * sh->max_regions + r];
 			uint64_t start = atomic_load(&x->start), len = atomic_load(&x->len);
-			if (!len)
+			if (!len || start + len <= lo || start >= hi)
 				continue;
-			if (start >= lo && start < hi)
+			if (huge) {
+				atomic_fetch_add(&x->thp_bytes, kb * 1024);
+				continue;
+			}
+			if (start >= lo)
 				atomic_store(&x->vma_start, lo);
-			if (start + len - 1 >= lo && start + len - 1 < hi)
+			if (start + len <= hi)
 				atomic_store(&x->vma_end, hi);
 		}
 	}

@@ -246,6 +246,8 @@ static json_object *regions_json(struct nat_shared *sh, uint32_t p)
 		if (vs && ve) {	/* the VMAs around it at exit: merged with a neighbour? */
 			json_object_object_add(o, "vma_start", json_object_new_uint64(vs));
 			json_object_object_add(o, "vma_end", json_object_new_uint64(ve));
+			json_object_object_add(o, "thp_bytes", json_object_new_uint64(atomic_load(
+				&sh->regions[(uint64_t)p * sh->max_regions + r].thp_bytes)));
 		}
 		json_object_array_add(a, o);
 	}
