@@ -742,10 +742,12 @@ out:
 	return changed;
 }
 
-/* Run numasim as @c says, in directory @dir; write DIR/numasim.json. A
- * workload file named without a directory is the run directory's copy.
- * @L: the Linux run, whose region placement a pre-6.7 simulation copies. */
-static int simulate(const char *dir, const struct vconf *c, json_object *L, json_object **res)
+/* Run numasim as @c says, in directory @dir; write DIR/numasim.json if
+ * @write (--check leaves a reference run as it is). A workload file named
+ * without a directory is the run directory's copy. @L: the Linux run, whose
+ * region placement a pre-6.7 simulation copies. */
+static int simulate(const char *dir, const struct vconf *c, json_object *L, bool write,
+		    json_object **res)
 {
 	struct run_opts o;
 	char err[1024];
@@ -783,8 +785,8 @@ static int simulate(const char *dir, const struct vconf *c, json_object *L, json
 		fprintf(stderr, "numasim validate: the simulation failed: %s\n", r.s->error);
 		rc = 1;
 	} else {
-		char *out = path_in(dir, "numasim.json");
-		if (!out || report_json_write(r.s, &r.ri, out))
+		char *out = write ? path_in(dir, "numasim.json") : NULL;
+		if (write && (!out || report_json_write(r.s, &r.ri, out)))
 			rc = vbad("cannot write '%s/numasim.json'", dir);
 		*res = rc ? NULL : report_json(r.s, &r.ri);
 		free(out);
@@ -1279,7 +1281,7 @@ static int table_of(const char *dir, bool rerun, struct vtable *t, struct vconf 
 	if (!(*L = load_result(dir, "linux.json")))
 		return 2;
 	if (rerun)
-		rc = simulate(dir, c, *L, S);
+		rc = simulate(dir, c, *L, false, S);
 	else if (!(*S = load_result(dir, "numasim.json")))
 		rc = 2;
 	if (rc)
@@ -1469,7 +1471,7 @@ int cmd_validate(int argc, char **argv)
 	char *cp = path_in(v->out, "validate.conf");
 	rc = cp ? write_vconf(cp, c) : 2;
 	free(cp);
-	if (rc || (rc = simulate(v->out, c, L, &S)))
+	if (rc || (rc = simulate(v->out, c, L, true, &S)))
 		goto out;
 	/* step 4 */
 	build_table(t, L, S);

@@ -79,6 +79,9 @@ if [ -n "$one" ]; then
 	cp -r "$one" "$TMP/ref"
 	echo "vmstat.pgfault ratio 1000 2000" >>"$TMP/ref/bounds.txt"
 	expect 1 "OUT OF BOUNDS vmstat.pgfault" -- validate --check "$TMP/ref"
+	# --check reads a reference run; it writes nothing into it
+	if cmp -s "$TMP/ref/numasim.json" "$one/numasim.json" && cmp -s "$TMP/ref/table.txt" "$one/table.txt"; then ok
+	else ko "validate --check changed the files of $one"; fi
 	printf 'vmstat.pgfault between 1\n' >"$TMP/ref/bounds.txt"
 	expect 2 "bounds.txt:1: expected" -- validate --check "$TMP/ref"
 	# --table prints what the run recorded, the same table as table.txt
