@@ -204,6 +204,8 @@ int main(int argc, char **argv)
 		compare_usage(stdout);
 		printf("\n");
 		trace_usage(stdout);
+		printf("\n");
+		validate_usage(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "--version")) {
