@@ -613,10 +613,14 @@ static void measure_loaded(struct cal *c, json_object *samples)
 		if (len[n] < k * BW_CHUNK || !(buf[n] = node_map(c, len[n], (int)n, 0)))
 			continue;
 		touch_timed(buf[n], len[n], TOUCH_BUDGET_NS);
-		for (uint32_t i = 0; i < k && nr < MAX_CPUS_CAL; i++, nr++)
-			t[nr] = (struct bw_thread){ .cpu = nth_cpu(c, n, i), .op = BW_READ,
-						    .p = buf[n] + i * (len[n] / k), .len = len[n] / k,
-						    .go = &go, .stop = &stop };
+		for (uint32_t i = 0; i < k && nr < MAX_CPUS_CAL; i++) {
+			int cpu = nth_cpu(c, n, i);
+			if (cpu < 0 || (uint32_t)cpu >= MAX_CPUS)
+				continue;
+			t[nr++] = (struct bw_thread){ .cpu = cpu, .op = BW_READ,
+						      .p = buf[n] + i * (len[n] / k), .len = len[n] / k,
+						      .go = &go, .stop = &stop };
+		}
 	}
 	for (uint32_t i = 0; i < nr; i++, started++)
 		if (pthread_create(&t[i].tid, NULL, bw_main, &t[i]))
