@@ -826,19 +826,19 @@ static const char *const numastat_rows[] = {
 };
 static const char *const mthp_stats[] = { "anon_fault_alloc", "anon_fault_fallback", "split" };
 
-static void add_vmstat_rows(struct vtable *t, json_object *L, json_object *S)
+/* A count row zero or absent in both runs says nothing: take it back. */
+static void drop_if_empty(struct vtable *t, const struct vrow *r)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(vmstat_rows); i++) {
-		char key[V_KEY_LEN];
-		snprintf(key, sizeof(key), "vmstat.%s", vmstat_rows[i]);
-		struct vrow *r = add_row(t, ROW_COUNT, key, vmstat_rows[i]);
-		if (!r)
-			return;
-		r->have_l = jnum(jget(jget(L, "vmstat"), vmstat_rows[i]), &r->l);
-		r->have_s = jnum(jget(jget(S, "vmstat"), vmstat_rows[i]), &r->s);
-		if (!(r->have_l && r->l) && !(r->have_s && r->s))
-			t->nr--;	/* zero or absent in both: nothing to compare */
-	}
+	if (!(r->have_l && r->l) && !(r->have_s && r->s))
+		t->nr--;
+}
+
+/* Counter @name of a result; false if it has none. */
+typedef bool (*counter_fn)(json_object *res, const char *name, double *out);
+
+static bool vmstat_counter(json_object *res, const char *name, double *out)
+{
+	return jnum(jget(jget(res, "vmstat"), name), out);
 }
 
 static bool numastat_sum(json_object *res, const char *name, double *out)
@@ -856,18 +856,19 @@ static bool numastat_sum(json_object *res, const char *name, double *out)
 	return any;
 }
 
-static void add_numastat_rows(struct vtable *t, json_object *L, json_object *S)
+/* One row per counter of @names (keys "@prefix.NAME"), read by @get. */
+static void add_count_rows(struct vtable *t, json_object *L, json_object *S, const char *prefix,
+			   const char *const *names, size_t nr, counter_fn get)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(numastat_rows); i++) {
+	for (size_t i = 0; i < nr; i++) {
 		char key[V_KEY_LEN];
-		snprintf(key, sizeof(key), "numastat.%s", numastat_rows[i]);
-		struct vrow *r = add_row(t, ROW_COUNT, key, numastat_rows[i]);
+		snprintf(key, sizeof(key), "%s.%s", prefix, names[i]);
+		struct vrow *r = add_row(t, ROW_COUNT, key, names[i]);
 		if (!r)
 			return;
-		r->have_l = numastat_sum(L, numastat_rows[i], &r->l);
-		r->have_s = numastat_sum(S, numastat_rows[i], &r->s);
-		if (!(r->have_l && r->l) && !(r->have_s && r->s))
-			t->nr--;
+		r->have_l = get(L, names[i], &r->l);
+		r->have_s = get(S, names[i], &r->s);
+		drop_if_empty(t, r);
 	}
 }
 
@@ -887,8 +888,7 @@ static void add_mthp_rows(struct vtable *t, json_object *L, json_object *S)
 				return;
 			r->have_l = jnum(jget(jget(ls, size), mthp_stats[i]), &r->l);
 			r->have_s = jnum(jget(sstats, mthp_stats[i]), &r->s);
-			if (!(r->have_l && r->l) && !(r->have_s && r->s))
-				t->nr--;
+			drop_if_empty(t, r);
 		}
 	}
 }
@@ -1013,8 +1013,8 @@ static void build_table(struct vtable *t, json_object *L, json_object *S)
 	struct vrow *r = add_row(t, ROW_SECONDS, "elapsed_s", "elapsed (s)");
 	r->have_l = jnum(jget(L, "elapsed_s"), &r->l);
 	r->have_s = jnum(jget(S, "elapsed_s"), &r->s);
-	add_vmstat_rows(t, L, S);
-	add_numastat_rows(t, L, S);
+	add_count_rows(t, L, S, "vmstat", vmstat_rows, ARRAY_SIZE(vmstat_rows), vmstat_counter);
+	add_count_rows(t, L, S, "numastat", numastat_rows, ARRAY_SIZE(numastat_rows), numastat_sum);
 	add_mthp_rows(t, L, S);
 	add_process_rows(t, L, S, nodes < MAX_NUMNODES ? nodes : MAX_NUMNODES);
 }

@@ -462,6 +462,23 @@ static void *bw_main(void *arg)
 	return NULL;
 }
 
+/* Start @t[0 .. nr), let them stream for BW_SLICE_NS, stop and join them;
+ * return how many started (those are the ones with figures). */
+static uint32_t run_bw_threads(struct bw_thread *t, uint32_t nr, _Atomic int *go, _Atomic int *stop)
+{
+	uint32_t started = 0;
+	for (; started < nr; started++)
+		if (pthread_create(&t[started].tid, NULL, bw_main, &t[started]))
+			break;
+	atomic_store(go, 1);
+	struct timespec ts = { 0, (long)BW_SLICE_NS };
+	nanosleep(&ts, NULL);
+	atomic_store(stop, 1);
+	for (uint32_t i = 0; i < started; i++)
+		pthread_join(t[i].tid, NULL);
+	return started;
+}
+
 /* @nr threads on CPUs of @cpu_node (or @one_cpu) streaming over @p; GB/s or -1. */
 static double stream(const struct cal *c, char *p, uint64_t len, uint32_t cpu_node, int one_cpu,
 		     enum bw_op op, uint32_t *nr_out, uint64_t *bytes_out, uint64_t *ns_out)
@@ -476,20 +493,12 @@ static double stream(const struct cal *c, char *p, uint64_t len, uint32_t cpu_no
 		free(t);
 		return -1;
 	}
-	for (uint32_t i = 0; i < nr; i++) {
+	for (uint32_t i = 0; i < nr; i++)
 		t[i] = (struct bw_thread){ .cpu = one_cpu >= 0 ? one_cpu : nth_cpu(c, cpu_node, i),
 					   .op = op, .p = p + i * slice, .len = slice,
 					   .go = &go, .stop = &stop };
-		if (pthread_create(&t[i].tid, NULL, bw_main, &t[i]))
-			break;
-		started++;
-	}
-	atomic_store(&go, 1);
-	struct timespec ts = { 0, (long)BW_SLICE_NS };
-	nanosleep(&ts, NULL);
-	atomic_store(&stop, 1);
+	started = run_bw_threads(t, nr, &go, &stop);
 	for (uint32_t i = 0; i < started; i++) {
-		pthread_join(t[i].tid, NULL);
 		bytes += t[i].bytes;
 		ns = MAX(ns, t[i].ns);
 	}
@@ -622,15 +631,8 @@ static void measure_loaded(struct cal *c, json_object *samples)
 						      .go = &go, .stop = &stop };
 		}
 	}
-	for (uint32_t i = 0; i < nr; i++, started++)
-		if (pthread_create(&t[i].tid, NULL, bw_main, &t[i]))
-			break;
-	atomic_store(&go, 1);
-	struct timespec ts = { 0, (long)BW_SLICE_NS };
-	nanosleep(&ts, NULL);
-	atomic_store(&stop, 1);
+	started = run_bw_threads(t, nr, &go, &stop);
 	for (uint32_t i = 0; i < started; i++) {
-		pthread_join(t[i].tid, NULL);
 		uint32_t n = c->h.cpu_node[t[i].cpu];
 		bytes[n] += t[i].bytes;
 		ns[n] = MAX(ns[n], t[i].ns);

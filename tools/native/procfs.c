@@ -96,6 +96,19 @@ static bool overlaps_regions(struct nat_shared *sh, uint32_t proc, uint64_t lo, 
 	return false;
 }
 
+/* One line of @f into @buf; the rest of a longer one (a very long path in
+ * maps or smaps) is read and dropped. false at the end of the file. */
+static bool read_line(FILE *f, char *buf, size_t len)
+{
+	if (!fgets(buf, (int)len, f))
+		return false;
+	char rest[256];
+	bool whole = strchr(buf, '\n') != NULL;
+	while (!whole && fgets(rest, sizeof(rest), f))
+		whole = strchr(rest, '\n') != NULL;
+	return true;
+}
+
 /* The end of the mapping at @start from /proc/<pid>/maps (read while
  * numa_maps is; they list the same VMAs in the same order), reading on
  * from where the last call stopped. 0 if @start is not there. */
@@ -110,12 +123,8 @@ static uint64_t vma_end(struct maps_cursor *c, uint64_t start)
 	char line[4096];
 	for (;;) {
 		if (!c->have) {
-			if (!c->f || !fgets(line, sizeof(line), c->f))
+			if (!c->f || !read_line(c->f, line, sizeof(line)))
 				return 0;
-			bool whole = strchr(line, '\n') != NULL;
-			char rest[4096];
-			while (!whole && fgets(rest, sizeof(rest), c->f))	/* a very long path */
-				whole = strchr(rest, '\n') != NULL;
 			if (sscanf(line, "%llx-%llx", &c->lo, &c->hi) != 2)
 				continue;
 			c->have = true;
@@ -191,11 +200,7 @@ void read_region_vmas(struct nat_shared *sh, uint32_t proc, int pid)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		bool whole = strchr(line, '\n') != NULL;
-		char rest[4096];
-		while (!whole && fgets(rest, sizeof(rest), f))
-			whole = strchr(rest, '\n') != NULL;
+	while (read_line(f, line, sizeof(line))) {
 		bool header = sscanf(line, "%llx-%llx ", &lo, &hi) == 2;
 		bool huge = !header && sscanf(line, "AnonHugePages: %llu kB", &kb) == 1;
 		if (!header && !huge)
