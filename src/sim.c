@@ -173,7 +173,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	       const struct workload *wl, uint64_t seed, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
-	s->policy = numa_policy_get((uint32_t)tun->v[T_NUMASIM_POLICY]);
+	s->policy = numa_policy_select(tun);
 	VM_BUG_ON(!s->policy);	/* the tunable's range is the table's */
 	s->m = *m;
 	s->tun = *tun;

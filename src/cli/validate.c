@@ -1375,7 +1375,7 @@ static int plan_and_boot(struct validate_opts *v, const char *wl, struct machine
 	if (workload_build(&w, v->run.workload, g, v->run.scale, v->run.seed, err, sizeof(err)))
 		return vbad("--workload on the guest machine: %s", err);
 	workload_free(&w);
-	const struct numa_policy_ops *pol = numa_policy_get((uint32_t)v->run.tun.v[T_NUMASIM_POLICY]);
+	const struct numa_policy_ops *pol = numa_policy_select(&v->run.tun);
 	if (!pol->in_mainline)
 		return vbad("--set numasim.policy=%s: a mainline kernel has no such policy", pol->name);
 	if (make_out_dir(v->out))

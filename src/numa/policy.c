@@ -16,3 +16,8 @@ const struct numa_policy_ops *numa_policy_get(uint32_t id)
 {
 	return id < NR_NUMASIM_POLICIES ? numa_policies[id] : NULL;
 }
+
+const struct numa_policy_ops *numa_policy_select(const struct tunables *tun)
+{
+	return numa_policy_get((uint32_t)tun->v[T_NUMASIM_POLICY]);
+}

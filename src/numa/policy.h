@@ -95,7 +95,11 @@ struct numa_policy_ops {
 #include "numa/policies.def"
 #undef NUMA_POLICY
 
+struct tunables;
+
 /* The table of numasim.policy value @id (enum numasim_policy); NULL if none. */
 const struct numa_policy_ops *numa_policy_get(uint32_t id);
+/* The table numasim.policy selects in @tun (sim_create, validate). */
+const struct numa_policy_ops *numa_policy_select(const struct tunables *tun);
 
 #endif
