@@ -1074,7 +1074,8 @@ static void autonuma_task_json(const struct sim *s, const struct task *t, json_o
 	const struct task_autonuma *ta = task_autonuma(t) ? task_autonuma(t) : &none;
 	json_object *a = json_object_new_object();
 	json_object_object_add(a, "autonuma_nid", json_object_new_int(task_autonuma_nid(t)));
-	json_object_object_add(a, "task_numa_fault", an_node_array(ta->task_numa_fault, s->m.nr_nodes));
+	json_object_object_add(a, "task_numa_fault",
+			       an_node_array(ta->task_numa_fault, s->m.nr_nodes));
 	json_object_object_add(o, "autonuma", a);
 }
 

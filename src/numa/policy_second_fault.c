@@ -18,10 +18,11 @@
  * fault clears it, so only faults in a row count.
  *
  * SIMPLIFIED: with kernel.numa_balancing bit 2 (memory tiering) the scanner
- * stamps slow-tier folios' last_cpupid with a scan time; such a value is
- * not a node and reads as unset here, so the policy does no promotion of
- * its own. Memory under an explicit memory policy is left alone (as
- * AutoNUMA did; mainline honours MPOL_F_NUMA_BALANCING).
+ * stamps slow-tier folios' last_cpupid with a scan time; such a stamp reads
+ * here as "no earlier remote fault" (unless it happens to equal the
+ * faulting node), and the policy does no promotion of its own. Memory
+ * under an explicit memory policy is left alone (as AutoNUMA did; mainline
+ * honours MPOL_F_NUMA_BALANCING).
  */
 #include <json-c/json.h>
 #include <stdlib.h>
