@@ -35,6 +35,7 @@ expect 0 "numasim 0" -- --version
 expect 0 "2node-128cpu" -- list
 expect 0 "transparent_hugepage.hugepages-64kB.enabled" -- list
 expect 0 "numa_hint_faults" -- list
+expect 0 "second-fault  *example for researchers" -- list
 
 # bad options and values
 expect 2 "unknown option '--bogus'" -- run --bogus
