@@ -65,8 +65,9 @@ struct numa_policy_ops {
 	/* scheduler_tick() on @cpu, whose current task is @curr (never NULL):
 	 * mainline task_tick_numa(). */
 	void (*tick)(struct sim *s, struct cpu *cpu, struct task *curr);
-	/* @t is about to run on @new_cpu (enqueue of a woken task, a swap):
-	 * mainline update_scan_period(). */
+	/* @t, not a new task, is about to be queued on @new_cpu (a wakeup, a
+	 * balancing or NUMA move, either side of a swap): mainline
+	 * update_scan_period(), from migrate_task_rq_fair(). */
 	void (*task_move)(struct sim *s, struct task *t, uint32_t new_cpu);
 	/* After each step of @cpu's current task, where it may be moved
 	 * (Linux's stopper thread): mainline numa_apply_pending_move(). */
