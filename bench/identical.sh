@@ -44,6 +44,7 @@ numa01-m64-1|2node-128cpu|numa01|0.02|transparent_hugepage.enabled=never transpa
 numa02-m128-1|2node-128cpu|numa02|0.3|transparent_hugepage.enabled=never transparent_hugepage.hugepages-128kB.enabled=always
 numa01-an12|2node-128cpu|numa01|0.05|numasim.policy=autonuma2012
 numa02-an12|4node-48cpu|numa02|0.05|numasim.policy=autonuma2012
+numa01-sf|2node-128cpu|numa01|0.05|numasim.policy=second-fault
 numa01-4n|4node-48cpu|numa01|0.01|
 numa02-4n-m16|4node-48cpu|numa02|0.05|transparent_hugepage.enabled=never transparent_hugepage.hugepages-16kB.enabled=always
 numa02-4k|2node-128cpu|numa02|0.1|transparent_hugepage.enabled=never

@@ -25,6 +25,7 @@
 
 #include "cli/cli.h"
 #include "cpu/calibrate.h"
+#include "numa/policy.h"
 #include "sim.h"
 #include "stats/report.h"
 
@@ -40,7 +41,7 @@ static void usage(FILE *out)
 		"usage: numasim run [options]   simulate one workload on one machine\n"
 		"       numasim compare [options] --variant NAME[:KEY=VALUE,...]...\n"
 		"                               several configurations side by side\n"
-		"       numasim list            presets, workloads and tunables\n"
+		"       numasim list            presets, workloads, policies and tunables\n"
 		"       numasim calibrate [--machine M]\n"
 		"                               MLC-like latency and bandwidth, modelled vs published\n"
 		"       numasim trace convert|info ...\n"
@@ -129,6 +130,11 @@ static int cmd_list(void)
 	       "docs/workload-file.md, examples in workloads/):\n");
 	for (int i = 0; workload_names[i]; i++)
 		printf("  %-20s %s\n", workload_names[i], workload_help(workload_names[i]));
+	printf("\nplacement policies (--set numasim.policy=NAME; docs/writing-a-policy.md):\n");
+	for (uint32_t i = 0; i < NR_NUMASIM_POLICIES; i++) {
+		const struct numa_policy_ops *pol = numa_policy_get(i);
+		printf("  %-20s %s%s\n", pol->name, pol->help, pol->in_mainline ? "" : " [not in Linux]");
+	}
 	printf("\ntunables (--set KEY=VALUE): name, default, unit, meaning\n");
 	struct tunables t;
 	tunables_init(&t);

@@ -26,8 +26,8 @@
 #include "mem/fork.h"
 #include "migrate/migrate.h"
 #include "migrate/move_pages.h"
-#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
+#include "numa/policy.h"
 #include "sim.h"
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
@@ -164,7 +164,7 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 	}
 	rng_seed(&t->rng, s->seed, 1000 + t->pid);
 	mm->nr_threads++;
-	init_numa_balancing(s, t, parent, now);
+	s->policy->task_init(s, t, parent, now);	/* mainline: init_numa_balancing() */
 	s->nr_live_tasks++;
 	return t;
 }
@@ -173,6 +173,8 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	       const struct workload *wl, uint64_t seed, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof(*s));
+	s->policy = numa_policy_select(tun);
+	VM_BUG_ON(!s->policy);	/* the tunable's range is the table's */
 	s->m = *m;
 	s->tun = *tun;
 	s->wl = wl;
@@ -225,7 +227,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	}
 	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
 	evq_push(&s->evq, 0, EV_SAMPLE, 0);
-	autonuma_init(s);	/* numasim.policy=autonuma2012 only: its daemons' first timers */
+	s->policy->init(s);	/* e.g. autonuma2012's daemons' first timers */
 	return 0;
 }
 
@@ -302,7 +304,7 @@ static void task_exit(struct sim *s, struct cpu *cpu, struct task *t)
 	t->state = TASK_DEAD;
 	t->exit_ns = cpu->now;
 	t->mm->nr_threads--;
-	numa_task_exit(s, t);
+	s->policy->task_exit(s, t);
 	s->nr_live_tasks--;
 	s->end_ns = MAX(s->end_ns, cpu->now);
 	struct task *p = t->parent;
@@ -643,7 +645,7 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 		cpu->busy_ns += cpu->now - before;
 		if (!stays)
 			continue;	/* the CPU picked another task, or went idle */
-		numa_apply_pending_move(s, cpu);
+		s->policy->safe_point(s, cpu);	/* mainline: numa_apply_pending_move() */
 	}
 }
 
@@ -670,11 +672,9 @@ static void fire_event(struct sim *s)
 		s->nr_pending_wakeups--;
 		try_to_wake_up(s, s->tasks[ev.arg], ev.time_ns);
 		break;
-	case EV_KNUMA_SCAND:	/* autonuma2012 */
-		knuma_scand_event(s, ev.time_ns, ev.arg);
-		break;
-	case EV_KNUMA_MIGRATED:	/* autonuma2012 */
-		knuma_migrated_event(s, ev.time_ns, ev.arg);
+	case EV_POLICY:
+		VM_BUG_ON(!s->policy->event);
+		s->policy->event(s, ev.time_ns, ev.arg);
 		break;
 	default:
 		VM_BUG_ON(1);
@@ -794,12 +794,15 @@ void sim_audit(struct sim *s)
 
 void sim_destroy(struct sim *s)
 {
-	autonuma_destroy(s);
+	if (s->policy) {
+		for (uint32_t i = 0; i < s->nr_tasks; i++)	/* tasks alive when a run is cut short */
+			s->policy->task_exit(s, s->tasks[i]);
+		s->policy->destroy(s);
+	}
 	for (uint32_t i = 0; i < s->nr_mms; i++)
 		mm_destroy(s, s->mms[i]);
 	free(s->mms);
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		numa_task_exit(s, s->tasks[i]);	/* tasks alive when a run is cut short */
 		free(s->tasks[i]->zipf);
 		free(s->tasks[i]);
 	}

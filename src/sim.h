@@ -26,6 +26,8 @@
 #include "stats/vmstat.h"
 #include "workload/workload.h"
 
+struct numa_policy_ops;
+
 /* The correctness oracle (DESIGN §5): accesses through stale translations. */
 struct oracle {
 	uint64_t stale_accesses;	/* through a TLB entry that no longer matches the page table */
@@ -53,8 +55,7 @@ enum sim_event_type {
 	EV_SAMPLE,		/* time-series sample */
 	EV_WAKEUP,		/* arg: task pid whose sleep ends */
 	EV_KSWAPD,		/* arg: node and generation of kswapd's next step (mem/vmscan.c) */
-	EV_KNUMA_SCAND,		/* autonuma2012: knuma_scand wakes; arg: enum knuma_scand_phase */
-	EV_KNUMA_MIGRATED,	/* autonuma2012: knuma_migratedN wakes; arg: the node */
+	EV_POLICY,		/* the placement policy's own timer; arg: the policy's (s->policy->event) */
 };
 
 /*
@@ -131,7 +132,8 @@ struct sim {
 	char error[512];
 	void (*progress)(const struct sim *s, void *arg);
 	void *progress_arg;
-	struct autonuma_state *autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c), else NULL */
+	const struct numa_policy_ops *policy;	/* numasim.policy (numa/policy.h) */
+	void *policy_data;		/* the policy's own state, or NULL */
 };
 
 /*

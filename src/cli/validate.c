@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "numa/policy.h"
 
 #define V_MAX_ROWS 256
 #define V_KEY_LEN 96
@@ -1374,8 +1375,9 @@ static int plan_and_boot(struct validate_opts *v, const char *wl, struct machine
 	if (workload_build(&w, v->run.workload, g, v->run.scale, v->run.seed, err, sizeof(err)))
 		return vbad("--workload on the guest machine: %s", err);
 	workload_free(&w);
-	if (v->run.tun.v[T_NUMASIM_POLICY] != NUMASIM_POLICY_MAINLINE)
-		return vbad("--set numasim.policy: a mainline kernel has no AutoNUMA 2012");
+	const struct numa_policy_ops *pol = numa_policy_select(&v->run.tun);
+	if (!pol->in_mainline)
+		return vbad("--set numasim.policy=%s: a mainline kernel has no such policy", pol->name);
 	if (make_out_dir(v->out))
 		return 2;
 	char *conf = path_in(v->out, "guest.conf");

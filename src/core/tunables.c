@@ -12,12 +12,16 @@
 
 static const char *const thp_global_values[] = { "always", "madvise", "never", NULL };
 static const char *const thp_size_values[] = { "always", "inherit", "madvise", "never", NULL };
-static const char *const numasim_policy_values[] = { "mainline", "autonuma2012", NULL };
+static const char *const numasim_policy_values[] = {
+#define NUMA_POLICY(id, name, ops) name,
+#include "numa/policies.def"
+#undef NUMA_POLICY
+	NULL
+};
 static const char *const migrc_values[] = { "0", "1", "luf", NULL };
 #define no_values NULL
 
 _Static_assert(THP_NEVER == 2 && THP_SIZE_NEVER == 3, "enum order matches the value lists");
-_Static_assert(NUMASIM_POLICY_AUTONUMA2012 == 1, "enum order matches numasim_policy_values");
 _Static_assert(MIGRC_ON == 1 && MIGRC_LUF == 2, "enum order matches migrc_values");
 
 const struct tunable_desc tunable_desc[NR_TUNABLES] = {

@@ -11,8 +11,14 @@
 enum thp_global_mode { THP_ALWAYS, THP_MADVISE, THP_NEVER };
 enum thp_size_mode { THP_SIZE_ALWAYS, THP_SIZE_INHERIT, THP_SIZE_MADVISE, THP_SIZE_NEVER };
 enum tunable_kind { TK_INT, TK_ENUM };
-/* numasim.policy: which automatic NUMA balancing design runs */
-enum numasim_policy { NUMASIM_POLICY_MAINLINE, NUMASIM_POLICY_AUTONUMA2012 };
+/* numasim.policy: which NUMA placement policy runs, one per row of
+ * numa/policies.def (its ops: numa/policy.h) */
+enum numasim_policy {
+#define NUMA_POLICY(id, name, ops) NUMASIM_POLICY_##id,
+#include "numa/policies.def"
+#undef NUMA_POLICY
+	NR_NUMASIM_POLICIES
+};
 /* numasim.migrc: deferred TLB flushes at migration (migrate/migrc.h) */
 enum migrc_mode { MIGRC_OFF, MIGRC_ON, MIGRC_LUF };
 

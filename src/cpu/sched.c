@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "cpu/tlbflush.h"
-#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
+#include "numa/policy.h"
 #include "sim.h"
 
 /* ---- the run heap: CPUs with work, by (clock, id) ---- */
@@ -95,7 +95,7 @@ static void set_curr(struct sim *s, struct cpu *cpu, struct task *t)
 static void enqueue_task(struct sim *s, struct task *t, struct cpu *cpu, uint64_t now)
 {
 	if (t->state != TASK_NEW)
-		update_scan_period(s, t, cpu->id);
+		s->policy->task_move(s, t, cpu->id);	/* mainline: update_scan_period() */
 	t->state = TASK_RUNNING;
 	t->rq_next = NULL;
 	t->cpu = cpu->id;
@@ -727,10 +727,8 @@ static void push_to_idle(struct sim *s, struct cpu *cpu)
 
 void scheduler_tick(struct sim *s, struct cpu *cpu)
 {
-	if (cpu->curr)
-		task_tick_numa(s, cpu, cpu->curr);
-	if (cpu->curr && s->autonuma)	/* numasim.policy=autonuma2012: CPU follows memory */
-		sched_autonuma_tick(s, cpu, cpu->curr);
+	if (cpu->curr)	/* mainline: task_tick_numa() */
+		s->policy->tick(s, cpu, cpu->curr);
 	if (!cpu->rq_head)
 		return;
 	push_to_idle(s, cpu);
@@ -785,8 +783,8 @@ bool sched_swap_tasks(struct sim *s, struct task *a, struct task *b)
 	if (a == b || ca == cb || b->state != TASK_RUNNING || !task_allowed(a, cb->id) ||
 	    !task_allowed(b, ca->id))
 		return false;
-	update_scan_period(s, a, cb->id);
-	update_scan_period(s, b, ca->id);
+	s->policy->task_move(s, a, cb->id);
+	s->policy->task_move(s, b, ca->id);
 	replace_task(s, ca, a, b);
 	replace_task(s, cb, b, a);
 	return true;

@@ -100,7 +100,7 @@ struct task {
 	uint64_t stack_top;		/* first byte above its stack (mem/exec.c); 0: none */
 	bool ran;			/* has run: its image pages are written (task_image_first_run) */
 	struct task_numa numa;		/* NUMA balancing (numa/numa_balancing.c) */
-	struct task_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
+	void *policy_priv;		/* the placement policy's per-task state (numa/policy.h), or NULL */
 };
 
 /*

@@ -10,7 +10,6 @@
  */
 #include "fault/internal.h"
 #include "migrate/migrate.h"
-#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
 
 /* The huge zero page is allocated on first use, on the faulting CPU's node. */
@@ -89,9 +88,6 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 {
 	struct sim *s = vmf->s;
-	if (autonuma2012_policy(s))	/* numasim.policy=autonuma2012: AutoNUMA's hinting fault */
-		return autonuma_huge_pmd_numa_page(s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd,
-						   vmf->address);
 	pmd_t p = vmf->pmd->pmd;
 	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 	int flags = 0;
@@ -118,4 +114,16 @@ enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
 	task_numa_fault(s, vmf->cpu, vmf->t, last_cpupid, nid, PTRS_PER_PTE, flags);
 	return FAULT_OK;
+}
+
+void numa_restore_pmd_mapping(struct vm_fault *vmf, struct folio *f)
+{
+	struct sim *s = vmf->s;
+	const bool writable = (vmf->vma->vm_flags & VM_WRITE) && folio_test(f, PG_anon_exclusive);
+	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ vmf->pmd->pmd.val }));
+	if (writable) {
+		migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+		e = pte_mkwrite(e);
+	}
+	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
 }

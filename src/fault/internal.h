@@ -6,25 +6,12 @@
 #include "fault/fault.h"
 #include "sim.h"
 
-/* The fault context (Linux struct vm_fault). */
-struct vm_fault {
-	struct sim *s;
-	struct cpu *cpu;
-	struct task *t;
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-	uint64_t address;
-	bool write;
-	struct pmd_slot *pmd;
-};
-
 /* PMD-level outcomes: handled, or fall back to the PTE level. */
 enum { HUGE_DONE = 0, HUGE_FALLBACK = 1 };
 
 /* in huge_memory.c: */
 int do_huge_pmd_anonymous_page(struct vm_fault *vmf, enum fault_result *res);
 int do_huge_pmd_wp_page(struct vm_fault *vmf);
-enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf);
 
 /* in memory.c: */
 /* numa_migrate_check(): count the hint fault and ask the policy where the

@@ -17,8 +17,8 @@
 #include "device/dmirror.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
-#include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
+#include "numa/policy.h"
 
 void charge_stream(struct vm_fault *vmf, uint32_t nid, uint64_t bytes, enum mem_op op)
 {
@@ -341,11 +341,10 @@ static void numa_rebuild_large_mapping(struct vm_fault *vmf, struct folio *f, ui
  * is misplaced and migrate it (the migration maps the copy); otherwise make
  * the mapping usable again. Either way the fault feeds task_numa_fault().
  */
-static enum fault_result do_numa_page(struct vm_fault *vmf, pte_t p)
+enum fault_result do_numa_page(struct vm_fault *vmf)
 {
 	struct sim *s = vmf->s;
-	if (autonuma2012_policy(s))	/* numasim.policy=autonuma2012: AutoNUMA's hinting fault */
-		return autonuma_numa_page(s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd, vmf->address);
+	const pte_t p = vmf->pmd->pt->pte[pte_index(vmf->address)];
 	struct folio *f = page_folio(&s->pm, pte_pfn(p));
 	int flags = 0;
 	uint32_t last_cpupid = CPUPID_UNSET;
@@ -378,6 +377,15 @@ out_map:
 	return FAULT_OK;
 }
 
+void numa_restore_pte_mapping(struct vm_fault *vmf, struct folio *f)
+{
+	const pte_t p = vmf->pmd->pt->pte[pte_index(vmf->address)];
+	if (folio_test_large(f) && vmf->s->tun.v[T_MTHP_NUMA])
+		numa_rebuild_large_mapping(vmf, f, pte_pfn(p), false);
+	else
+		numa_rebuild_single_mapping(vmf, vmf->address, numa_pte_writable(vmf, f));
+}
+
 static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 {
 	struct pte_table *pt = vmf->pmd->pt;
@@ -388,7 +396,7 @@ static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 	if (is_device_private_entry(p))	/* do_swap_page() -> migrate_to_ram() */
 		return dmirror_devmem_fault(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->address);
 	if (pte_protnone(p) && vma_is_accessible(vmf->vma))
-		return do_numa_page(vmf, p);
+		return vmf->s->policy->pte_hint_fault(vmf);	/* mainline: do_numa_page() */
 	if (vmf->write && !pte_write(p))
 		return do_wp_page(vmf, p);
 	/* spurious fault: the entry allows the access; the walker sets A/D */
@@ -424,8 +432,8 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 	} else if (vmf.pmd->pmd.val) {
 		if (is_pmd_device_private_entry(vmf.pmd->pmd))	/* do_huge_pmd_device_private() */
 			return dmirror_devmem_fault(s, cpu, t, vma, addr);
-		if (pmd_protnone(vmf.pmd->pmd))
-			return do_huge_pmd_numa_page(&vmf);
+		if (pmd_protnone(vmf.pmd->pmd))	/* mainline: do_huge_pmd_numa_page() */
+			return s->policy->pmd_hint_fault(&vmf);
 		if (!write || pmd_write(vmf.pmd->pmd))
 			return FAULT_OK;	/* spurious: the walker sets A/D */
 		if (do_huge_pmd_wp_page(&vmf) == HUGE_DONE)

@@ -17,7 +17,6 @@
 #include "core/compiler.h"
 #include "mem/mempolicy.h"
 #include "mem/pgtable.h"
-#include "numa/autonuma_types.h"
 #include "numa/numa_types.h"
 
 struct sim;
@@ -81,7 +80,7 @@ struct mm_struct {
 	uint64_t region_len[64];	/* as mapped by WL_MMAP */
 	uint32_t nr_regions;
 	struct mm_numa numa;		/* NUMA scanner state */
-	struct mm_autonuma autonuma;	/* numasim.policy=autonuma2012 (numa/autonuma2012.c) */
+	void *policy_priv;		/* the placement policy's per-mm state (numa/policy.h), or NULL */
 };
 #define MM_MAX_REGIONS 64
 

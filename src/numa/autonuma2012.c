@@ -29,6 +29,7 @@
  *             onto a busy CPU is a swap; CFS's autonuma_nid awareness
  *             (sched_autonuma_can_migrate_task) is not modelled.
  */
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
 #include "numa/numa_balancing.h"
+#include "numa/policy.h"
 #include "sim.h"
 
 /* kernel/sched/numa.c */
@@ -48,6 +50,11 @@
 #define AUTONUMA_BALANCE_INTERVAL_MS 64
 
 #define NO_MM UINT32_MAX
+
+/* The EV_POLICY timers' arg: which daemon wakes, and its own arg. */
+#define AN_EV_SCAND 0u			/* | enum knuma_scand_phase */
+#define AN_EV_MIGRATED (1u << 16)	/* | the node */
+#define AN_EV_ARG_MASK 0xffffu
 
 /* ---- the migration queues ---- */
 
@@ -224,9 +231,34 @@ static void ring_compact(struct autonuma_state *st, struct an_ring *r, uint32_t 
 	r->nr = kept;
 }
 
-bool autonuma2012_policy(const struct sim *s)
+static bool autonuma2012_policy(const struct sim *s)
 {
-	return s->tun.v[T_NUMASIM_POLICY] == NUMASIM_POLICY_AUTONUMA2012;
+	return s->policy == &autonuma2012_policy_ops;
+}
+
+/* The policy's state (s->policy_data), NULL under another policy. */
+static struct autonuma_state *an_state(const struct sim *s)
+{
+	return autonuma2012_policy(s) ? s->policy_data : NULL;
+}
+
+struct task_autonuma *task_autonuma(const struct task *t)
+{
+	return t->policy_priv;
+}
+
+/* An mm created after the others (fork) gets its statistics with its first
+ * task; until then it reads as zeroes. */
+static const struct mm_autonuma mm_autonuma_none;
+
+struct mm_autonuma *mm_autonuma(const struct mm_struct *mm)
+{
+	return mm->policy_priv;
+}
+
+static const struct mm_autonuma *mm_autonuma_ro(const struct mm_struct *mm)
+{
+	return mm->policy_priv ? mm->policy_priv : &mm_autonuma_none;
 }
 
 bool autonuma2012_enabled(const struct sim *s)
@@ -236,12 +268,13 @@ bool autonuma2012_enabled(const struct sim *s)
 
 int task_autonuma_nid(const struct task *t)
 {
-	return (int)t->autonuma.autonuma_nid_plus1 - 1;
+	const struct task_autonuma *ta = task_autonuma(t);
+	return ta ? (int)ta->autonuma_nid_plus1 - 1 : -1;
 }
 
 int autonuma_folio_migrate_nid(const struct sim *s, const struct folio *f)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	if (!st)
 		return -1;
 	const struct an_qent *e = map_find(&st->map, folio_pfn(&s->pm, f));
@@ -250,7 +283,7 @@ int autonuma_folio_migrate_nid(const struct sim *s, const struct folio *f)
 
 uint64_t autonuma_queued_pages(const struct sim *s, uint32_t nid, int src)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	if (!st)
 		return 0;
 	if (src < 0)
@@ -276,18 +309,18 @@ static uint32_t page_migrate_nid(struct sim *s, const struct folio *f)
 
 static void wake_knuma_migrated(struct sim *s, uint32_t nid, uint64_t now)
 {
-	struct an_node *n = &s->autonuma->node[nid];
+	struct an_node *n = &an_state(s)->node[nid];
 	if (n->timer)
 		return;		/* in a timed sleep, which nothing interrupts */
 	n->timer = true;
-	evq_push(&s->evq, now, EV_KNUMA_MIGRATED, nid);
+	evq_push(&s->evq, now, EV_POLICY, AN_EV_MIGRATED | nid);
 }
 
 /* wake_up_knuma_migrated(): from knuma_scand half-way through its pass sleep. */
 static void wake_up_knuma_migrated(struct sim *s, uint64_t now)
 {
 	for (uint32_t nid = 0; nid < s->m.nr_nodes; nid++)
-		if (s->autonuma->node[nid].nr_migrate_pages)
+		if (an_state(s)->node[nid].nr_migrate_pages)
 			wake_knuma_migrated(s, nid, now);
 }
 
@@ -314,7 +347,7 @@ static void batch_add(struct autonuma_state *st, uint32_t *n, struct folio *f)
  */
 static uint64_t isolate_migratepages(struct sim *s, uint32_t dst, uint32_t *n)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	uint64_t nr = 0;
 	for (uint32_t src = 0; src < s->m.nr_nodes; src++) {
 		struct an_ring *r = &st->node[dst].from[src];
@@ -361,14 +394,14 @@ static void knumad_do_migrate(struct sim *s, struct cpu *cpu, uint32_t dst)
 		return;
 	struct migrate_pages_stats st;
 	/* failed folios stay where they are, off the queue (putback_lru_pages) */
-	migrate_pages(s, cpu, s->autonuma->batch, n, dst, MIGRATE_SYNC, MR_NUMA_MISPLACED, &st);
+	migrate_pages(s, cpu, an_state(s)->batch, n, dst, MIGRATE_SYNC, MR_NUMA_MISPLACED, &st);
 	count_vm_events(&s->vs, AUTONUMA_PAGES_MIGRATED, st.nr_succeeded);
 	count_vm_events(&s->vs, NUMA_PAGE_MIGRATE, st.nr_succeeded);
 }
 
 void knuma_migrated_event(struct sim *s, uint64_t now, uint32_t nid)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	struct an_node *n = &st->node[nid];
 	n->timer = false;
 	if (!autonuma2012_enabled(s))
@@ -378,7 +411,7 @@ void knuma_migrated_event(struct sim *s, uint64_t now, uint32_t nid)
 	if (n->nr_migrate_pages) {	/* more to do: a timed sleep */
 		n->timer = true;
 		evq_push(&s->evq, cpu->now + s->tun.v[T_AUTONUMA_MIGRATE_SLEEP_MS] * NSEC_PER_MSEC,
-			 EV_KNUMA_MIGRATED, nid);
+			 EV_POLICY, AN_EV_MIGRATED | nid);
 	}				/* else sleep until pages are queued */
 	cpu_heap_update(s, cpu);
 }
@@ -388,7 +421,7 @@ void knuma_migrated_event(struct sim *s, uint64_t now, uint32_t nid)
 /* autonuma_migrate_page_remove(): take @f off its queue, if queued. */
 static void autonuma_migrate_page_remove(struct sim *s, struct folio *f)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	struct an_qent *e = map_find(&st->map, folio_pfn(&s->pm, f));
 	if (!e)
 		return;
@@ -402,7 +435,7 @@ static void autonuma_migrate_page_remove(struct sim *s, struct folio *f)
 static bool autonuma_migrate_page_add(struct sim *s, struct folio *f, uint32_t dst_nid,
 				      uint32_t page_nid, uint64_t now)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	const uint64_t pfn = folio_pfn(&s->pm, f), pages = folio_nr_pages(f);
 	struct an_qent *e = map_find(&st->map, pfn);
 	if (e) {
@@ -473,10 +506,10 @@ void autonuma_hinting_fault(struct sim *s, struct cpu *cpu, struct task *t, stru
 			    uint64_t pages)
 {
 	/* tasks with a memory policy of their own are left alone (!current->mempolicy) */
-	if (!t->mm || t->pol.mode != MPOL_DEFAULT || !s->autonuma)
+	if (!t->mm || t->pol.mode != MPOL_DEFAULT || !an_state(s))
 		return;
-	struct task_autonuma *ta = &t->autonuma;
-	const struct mm_autonuma *mma = &t->mm->autonuma;
+	struct task_autonuma *ta = task_autonuma(t);
+	const struct mm_autonuma *mma = mm_autonuma_ro(t->mm);
 	/* the first fault of this task in a new knuma_scand pass over its mm */
 	const bool new_pass = ta->task_numa_fault_pass != mma->mm_numa_fault_pass;
 	uint32_t access_nid = memory_follow_cpu(s, f, cpu->node, folio_nid(f), cpu->now);
@@ -607,19 +640,19 @@ static uint32_t next_live_mm(const struct sim *s, uint32_t i)
 
 static void scand_start_mm(struct sim *s, uint32_t idx)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	st->in_mm = true;
 	st->mm_idx = idx;
 	st->address = 0;
 	memset(st->fault_tmp, 0, sizeof(st->fault_tmp));
-	s->mms[idx]->autonuma.mm_numa_fault_pass++;
+	mm_autonuma(s->mms[idx])->mm_numa_fault_pass++;
 }
 
 /* mm_numa_fault_tmp_flush(): the mm's statistics for the pass just done. */
 static void mm_numa_fault_tmp_flush(struct sim *s, struct mm_struct *mm)
 {
-	struct autonuma_state *st = s->autonuma;
-	struct mm_autonuma *mma = &mm->autonuma;
+	struct autonuma_state *st = an_state(s);
+	struct mm_autonuma *mma = mm_autonuma(mm);
 	uint64_t tot = 0;
 	for (uint32_t nid = 0; nid < MAX_NUMNODES; nid++)
 		tot += st->fault_tmp[nid];
@@ -654,7 +687,7 @@ static struct vm_area_struct *vma_next(struct mm_struct *mm, struct vm_area_stru
 static uint64_t knuma_scand_pmd(struct sim *s, struct mm_struct *mm, struct vm_area_struct *vma,
 				uint64_t address, bool *changed, uint64_t *examined)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	const bool working_set = s->tun.v[T_AUTONUMA_MM_WORKING_SET] != 0;
 	const bool pmd_mode = s->tun.v[T_AUTONUMA_SCAN_PMD] != 0;
 	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, address);
@@ -718,7 +751,7 @@ static uint64_t knuma_scand_pmd(struct sim *s, struct mm_struct *mm, struct vm_a
  */
 static uint64_t knumad_do_scan(struct sim *s, struct cpu *cpu)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	const uint64_t pages_to_scan = s->tun.v[T_AUTONUMA_PAGES_TO_SCAN];
 	if (!st->in_mm) {
 		uint32_t idx = next_live_mm(s, 0);
@@ -771,7 +804,7 @@ static uint64_t knumad_do_scan(struct sim *s, struct cpu *cpu)
 
 void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	if (!autonuma2012_enabled(s))
 		return;
 	const uint64_t pages_to_scan = s->tun.v[T_AUTONUMA_PAGES_TO_SCAN];
@@ -782,12 +815,12 @@ void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase)
 	case KNUMA_SCAND_MIDPASS:
 		/* flush the last pending pages < pages_to_migrate */
 		wake_up_knuma_migrated(s, cpu->now);
-		evq_push(&s->evq, cpu->now + half_pass, EV_KNUMA_SCAND, KNUMA_SCAND_POSTPASS);
+		evq_push(&s->evq, cpu->now + half_pass, EV_POLICY, AN_EV_SCAND | KNUMA_SCAND_POSTPASS);
 		return;
 	case KNUMA_SCAND_POSTPASS:
 		if (st->progress > pages_to_scan) {
 			st->progress = 0;
-			evq_push(&s->evq, cpu->now + chunk_sleep, EV_KNUMA_SCAND, KNUMA_SCAND_RUN);
+			evq_push(&s->evq, cpu->now + chunk_sleep, EV_POLICY, AN_EV_SCAND | KNUMA_SCAND_RUN);
 			return;
 		}
 		break;
@@ -802,12 +835,12 @@ void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase)
 			count_vm_events(&s->vs, AUTONUMA_PAGES_SCANNED, st->total_progress);
 			st->total_progress = 0;
 			count_vm_event(&s->vs, AUTONUMA_FULL_SCANS);
-			evq_push(&s->evq, cpu->now + half_pass, EV_KNUMA_SCAND, KNUMA_SCAND_MIDPASS);
+			evq_push(&s->evq, cpu->now + half_pass, EV_POLICY, AN_EV_SCAND | KNUMA_SCAND_MIDPASS);
 			break;
 		}
 		if (st->progress > pages_to_scan) {
 			st->progress = 0;
-			evq_push(&s->evq, cpu->now + chunk_sleep, EV_KNUMA_SCAND, KNUMA_SCAND_RUN);
+			evq_push(&s->evq, cpu->now + chunk_sleep, EV_POLICY, AN_EV_SCAND | KNUMA_SCAND_RUN);
 			break;
 		}
 	}
@@ -818,7 +851,7 @@ void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase)
 
 void sched_autonuma_tick(struct sim *s, struct cpu *cpu, struct task *t)
 {
-	struct autonuma_state *st = s->autonuma;
+	struct autonuma_state *st = an_state(s);
 	if (!st || !autonuma2012_enabled(s) || !t->mm)
 		return;
 	if (cpu->now < st->next_balance[cpu->id])
@@ -848,8 +881,8 @@ static int64_t weight_of(uint64_t w, uint64_t tot)
  */
 void sched_autonuma_balance(struct sim *s, struct cpu *cpu, struct task *p)
 {
-	struct task_autonuma *ta = &p->autonuma;
-	const struct mm_autonuma *mma = &p->mm->autonuma;
+	struct task_autonuma *ta = task_autonuma(p);
+	const struct mm_autonuma *mma = mm_autonuma_ro(p->mm);
 	const uint32_t this_nid = cpu->node, nr_nodes = s->m.nr_nodes;
 	if (p->numa.pending_cpu != UINT32_MAX)
 		return;		/* a move is already under way */
@@ -897,8 +930,8 @@ void sched_autonuma_balance(struct sim *s, struct cpu *cpu, struct task *p)
 			if (!other || !other->mm || other->numa.pending_cpu != UINT32_MAX ||
 			    !cpumask_test(&other->cpus_allowed, cpu->id))
 				continue;
-			const struct task_autonuma *oa = &other->autonuma;
-			const struct mm_autonuma *om = &other->mm->autonuma;
+			const struct task_autonuma *oa = task_autonuma(other);
+			const struct mm_autonuma *om = mm_autonuma_ro(other->mm);
 			if (!om->mm_numa_fault_tot || !oa->task_numa_fault_tot)
 				continue;
 			if (other->mm == p->mm) {
@@ -932,14 +965,12 @@ void sched_autonuma_balance(struct sim *s, struct cpu *cpu, struct task *p)
 
 /* ---- set-up ---- */
 
-void autonuma_init(struct sim *s)
+static void autonuma_init(struct sim *s)
 {
-	if (!autonuma2012_policy(s))
-		return;
 	struct autonuma_state *st = calloc(1, sizeof(*st));
 	if (!st)
 		abort();
-	s->autonuma = st;
+	s->policy_data = st;
 	if (!numa_balancing_enabled(s))
 		return;		/* /sys/kernel/mm/autonuma/enabled = 0: the daemons sleep */
 	/*
@@ -947,13 +978,21 @@ void autonuma_init(struct sim *s)
 	 * pass over the rest of the system: its mms are scanned at the next
 	 * wakeup. Every knuma_migratedN waits for pages.
 	 */
-	evq_push(&s->evq, s->tun.v[T_AUTONUMA_SCAN_SLEEP_MS] * NSEC_PER_MSEC, EV_KNUMA_SCAND,
-		 KNUMA_SCAND_RUN);
+	evq_push(&s->evq, s->tun.v[T_AUTONUMA_SCAN_SLEEP_MS] * NSEC_PER_MSEC, EV_POLICY,
+		 AN_EV_SCAND | KNUMA_SCAND_RUN);
 }
 
-void autonuma_destroy(struct sim *s)
+static void autonuma_destroy(struct sim *s)
 {
-	struct autonuma_state *st = s->autonuma;
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		free(s->tasks[i]->policy_priv);
+		s->tasks[i]->policy_priv = NULL;
+	}
+	for (uint32_t i = 0; i < s->nr_mms; i++) {
+		free(s->mms[i]->policy_priv);
+		s->mms[i]->policy_priv = NULL;
+	}
+	struct autonuma_state *st = s->policy_data;
 	if (!st)
 		return;
 	for (uint32_t d = 0; d < MAX_NUMNODES; d++)
@@ -962,5 +1001,106 @@ void autonuma_destroy(struct sim *s)
 	free(st->map.e);
 	free(st->batch);
 	free(st);
-	s->autonuma = NULL;
+	s->policy_data = NULL;
 }
+
+/*
+ * sched_fork(): the mainline task_struct fields as every kernel sets them
+ * (init_numa_balancing(); the safe-point move reads numa.pending_cpu), and
+ * fresh task_autonuma statistics (the series' reset flag: nothing inherited);
+ * a new mm gets its mm_autonuma with its first task.
+ */
+static void autonuma_task_init(struct sim *s, struct task *t, const struct task *parent,
+			       uint64_t now)
+{
+	init_numa_balancing(s, t, parent, now);
+	t->policy_priv = calloc(1, sizeof(struct task_autonuma));
+	if (!t->policy_priv)
+		abort();
+	if (!t->mm->policy_priv) {
+		t->mm->policy_priv = calloc(1, sizeof(struct mm_autonuma));
+		if (!t->mm->policy_priv)
+			abort();
+	}
+}
+
+/* Nothing to drop: no NUMA groups, and the statistics stay for the report. */
+static void autonuma_task_exit(struct sim *s, struct task *t)
+{
+	(void)s;
+	(void)t;
+}
+
+/* The series left the scan period alone when a task moved: knuma_scand is
+ * one global daemon. */
+static void autonuma_task_move(struct sim *s, struct task *t, uint32_t new_cpu)
+{
+	(void)s;
+	(void)t;
+	(void)new_cpu;
+}
+
+static enum fault_result autonuma_pte_hint_fault(struct vm_fault *vmf)
+{
+	return autonuma_numa_page(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd, vmf->address);
+}
+
+static enum fault_result autonuma_pmd_hint_fault(struct vm_fault *vmf)
+{
+	return autonuma_huge_pmd_numa_page(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->pmd,
+					   vmf->address);
+}
+
+static void autonuma_event(struct sim *s, uint64_t now, uint32_t arg)
+{
+	if (arg & AN_EV_MIGRATED)
+		knuma_migrated_event(s, now, arg & AN_EV_ARG_MASK);
+	else
+		knuma_scand_event(s, now, arg & AN_EV_ARG_MASK);
+}
+
+static json_object *an_node_array(const uint64_t *v, uint32_t nr)
+{
+	json_object *a = json_object_new_array();
+	for (uint32_t n = 0; n < nr; n++)
+		json_object_array_add(a, json_object_new_uint64(v[n]));
+	return a;
+}
+
+/* The report's "autonuma" object of a task: task_autonuma. */
+static void autonuma_task_json(const struct sim *s, const struct task *t, json_object *o)
+{
+	static const struct task_autonuma none;
+	const struct task_autonuma *ta = task_autonuma(t) ? task_autonuma(t) : &none;
+	json_object *a = json_object_new_object();
+	json_object_object_add(a, "autonuma_nid", json_object_new_int(task_autonuma_nid(t)));
+	json_object_object_add(a, "task_numa_fault",
+			       an_node_array(ta->task_numa_fault, s->m.nr_nodes));
+	json_object_object_add(o, "autonuma", a);
+}
+
+/* A process's "autonuma_mm_numa_fault": mm_autonuma. */
+static void autonuma_mm_json(const struct sim *s, const struct mm_struct *mm, json_object *o)
+{
+	json_object_object_add(o, "autonuma_mm_numa_fault",
+			       an_node_array(mm_autonuma_ro(mm)->mm_numa_fault, s->m.nr_nodes));
+}
+
+const struct numa_policy_ops autonuma2012_policy_ops = {
+	.name = "autonuma2012",
+	.help = "Arcangeli's AutoNUMA 2012: knuma_scand, knuma_migratedN queues, CPU follows "
+		"memory (docs/autonuma2012.md)",
+	.in_mainline = false,
+	.init = autonuma_init,
+	.destroy = autonuma_destroy,
+	.task_init = autonuma_task_init,
+	.task_exit = autonuma_task_exit,
+	.tick = sched_autonuma_tick,
+	.task_move = autonuma_task_move,
+	.safe_point = numa_apply_pending_move,	/* autonuma_balance_cpu_stop() */
+	.pte_hint_fault = autonuma_pte_hint_fault,
+	.pmd_hint_fault = autonuma_pmd_hint_fault,
+	.event = autonuma_event,
+	.task_json = autonuma_task_json,
+	.mm_json = autonuma_mm_json,
+};

@@ -2,18 +2,19 @@
 /*
  * numa/autonuma2012.h - Andrea Arcangeli's AutoNUMA (the AutoNUMA19 ..
  * AutoNUMA24 series of 2012, the knuma_migrated era) as an alternative to
- * mainline NUMA balancing: numasim.policy=autonuma2012. See
- * docs/autonuma2012.md for the design, the tunables and what is simplified.
+ * mainline NUMA balancing: numasim.policy=autonuma2012, the ops table
+ * autonuma2012_policy_ops (numa/policy.h). See docs/autonuma2012.md for the
+ * design, the tunables and what is simplified.
  *
  * The four gears of the series:
- *   knuma_scand        one global daemon (EV_KNUMA_SCAND) walks every mm in
+ *   knuma_scand        one global daemon (an EV_POLICY timer) walks every mm in
  *                      turn, makes exclusively mapped memory NUMA-protnone and
  *                      gathers the per-mm statistics (mm_autonuma);
  *   hinting faults     autonuma_numa_page()/autonuma_huge_pmd_numa_page():
  *                      restore the mapping, the last_nid two-fault filter,
  *                      per-task statistics (task_autonuma), and queue the
  *                      page for migration (never migrate in the fault);
- *   knuma_migratedN    one daemon per node (EV_KNUMA_MIGRATED, arg = node)
+ *   knuma_migratedN    one daemon per node (an EV_POLICY timer per node)
  *                      drains that node's queues round-robin over the source
  *                      nodes with migrate_pages();
  *   CPU follows memory sched_autonuma_balance() from the scheduler tick moves
@@ -24,6 +25,7 @@
 
 #include "core/compiler.h"
 #include "fault/fault.h"
+#include "numa/autonuma_types.h"
 
 struct sim;
 struct cpu;
@@ -39,23 +41,23 @@ enum knuma_scand_phase {
 	KNUMA_SCAND_POSTPASS,	/* the pass sleep is over */
 };
 
-/* numasim.policy=autonuma2012 (whatever kernel.numa_balancing says). */
-bool autonuma2012_policy(const struct sim *s);
+struct mm_struct;
+
 /* The policy is autonuma2012 and kernel.numa_balancing is on: the daemons run. */
 bool autonuma2012_enabled(const struct sim *s);
 
-/* From sim_create: set up the queues and start the daemons (nothing at all
- * under the mainline policy, so mainline runs are unchanged). */
-void autonuma_init(struct sim *s);
-void autonuma_destroy(struct sim *s);
+/* A task's and an mm's statistics (their policy_priv; NULL before task_init). */
+struct task_autonuma *task_autonuma(const struct task *t);
+struct mm_autonuma *mm_autonuma(const struct mm_struct *mm);
 
-/* Timer callbacks from fire_event(). */
+/* The daemons' timers, from the policy's EV_POLICY event hook. */
 void knuma_scand_event(struct sim *s, uint64_t now, uint32_t phase);
 void knuma_migrated_event(struct sim *s, uint64_t now, uint32_t nid);
 
 /*
- * Hinting faults under autonuma2012, called by do_numa_page() and
- * do_huge_pmd_numa_page() instead of the mainline handling. They charge
+ * Hinting faults under autonuma2012: the policy's pte_hint_fault and
+ * pmd_hint_fault hooks, called where mainline runs do_numa_page() and
+ * do_huge_pmd_numa_page(). They charge
  * hint_fault_ns, count numa_hint_faults(_local), restore the protnone
  * mapping as mainline does (present, young, writable when the VMA is and
  * the folio is exclusive) and account each page (numa_hinting_fault()).

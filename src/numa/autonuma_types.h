@@ -5,9 +5,10 @@
  * task_autonuma and struct mm_autonuma), used under
  * numasim.policy=autonuma2012 (numa/autonuma2012.c).
  *
- * Both are embedded and start zeroed (task_create and mm_create calloc
- * them), which is the series' reset state (AUTONUMA_SCHED_RESET_FLAG, set
- * by default: no statistics are inherited at fork or clone).
+ * Both hang off the policy's private pointers (task->policy_priv,
+ * mm->policy_priv; numa/policy.h), allocated zeroed by the policy's
+ * task_init, which is the series' reset state (AUTONUMA_SCHED_RESET_FLAG,
+ * set by default: no statistics are inherited at fork or clone).
  */
 #ifndef NUMASIM_NUMA_AUTONUMA_TYPES_H
 #define NUMASIM_NUMA_AUTONUMA_TYPES_H

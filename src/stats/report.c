@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "numa/autonuma2012.h"
+#include "numa/policy.h"
 #include "sim.h"
 #include "stats/report.h"
 
@@ -152,13 +152,8 @@ static json_object *task_json(const struct sim *s, const struct task *t)
 		json_object_array_add(faults, f);
 	}
 	json_object_object_add(o, "numa_faults", faults);
-	if (s->autonuma) {	/* numasim.policy=autonuma2012: task_autonuma */
-		json_object *a = json_object_new_object();
-		json_object_object_add(a, "autonuma_nid", json_object_new_int(task_autonuma_nid(t)));
-		json_object_object_add(a, "task_numa_fault",
-				       node_array(t->autonuma.task_numa_fault, s->m.nr_nodes));
-		json_object_object_add(o, "autonuma", a);
-	}
+	if (s->policy->task_json)	/* the placement policy's own keys */
+		s->policy->task_json(s, t, o);
 	return o;
 }
 
@@ -172,9 +167,8 @@ static json_object *processes_json(const struct sim *s)
 		/* what /proc/<pid>/sched prints as mm->numa_scan_seq: the scanner's
 		 * passes, which a task's own numa_scan_seq follows only on hint faults */
 		json_object_object_add(o, "mm_numa_scan_seq", jint(s->mms[p]->numa.numa_scan_seq));
-		if (s->autonuma)	/* numasim.policy=autonuma2012: mm_autonuma */
-			json_object_object_add(o, "autonuma_mm_numa_fault",
-					       node_array(s->mms[p]->autonuma.mm_numa_fault, s->m.nr_nodes));
+		if (s->policy->mm_json)	/* the placement policy's own keys */
+			s->policy->mm_json(s, s->mms[p], o);
 		json_object *tasks = json_object_new_array();
 		for (uint32_t i = 0; i < s->nr_tasks; i++)
 			if (s->tasks[i]->proc == p)

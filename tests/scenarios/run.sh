@@ -35,6 +35,7 @@ expect 0 "numasim 0" -- --version
 expect 0 "2node-128cpu" -- list
 expect 0 "transparent_hugepage.hugepages-64kB.enabled" -- list
 expect 0 "numa_hint_faults" -- list
+expect 0 "second-fault  *example for researchers" -- list
 
 # bad options and values
 expect 2 "unknown option '--bogus'" -- run --bogus
@@ -123,7 +124,7 @@ for w in pmbench xsbench; do
 	else ko "$w: no accesses_per_s above 0 in the JSON"; fi
 done
 expect 0 "accesses (64 B) .* /s" -- run --machine tiered-16cpu --workload pmbench:pattern=hotcold,init=thread --scale 0.005
-for p in mainline autonuma2012; do
+for p in mainline autonuma2012 second-fault; do
 	expect 0 "elapsed" -- run --workload numa01 --scale 0.005 --set numasim.policy=$p
 done
 for m in 2node-128cpu 4node-48cpu tiered-16cpu; do

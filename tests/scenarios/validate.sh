@@ -38,7 +38,7 @@ expect 2 "\-\-accel: 'fast'" -- validate --accel fast
 expect 2 "\-\-kernel and \-\-kernel-version" -- validate --kernel /x --kernel-version 6.1
 expect 2 "\-\-no-calibrate: give \-\-sim-machine" -- validate --no-calibrate
 expect 2 "a trace cannot run in the guest" -- validate --workload trace:/tmp/none.nstrace
-expect 2 "AutoNUMA 2012" -- validate --machine examples/machines/kref-2x2.machine \
+expect 2 "numasim.policy=autonuma2012: a mainline kernel has no such policy" -- validate --machine examples/machines/kref-2x2.machine \
 	--workload wrongnode:size=64M --set numasim.policy=autonuma2012 --out "$TMP/x"
 expect 2 "workload on the guest machine" -- validate --machine examples/machines/kref-2x2.machine \
 	--workload wrongnode:bind=7 --out "$TMP/x"

@@ -57,13 +57,13 @@ static void test_scanner_walks_every_process(void **state)
 	uint32_t lo = UINT32_MAX, hi = 0;
 	for (uint32_t p = 0; p < 3; p++) {
 		const struct mm_struct *mm = s->mms[p];
-		lo = MIN(lo, mm->autonuma.mm_numa_fault_pass);
-		hi = MAX(hi, mm->autonuma.mm_numa_fault_pass);
+		lo = MIN(lo, mm_autonuma(mm)->mm_numa_fault_pass);
+		hi = MAX(hi, mm_autonuma(mm)->mm_numa_fault_pass);
 		/* mm_autonuma: the pages it saw touched, on the node they are on */
 		uint32_t node = s->cpus[s->tasks[p]->cpu].node;
-		assert_true(mm->autonuma.mm_numa_fault_tot > 0);
-		assert_true(mm->autonuma.mm_numa_fault_tot <= pages);
-		assert_int_equal(mm->autonuma.mm_numa_fault[node], mm->autonuma.mm_numa_fault_tot);
+		assert_true(mm_autonuma(mm)->mm_numa_fault_tot > 0);
+		assert_true(mm_autonuma(mm)->mm_numa_fault_tot <= pages);
+		assert_int_equal(mm_autonuma(mm)->mm_numa_fault[node], mm_autonuma(mm)->mm_numa_fault_tot);
 	}
 	/* every pass visits every live process: the counts differ by at most one */
 	assert_true(lo >= 8);
@@ -90,7 +90,7 @@ static void test_scanner_walks_every_process(void **state)
 	/* the mainline policy (default) has no AutoNUMA state at all */
 	const char *const ml[] = { "transparent_hugepage.enabled=never", NULL };
 	scan_run(&e, ml);
-	assert_null(e.s->autonuma);
+	assert_null(e.s->policy_data);
 	assert_int_equal(ev(e.s, AUTONUMA_FULL_SCANS), 0);
 	tl_env_free(&e);
 }
@@ -109,7 +109,7 @@ static void test_scanner_thp_and_working_set(void **state)
 	assert_int_equal(ev(s, NUMA_HUGE_PTE_UPDATES), 3 * 2);
 	assert_int_equal(ev(s, NUMA_PTE_UPDATES), 0);
 	for (uint32_t p = 0; p < 3; p++)
-		assert_int_equal(s->mms[p]->autonuma.mm_numa_fault_tot, 2 * PTRS_PER_PTE);
+		assert_int_equal(mm_autonuma(s->mms[p])->mm_numa_fault_tot, 2 * PTRS_PER_PTE);
 	tl_env_free(&e);
 }
 
@@ -159,13 +159,13 @@ static void test_last_nid_filter(void **state)
 	hint_fault(&e, a, 1);
 	assert_int_equal(f->last_cpupid, 1);
 	assert_int_equal(autonuma_folio_migrate_nid(s, f), -1);
-	assert_int_equal(t->autonuma.task_numa_fault[0], 1);	/* counted where the page is */
+	assert_int_equal(task_autonuma(t)->task_numa_fault[0], 1);	/* counted where the page is */
 	/* second consecutive fault from node 1: queued for node 1 */
 	hint_fault(&e, a, 1);
 	assert_int_equal(autonuma_folio_migrate_nid(s, f), 1);
 	assert_int_equal(autonuma_queued_pages(s, 1, 0), 1);
 	assert_int_equal(autonuma_queued_pages(s, 1, -1), 1);
-	assert_int_equal(t->autonuma.task_numa_fault[1], 1);	/* counted where it goes */
+	assert_int_equal(task_autonuma(t)->task_numa_fault[1], 1);	/* counted where it goes */
 	assert_int_equal(ev(s, SIM_AUTONUMA_QUEUED), 1);
 	/* the same node again: still queued once */
 	hint_fault(&e, a, 1);
@@ -226,7 +226,7 @@ static void test_pmd_mode_fixup(void **state)
 		for (uint64_t x = 0; x < PMD_SIZE; x += PAGE_SIZE)
 			valid += pte_valid(tl_pte(&e, a + x));
 		assert_int_equal(valid, pmd ? PTRS_PER_PTE : 1);
-		assert_int_equal(s->tasks[0]->autonuma.task_numa_fault_tot, pmd ? PTRS_PER_PTE : 1);
+		assert_int_equal(task_autonuma(s->tasks[0])->task_numa_fault_tot, pmd ? PTRS_PER_PTE : 1);
 		/* first faults pass (allow_first_fault): queued for node 1 */
 		assert_int_equal(autonuma_queued_pages(s, 1, 0), pmd ? PTRS_PER_PTE : 1);
 		tl_env_free(&e);
@@ -246,18 +246,18 @@ static void test_task_stats_aging(void **state)
 	struct cpu *c0 = tl_cpu(&e, 0);
 	for (int i = 0; i < 8; i++)
 		autonuma_hinting_fault(s, c0, t, tl_folio_at(&e, tl_addr(&e, r) + i * PAGE_SIZE), 1);
-	assert_int_equal(t->autonuma.task_numa_fault[0], 8);
-	assert_int_equal(t->autonuma.task_numa_fault_tot, 8);
-	tl_mm(&e)->autonuma.mm_numa_fault_pass++;	/* knuma_scand started a new pass */
+	assert_int_equal(task_autonuma(t)->task_numa_fault[0], 8);
+	assert_int_equal(task_autonuma(t)->task_numa_fault_tot, 8);
+	mm_autonuma(tl_mm(&e))->mm_numa_fault_pass++;	/* knuma_scand started a new pass */
 	autonuma_hinting_fault(s, c0, t, tl_folio_at(&e, tl_addr(&e, r)), 1);
-	assert_int_equal(t->autonuma.task_numa_fault[0], 8 / 2 + 1);
-	assert_int_equal(t->autonuma.task_numa_fault_tot, 8 / 2 + 1);
+	assert_int_equal(task_autonuma(t)->task_numa_fault[0], 8 / 2 + 1);
+	assert_int_equal(task_autonuma(t)->task_numa_fault_tot, 8 / 2 + 1);
 	autonuma_hinting_fault(s, c0, t, tl_folio_at(&e, tl_addr(&e, r)), 1);
-	assert_int_equal(t->autonuma.task_numa_fault_tot, 8 / 2 + 2);	/* same pass: no aging */
+	assert_int_equal(task_autonuma(t)->task_numa_fault_tot, 8 / 2 + 2);	/* same pass: no aging */
 	/* a task with a memory policy of its own is left alone */
 	t->pol = (struct mempolicy){ MPOL_BIND, 1 };
 	autonuma_hinting_fault(s, c0, t, tl_folio_at(&e, tl_addr(&e, r)), 1);
-	assert_int_equal(t->autonuma.task_numa_fault_tot, 8 / 2 + 2);
+	assert_int_equal(task_autonuma(t)->task_numa_fault_tot, 8 / 2 + 2);
 	tl_env_free(&e);
 }
 
@@ -340,8 +340,8 @@ static void test_queue_wakeup_and_bound(void **state)
 	assert_int_equal(autonuma_queued_pages(s, 1, -1), 100);
 	assert_int_equal(ev(s, SIM_AUTONUMA_QUEUE_FULL), 156);
 	/* a page that could not be queued counts where it is */
-	assert_int_equal(s->tasks[0]->autonuma.task_numa_fault[1], 100);
-	assert_int_equal(s->tasks[0]->autonuma.task_numa_fault[0], 156);
+	assert_int_equal(task_autonuma(s->tasks[0])->task_numa_fault[1], 100);
+	assert_int_equal(task_autonuma(s->tasks[0])->task_numa_fault[0], 156);
 	tl_env_free(&e);
 }
 
