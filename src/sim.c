@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cpu/access.h"
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "cpu/trace_replay.h"
 #include "device/devkernel.h"
@@ -653,7 +654,7 @@ static void fire_event(struct sim *s)
 	switch (ev.type) {
 	case EV_BW_WINDOW:
 		bw_window_update(s, ev.time_ns);
-		migrc_retire(s);	/* deferred flushes that later flushes settled */
+		tlb_defer_retire(s);	/* deferred flushes that later flushes settled */
 		evq_push(&s->evq, ev.time_ns + s->tun.v[T_BW_WINDOW_US] * NSEC_PER_USEC,
 			 EV_BW_WINDOW, 0);
 		break;
@@ -782,7 +783,7 @@ void sim_audit(struct sim *s)
 	sched_check(s);
 	audit_mapcounts(s);
 	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
-	migrc_check(s);
+	tlb_defer_check(s);
 	vmscan_check(s);
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
 		if (s->cpus[c].tlb_maybe_stale & TLB_STALE_SKIPPED)
@@ -825,7 +826,7 @@ void sim_destroy(struct sim *s)
 	evq_destroy(&s->evq);
 	vmscan_destroy(s);	/* after mm_destroy(): freeing folios takes them off it */
 	migrate_scratch_free(s);
-	migrc_destroy(s);
+	tlb_defer_destroy(s);
 	pgtable_pool_destroy(&s->ptpool);
 	phys_mem_destroy(&s->pm);
 }

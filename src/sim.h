@@ -110,6 +110,7 @@ struct sim {
 	uint32_t nr_sysrec, cap_sysrec;
 	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
 	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
+	const struct tlb_defer_ops *tlb_defer;	/* cpu/tlb_defer.h: migrc/LUF's hooks, NULL if off */
 	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
 	uint64_t device_busy_until[MAX_NUMNODES];	/* device/devkernel.c: its kernel queue */
 	struct rng clone_rng;		/* numasim.clone_jitter_ns */

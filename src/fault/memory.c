@@ -13,6 +13,7 @@
  *             only the default policy and MPOL_F_NUMA_BALANCING ones are MPOL_F_MOF,
  *             as in Linux; memory under other explicit policies is never NUMA-migrated.
  */
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "device/dmirror.h"
 #include "fault/internal.h"
@@ -202,7 +203,7 @@ static void wp_page_reuse(struct vm_fault *vmf, struct folio *f, pte_t p)
 {
 	struct sim *s = vmf->s;
 	f->last_cpupid = CPUPID_UNSET;	/* folio_xchg_last_cpupid(folio, all ones) */
-	migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+	tlb_defer_make_writable(s, vmf->cpu, vmf->mm, f);
 	set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
 		   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
 	count_vm_event(&s->vs, PGREUSE);
@@ -309,7 +310,7 @@ static void numa_rebuild_single_mapping(struct vm_fault *vmf, uint64_t addr, boo
 	struct pte_table *pt = vmf->pmd->pt;
 	pte_t p = pte_mkyoung(pte_mkpresent(pt->pte[pte_index(addr)]));
 	if (writable)
-		migrc_make_writable(vmf->s, vmf->cpu, vmf->mm, page_folio(&vmf->s->pm, pte_pfn(p)));
+		tlb_defer_make_writable(vmf->s, vmf->cpu, vmf->mm, page_folio(&vmf->s->pm, pte_pfn(p)));
 	set_pte_at(vmf->s, vmf->mm, pt, pte_index(addr), writable ? pte_mkwrite(p) : p);
 }
 
@@ -409,7 +410,7 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		return FAULT_SIGSEGV;
 	count_vm_event(&s->vs, PGFAULT);
 	cpu_charge_kernel(cpu, s->m.cost.minor_fault_ns);
-	luf_fault(s, cpu, vma, write);
+	tlb_defer_fault(s, cpu, vma, write);
 
 	struct vm_fault vmf = {
 		.s = s, .cpu = cpu, .t = t, .mm = mm, .vma = vma, .address = addr, .write = write,

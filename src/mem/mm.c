@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "sim.h"
 #include "workload/workload.h"
@@ -378,7 +379,7 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 		mm->vmas[w++] = *v;
 	}
 	mm->nr_vmas = w;
-	luf_munmap(s, cpu);	/* tlb_end_vma() */
+	tlb_defer_munmap(s, cpu);	/* tlb_end_vma() */
 	return 0;
 }
 
@@ -662,7 +663,7 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 	}
 	if (need_flush)
 		flush_tlb_mm_range(s, cpu, mm, addr, end, false);
-	migrc_mprotect(s, cpu, mm, prot & VM_WRITE);
+	tlb_defer_mprotect(s, cpu, mm, prot & VM_WRITE);
 	return 0;
 }
 
