@@ -194,6 +194,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		if (m->node[n].kind == MEM_DEVICE)
 			devices |= 1ull << n;
 	phys_mem_set_device_nodes(&s->pm, devices);
+	dmirror_init(s);
 	/* hugepage_pmd_enabled(): khugepaged's larger reserve applies */
 	enum thp_size_mode pmd = thp_size_mode(tun, PMD_ORDER);
 	phys_mem_set_thp(&s->pm, pmd == THP_SIZE_ALWAYS || pmd == THP_SIZE_MADVISE ||

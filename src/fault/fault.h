@@ -11,6 +11,8 @@
 struct sim;
 struct cpu;
 struct task;
+struct mm_struct;
+struct pmd_slot;
 struct vm_area_struct;
 struct folio;
 
@@ -18,6 +20,19 @@ enum fault_result {
 	FAULT_OK = 0,
 	FAULT_SIGSEGV,		/* no VMA, or the VMA forbids the access */
 	FAULT_OOM,		/* no node could supply a page */
+};
+
+/* The fault context (Linux struct vm_fault): also what a
+ * device driver's migrate_to_ram() gets (mem/memremap.h). */
+struct vm_fault {
+	struct sim *s;
+	struct cpu *cpu;
+	struct task *t;
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	uint64_t address;
+	bool write;
+	struct pmd_slot *pmd;
 };
 
 /*

@@ -6,18 +6,6 @@
 #include "fault/fault.h"
 #include "sim.h"
 
-/* The fault context (Linux struct vm_fault). */
-struct vm_fault {
-	struct sim *s;
-	struct cpu *cpu;
-	struct task *t;
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-	uint64_t address;
-	bool write;
-	struct pmd_slot *pmd;
-};
-
 /* PMD-level outcomes: handled, or fall back to the PTE level. */
 enum { HUGE_DONE = 0, HUGE_FALLBACK = 1 };
 

@@ -15,7 +15,6 @@
  */
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
-#include "device/dmirror.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
@@ -379,6 +378,16 @@ out_map:
 	return FAULT_OK;
 }
 
+/*
+ * do_swap_page()'s device-private branch, and do_huge_pmd_device_private():
+ * the page's owner brings it back (pgmap->ops->migrate_to_ram()).
+ */
+static enum fault_result do_device_private(struct vm_fault *vmf, uint64_t pfn)
+{
+	const struct dev_pagemap *pgmap = page_pgmap(&vmf->s->pm, pfn);
+	return pgmap->ops->migrate_to_ram(vmf);
+}
+
 static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 {
 	struct pte_table *pt = vmf->pmd->pt;
@@ -386,8 +395,8 @@ static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 	pte_t p = pt->pte[idx];
 	if (pte_none(p))
 		return do_anonymous_page(vmf);
-	if (is_device_private_entry(p))	/* do_swap_page() -> migrate_to_ram() */
-		return dmirror_devmem_fault(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->address);
+	if (is_device_private_entry(p))
+		return do_device_private(vmf, pte_pfn(p));
 	if (pte_protnone(p) && vma_is_accessible(vmf->vma))
 		return do_numa_page(vmf, p);
 	if (vmf->write && !pte_write(p))
@@ -423,8 +432,8 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		if (do_huge_pmd_anonymous_page(&vmf, &res) == HUGE_DONE)
 			return res;
 	} else if (vmf.pmd->pmd.val) {
-		if (is_pmd_device_private_entry(vmf.pmd->pmd))	/* do_huge_pmd_device_private() */
-			return dmirror_devmem_fault(s, cpu, t, vma, addr);
+		if (is_pmd_device_private_entry(vmf.pmd->pmd))
+			return do_device_private(&vmf, pmd_pfn(vmf.pmd->pmd));
 		if (pmd_protnone(vmf.pmd->pmd))
 			return do_huge_pmd_numa_page(&vmf);
 		if (!write || pmd_write(vmf.pmd->pmd))
