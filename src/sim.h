@@ -74,9 +74,6 @@ struct syscall_record {
 	uint64_t status_cnt[SYSREC_MAX_STATUS];
 };
 
-/* Count @n more status entries of value @val (move_pages). */
-void syscall_record_status(struct syscall_record *r, int32_t val, uint64_t n);
-
 struct barrier_state {
 	uint32_t arrived;
 	uint64_t last_arrival_ns;

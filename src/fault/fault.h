@@ -42,18 +42,6 @@ struct vm_fault {
 enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t,
 				  uint64_t addr, bool write);
 
-/*
- * vma_alloc_folio - allocate a folio of @order for @addr in @vma by the
- * memory policy in force; return its head pfn or PFN_NONE (mempolicy.c).
- */
-uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
-			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
-
-/* folio_add_new_anon_rmap(): @f becomes a new exclusive anonymous folio of
- * @vma at @haddr (rmap identity, per-size count). */
-void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
-			     uint64_t haddr);
-
 /* Orders (bit mask) an anonymous fault may use in @vma (thp_vma_allowable_orders). */
 uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma);
 

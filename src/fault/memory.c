@@ -57,17 +57,6 @@ uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_stru
 	return mask;
 }
 
-void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
-			     uint64_t haddr)
-{
-	folio_set(f, PG_anon);
-	folio_set(f, PG_anon_exclusive);
-	f->last_cpupid = CPUPID_UNSET;	/* page_cpupid_reset_last() */
-	f->anon_vma = vma->anon_vma;
-	f->index = (uint32_t)(vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT));
-	mod_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_NR_ANON, 1);
-}
-
 /* thp_vma_suitable_order(): the aligned block of @order lies inside the VMA. */
 static bool thp_vma_suitable_order(const struct vm_area_struct *vma, uint64_t addr, uint32_t order)
 {

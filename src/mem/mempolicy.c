@@ -26,6 +26,22 @@
 #include "fault/fault.h"
 #include "sim.h"
 
+/* Spelled as the kernel prints them (mm/mempolicy.c policy_modes[]). */
+static const char *const mpol_mode_names[NR_MPOL_MODES] = {
+	[MPOL_DEFAULT] = "default",
+	[MPOL_PREFERRED] = "prefer",
+	[MPOL_BIND] = "bind",
+	[MPOL_INTERLEAVE] = "interleave",
+	[MPOL_LOCAL] = "local",
+	[MPOL_PREFERRED_MANY] = "prefer (many)",
+	[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
+};
+
+const char *mpol_mode_name(enum mpol_mode mode)
+{
+	return (unsigned)mode < NR_MPOL_MODES ? mpol_mode_names[mode] : "?";
+}
+
 static const struct mempolicy *get_vma_policy(const struct task *t,
 					      const struct vm_area_struct *vma)
 {

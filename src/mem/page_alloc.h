@@ -153,17 +153,6 @@ struct alloc_context {
 	bool interleave;	/* an interleave policy chose preferred_nid */
 };
 
-/*
- * rmqueue - alloc_pages_node() for every buddy allocation of the simulated
- * kernel (faults, migration and demotion targets, copies at fork, the huge
- * zero page): on success it counts pgalloc_normal (2^order pages) and the
- * numastat events of one allocation (zone_statistics), as Linux's rmqueue()
- * does. Device-private memory is the driver's own (dmirror) and does not
- * come through here.
- */
-uint64_t rmqueue(struct sim *s, const struct alloc_context *ac, uint32_t nid, uint32_t order,
-		 enum zone_watermarks mark);
-
 /* Return a folio's pages to its node's buddy, merging with free buddies. The
  * folio must be unmapped with refcount 0 (callers drop it first). */
 void free_folio_pages(struct phys_mem *pm, uint64_t head_pfn);
