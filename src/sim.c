@@ -33,6 +33,7 @@
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
 #define CLONE_NS 20000		/* APPROX: creating a thread */
+#define FORK_NS	20000		/* APPROX: copy_process and mm_alloc (as CLONE_NS) */
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -40,17 +41,6 @@ static void *xcalloc(size_t n, size_t size)
 	if (!p)
 		abort();
 	return p;
-}
-
-void sim_fail(struct sim *s, const char *fmt, ...)
-{
-	if (s->failed)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->error, sizeof(s->error), fmt, ap);
-	va_end(ap);
-	s->failed = 1;
 }
 
 /* ---- set-up ---- */
@@ -349,6 +339,33 @@ static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struc
 	nt->start_ns = cpu->now;
 	wake_up_new_task(s, nt, cpu->id, cpu->now);
 	return true;
+}
+
+/*
+ * fork(): copy_process() (kernel/fork.c) around the mm part, dup_mm()
+ * (mem/fork.c): @parent (running on @cpu) gets a child process whose main
+ * thread runs workload program @program, inheriting the parent's memory
+ * policy and CPU affinity, counted as a child of @parent for WL_JOIN. Its
+ * process index is its mm id. Return 0 or -ENOMEM.
+ */
+static int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t program)
+{
+	cpu_charge_kernel(cpu, FORK_NS);
+	struct mm_struct *mm = dup_mm(s, cpu, parent->mm);
+	if (!mm)
+		return -ENOMEM;
+	/* a process of its own, numbered by its mm (the reports list mms) */
+	struct task *t = task_create(s, mm, mm->id, program, NULL, cpu->now);
+	t->pol = parent->pol;			/* copy_process: policy ... */
+	t->il_prev = parent->il_prev;
+	t->il_weight = parent->il_weight;
+	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */
+	t->parent = parent;			/* WL_JOIN waits for it (wait()) */
+	t->stack_top = parent->stack_top;	/* it runs on its copy of the parent's stack */
+	t->start_ns = cpu->now;
+	parent->nr_live_children++;
+	wake_up_new_task(s, t, cpu->id, cpu->now);
+	return 0;
 }
 
 /* Return true when the phase completed; false when it must continue or blocked. */
