@@ -39,20 +39,21 @@ struct tlb_defer_ops {
 	bool (*may_defer)(const struct sim *s, const struct folio *f, enum migrate_reason reason);
 	/* migrate_pages_batch() end: record the flush the batch needed for the
 	 * sources @srcs[0..nr) (moved to @dsts) out of @mm_ids[0..nr_mms)
-	 * instead of sending it (migrc_req_start/end, LUF's luf_ugen). */
+	 * instead of sending it (migrc's request with its CPU mask from
+	 * arch_tlbbatch_add_pending(), LUF's luf_ugen generation). */
 	void (*defer)(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_t nr_mms,
 		      struct folio *const *srcs, struct folio *const *dsts, uint32_t nr);
 	/* A full flush of @ctx's address space happened on its CPU
 	 * (flush_tlb_func(), a new ASID, arch_tlbbatch_flush()). */
 	void (*ctx_flushed)(struct sim *s, struct tlb_ctx *ctx);
-	/* Settle what the flushes since have covered (LUF's
-	 * arch_tlbbatch_diet(), migrc's migrc_try_flush_free_folios()). */
+	/* Settle what the flushes since have covered and free those sources
+	 * (LUF's arch_tlbbatch_diet()). */
 	void (*retire)(struct sim *s);
 	/* handle_mm_fault() (LUF's luf_flush(0) there). */
 	void (*fault)(struct sim *s, struct cpu *cpu, const struct vm_area_struct *vma, bool write);
 	/* Before @f's mapping in @mm becomes writable: wp_page_reuse(),
-	 * do_huge_pmd_wp_page(), a writable hint-fault restore
-	 * (migrc's migrc_flush_pending() via PG_migrc). */
+	 * do_huge_pmd_wp_page(), a writable hint-fault restore: migrc
+	 * flushes if the folio's source is pending (its PG_migrc mark). */
 	void (*make_writable)(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
 			      struct folio *f);
 	/* The end of sys_mprotect() on @mm; @writable: it grants write. */
