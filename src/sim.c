@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cpu/access.h"
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "cpu/trace_replay.h"
 #include "device/devkernel.h"
@@ -32,6 +33,7 @@
 
 #define SYSCALL_NS 500		/* APPROX: entry and exit of a cheap system call */
 #define CLONE_NS 20000		/* APPROX: creating a thread */
+#define FORK_NS	20000		/* APPROX: copy_process and mm_alloc (as CLONE_NS) */
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -39,17 +41,6 @@ static void *xcalloc(size_t n, size_t size)
 	if (!p)
 		abort();
 	return p;
-}
-
-void sim_fail(struct sim *s, const char *fmt, ...)
-{
-	if (s->failed)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(s->error, sizeof(s->error), fmt, ap);
-	va_end(ap);
-	s->failed = 1;
 }
 
 /* ---- set-up ---- */
@@ -195,6 +186,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		if (m->node[n].kind == MEM_DEVICE)
 			devices |= 1ull << n;
 	phys_mem_set_device_nodes(&s->pm, devices);
+	dmirror_init(s);
 	/* hugepage_pmd_enabled(): khugepaged's larger reserve applies */
 	enum thp_size_mode pmd = thp_size_mode(tun, PMD_ORDER);
 	phys_mem_set_thp(&s->pm, pmd == THP_SIZE_ALWAYS || pmd == THP_SIZE_MADVISE ||
@@ -349,6 +341,33 @@ static bool do_spawn(struct sim *s, struct cpu *cpu, struct task *t, const struc
 	nt->start_ns = cpu->now;
 	wake_up_new_task(s, nt, cpu->id, cpu->now);
 	return true;
+}
+
+/*
+ * fork(): copy_process() (kernel/fork.c) around the mm part, dup_mm()
+ * (mem/fork.c): @parent (running on @cpu) gets a child process whose main
+ * thread runs workload program @program, inheriting the parent's memory
+ * policy and CPU affinity, counted as a child of @parent for WL_JOIN. Its
+ * process index is its mm id. Return 0 or -ENOMEM.
+ */
+static int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t program)
+{
+	cpu_charge_kernel(cpu, FORK_NS);
+	struct mm_struct *mm = dup_mm(s, cpu, parent->mm);
+	if (!mm)
+		return -ENOMEM;
+	/* a process of its own, numbered by its mm (the reports list mms) */
+	struct task *t = task_create(s, mm, mm->id, program, NULL, cpu->now);
+	t->pol = parent->pol;			/* copy_process: policy ... */
+	t->il_prev = parent->il_prev;
+	t->il_weight = parent->il_weight;
+	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */
+	t->parent = parent;			/* WL_JOIN waits for it (wait()) */
+	t->stack_top = parent->stack_top;	/* it runs on its copy of the parent's stack */
+	t->start_ns = cpu->now;
+	parent->nr_live_children++;
+	wake_up_new_task(s, t, cpu->id, cpu->now);
+	return 0;
 }
 
 /* Return true when the phase completed; false when it must continue or blocked. */
@@ -655,7 +674,7 @@ static void fire_event(struct sim *s)
 	switch (ev.type) {
 	case EV_BW_WINDOW:
 		bw_window_update(s, ev.time_ns);
-		migrc_retire(s);	/* deferred flushes that later flushes settled */
+		tlb_defer_retire(s);	/* deferred flushes that later flushes settled */
 		evq_push(&s->evq, ev.time_ns + s->tun.v[T_BW_WINDOW_US] * NSEC_PER_USEC,
 			 EV_BW_WINDOW, 0);
 		break;
@@ -782,7 +801,7 @@ void sim_audit(struct sim *s)
 	sched_check(s);
 	audit_mapcounts(s);
 	VM_BUG_ON(s->vs.event[NUMA_HINT_FAULTS] < s->vs.event[NUMA_HINT_FAULTS_LOCAL]);
-	migrc_check(s);
+	tlb_defer_check(s);
 	vmscan_check(s);
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
 		if (s->cpus[c].tlb_maybe_stale & TLB_STALE_SKIPPED)
@@ -828,7 +847,7 @@ void sim_destroy(struct sim *s)
 	evq_destroy(&s->evq);
 	vmscan_destroy(s);	/* after mm_destroy(): freeing folios takes them off it */
 	migrate_scratch_free(s);
-	migrc_destroy(s);
+	tlb_defer_destroy(s);
 	pgtable_pool_destroy(&s->ptpool);
 	phys_mem_destroy(&s->pm);
 }

@@ -12,6 +12,7 @@
 #define NUMASIM_SIM_H
 
 #include "core/compiler.h"
+#include "core/err.h"
 #include "core/event.h"
 #include "core/rng.h"
 #include "core/tunables.h"
@@ -75,9 +76,6 @@ struct syscall_record {
 	uint64_t status_cnt[SYSREC_MAX_STATUS];
 };
 
-/* Count @n more status entries of value @val (move_pages). */
-void syscall_record_status(struct syscall_record *r, int32_t val, uint64_t n);
-
 struct barrier_state {
 	uint32_t arrived;
 	uint64_t last_arrival_ns;
@@ -111,6 +109,7 @@ struct sim {
 	uint32_t nr_sysrec, cap_sysrec;
 	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
 	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
+	const struct tlb_defer_ops *tlb_defer;	/* cpu/tlb_defer.h: migrc/LUF's hooks, NULL if off */
 	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
 	uint64_t device_busy_until[MAX_NUMNODES];	/* device/devkernel.c: its kernel queue */
 	struct rng clone_rng;		/* numasim.clone_jitter_ns */
@@ -156,17 +155,24 @@ void sim_destroy(struct sim *s);
 struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uint32_t program,
 			 struct task *parent, uint64_t now);
 
-/* A workload error (e.g. an access outside every VMA): stop the run. */
-void sim_fail(struct sim *s, const char *fmt, ...) sim_printf(2, 3);
+/*
+ * sim_fail - a workload error (e.g. an access outside every VMA) stops the
+ * run: the first message is kept in s->error, formatted by core/err.h's
+ * errorf(); later ones are dropped. A macro over the sim's error slot, so
+ * the layers below sim.c (cpu/access.c, cpu/trace_replay.c) report an error
+ * without calling up into sim.c.
+ */
+#define sim_fail(s, ...)                                                           \
+	do {                                                                       \
+		struct sim *sim_fail_s_ = (s);                                     \
+		if (!sim_fail_s_->failed) {                                        \
+			errorf(sim_fail_s_->error, sizeof(sim_fail_s_->error),      \
+			       __VA_ARGS__);                                       \
+			sim_fail_s_->failed = 1;                                   \
+		}                                                                  \
+	} while (0)
 
 /* Whole-system audit (SIM_DEBUG_VM >= 3 calls it at phase ends and the end). */
 void sim_audit(struct sim *s);
-
-/* Charge kernel work to @cpu. */
-static inline void cpu_charge_kernel(struct cpu *cpu, uint64_t ns)
-{
-	cpu->now += ns;
-	cpu->kernel_ns += ns;
-}
 
 #endif

@@ -22,6 +22,7 @@
 #define NUMASIM_CPU_COST_H
 
 #include "core/compiler.h"
+#include "cpu/sched.h"
 #include "machine/machine.h"
 
 struct sim;
@@ -111,6 +112,15 @@ static inline double mem_stream_ns(struct sim *s, const struct cpu *cpu, uint32_
 				   uint64_t bytes)
 {
 	return mem_stream_op_ns(s, cpu, nid, bytes, MEM_READ);
+}
+
+/* Charge kernel work of @ns to @cpu: its clock advances and the time counts
+ * as kernel time (the fault, flush and migration costs of struct
+ * kernel_costs all land here). */
+static inline void cpu_charge_kernel(struct cpu *cpu, uint64_t ns)
+{
+	cpu->now += ns;
+	cpu->kernel_ns += ns;
 }
 
 #endif

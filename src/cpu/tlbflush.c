@@ -14,8 +14,8 @@
  *             when it next loads them (the same TLB contents afterwards); no
  *             INVLPGB broadcast flushes or global ASIDs.
  */
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
-#include "migrate/migrc.h"
 #include "sim.h"
 
 void tlb_mark_stale(struct sim *s, struct cpu *c, uint8_t why)
@@ -47,7 +47,7 @@ static void ctx_synced(struct sim *s, struct cpu *c, const struct mm_struct *mm,
 		return;
 	ctx->tlb_gen = mm->tlb_gen;
 	if (full)
-		migrc_ctx_flushed(s, ctx);
+		tlb_defer_ctx_flushed(s, ctx);
 }
 
 void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
@@ -63,18 +63,17 @@ void switch_mm_irqs_off(struct sim *s, struct cpu *cpu, struct mm_struct *mm)
 			tlb_flush_mm(&cpu->tlb, ctx->mm_id);
 		ctx->mm_id = mm->id;
 		ctx->tlb_gen = mm->tlb_gen;
-		migrc_ctx_flushed(s, ctx);	/* a fresh ASID holds nothing */
+		tlb_defer_ctx_flushed(s, ctx);	/* a fresh ASID holds nothing */
 		return;
 	}
 	if (ctx->tlb_gen != mm->tlb_gen) {
 		/* flushes were missed while lazy or running another mm: flush now */
 		tlb_flush_mm(&cpu->tlb, mm->id);
 		ctx->tlb_gen = mm->tlb_gen;
-		migrc_ctx_flushed(s, ctx);
+		tlb_defer_ctx_flushed(s, ctx);
 		cpu->pending_kernel_ns += s->m.cost.tlb_flush_all_ns;	/* charged as it runs */
 	}
-	if (unlikely(s->migrc.nr))
-		luf_switch_mm(s, cpu, mm);
+	tlb_defer_switch_mm(s, cpu, mm);
 }
 
 void flush_tlb_local_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
@@ -250,7 +249,7 @@ void flush_tlb_deferred(struct sim *s, struct cpu *cpu, const cpumask_t *mask)
 		tlb_flush_all(&c->tlb);
 		for (uint32_t a = 0; a < TLB_NR_DYN_ASIDS; a++)
 			if (c->ctxs[a].mm_id != UINT32_MAX)
-				migrc_ctx_flushed(s, &c->ctxs[a]);
+				tlb_defer_ctx_flushed(s, &c->ctxs[a]);
 		if (c == cpu) {
 			count_vm_event(&s->vs, NR_TLB_LOCAL_FLUSH_ALL);
 			cpu_charge_kernel(cpu, k->tlb_flush_all_ns);

@@ -187,9 +187,14 @@ int dmirror_migrate_to_system(struct sim *s, struct cpu *cpu, struct task *t, ui
 			    MIGRATE_VMA_SELECT_DEVICE_PRIVATE | MIGRATE_VMA_SELECT_COMPOUND, &how, r);
 }
 
-enum fault_result dmirror_devmem_fault(struct sim *s, struct cpu *cpu, struct task *t,
-				       struct vm_area_struct *vma, uint64_t addr)
+/* migrate_to_ram(): the faulting page, or its whole THP, back to system memory. */
+static enum fault_result dmirror_devmem_fault(struct vm_fault *vmf)
 {
+	struct sim *s = vmf->s;
+	struct cpu *cpu = vmf->cpu;
+	struct task *t = vmf->t;
+	struct vm_area_struct *vma = vmf->vma;
+	uint64_t addr = vmf->address;
 	count_vm_event(&s->vs, SIM_DEVICE_FAULTS);
 	struct pmd_slot *slot = pmd_slot_lookup(&t->mm->pgd, addr);
 	uint64_t pfn = slot->pmd.val ? pmd_pfn(slot->pmd) : pte_pfn(slot->pt->pte[pte_index(addr)]);
@@ -209,4 +214,15 @@ enum fault_result dmirror_devmem_fault(struct sim *s, struct cpu *cpu, struct ta
 	slot = pmd_slot_lookup(&t->mm->pgd, addr);
 	pte_t now = slot->pmd.val ? (pte_t){ slot->pmd.val } : slot->pt->pte[pte_index(addr)];
 	return is_device_private_entry(now) ? FAULT_OOM : FAULT_OK;
+}
+
+static const struct dev_pagemap_ops dmirror_devmem_ops = {
+	.migrate_to_ram = dmirror_devmem_fault,
+};
+
+void dmirror_init(struct sim *s)
+{
+	for (uint32_t n = 0; n < s->pm.nr_nodes; n++)
+		if (s->pm.device_nodes & (1ull << n))	/* dmirror_allocate_chunk() */
+			memremap_pages(&s->pm, n, &dmirror_devmem_ops);
 }

@@ -49,10 +49,11 @@ int dmirror_migrate_to_system(struct sim *s, struct cpu *cpu, struct task *t, ui
 			      uint64_t end, uint32_t dev, struct dmirror_result *r);
 
 /*
- * dmirror_devmem_fault - the driver's migrate_to_ram(): a CPU access at @addr
- * found a device-private entry; bring its page back, or its whole THP.
+ * dmirror_init - the driver takes every device node of the machine: each
+ * node's dev_pagemap gets dmirror_devmem_ops (memremap_pages() in
+ * dmirror_allocate_chunk()), whose migrate_to_ram serves CPU faults on its
+ * pages (dmirror_devmem_fault()).
  */
-enum fault_result dmirror_devmem_fault(struct sim *s, struct cpu *cpu, struct task *t,
-				       struct vm_area_struct *vma, uint64_t addr);
+void dmirror_init(struct sim *s);
 
 #endif

@@ -11,10 +11,10 @@
 struct sim;
 struct cpu;
 struct task;
-struct vm_area_struct;
-struct folio;
 struct mm_struct;
 struct pmd_slot;
+struct vm_area_struct;
+struct folio;
 
 enum fault_result {
 	FAULT_OK = 0,
@@ -22,8 +22,9 @@ enum fault_result {
 	FAULT_OOM,		/* no node could supply a page */
 };
 
-/* The fault context (Linux struct vm_fault); what a placement policy's
- * hint-fault hooks get (numa/policy.h). */
+/* The fault context (Linux struct vm_fault): also what a placement policy's
+ * hint-fault hooks (numa/policy.h) and a device driver's migrate_to_ram()
+ * (mem/memremap.h) get. */
 struct vm_fault {
 	struct sim *s;
 	struct cpu *cpu;
@@ -41,18 +42,6 @@ struct vm_fault {
  */
 enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t,
 				  uint64_t addr, bool write);
-
-/*
- * vma_alloc_folio - allocate a folio of @order for @addr in @vma by the
- * memory policy in force; return its head pfn or PFN_NONE (mempolicy.c).
- */
-uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
-			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
-
-/* folio_add_new_anon_rmap(): @f becomes a new exclusive anonymous folio of
- * @vma at @haddr (rmap identity, per-size count). */
-void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
-			     uint64_t haddr);
 
 /* Orders (bit mask) an anonymous fault may use in @vma (thp_vma_allowable_orders). */
 uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_struct *vma);

@@ -8,6 +8,7 @@
  * SIMPLIFIED: a write to a shared (copy-on-write) THP splits the PMD and
  *             copies per page, as Linux does since 5.8; no khugepaged.
  */
+#include "cpu/tlb_defer.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
 #include "numa/numa_balancing.h"
@@ -72,7 +73,7 @@ int do_huge_pmd_wp_page(struct vm_fault *vmf)
 	if (!pmd_special(p)) {
 		struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 		if (folio_test(f, PG_anon_exclusive) && !folio_maybe_dma_pinned(f)) {
-			migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+			tlb_defer_make_writable(s, vmf->cpu, vmf->mm, f);
 			/* unlike wp_page_reuse(), no pgreuse count and last_cpupid kept */
 			set_pmd_at(s, vmf->mm, vmf->pmd,
 				   (pmd_t){ p.val | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED });
@@ -108,7 +109,7 @@ enum fault_result do_huge_pmd_numa_page(struct vm_fault *vmf)
 	/* restore the PMD: present, young, writable if it may be */
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
 	if (writable) {
-		migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+		tlb_defer_make_writable(s, vmf->cpu, vmf->mm, f);
 		e = pte_mkwrite(e);
 	}
 	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });
@@ -122,7 +123,7 @@ void numa_restore_pmd_mapping(struct vm_fault *vmf, struct folio *f)
 	const bool writable = (vmf->vma->vm_flags & VM_WRITE) && folio_test(f, PG_anon_exclusive);
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ vmf->pmd->pmd.val }));
 	if (writable) {
-		migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+		tlb_defer_make_writable(s, vmf->cpu, vmf->mm, f);
 		e = pte_mkwrite(e);
 	}
 	set_pmd_at(s, vmf->mm, vmf->pmd, (pmd_t){ e.val });

@@ -13,8 +13,8 @@
  *             only the default policy and MPOL_F_NUMA_BALANCING ones are MPOL_F_MOF,
  *             as in Linux; memory under other explicit policies is never NUMA-migrated.
  */
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
-#include "device/dmirror.h"
 #include "fault/internal.h"
 #include "migrate/migrate.h"
 #include "numa/numa_balancing.h"
@@ -55,17 +55,6 @@ uint32_t thp_vma_allowable_orders(const struct sim *s, const struct vm_area_stru
 			mask |= 1u << order;
 	}
 	return mask;
-}
-
-void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
-			     uint64_t haddr)
-{
-	folio_set(f, PG_anon);
-	folio_set(f, PG_anon_exclusive);
-	f->last_cpupid = CPUPID_UNSET;	/* page_cpupid_reset_last() */
-	f->anon_vma = vma->anon_vma;
-	f->index = (uint32_t)(vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT));
-	mod_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_NR_ANON, 1);
 }
 
 /* thp_vma_suitable_order(): the aligned block of @order lies inside the VMA. */
@@ -202,7 +191,7 @@ static void wp_page_reuse(struct vm_fault *vmf, struct folio *f, pte_t p)
 {
 	struct sim *s = vmf->s;
 	f->last_cpupid = CPUPID_UNSET;	/* folio_xchg_last_cpupid(folio, all ones) */
-	migrc_make_writable(s, vmf->cpu, vmf->mm, f);
+	tlb_defer_make_writable(s, vmf->cpu, vmf->mm, f);
 	set_pte_at(s, vmf->mm, vmf->pmd->pt, pte_index(vmf->address),
 		   pte_mkyoung(pte_mkdirty(pte_mkwrite(p))));
 	count_vm_event(&s->vs, PGREUSE);
@@ -309,7 +298,7 @@ static void numa_rebuild_single_mapping(struct vm_fault *vmf, uint64_t addr, boo
 	struct pte_table *pt = vmf->pmd->pt;
 	pte_t p = pte_mkyoung(pte_mkpresent(pt->pte[pte_index(addr)]));
 	if (writable)
-		migrc_make_writable(vmf->s, vmf->cpu, vmf->mm, page_folio(&vmf->s->pm, pte_pfn(p)));
+		tlb_defer_make_writable(vmf->s, vmf->cpu, vmf->mm, page_folio(&vmf->s->pm, pte_pfn(p)));
 	set_pte_at(vmf->s, vmf->mm, pt, pte_index(addr), writable ? pte_mkwrite(p) : p);
 }
 
@@ -386,6 +375,16 @@ void numa_restore_pte_mapping(struct vm_fault *vmf, struct folio *f)
 		numa_rebuild_single_mapping(vmf, vmf->address, numa_pte_writable(vmf, f));
 }
 
+/*
+ * do_swap_page()'s device-private branch, and do_huge_pmd_device_private():
+ * the page's owner brings it back (pgmap->ops->migrate_to_ram()).
+ */
+static enum fault_result do_device_private(struct vm_fault *vmf, uint64_t pfn)
+{
+	const struct dev_pagemap *pgmap = page_pgmap(&vmf->s->pm, pfn);
+	return pgmap->ops->migrate_to_ram(vmf);
+}
+
 static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 {
 	struct pte_table *pt = vmf->pmd->pt;
@@ -393,8 +392,8 @@ static enum fault_result handle_pte_fault(struct vm_fault *vmf)
 	pte_t p = pt->pte[idx];
 	if (pte_none(p))
 		return do_anonymous_page(vmf);
-	if (is_device_private_entry(p))	/* do_swap_page() -> migrate_to_ram() */
-		return dmirror_devmem_fault(vmf->s, vmf->cpu, vmf->t, vmf->vma, vmf->address);
+	if (is_device_private_entry(p))
+		return do_device_private(vmf, pte_pfn(p));
 	if (pte_protnone(p) && vma_is_accessible(vmf->vma))
 		return vmf->s->policy->pte_hint_fault(vmf);	/* mainline: do_numa_page() */
 	if (vmf->write && !pte_write(p))
@@ -417,7 +416,7 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 		return FAULT_SIGSEGV;
 	count_vm_event(&s->vs, PGFAULT);
 	cpu_charge_kernel(cpu, s->m.cost.minor_fault_ns);
-	luf_fault(s, cpu, vma, write);
+	tlb_defer_fault(s, cpu, vma, write);
 
 	struct vm_fault vmf = {
 		.s = s, .cpu = cpu, .t = t, .mm = mm, .vma = vma, .address = addr, .write = write,
@@ -431,7 +430,7 @@ enum fault_result handle_mm_fault(struct sim *s, struct cpu *cpu, struct task *t
 			return res;
 	} else if (vmf.pmd->pmd.val) {
 		if (is_pmd_device_private_entry(vmf.pmd->pmd))	/* do_huge_pmd_device_private() */
-			return dmirror_devmem_fault(s, cpu, t, vma, addr);
+			return do_device_private(&vmf, pmd_pfn(vmf.pmd->pmd));
 		if (pmd_protnone(vmf.pmd->pmd))	/* mainline: do_huge_pmd_numa_page() */
 			return s->policy->pmd_hint_fault(&vmf);
 		if (!write || pmd_write(vmf.pmd->pmd))

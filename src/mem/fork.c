@@ -2,9 +2,9 @@
 /*
  * mem/fork.c - fork: a new process with a copy-on-write copy of the parent's
  * address space.
- * Models:     linux kernel/fork.c copy_process (policy and affinity
- *             inherited), dup_mm/dup_mmap (VMAs copied, flush_tlb_mm(oldmm)
- *             at the end); mm/memory.c copy_page_range, copy_pte_range,
+ * Models:     linux kernel/fork.c dup_mm/dup_mmap (VMAs copied,
+ *             flush_tlb_mm(oldmm) at the end; copy_process, the task part,
+ *             is do_fork() in sim.c, next to task_create()); mm/memory.c copy_page_range, copy_pte_range,
  *             copy_present_ptes (write-protect both sides of a CoW mapping,
  *             child entry old), copy_present_page (a possibly DMA-pinned
  *             exclusive page is copied for the child at once);
@@ -28,7 +28,6 @@
 #include "mem/fork.h"
 #include "sim.h"
 
-#define FORK_NS		20000	/* APPROX: copy_process and mm_alloc (as CLONE_NS) */
 #define FORK_VMA_NS	200	/* APPROX: vm_area_dup and anon_vma_fork, per VMA */
 #define FORK_ENTRY_NS	2	/* APPROX: copy_present_ptes, per PTE or PMD entry */
 
@@ -324,24 +323,4 @@ struct mm_struct *dup_mm(struct sim *s, struct cpu *cpu, struct mm_struct *oldmm
 	 */
 	flush_tlb_mm_range(s, cpu, oldmm, 0, USER_VA_END, false);
 	return rc ? NULL : mm;
-}
-
-int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t program)
-{
-	cpu_charge_kernel(cpu, FORK_NS);
-	struct mm_struct *mm = dup_mm(s, cpu, parent->mm);
-	if (!mm)
-		return -ENOMEM;
-	/* a process of its own, numbered by its mm (the reports list mms) */
-	struct task *t = task_create(s, mm, mm->id, program, NULL, cpu->now);
-	t->pol = parent->pol;			/* copy_process: policy ... */
-	t->il_prev = parent->il_prev;
-	t->il_weight = parent->il_weight;
-	t->cpus_allowed = parent->cpus_allowed;	/* ... and affinity are inherited */
-	t->parent = parent;			/* WL_JOIN waits for it (wait()) */
-	t->stack_top = parent->stack_top;	/* it runs on its copy of the parent's stack */
-	t->start_ns = cpu->now;
-	parent->nr_live_children++;
-	wake_up_new_task(s, t, cpu->id, cpu->now);
-	return 0;
 }

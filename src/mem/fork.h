@@ -32,12 +32,5 @@ struct mm_struct;
  */
 struct mm_struct *dup_mm(struct sim *s, struct cpu *cpu, struct mm_struct *oldmm);
 
-/*
- * do_fork - @parent (running on @cpu) forks: a new process with a copy of its
- * address space whose main thread runs workload program @program, inheriting
- * the parent's memory policy and CPU affinity, counted as a child of @parent
- * for WL_JOIN. Its process index is its mm id. Return 0 or -ENOMEM.
- */
-int do_fork(struct sim *s, struct cpu *cpu, struct task *parent, uint32_t program);
 
 #endif

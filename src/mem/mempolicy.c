@@ -22,8 +22,25 @@
  */
 #include <errno.h>
 
+#include "cpu/tlb_defer.h"
 #include "fault/fault.h"
 #include "sim.h"
+
+/* Spelled as the kernel prints them (mm/mempolicy.c policy_modes[]). */
+static const char *const mpol_mode_names[NR_MPOL_MODES] = {
+	[MPOL_DEFAULT] = "default",
+	[MPOL_PREFERRED] = "prefer",
+	[MPOL_BIND] = "bind",
+	[MPOL_INTERLEAVE] = "interleave",
+	[MPOL_LOCAL] = "local",
+	[MPOL_PREFERRED_MANY] = "prefer (many)",
+	[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
+};
+
+const char *mpol_mode_name(enum mpol_mode mode)
+{
+	return (unsigned)mode < NR_MPOL_MODES ? mpol_mode_names[mode] : "?";
+}
 
 static const struct mempolicy *get_vma_policy(const struct task *t,
 					      const struct vm_area_struct *vma)
@@ -281,7 +298,7 @@ static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, const struc
 				     uint32_t nid, nodemask_t allowed, uint32_t order,
 				     struct alloc_gfp gfp, uint32_t *got)
 {
-	migrc_pause(s, cpu);	/* pending sources are freed, no new deferrals */
+	tlb_defer_alloc_pressure(s, cpu);	/* pending sources are freed, no new deferrals */
 	if (gfp.kswapd)
 		for (uint32_t i = 0; i < s->zonelist_len; i++)
 			if ((allowed >> s->zonelist[nid][i]) & 1)
@@ -289,7 +306,7 @@ static uint64_t alloc_pages_slowpath(struct sim *s, struct cpu *cpu, const struc
 	uint64_t pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);
 	if (pfn == PFN_NONE && gfp.direct_reclaim && try_to_free_pages(s, cpu, nid, allowed))
 		pfn = zonelist_alloc(s, ac, nid, allowed, order, WMARK_MIN, got);
-	migrc_resume(s);
+	tlb_defer_alloc_pressure_end(s);
 	return pfn;
 }
 

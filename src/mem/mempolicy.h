@@ -9,6 +9,7 @@
 #define NUMASIM_MEM_MEMPOLICY_H
 
 #include "core/compiler.h"
+#include "mem/page_alloc.h"
 
 typedef uint64_t nodemask_t;	/* bit n = node n; MAX_NUMNODES <= 64 */
 
@@ -71,6 +72,24 @@ struct vm_area_struct;
  */
 uint32_t mpol_migrate_target(const struct sim *s, const struct cpu *cpu, const struct task *t,
 			     const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
+/*
+ * rmqueue - alloc_pages_node() for every buddy allocation of the simulated
+ * kernel (faults, migration and demotion targets, copies at fork, the huge
+ * zero page): on success it counts pgalloc_normal (2^order pages) and the
+ * numastat events of one allocation (zone_statistics), as Linux's rmqueue()
+ * does (defined in mempolicy.c, next to the zonelist walk that
+ * uses it). Device-private memory is the driver's own (dmirror) and does not
+ * come through here.
+ */
+uint64_t rmqueue(struct sim *s, const struct alloc_context *ac, uint32_t nid, uint32_t order,
+		 enum zone_watermarks mark);
+
+/*
+ * vma_alloc_folio - allocate a folio of @order for @addr in @vma by the
+ * memory policy in force; return its head pfn or PFN_NONE.
+ */
+uint64_t vma_alloc_folio(struct sim *s, struct cpu *cpu, struct task *t,
+			 const struct vm_area_struct *vma, uint64_t addr, uint32_t order);
 /* node_states[N_MEMORY]: nodes with normal (not device-private) memory. */
 nodemask_t node_states_memory(const struct sim *s);
 

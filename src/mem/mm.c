@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "sim.h"
 #include "workload/workload.h"
@@ -92,6 +93,17 @@ void folio_put_refs(struct sim *s, struct folio *f, int32_t refs)
 	mod_mthp_stat(&s->vs, order, MTHP_STAT_NR_ANON, -1);
 	count_vm_events(&s->vs, PGFREE, 1ull << order);
 	free_folio_pages(&s->pm, folio_pfn(&s->pm, f));
+}
+
+void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
+			     uint64_t haddr)
+{
+	folio_set(f, PG_anon);
+	folio_set(f, PG_anon_exclusive);
+	f->last_cpupid = CPUPID_UNSET;	/* page_cpupid_reset_last() */
+	f->anon_vma = vma->anon_vma;
+	f->index = (uint32_t)(vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT));
+	mod_mthp_stat(&s->vs, folio_order(f), MTHP_STAT_NR_ANON, 1);
 }
 
 struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn)
@@ -378,7 +390,7 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 		mm->vmas[w++] = *v;
 	}
 	mm->nr_vmas = w;
-	luf_munmap(s, cpu);	/* tlb_end_vma() */
+	tlb_defer_munmap(s, cpu);	/* tlb_end_vma() */
 	return 0;
 }
 
@@ -532,25 +544,25 @@ static int range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end)
 }
 
 int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		int advice)
+		enum mm_madv advice)
 {
 	uint64_t end = addr + len;
-	if (advice == WL_MADV_COLD || advice == WL_MADV_PAGEOUT) {
+	if (advice == MM_MADV_COLD || advice == MM_MADV_PAGEOUT) {
 		/* no VMA changes: the range is walked as it is */
 		int rc = range_mapped(mm, addr, end);
 		if (!rc)
-			madvise_cold_or_pageout(s, cpu, mm, addr, end, advice == WL_MADV_PAGEOUT);
+			madvise_cold_or_pageout(s, cpu, mm, addr, end, advice == MM_MADV_PAGEOUT);
 		return rc;
 	}
 	int rc = vma_isolate_range(s, cpu, mm, addr, end);
 	if (rc)
 		return rc;
-	if (advice == WL_MADV_DONTNEED) {
+	if (advice == MM_MADV_DONTNEED) {
 		zap_page_range(s, cpu, mm, addr, end);
 		return 0;
 	}
 	for (struct vm_area_struct *v = find_vma(mm, addr); v && v->vm_start < end; v++) {
-		if (advice == WL_MADV_HUGEPAGE)
+		if (advice == MM_MADV_HUGEPAGE)
 			v->vm_flags = (v->vm_flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
 		else
 			v->vm_flags = (v->vm_flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
@@ -662,7 +674,7 @@ int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t 
 	}
 	if (need_flush)
 		flush_tlb_mm_range(s, cpu, mm, addr, end, false);
-	migrc_mprotect(s, cpu, mm, prot & VM_WRITE);
+	tlb_defer_mprotect(s, cpu, mm, prot & VM_WRITE);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/compiler.h"
 #include "mem/mempolicy.h"
+#include "mem/mman.h"
 #include "mem/pgtable.h"
 #include "numa/numa_types.h"
 
@@ -132,7 +133,7 @@ int sys_munmap(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t ad
 int sys_mprotect(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		 uint32_t prot_flags /* VM_READ|VM_WRITE */);
 int sys_madvise(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		int advice /* enum wl_madv */);
+		enum mm_madv advice);
 int sys_mbind(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t addr, uint64_t len,
 	      const struct mempolicy *pol);
 
@@ -152,6 +153,10 @@ int split_folio(struct sim *s, struct cpu *cpu, struct folio *f);
  * mappings (migration entries too) stay as they are, page by page. */
 int split_folio_ptes(struct sim *s, struct folio *f);
 
+/* folio_add_new_anon_rmap() (mm/rmap.c): @f becomes a new exclusive
+ * anonymous folio of @vma at @haddr (rmap identity, per-size count). */
+void folio_add_new_anon_rmap(struct sim *s, struct folio *f, const struct vm_area_struct *vma,
+			     uint64_t haddr);
 /* Remove one PTE mapping of page @pfn (mapcounts only); return its folio. */
 struct folio *folio_remove_pte_map(struct sim *s, uint64_t pfn);
 /* After PTE mappings went: a large folio still mapped in part is queued for

@@ -19,6 +19,7 @@
 
 #include "machine/machine.h"
 #include "mem/folio.h"
+#include "mem/memremap.h"
 
 #define MAX_PAGE_ORDER 10
 #define NR_PAGE_ORDERS (MAX_PAGE_ORDER + 1)
@@ -45,6 +46,8 @@ struct pglist_data {
 	 * flush. Allocated (not in nr_free_pages), but counted as free by the
 	 * watermark checks: a flush frees them at once (migrc_pending_nr). */
 	uint64_t nr_pending;
+	/* A device node's owner (memremap_pages()), registered by its driver. */
+	struct dev_pagemap pgmap;
 };
 
 struct phys_mem {
@@ -76,6 +79,13 @@ void phys_mem_destroy(struct phys_mem *pm);
  * pages): no watermarks, and the other nodes' reserves are computed
  * without them. */
 void phys_mem_set_device_nodes(struct phys_mem *pm, uint64_t mask);
+
+/* memremap_pages(): @ops serve the device-private pages of device node @nid. */
+static inline void memremap_pages(struct phys_mem *pm, uint32_t nid,
+				  const struct dev_pagemap_ops *ops)
+{
+	pm->node[nid].pgmap.ops = ops;
+}
 
 /* PMD-size THPs are enabled (always or madvise): the watermarks use the
  * larger min_free_kbytes khugepaged recommends (set_recommended_min_free_kbytes). */
@@ -109,6 +119,12 @@ static inline struct folio *page_folio(const struct phys_mem *pm, uint64_t pfn)
 	return page_folio_lazy(pm, pfn);
 }
 
+/* The dev_pagemap of device-private page @pfn (Linux page_pgmap()). */
+static inline const struct dev_pagemap *page_pgmap(const struct phys_mem *pm, uint64_t pfn)
+{
+	return &pm->node[folio_nid(page_folio(pm, pfn))].pgmap;
+}
+
 /* Write every tail slot of a large folio (before it is PTE-mapped). */
 void folio_materialize_tails(struct phys_mem *pm, uint64_t head_pfn);
 
@@ -136,17 +152,6 @@ struct alloc_context {
 	uint32_t local_nid;
 	bool interleave;	/* an interleave policy chose preferred_nid */
 };
-
-/*
- * rmqueue - alloc_pages_node() for every buddy allocation of the simulated
- * kernel (faults, migration and demotion targets, copies at fork, the huge
- * zero page): on success it counts pgalloc_normal (2^order pages) and the
- * numastat events of one allocation (zone_statistics), as Linux's rmqueue()
- * does. Device-private memory is the driver's own (dmirror) and does not
- * come through here.
- */
-uint64_t rmqueue(struct sim *s, const struct alloc_context *ac, uint32_t nid, uint32_t order,
-		 enum zone_watermarks mark);
 
 /* Return a folio's pages to its node's buddy, merging with free buddies. The
  * folio must be unmapped with refcount 0 (callers drop it first). */

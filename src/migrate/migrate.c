@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/internal.h"
 #include "migrate/migrate.h"
@@ -127,7 +128,7 @@ static bool batch_folio_flush(struct sim *s, struct cpu *cpu, struct migrate_bat
 	}
 	if (!present)
 		return false;
-	if (ro_clean && migrc_may_defer(s, f, reason)) {
+	if (ro_clean && tlb_defer_may(s, f, reason)) {
 		uint32_t nr_ro_mms = b->nr_ro_mms;
 		bool ok = true;
 		for (uint32_t i = first; i < b->nr_sites && ok; i++)
@@ -197,11 +198,11 @@ static uint64_t alloc_on(struct sim *s, struct cpu *cpu, const struct alloc_cont
 	if (wake)	/* the slow path's wake_all_kswapds() */
 		wakeup_kswapd(s, nid, order, cpu->now);
 	if (unlikely(s->pm.node[nid].nr_pending))
-		migrc_pause(s, cpu);
+		tlb_defer_alloc_pressure(s, cpu);
 	else
 		return rmqueue(s, ac, nid, order, WMARK_MIN);
 	pfn = rmqueue(s, ac, nid, order, WMARK_MIN);
-	migrc_resume(s);
+	tlb_defer_alloc_pressure_end(s);
 	return pfn;
 }
 
@@ -420,7 +421,7 @@ static uint32_t migrate_pages_pass(struct sim *s, struct cpu *cpu, struct folio 
 		free_folio_pages(&s->pm, src_pfn);
 	}
 	if (b->nr_ro)
-		migrc_defer(s, cpu, b->ro_mm_ids, b->nr_ro_mms, b->ro_src, b->ro_dst, b->nr_ro);
+		tlb_defer_batch(s, cpu, b->ro_mm_ids, b->nr_ro_mms, b->ro_src, b->ro_dst, b->nr_ro);
 	return nr_retry;
 }
 

@@ -21,6 +21,7 @@
  */
 #include <stdlib.h>
 
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/migrc.h"
 #include "sim.h"
@@ -29,6 +30,13 @@ static enum migrc_mode mode(const struct sim *s)
 {
 	return (enum migrc_mode)s->tun.v[T_MIGRC];
 }
+
+/* Forced flush points, counted apart in vmstat. */
+enum migrc_force { MIGRC_FORCE_WRITE, MIGRC_FORCE_MPROTECT, MIGRC_FORCE_PRESSURE,
+		   MIGRC_FORCE_ALLOC, MIGRC_FORCE_SWITCH };
+
+/* Flush every pending request now, on behalf of @cpu; free every source. */
+static void migrc_flush_all(struct sim *s, struct cpu *cpu, enum migrc_force why);
 
 /* LUF: the allocator's hook (phys_mem.flush_pending). */
 static void luf_alloc_flush(void *arg, uint32_t nid)
@@ -39,29 +47,26 @@ static void luf_alloc_flush(void *arg, uint32_t nid)
 	migrc_flush_all(s, cpu, MIGRC_FORCE_ALLOC);
 }
 
-void migrc_init(struct sim *s)
-{
-	s->migrc.gen = MIGRC_GEN_INIT;
-	if (mode(s) == MIGRC_LUF) {
-		s->pm.flush_pending = luf_alloc_flush;
-		s->pm.flush_pending_arg = s;
-	}
-}
-
-void migrc_destroy(struct sim *s)
+static void migrc_destroy(struct sim *s)
 {
 	free(s->migrc.req);
 	s->migrc.req = NULL;
 	s->migrc.nr = s->migrc.cap = 0;
 }
 
-bool migrc_may_defer(const struct sim *s, const struct folio *f, enum migrate_reason reason)
+/* Not while the allocation slow path runs; only NUMA balancing and demotion. */
+static bool migrc_may_defer(const struct sim *s, const struct folio *f, enum migrate_reason reason)
 {
-	if (mode(s) == MIGRC_OFF || s->migrc.paused)
+	(void)f;
+	if (s->migrc.paused)
 		return false;
-	if (reason != MR_NUMA_MISPLACED && reason != MR_DEMOTION)
-		return false;
-	return mode(s) != MIGRC_LUF || !folio_test_large(f);
+	return reason == MR_NUMA_MISPLACED || reason == MR_DEMOTION;
+}
+
+/* LUF v12 also excludes large folios. */
+static bool luf_may_defer(const struct sim *s, const struct folio *f, enum migrate_reason reason)
+{
+	return migrc_may_defer(s, f, reason) && !folio_test_large(f);
 }
 
 /* No request is left: no CPU can hold a translation to a pending source. */
@@ -92,7 +97,7 @@ static struct migrc_req *req_new(struct sim *s)
 	return r;
 }
 
-void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_t nr_mms,
+static void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_t nr_mms,
 		 struct folio *const *srcs, struct folio *const *dsts, uint32_t nr)
 {
 	VM_BUG_ON(nr_mms == 0 || nr_mms > MIGRC_REQ_MMS);
@@ -126,7 +131,7 @@ void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_
 	count_vm_events(&s->vs, SIM_MIGRC_DEFERRED_PAGES, r->nr_pages);
 }
 
-void migrc_ctx_flushed(struct sim *s, struct tlb_ctx *ctx)
+static void migrc_ctx_flushed(struct sim *s, struct tlb_ctx *ctx)
 {
 	ctx->flush_gen = s->migrc.gen;
 	s->migrc.flushed = true;
@@ -195,7 +200,7 @@ static void compact(struct sim *s)
 		clear_deferred(s);
 }
 
-void migrc_retire(struct sim *s)
+static void migrc_retire(struct sim *s)
 {
 	struct migrc_state *m = &s->migrc;
 	if (!m->flushed || !m->nr)
@@ -220,7 +225,7 @@ static const enum vm_event_item force_event[] = {
 	[MIGRC_FORCE_SWITCH] = SIM_MIGRC_FORCED_SWITCH,
 };
 
-void migrc_flush_all(struct sim *s, struct cpu *cpu, enum migrc_force why)
+static void migrc_flush_all(struct sim *s, struct cpu *cpu, enum migrc_force why)
 {
 	struct migrc_state *m = &s->migrc;
 	if (!m->nr)
@@ -248,43 +253,57 @@ static bool pending_for(const struct sim *s, uint32_t mm_id)
 	return false;
 }
 
-void migrc_make_writable(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
+static void migrc_make_writable(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
 			 struct folio *f)
 {
 	if (!folio_test(f, PG_migrc_dst))
 		return;
 	folio_clear(f, PG_migrc_dst);
-	if (mode(s) != MIGRC_ON || s->tun.v[T_DEBUG_MIGRC_SKIP_WRITE_FLUSH])
+	if (s->tun.v[T_DEBUG_MIGRC_SKIP_WRITE_FLUSH])
 		return;
 	if (pending_for(s, mm->id))
 		migrc_flush_all(s, cpu, MIGRC_FORCE_WRITE);
 }
 
-void luf_fault(struct sim *s, struct cpu *cpu, const struct vm_area_struct *vma, bool write)
+/* LUF flushes at the fault instead (luf_fault); the mark only goes. */
+static void luf_make_writable(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
+			      struct folio *f)
 {
-	if (mode(s) != MIGRC_LUF || !s->migrc.nr || s->tun.v[T_DEBUG_MIGRC_SKIP_WRITE_FLUSH])
+	(void)s, (void)cpu, (void)mm;
+	folio_clear(f, PG_migrc_dst);
+}
+
+static void luf_fault(struct sim *s, struct cpu *cpu, const struct vm_area_struct *vma, bool write)
+{
+	if (!s->migrc.nr || s->tun.v[T_DEBUG_MIGRC_SKIP_WRITE_FLUSH])
 		return;
 	if (write || (vma->vm_flags & VM_WRITE))	/* luf_flush(0) in handle_mm_fault() */
 		migrc_flush_all(s, cpu, MIGRC_FORCE_WRITE);
 }
 
-void migrc_mprotect(struct sim *s, struct cpu *cpu, const struct mm_struct *mm, bool writable)
+/* migrc: only an mprotect that grants write to an address space with a
+ * pending flush forces it. */
+static void migrc_mprotect(struct sim *s, struct cpu *cpu, const struct mm_struct *mm, bool writable)
 {
-	if (!s->migrc.nr)
-		return;
-	if (mode(s) == MIGRC_LUF || (writable && pending_for(s, mm->id)))
+	if (writable && s->migrc.nr && pending_for(s, mm->id))
 		migrc_flush_all(s, cpu, MIGRC_FORCE_MPROTECT);
 }
 
-void luf_munmap(struct sim *s, struct cpu *cpu)
+/* LUF: the end of every mprotect and munmap (tlb_end_vma()). */
+static void luf_mprotect(struct sim *s, struct cpu *cpu, const struct mm_struct *mm, bool writable)
 {
-	if (mode(s) == MIGRC_LUF)
-		migrc_flush_all(s, cpu, MIGRC_FORCE_MPROTECT);
+	(void)mm, (void)writable;
+	migrc_flush_all(s, cpu, MIGRC_FORCE_MPROTECT);
 }
 
-void luf_switch_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
+static void luf_munmap(struct sim *s, struct cpu *cpu)
 {
-	if (mode(s) != MIGRC_LUF || !(cpu->tlb_maybe_stale & TLB_STALE_DEFERRED))
+	migrc_flush_all(s, cpu, MIGRC_FORCE_MPROTECT);
+}
+
+static void luf_switch_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
+{
+	if (!s->migrc.nr || !(cpu->tlb_maybe_stale & TLB_STALE_DEFERRED))
 		return;
 	for (uint32_t i = 0; i < s->migrc.nr; i++) {
 		struct migrc_req *r = &s->migrc.req[i];
@@ -300,19 +319,19 @@ void luf_switch_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
 	}
 }
 
-void migrc_pause(struct sim *s, struct cpu *cpu)
+static void migrc_pause(struct sim *s, struct cpu *cpu)
 {
 	s->migrc.paused++;
 	migrc_flush_all(s, cpu, MIGRC_FORCE_PRESSURE);
 }
 
-void migrc_resume(struct sim *s)
+static void migrc_resume(struct sim *s)
 {
 	VM_BUG_ON(!s->migrc.paused);
 	s->migrc.paused--;
 }
 
-void migrc_check(struct sim *s)
+static void migrc_check(struct sim *s)
 {
 	uint64_t per_node[MAX_NUMNODES] = { 0 }, total = 0;
 	for (uint32_t i = 0; i < s->migrc.nr; i++) {
@@ -338,4 +357,53 @@ void migrc_check(struct sim *s)
 	if (!s->migrc.nr)
 		for (uint32_t c = 0; c < s->m.nr_cpus; c++)
 			VM_BUG_ON(s->cpus[c].tlb_maybe_stale & TLB_STALE_DEFERRED);
+}
+
+static const struct tlb_defer_ops migrc_ops = {
+	.name = "migrc",
+	.may_defer = migrc_may_defer,
+	.defer = migrc_defer,
+	.ctx_flushed = migrc_ctx_flushed,
+	.retire = migrc_retire,
+	.make_writable = migrc_make_writable,
+	.mprotect = migrc_mprotect,
+	.alloc_pressure = migrc_pause,
+	.alloc_pressure_end = migrc_resume,
+	.check = migrc_check,
+	.destroy = migrc_destroy,
+};
+
+static const struct tlb_defer_ops luf_ops = {
+	.name = "luf",
+	.may_defer = luf_may_defer,
+	.defer = migrc_defer,
+	.ctx_flushed = migrc_ctx_flushed,
+	.retire = migrc_retire,
+	.fault = luf_fault,
+	.make_writable = luf_make_writable,
+	.mprotect = luf_mprotect,
+	.munmap = luf_munmap,
+	.switch_mm = luf_switch_mm,
+	.alloc_pressure = migrc_pause,
+	.alloc_pressure_end = migrc_resume,
+	.check = migrc_check,
+	.destroy = migrc_destroy,
+};
+
+void migrc_init(struct sim *s)
+{
+	s->migrc.gen = MIGRC_GEN_INIT;
+	switch (mode(s)) {
+	case MIGRC_OFF:
+		s->tlb_defer = NULL;
+		break;
+	case MIGRC_ON:
+		s->tlb_defer = &migrc_ops;
+		break;
+	case MIGRC_LUF:
+		s->tlb_defer = &luf_ops;
+		s->pm.flush_pending = luf_alloc_flush;
+		s->pm.flush_pending_arg = s;
+		break;
+	}
 }

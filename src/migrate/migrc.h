@@ -26,6 +26,9 @@
  * Generations are 32-bit, skip 0 and compare by signed difference, so they
  * survive wraparound (LUF's ugen_before()).
  *
+ * Both register a struct tlb_defer_ops (cpu/tlb_defer.h) at sim_create;
+ * nothing outside migrc.c names their functions.
+ *
  * Invariants (migrc_check()):
  *   every pending source has PG_head and PG_pending_free, refcount 0, no
  *   mapping, and is on exactly one request's list;
@@ -83,58 +86,12 @@ static inline uint32_t migrc_gen_next(uint32_t g)
 	return g + 1 ? g + 1 : 1;	/* 0 is never a generation */
 }
 
+/*
+ * migrc_init - set up the deferred-flush state and register the scheme
+ * numasim.migrc selects as s->tlb_defer (cpu/tlb_defer.h): migrc's table,
+ * LUF's (which also installs the allocator's flush_pending hook), or NULL
+ * when it is 0. Everything else is reached through that table.
+ */
 void migrc_init(struct sim *s);
-void migrc_destroy(struct sim *s);
-
-/*
- * migrc_may_defer - may migrate_pages() defer the flush for @f, migrated for
- * @reason? migrc or LUF is on, not paused, the reason is NUMA balancing or
- * demotion, and for LUF the folio is small (LUF v12 excludes large folios).
- * The caller also checks that every present mapping is read-only and clean.
- */
-bool migrc_may_defer(const struct sim *s, const struct folio *f, enum migrate_reason reason);
-
-/*
- * migrc_defer - record a deferred flush for the sources @srcs[0..nr), moved
- * by @cpu out of the address spaces @mm_ids[0..nr_mms): they stay allocated,
- * PG_pending_free, until the flush happened. Each destination gets
- * PG_migrc_dst.
- */
-void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_t nr_mms,
-		 struct folio *const *srcs, struct folio *const *dsts, uint32_t nr);
-
-/* A full flush of @ctx's address space happened on its CPU (tlbflush.c). */
-void migrc_ctx_flushed(struct sim *s, struct tlb_ctx *ctx);
-
-/* Settle the requests whose CPUs have all flushed since; free their sources. */
-void migrc_retire(struct sim *s);
-
-/* Forced flush points. Each does nothing when nothing is pending. */
-enum migrc_force { MIGRC_FORCE_WRITE, MIGRC_FORCE_MPROTECT, MIGRC_FORCE_PRESSURE,
-		   MIGRC_FORCE_ALLOC, MIGRC_FORCE_SWITCH };
-
-/* Flush every pending request now, on behalf of @cpu; free every source. */
-void migrc_flush_all(struct sim *s, struct cpu *cpu, enum migrc_force why);
-
-/* Before @f's mapping in @mm becomes writable (wp_page_reuse, a writable
- * hint-fault restore): migrc flushes if @f's source is pending. */
-void migrc_make_writable(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
-			 struct folio *f);
-/* handle_mm_fault(): LUF flushes at any fault in a writable VMA or any write. */
-void luf_fault(struct sim *s, struct cpu *cpu, const struct vm_area_struct *vma, bool write);
-/* sys_mprotect(): migrc flushes when @mm gains write permission; LUF at the
- * end of every mprotect (tlb_end_vma). */
-void migrc_mprotect(struct sim *s, struct cpu *cpu, const struct mm_struct *mm, bool writable);
-/* sys_munmap(): LUF flushes at its end (tlb_end_vma). */
-void luf_munmap(struct sim *s, struct cpu *cpu);
-/* switch_mm_irqs_off(): LUF flushes @mm on @cpu if a pending request names both. */
-void luf_switch_mm(struct sim *s, struct cpu *cpu, const struct mm_struct *mm);
-/* __alloc_pages_slowpath(): stop deferring and flush everything pending
- * (migrc_pause() and migrc_flush_free_folios()); migrc_resume() at its end. */
-void migrc_pause(struct sim *s, struct cpu *cpu);
-void migrc_resume(struct sim *s);
-
-/* Validator (SIM_DEBUG_VM >= 2): the invariants above. */
-void migrc_check(struct sim *s);
 
 #endif

@@ -59,7 +59,8 @@ static int64_t pagelist_migrate(struct sim *s, struct cpu *cpu, struct pagelist 
 	return rc;
 }
 
-void syscall_record_status(struct syscall_record *r, int32_t val, uint64_t n)
+/* Count @n more status entries of value @val in the syscall record. */
+static void syscall_record_status(struct syscall_record *r, int32_t val, uint64_t n)
 {
 	if (!n)
 		return;

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
 #include "numa/autonuma2012.h"
@@ -593,7 +594,7 @@ enum fault_result autonuma_numa_page(struct sim *s, struct cpu *cpu, struct task
 		bool writable = (v->vm_flags & VM_WRITE) && folio_test(pf, PG_anon_exclusive);
 		pte_t n = pte_mkyoung(pte_mkpresent(e));
 		if (writable)
-			migrc_make_writable(s, cpu, mm, pf);
+			tlb_defer_make_writable(s, cpu, mm, pf);
 		set_pte_at(s, mm, pt, pte_index(a), writable ? pte_mkwrite(n) : n);
 		restored++;
 		if (fault_eligible(s, v, pf, pte_pfn(e)))
@@ -618,7 +619,7 @@ enum fault_result autonuma_huge_pmd_numa_page(struct sim *s, struct cpu *cpu, st
 	/* huge_pmd_numa_fixup(): present, young, writable if it may be */
 	pte_t e = pte_mkyoung(pte_mkpresent((pte_t){ p.val }));
 	if (writable) {
-		migrc_make_writable(s, cpu, t->mm, f);
+		tlb_defer_make_writable(s, cpu, t->mm, f);
 		e = pte_mkwrite(e);
 	}
 	set_pmd_at(s, t->mm, slot, (pmd_t){ e.val });

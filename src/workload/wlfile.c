@@ -1326,9 +1326,9 @@ static int op_munmap(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 static int op_madvise(struct wlf *P, struct phase_ctx *c, struct wl_phase *ph)
 {
 	static const char *const names[] = {
-		[WL_MADV_HUGEPAGE] = "hugepage", [WL_MADV_NOHUGEPAGE] = "nohugepage",
-		[WL_MADV_DONTNEED] = "dontneed", [WL_MADV_COLD] = "cold",
-		[WL_MADV_PAGEOUT] = "pageout", [NR_WL_MADV] = NULL,
+		[MM_MADV_HUGEPAGE] = "hugepage", [MM_MADV_NOHUGEPAGE] = "nohugepage",
+		[MM_MADV_DONTNEED] = "dontneed", [MM_MADV_COLD] = "cold",
+		[MM_MADV_PAGEOUT] = "pageout", [NR_MM_MADV] = NULL,
 	};
 	yaml_node_t *adv = get(P, c->node, "advice");
 	int a;

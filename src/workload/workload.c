@@ -55,22 +55,6 @@ const char *wl_op_name(enum wl_op op)
 	return (unsigned)op < NR_WL_OPS ? wl_op_names[op] : "?";
 }
 
-/* Spelled as the kernel prints them (mm/mempolicy.c policy_modes[]). */
-static const char *const mpol_mode_names[NR_MPOL_MODES] = {
-	[MPOL_DEFAULT] = "default",
-	[MPOL_PREFERRED] = "prefer",
-	[MPOL_BIND] = "bind",
-	[MPOL_INTERLEAVE] = "interleave",
-	[MPOL_LOCAL] = "local",
-	[MPOL_PREFERRED_MANY] = "prefer (many)",
-	[MPOL_WEIGHTED_INTERLEAVE] = "weighted interleave",
-};
-
-const char *mpol_mode_name(enum mpol_mode mode)
-{
-	return (unsigned)mode < NR_MPOL_MODES ? mpol_mode_names[mode] : "?";
-}
-
 static const struct wl_type *find_type(const char *name, size_t len)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(wl_types); i++)
@@ -442,7 +426,7 @@ static int check_phase(struct wl_check *k, uint32_t p, uint32_t i)
 			return phase_fail(k, p, i, "bad protection %" PRIu32, ph->arg);
 		return 0;
 	case WL_MADVISE:
-		if (ph->arg >= NR_WL_MADV)
+		if (ph->arg >= NR_MM_MADV)
 			return phase_fail(k, p, i, "bad advice %" PRIu32, ph->arg);
 		return 0;
 	case WL_MBIND:

@@ -38,6 +38,7 @@
 
 #include "core/compiler.h"
 #include "mem/mempolicy.h"
+#include "mem/mman.h"
 
 struct machine;
 
@@ -45,7 +46,7 @@ enum wl_op {
 	WL_MMAP,		/* region = mmap(len) anonymous private, rw */
 	WL_MUNMAP,		/* unmap [off, off+len) of region */
 	WL_MPROTECT,		/* prot (WL_PROT_*) on [off, off+len) */
-	WL_MADVISE,		/* advice (WL_MADV_*) on [off, off+len) */
+	WL_MADVISE,		/* advice (MM_MADV_*) on [off, off+len) */
 	WL_SET_MEMPOLICY,	/* this thread's task policy = {mode, nodes} */
 	WL_MBIND,		/* VMA policy {mode, nodes} on [off, off+len) */
 	WL_SWEEP,		/* count sequential passes over [off, off+len) */
@@ -89,8 +90,6 @@ enum wl_access { WL_READ = 1, WL_WRITE = 2, WL_RW = 3 /* read then write each li
  */
 enum wl_store { WL_STORE_RFO, WL_STORE_NT };
 enum wl_prot { WL_PROT_NONE = 0, WL_PROT_READ = 1, WL_PROT_RW = 3 };
-enum wl_madv { WL_MADV_HUGEPAGE, WL_MADV_NOHUGEPAGE, WL_MADV_DONTNEED, WL_MADV_COLD,
-	       WL_MADV_PAGEOUT, NR_WL_MADV };
 /* WL_MMAP flags (arg) */
 #define WL_MAP_SHARED	1u	/* MAP_SHARED|MAP_ANONYMOUS instead of MAP_PRIVATE */
 /* WL_MBIND flags (arg) */
@@ -144,7 +143,7 @@ struct wl_phase {
 				 * WL_TRACE: trace index */
 	uint32_t arg;		/* WL_MMAP: WL_MAP_* flags; WL_MBIND: WL_MBIND_* flags;
 				 * WL_MPROTECT: enum wl_prot;
-				 * WL_MADVISE: enum wl_madv; WL_TRACE: stream;
+				 * WL_MADVISE: enum mm_madv; WL_TRACE: stream;
 				 * WL_DEV_MIGRATE: enum wl_dev_dir; WL_DEV_KERNEL: device threads */
 	struct mempolicy pol;	/* WL_SET_MEMPOLICY, WL_MBIND; WL_SET_AFFINITY: nodes */
 	uint64_t ns;		/* WL_SLEEP, WL_COMPUTE */

@@ -613,11 +613,61 @@ static void test_workloads(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * The fault code reaches the driver only through the device node's
+ * dev_pagemap (mem/memremap.h): dmirror registered ops for the device node
+ * only, and an ops table put in their place is what a CPU fault on a
+ * device-private PTE, and on a device-private PMD, calls, once per fault.
+ */
+static const struct dev_pagemap_ops *spy_real;
+static unsigned spy_calls;
+static uint64_t spy_addr;
+
+static enum fault_result spy_migrate_to_ram(struct vm_fault *vmf)
+{
+	spy_calls++;
+	spy_addr = vmf->address;
+	return spy_real->migrate_to_ram(vmf);
+}
+
+static const struct dev_pagemap_ops spy_ops = { .migrate_to_ram = spy_migrate_to_ram };
+
+static void test_pagemap_ops(void **state)
+{
+	(void)state;
+	for (int huge = 0; huge <= 1; huge++) {
+		struct tl_env e;
+		uint64_t base = setup_filled(&e, 2 * MiB, huge ? thp : small_pages, 4);
+		assert_null(e.s->pm.node[0].pgmap.ops);
+		assert_non_null(e.s->pm.node[DEV].pgmap.ops);
+		to_device(&e, base, PTRS_PER_PTE, PTRS_PER_PTE);
+		assert_true(is_device_private_entry(entry_at(&e, base + 2 * PAGE_SIZE)));
+		assert_int_equal(pmd_mapped(&e, base), huge);	/* a device PMD, or PTEs */
+		spy_real = e.s->pm.node[DEV].pgmap.ops;
+		spy_calls = 0;
+		memremap_pages(&e.s->pm, DEV, &spy_ops);
+		read_all(&e, base + 2 * PAGE_SIZE, 1);
+		assert_int_equal(spy_calls, 1);
+		assert_int_equal(spy_addr, base + 2 * PAGE_SIZE);
+		assert_int_equal(ev(&e, SIM_DEVICE_FAULTS), 1);
+		assert_true(pte_present(entry_at(&e, base + 2 * PAGE_SIZE)));
+		assert_int_equal(folio_nid(folio_of(&e, base + 2 * PAGE_SIZE)), 0);
+		/* a page already back faults no more; with a THP all came back */
+		read_all(&e, base, 4);
+		assert_int_equal(spy_calls, huge ? 1 : 4);
+		for (uint64_t i = 0; i < 4; i++)
+			assert_int_equal(folio_nid(folio_of(&e, base + i * PAGE_SIZE)), 0);
+		memremap_pages(&e.s->pm, DEV, spy_real);
+		finish(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migrate),
 		cmocka_unit_test(test_migrate_fault),
+		cmocka_unit_test(test_pagemap_ops),
 		cmocka_unit_test(test_migrate_release),
 		cmocka_unit_test(test_migrate_multiple),
 		cmocka_unit_test(test_mixed),

@@ -313,8 +313,8 @@ static void test_mthp_madvise_mode(void **state)
 	uint32_t r0 = tl_mmap(&e, 4 * MiB);
 	uint32_t r1 = tl_mmap(&e, 4 * MiB);
 	uint32_t r2 = tl_mmap(&e, 4 * MiB);
-	tl_madvise(&e, e.prog, r1, 0, 4 * MiB, WL_MADV_HUGEPAGE);
-	tl_madvise(&e, e.prog, r2, MiB, MiB, WL_MADV_HUGEPAGE);	/* part of r2 */
+	tl_madvise(&e, e.prog, r1, 0, 4 * MiB, MM_MADV_HUGEPAGE);
+	tl_madvise(&e, e.prog, r2, MiB, MiB, MM_MADV_HUGEPAGE);	/* part of r2 */
 	tl_start(&e, 1);
 	const uint64_t a0 = tl_addr(&e, r0), a1 = tl_addr(&e, r1), a2 = tl_addr(&e, r2);
 
@@ -348,7 +348,7 @@ static void test_mthp_inherit(void **state)
 	tl_env_init(&e, "2node-128cpu", sets);
 	uint32_t r0 = tl_mmap(&e, 4 * MiB);
 	uint32_t r1 = tl_mmap(&e, 4 * MiB);
-	tl_madvise(&e, e.prog, r1, 0, 4 * MiB, WL_MADV_HUGEPAGE);
+	tl_madvise(&e, e.prog, r1, 0, 4 * MiB, MM_MADV_HUGEPAGE);
 	tl_start(&e, 1);
 	const uint64_t a0 = tl_addr(&e, r0), a1 = tl_addr(&e, r1);
 
@@ -433,8 +433,8 @@ static void test_thp_never_and_nohugepage(void **state)
 	uint32_t r0 = tl_mmap(&e, 4 * MiB);
 	uint32_t r1 = tl_mmap(&e, 8 * KiB);
 	uint32_t r2 = tl_mmap(&e, 4 * MiB);
-	tl_madvise(&e, e.prog, r0, 0, 4 * MiB, WL_MADV_NOHUGEPAGE);
-	tl_madvise(&e, e.prog, r2, 0, 4 * MiB, WL_MADV_HUGEPAGE);
+	tl_madvise(&e, e.prog, r0, 0, 4 * MiB, MM_MADV_NOHUGEPAGE);
+	tl_madvise(&e, e.prog, r2, 0, 4 * MiB, MM_MADV_HUGEPAGE);
 	tl_start(&e, 1);
 	const uint64_t a0 = tl_addr(&e, r0), a1 = tl_addr(&e, r1), a2 = tl_addr(&e, r2);
 	assert_true(find_vma(tl_mm(&e), a0)->vm_flags & VM_NOHUGEPAGE);
@@ -465,7 +465,7 @@ static void test_thp_never_and_nohugepage(void **state)
 	assert_int_equal(write_fault_order(&e, 0, a2 + 2 * MiB + 64 * KiB), 0);
 	assert_int_equal(pmd_slot_lookup(&tl_mm(&e)->pgd, a2)->pmd.val, 0);
 	/* MADV_HUGEPAGE clears VM_NOHUGEPAGE */
-	int rc = sys_madvise(e.s, tl_cpu(&e, 0), tl_mm(&e), a0, 4 * MiB, WL_MADV_HUGEPAGE);
+	int rc = sys_madvise(e.s, tl_cpu(&e, 0), tl_mm(&e), a0, 4 * MiB, MM_MADV_HUGEPAGE);
 	assert_int_equal(rc, 0);
 	assert_int_equal(find_vma(tl_mm(&e), a0)->vm_flags & (VM_HUGEPAGE | VM_NOHUGEPAGE),
 			 VM_HUGEPAGE);
@@ -1300,7 +1300,7 @@ static void test_vma_split_inside_pmd_thp(void **state)
 		take(&e, &sn);
 		const struct mempolicy pol = { MPOL_BIND, 1ull << 0 };
 		int rc = how == 0 ? sys_madvise(e.s, tl_cpu(&e, 0), mm, base + MiB, MiB,
-						WL_MADV_NOHUGEPAGE) :
+						MM_MADV_NOHUGEPAGE) :
 				    sys_mbind(e.s, tl_cpu(&e, 0), mm, base + MiB, MiB, &pol);
 		assert_int_equal(rc, 0);
 		assert_int_equal(find_vma(mm, base + MiB)->vm_start, base + MiB);

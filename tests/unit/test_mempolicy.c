@@ -811,7 +811,7 @@ static void test_madv_cold(void **state)
 	assert_non_null(lv);
 	uint64_t active = lru_size(lv, LRU_ACTIVE_ANON), inactive = lru_size(lv, LRU_INACTIVE_ANON);
 	assert_int_equal(sys_madvise(e.s, tl_cpu(&e, 0), tl_mm(&e), base, 32 * PAGE_SIZE,
-				     WL_MADV_COLD), 0);
+				     MM_MADV_COLD), 0);
 	assert_int_equal(lru_size(lv, LRU_ACTIVE_ANON), active - 32);
 	assert_int_equal(lru_size(lv, LRU_INACTIVE_ANON), inactive + 32);
 	assert_int_equal(ev(&e, PGDEACTIVATE), 32);
@@ -821,7 +821,7 @@ static void test_madv_cold(void **state)
 	assert_true(pte_young(tl_pte(&e, base + 32 * PAGE_SIZE)));
 	/* the unmapped part of a region: -ENOMEM, as madvise says */
 	assert_int_equal(sys_madvise(e.s, tl_cpu(&e, 0), tl_mm(&e), base + 1 * MiB, PAGE_SIZE,
-				     WL_MADV_COLD), -ENOMEM);
+				     MM_MADV_COLD), -ENOMEM);
 	sim_audit(e.s);
 	tl_env_free(&e);
 }
@@ -845,7 +845,7 @@ static void test_madv_pageout_no_demotion(void **state)
 	/* the first whole, 16 pages of the second: that one is split by
 	 * madvise itself, not by reclaim */
 	assert_int_equal(sys_madvise(e.s, tl_cpu(&e, 0), tl_mm(&e), base, 2 * MiB + 16 * PAGE_SIZE,
-				     WL_MADV_PAGEOUT), 0);
+				     MM_MADV_PAGEOUT), 0);
 	assert_int_equal(tl_mm(&e)->rss_node[0], rss0);	/* nothing demoted */
 	assert_int_equal(ev(&e, PGDEMOTE_DIRECT) + ev(&e, PGDEMOTE_KSWAPD), 0);
 	assert_int_equal(ev(&e, PGACTIVATE), 512 + 16);

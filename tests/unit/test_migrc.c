@@ -9,6 +9,7 @@
 #include "testlib.h"
 
 #include "cpu/access.h"
+#include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
 #include "migrate/migrc.h"
@@ -140,7 +141,7 @@ static void test_defer_then_settle(void **state)
 	flush_tlb_mm_range(s, a, tl_mm(&e), tl_addr(&e, 0), tl_addr(&e, 0) + NR_PAGES * PAGE_SIZE,
 			   false);
 	s->migrc.flushed = true;
-	migrc_retire(s);
+	tlb_defer_retire(s);
 	assert_int_equal(ev(&e, SIM_MIGRC_RETIRED), 1);
 	assert_false(folio_test(src, PG_head));		/* back in the buddy */
 	assert_int_equal(s->pm.node[1].nr_free_pages, buddy1 + 1);
@@ -311,10 +312,10 @@ static void test_memory_pressure(void **state)
 	assert_safe(s);
 
 	/* while the slow path runs, nothing is deferred */
-	migrc_pause(s, a);
-	assert_false(migrc_may_defer(s, tl_folio_at(&e, tl_addr(&e, 0)), MR_NUMA_MISPLACED));
-	migrc_resume(s);
-	assert_true(migrc_may_defer(s, tl_folio_at(&e, tl_addr(&e, 0)), MR_NUMA_MISPLACED));
+	tlb_defer_alloc_pressure(s, a);
+	assert_false(tlb_defer_may(s, tl_folio_at(&e, tl_addr(&e, 0)), MR_NUMA_MISPLACED));
+	tlb_defer_alloc_pressure_end(s);
+	assert_true(tlb_defer_may(s, tl_folio_at(&e, tl_addr(&e, 0)), MR_NUMA_MISPLACED));
 	tl_env_free(&e);
 }
 
@@ -354,7 +355,7 @@ static void test_generation_wraparound(void **state)
 
 	flush_tlb_local_mm(s, a, tl_mm(&e));
 	flush_tlb_local_mm(s, b, tl_mm(&e));
-	migrc_retire(s);
+	tlb_defer_retire(s);
 	assert_int_equal(s->migrc.nr, 3);	/* c has not flushed */
 	for (uint32_t i = 0; i < 3; i++) {
 		assert_false(cpumask_test(&s->migrc.req[i].mask, a->id));
@@ -362,7 +363,7 @@ static void test_generation_wraparound(void **state)
 		assert_true(cpumask_test(&s->migrc.req[i].mask, c->id));
 	}
 	flush_tlb_local_mm(s, c, tl_mm(&e));
-	migrc_retire(s);
+	tlb_defer_retire(s);
 	assert_int_equal(ev(&e, SIM_MIGRC_RETIRED), 3);
 	assert_nothing_pending(&e);
 	tl_env_free(&e);
@@ -395,10 +396,10 @@ static void test_luf(void **state)
 	assert_false(cpumask_test(&e.s->migrc.req[0].mask, b->id) &&
 		     !migrc_gen_after(cpu_tlb_ctx(b, tl_mm(&e)->id)->flush_gen, e.s->migrc.req[0].gen));
 	e.s->migrc.flushed = true;
-	migrc_retire(e.s);
+	tlb_defer_retire(e.s);
 	assert_int_equal(e.s->migrc.nr, 1);	/* a has not flushed yet */
 	flush_tlb_local_mm(e.s, a, tl_mm(&e));
-	migrc_retire(e.s);
+	tlb_defer_retire(e.s);
 	assert_nothing_pending(&e);
 
 	/* munmap flushes at its end */
@@ -435,7 +436,7 @@ static void test_luf(void **state)
 	tl_fault(&e, 0, tl_addr(&e, 0), true);
 	struct folio *big = tl_folio_at(&e, tl_addr(&e, 0));
 	assert_int_equal(folio_order(big), 4);
-	assert_false(migrc_may_defer(e.s, big, MR_NUMA_MISPLACED));
+	assert_false(tlb_defer_may(e.s, big, MR_NUMA_MISPLACED));
 	tl_env_free(&e);
 }
 
@@ -472,6 +473,164 @@ static void test_whole_runs(void **state)
 	assert_true(flushes[1] < flushes[0]);
 }
 
+/*
+ * The seam (cpu/tlb_defer.h): numasim.migrc=0 registers no table, so the
+ * hooks do nothing and a read-only clean folio's flush is sent; migrc's
+ * table has no fault, munmap or switch_mm hook; with LUF a spy wrapped
+ * round the registered table sees the fault, switch_mm, migration,
+ * munmap and retire calls that used to name LUF's functions directly.
+ */
+enum spy_hook { SPY_MAY, SPY_DEFER, SPY_CTX, SPY_RETIRE, SPY_FAULT, SPY_WRITABLE, SPY_MPROTECT,
+		SPY_MUNMAP, SPY_SWITCH, SPY_PRESSURE, SPY_PRESSURE_END, SPY_NR };
+static const struct tlb_defer_ops *spy_real;
+static unsigned spy_calls[SPY_NR];
+
+static bool spy_may(const struct sim *s, const struct folio *f, enum migrate_reason r)
+{
+	spy_calls[SPY_MAY]++;
+	return spy_real->may_defer(s, f, r);
+}
+
+static void spy_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, uint32_t nr_mms,
+		      struct folio *const *srcs, struct folio *const *dsts, uint32_t nr)
+{
+	spy_calls[SPY_DEFER]++;
+	spy_real->defer(s, cpu, mm_ids, nr_mms, srcs, dsts, nr);
+}
+
+static void spy_ctx(struct sim *s, struct tlb_ctx *ctx)
+{
+	spy_calls[SPY_CTX]++;
+	spy_real->ctx_flushed(s, ctx);
+}
+
+static void spy_retire(struct sim *s)
+{
+	spy_calls[SPY_RETIRE]++;
+	spy_real->retire(s);
+}
+
+static void spy_fault(struct sim *s, struct cpu *cpu, const struct vm_area_struct *vma, bool w)
+{
+	spy_calls[SPY_FAULT]++;
+	spy_real->fault(s, cpu, vma, w);
+}
+
+static void spy_writable(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
+			 struct folio *f)
+{
+	spy_calls[SPY_WRITABLE]++;
+	spy_real->make_writable(s, cpu, mm, f);
+}
+
+static void spy_mprotect(struct sim *s, struct cpu *cpu, const struct mm_struct *mm, bool w)
+{
+	spy_calls[SPY_MPROTECT]++;
+	spy_real->mprotect(s, cpu, mm, w);
+}
+
+static void spy_munmap(struct sim *s, struct cpu *cpu)
+{
+	spy_calls[SPY_MUNMAP]++;
+	spy_real->munmap(s, cpu);
+}
+
+static void spy_switch(struct sim *s, struct cpu *cpu, const struct mm_struct *mm)
+{
+	spy_calls[SPY_SWITCH]++;
+	spy_real->switch_mm(s, cpu, mm);
+}
+
+static void spy_pressure(struct sim *s, struct cpu *cpu)
+{
+	spy_calls[SPY_PRESSURE]++;
+	spy_real->alloc_pressure(s, cpu);
+}
+
+static void spy_pressure_end(struct sim *s)
+{
+	spy_calls[SPY_PRESSURE_END]++;
+	spy_real->alloc_pressure_end(s);
+}
+
+static void spy_check(struct sim *s)
+{
+	spy_real->check(s);
+}
+
+static void spy_destroy(struct sim *s)
+{
+	spy_real->destroy(s);
+}
+
+static const struct tlb_defer_ops spy_ops = {
+	.name = "spy", .may_defer = spy_may, .defer = spy_defer, .ctx_flushed = spy_ctx,
+	.retire = spy_retire, .fault = spy_fault, .make_writable = spy_writable,
+	.mprotect = spy_mprotect, .munmap = spy_munmap, .switch_mm = spy_switch,
+	.alloc_pressure = spy_pressure, .alloc_pressure_end = spy_pressure_end,
+	.check = spy_check, .destroy = spy_destroy,
+};
+
+static void test_registered_table(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	struct cpu *a, *b;
+
+	/* off: no table, nothing deferred, the hooks are no-ops */
+	setup(&e, "0", NULL, 0);
+	assert_null(tlb_defer(e.s));
+	two_cpus_read(&e, &a, &b, 0);
+	uint64_t sent = ev(&e, NR_TLB_REMOTE_FLUSH);
+	move_page(&e, a, 0);
+	assert_true(ev(&e, NR_TLB_REMOTE_FLUSH) > sent);
+	assert_int_equal(ev(&e, SIM_MIGRC_DEFERRED), 0);
+	tlb_defer_alloc_pressure(e.s, a);
+	assert_int_equal(e.s->migrc.paused, 0);
+	assert_nothing_pending(&e);
+	tl_env_free(&e);
+
+	/* migrc: forces flushes only at make-writable, mprotect and pressure */
+	setup(&e, "1", NULL, 0);
+	assert_non_null(tlb_defer(e.s));
+	assert_string_equal(tlb_defer(e.s)->name, "migrc");
+	assert_null(tlb_defer(e.s)->fault);
+	assert_null(tlb_defer(e.s)->munmap);
+	assert_null(tlb_defer(e.s)->switch_mm);
+	tlb_defer_alloc_pressure(e.s, tl_cpu(&e, 0));
+	assert_int_equal(e.s->migrc.paused, 1);
+	tlb_defer_alloc_pressure_end(e.s);
+	assert_int_equal(e.s->migrc.paused, 0);
+	tl_env_free(&e);
+
+	/* LUF behind a spy: each caller goes through the table */
+	setup(&e, "luf", NULL, 0);
+	assert_string_equal(tlb_defer(e.s)->name, "luf");
+	spy_real = e.s->tlb_defer;
+	memset(spy_calls, 0, sizeof(spy_calls));
+	e.s->tlb_defer = &spy_ops;
+	two_cpus_read(&e, &a, &b, 0);
+	assert_int_equal(spy_calls[SPY_SWITCH], 1);	/* a reloads the mm; b took a fresh ASID */
+	move_page(&e, a, 0);
+	assert_int_equal(spy_calls[SPY_MAY], 1);
+	assert_int_equal(spy_calls[SPY_DEFER], 1);
+	assert_int_equal(e.s->migrc.nr, 1);
+	tl_fault(&e, 0, tl_addr(&e, 0) + 2 * PAGE_SIZE, false);
+	assert_int_equal(spy_calls[SPY_FAULT], 1);
+	assert_true(spy_calls[SPY_CTX] > 0);	/* the forced flush empties the TLBs */
+	assert_nothing_pending(&e);
+	move_page(&e, a, 3);
+	assert_int_equal(sys_munmap(e.s, a, tl_mm(&e), tl_addr(&e, 0) + 32 * PAGE_SIZE,
+				    PAGE_SIZE), 0);
+	assert_int_equal(spy_calls[SPY_MUNMAP], 1);
+	assert_int_equal(ev(&e, SIM_MIGRC_FORCED_MPROTECT), 1);
+	tlb_defer_retire(e.s);
+	assert_int_equal(spy_calls[SPY_RETIRE], 1);
+	assert_nothing_pending(&e);
+	e.s->tlb_defer = spy_real;
+	tl_env_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -483,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_generation_wraparound),
 		cmocka_unit_test(test_luf),
 		cmocka_unit_test(test_whole_runs),
+		cmocka_unit_test(test_registered_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

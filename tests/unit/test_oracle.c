@@ -21,7 +21,7 @@ static void build_dontneed(struct tl_env *e, enum wl_access second)
 	uint32_t r = tl_mmap(e, REGION);
 
 	wl_add_sweep(&e->wl, e->prog, r, 0, REGION, 1, WL_WRITE);
-	tl_madvise(e, e->prog, r, 0, REGION, WL_MADV_DONTNEED);
+	tl_madvise(e, e->prog, r, 0, REGION, MM_MADV_DONTNEED);
 	wl_add_sweep(&e->wl, e->prog, r, 0, REGION, 1, second);
 }
 
@@ -115,7 +115,7 @@ static void test_oracle_thp(void **state)
 		tl_env_init(&e, "2node-128cpu", skip ? skip_flush : NULL);
 		uint32_t r = tl_mmap(&e, 4 * MiB);
 		wl_add_sweep(&e.wl, e.prog, r, 0, 4 * MiB, 1, WL_WRITE);
-		tl_madvise(&e, e.prog, r, 0, 4 * MiB, WL_MADV_DONTNEED);
+		tl_madvise(&e, e.prog, r, 0, 4 * MiB, MM_MADV_DONTNEED);
 		wl_add_sweep(&e.wl, e.prog, r, 0, 4 * MiB, 1, WL_WRITE);
 		tl_start(&e, 3);
 		assert_true(e.s->vs.event[THP_FAULT_ALLOC] >= 2);
@@ -201,7 +201,7 @@ static void run_two_threads(const char *const *sets, struct tl_env *e)
 	wl_add_sweep(&e->wl, e->prog, r, 0, REGION, 1, WL_WRITE);
 	wl_add_spawn(&e->wl, e->prog, p2);
 	tl_barrier(e, e->prog, 0);
-	tl_madvise(e, e->prog, r, 0, REGION, WL_MADV_DONTNEED);
+	tl_madvise(e, e->prog, r, 0, REGION, MM_MADV_DONTNEED);
 	tl_barrier(e, e->prog, 1);
 	wl_add_phase(&e->wl, e->prog, WL_JOIN);
 	/* second thread: read (caching translations), wait, wait, write */

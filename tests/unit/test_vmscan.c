@@ -502,7 +502,7 @@ static void test_lru_stale_entries(void **state)
 	uint32_t r = tl_mmap(&e, 16 * MiB);
 	wl_add_sweep(&e.wl, e.prog, r, 0, 16 * MiB, 1, WL_WRITE);
 	struct wl_phase *ph = wl_add_phase(&e.wl, e.prog, WL_MADVISE);
-	ph->region = r, ph->off = 0, ph->len = 8 * MiB, ph->arg = WL_MADV_DONTNEED;
+	ph->region = r, ph->off = 0, ph->len = 8 * MiB, ph->arg = MM_MADV_DONTNEED;
 	wl_add_sweep(&e.wl, e.prog, r, 0, 8 * MiB, 1, WL_WRITE);	/* refault */
 	tl_start(&e, 1);
 	struct lruvec *lv = lv0(&e);

@@ -340,7 +340,7 @@ static void test_example_files(void **state)
 	assert_int_equal(phase(&wl, 0, 69)->op, WL_MOVE_PAGES);
 	assert_int_equal(phase(&wl, 0, 69)->len, 512 * MiB);
 	assert_int_equal(phase(&wl, 0, 69)->pol.nodes, 1);
-	assert_int_equal(phase(&wl, 0, nr - 1)->arg, WL_MADV_PAGEOUT);
+	assert_int_equal(phase(&wl, 0, nr - 1)->arg, MM_MADV_PAGEOUT);
 	/* readers share one program; hot threads each have their own CPU */
 	assert_int_equal(wl.nr_programs, 1 + 1 + 64);
 	assert_int_equal(wl.nr_cpusets, 64);
@@ -516,10 +516,10 @@ static void test_regions_and_ranges(void **state)
 	assert_int_equal(ph->arg, 0);
 	ph = phase(&wl, 0, 2);
 	assert_int_equal(ph->op, WL_MADVISE);
-	assert_int_equal(ph->arg, WL_MADV_HUGEPAGE);
+	assert_int_equal(ph->arg, MM_MADV_HUGEPAGE);
 	assert_int_equal(ph->off, 0);
 	assert_int_equal(ph->len, 32 * MiB);
-	assert_int_equal(phase(&wl, 0, 3)->arg, WL_MADV_PAGEOUT);
+	assert_int_equal(phase(&wl, 0, 3)->arg, MM_MADV_PAGEOUT);
 	assert_int_equal(phase(&wl, 0, 3)->len, 64 * MiB);
 	ph = phase(&wl, 0, 4);
 	assert_int_equal(ph->op, WL_MPROTECT);

@@ -83,7 +83,7 @@ static inline uint32_t tl_mmap(struct tl_env *e, uint64_t len)
 }
 
 static inline void tl_madvise(struct tl_env *e, uint32_t prog, uint32_t region, uint64_t off,
-			      uint64_t len, enum wl_madv advice)
+			      uint64_t len, enum mm_madv advice)
 {
 	struct wl_phase *ph = wl_add_phase(&e->wl, prog, WL_MADVISE);
 

@@ -449,12 +449,12 @@ static void do_lookup(struct nat_thread *th, const struct wl_phase *ph, uint8_t 
 
 static void do_madvise(struct nat_thread *th, const struct wl_phase *ph, uint8_t *a)
 {
-	static const int advice[NR_WL_MADV] = {
-		[WL_MADV_HUGEPAGE] = MADV_HUGEPAGE, [WL_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
-		[WL_MADV_DONTNEED] = MADV_DONTNEED, [WL_MADV_COLD] = MADV_COLD,
-		[WL_MADV_PAGEOUT] = MADV_PAGEOUT,
+	static const int advice[NR_MM_MADV] = {
+		[MM_MADV_HUGEPAGE] = MADV_HUGEPAGE, [MM_MADV_NOHUGEPAGE] = MADV_NOHUGEPAGE,
+		[MM_MADV_DONTNEED] = MADV_DONTNEED, [MM_MADV_COLD] = MADV_COLD,
+		[MM_MADV_PAGEOUT] = MADV_PAGEOUT,
 	};
-	long rc = ph->arg < NR_WL_MADV && madvise(a, ph->len, advice[ph->arg]) ? -errno : 0;
+	long rc = ph->arg < NR_MM_MADV && madvise(a, ph->len, advice[ph->arg]) ? -errno : 0;
 
 	syscall_done(th, ph, rc);
 }

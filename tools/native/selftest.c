@@ -97,7 +97,7 @@ int nat_ops_test_workload(struct workload *wl, char *err, size_t errlen)
 
 	add(wl, m, WL_MMAP, 0, 0, 4 * MiB)->align = 2 * MiB;
 	add(wl, m, WL_MMAP, 1, 0, 1 * MiB)->arg = WL_MAP_SHARED;
-	add(wl, m, WL_MADVISE, 0, 0, 4 * MiB)->arg = WL_MADV_HUGEPAGE;
+	add(wl, m, WL_MADVISE, 0, 0, 4 * MiB)->arg = MM_MADV_HUGEPAGE;
 	sweep(wl, m, 0, 4 * MiB, WL_WRITE, WL_STORE_RFO, 0);
 	sweep(wl, m, 1, 1 * MiB, WL_WRITE, WL_STORE_NT, 0);
 	sweep(wl, m, 0, 4 * MiB, WL_READ, WL_STORE_RFO, 4096);
@@ -117,9 +117,9 @@ int nat_ops_test_workload(struct workload *wl, char *err, size_t errlen)
 	sweep(wl, m, 1, 1 * MiB, WL_RW, WL_STORE_RFO, 0);
 	add(wl, m, WL_MPROTECT, 1, 0, 1 * MiB)->arg = WL_PROT_READ;
 	sweep(wl, m, 1, 1 * MiB, WL_READ, WL_STORE_RFO, 0);
-	add(wl, m, WL_MADVISE, 0, 2 * MiB, 2 * MiB)->arg = WL_MADV_COLD;
-	add(wl, m, WL_MADVISE, 0, 2 * MiB, 2 * MiB)->arg = WL_MADV_PAGEOUT;
-	add(wl, m, WL_MADVISE, 0, 3 * MiB, 1 * MiB)->arg = WL_MADV_DONTNEED;
+	add(wl, m, WL_MADVISE, 0, 2 * MiB, 2 * MiB)->arg = MM_MADV_COLD;
+	add(wl, m, WL_MADVISE, 0, 2 * MiB, 2 * MiB)->arg = MM_MADV_PAGEOUT;
+	add(wl, m, WL_MADVISE, 0, 3 * MiB, 1 * MiB)->arg = MM_MADV_DONTNEED;
 	wl_add_phase(wl, m, WL_SPAWN)->target = t;
 	wl_add_phase(wl, m, WL_BARRIER)->target = barrier;
 	wl_add_phase(wl, m, WL_JOIN);
