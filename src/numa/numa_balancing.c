@@ -981,37 +981,3 @@ void task_numa_fault(struct sim *s, struct cpu *cpu, struct task *t, uint32_t la
 }
 
 /* ---- the mainline placement policy (numa/policy.h) ---- */
-
-/* Mainline keeps no state of its own outside task_struct and mm_struct. */
-static void mainline_init(struct sim *s)
-{
-	(void)s;
-}
-
-static void mainline_destroy(struct sim *s)
-{
-	(void)s;
-}
-
-/*
- * Mainline automatic NUMA balancing, both modes of kernel.numa_balancing:
- * NUMA_BALANCING_NORMAL (task_numa_work's scanner, the two-stage filter,
- * NUMA groups, task placement) and NUMA_BALANCING_MEMORY_TIERING (promotion
- * of hot slow-tier folios, should_promote()), which Linux chooses per folio
- * by the tier of its node inside the same hint fault, both at once in mode 3.
- */
-const struct numa_policy_ops mainline_policy_ops = {
-	.name = "mainline",
-	.help = "Linux 6.10+ automatic NUMA balancing (kernel.numa_balancing: 1 normal, "
-		"2 memory tiering, 3 both)",
-	.in_mainline = true,
-	.init = mainline_init,
-	.destroy = mainline_destroy,
-	.task_init = init_numa_balancing,
-	.task_exit = numa_task_exit,
-	.tick = task_tick_numa,
-	.task_move = update_scan_period,
-	.safe_point = numa_apply_pending_move,
-	.pte_hint_fault = do_numa_page,
-	.pmd_hint_fault = do_huge_pmd_numa_page,
-};
