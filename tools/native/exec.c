@@ -31,6 +31,7 @@
 #include <immintrin.h>
 #endif
 
+#include "core/bitmap.h"
 #include "core/rng.h"
 #include "cpu/access.h"
 #include "mem/folio.h"
@@ -489,8 +490,7 @@ static void set_affinity_nodes(struct nat_thread *th, const struct wl_phase *ph)
 
 	for (uint32_t n = 0; n < h->nr_nodes; n++)
 		if (ph->pol.nodes >> n & 1)
-			for (uint32_t w = 0; w < MAX_CPUS / 64; w++)
-				bits[w] |= h->node_cpus[n][w];
+			bitmap_or(bits, bits, h->node_cpus[n], MAX_CPUS / 64);
 	set_cpus(th, ph, bits);
 }
 

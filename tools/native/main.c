@@ -33,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/err.h"
+#include "core/parse.h"
 #include "core/tunables.h"
 #include "monitor.h"
 #include "stats/report.h"
@@ -46,11 +48,9 @@ static int bad(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(NATIVE_NAME ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr_print(NATIVE_NAME, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 2;
 }
 
@@ -89,14 +89,7 @@ static void usage(FILE *out)
 
 static int parse_uint(const char *arg, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return parse_u64_str(arg, 0, max, out) == PARSE_OK ? 0 : -1;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -110,7 +103,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	char *end;
 
 	*o = (struct opts){ .scale = 1.0, .seed = 1, .interval_ms = DEFAULT_INTERVAL_MS };
 	opterr = 0;
@@ -139,10 +131,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 's':
-			errno = 0;
-			o->scale = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(o->scale) || o->scale <= 0)
-				return bad("--scale '%s': give a positive number", optarg);
+			if (parse_double_str(optarg, &o->scale) || o->scale < WL_SCALE_MIN ||
+			    o->scale > WL_SCALE_MAX)
+				return bad("--scale '%s': give a decimal number from 0.000001 to 1000",
+					   optarg);
 			break;
 		case 'S':
 			if (parse_uint(optarg, UINT64_MAX, &o->seed))
