@@ -34,6 +34,7 @@
 
 #include "cli/cli.h"
 #include "core/array.h"
+#include "core/err.h"
 #include "core/parse.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
@@ -290,8 +291,8 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 	if (optind < argc)
 		return cli_bad("unexpected argument '%s'", argv[optind]);
 	if (c->run.seed > UINT64_MAX - (c->seeds - 1))
-		return cli_bad("--seed %llu --seeds %u: the seeds would pass %llu",
-			       (unsigned long long)c->run.seed, c->seeds,
+		return cli_bad("--seed %llu --seeds %u: the last seed would be past %llu, the "
+			       "largest", (unsigned long long)c->run.seed, c->seeds,
 			       (unsigned long long)UINT64_MAX);
 	if (c->nr_live == 0 && c->nr_src < 2)
 		return cli_bad("compare: nothing to compare: give --variant NAME[:KEY=VALUE,...] at "
@@ -396,6 +397,46 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+/* Is @v written as a result key of type @t is (stats/result_keys.def)? */
+static bool of_type(json_object *v, enum result_key_type t)
+{
+	switch (t) {
+	case RK_number: return is_number(v);
+	case RK_count: return is_count(v);
+	case RK_string: return json_object_is_type(v, json_type_string);
+	case RK_boolean: return json_object_is_type(v, json_type_boolean);
+	case RK_object: return json_object_is_type(v, json_type_object);
+	case RK_array: return json_object_is_type(v, json_type_array);
+	}
+	return false;
+}
+
+static const char *const type_words[] = {
+	[RK_number] = "a finite number", [RK_count] = "a non-negative integer",
+	[RK_string] = "a string", [RK_boolean] = "true or false",
+	[RK_object] = "an object", [RK_array] = "an array",
+};
+
+/*
+ * Key @id of @o (whose own key path is @path, NULL at the top) is of its
+ * declared type, or absent unless @required: 0, or -1 with "missing key
+ * 'PATH.KEY'" or "key 'PATH.KEY': expected TYPE" (core/err.h) in @err.
+ */
+static int check_key(json_object *o, const char *path, enum result_key id, bool required,
+		     char *err, size_t errlen)
+{
+	const struct result_key_desc *d = &result_keys[id];
+	json_object *v = get(o, d->key);
+	char full[128];
+
+	if (v ? of_type(v, d->type) : !required)
+		return 0;
+	snprintf(full, sizeof(full), "%s%s%s", path ? path : "", path ? "." : "", d->key);
+	if (!v)
+		return errorf(err, errlen, "missing key '%s'", full);
+	return errorf_at(err, errlen, NULL, 0, full, "expected %s", type_words[d->type]);
+}
+
 /*
  * The keys the table needs, with their types. A counter missing from
  * "vmstat" (an older file, or a real run on a host that lacks it) is allowed
@@ -404,95 +445,56 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
  */
 int cli_check_result(json_object *r, char *err, size_t errlen)
 {
+	char key[128];
 	json_object *v;
-	if (!json_object_is_type(r, json_type_object)) {
-		snprintf(err, errlen, "not a numasim result (expected a JSON object)");
-		return -1;
-	}
-	const char *const required[] = { RKEY(ELAPSED_S), RKEY(VMSTAT), RKEY(PROCESSES) };
+	if (!json_object_is_type(r, json_type_object))
+		return errorf(err, errlen, "not a numasim result (expected a JSON object)");
+	static const enum result_key required[] = { RK_ELAPSED_S, RK_VMSTAT, RK_PROCESSES };
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!get(r, required[i])) {
-			snprintf(err, errlen, "missing key '%s'", required[i]);
-			return -1;
-		}
-	if (!is_number(get(r, RKEY(ELAPSED_S))) || json_object_get_double(get(r, RKEY(ELAPSED_S))) < 0) {
-		snprintf(err, errlen, "key '%s': expected a finite non-negative number", RKEY(ELAPSED_S));
+		if (!get(r, result_keys[required[i]].key))
+			return errorf(err, errlen, "missing key '%s'", result_keys[required[i]].key);
+	if (!is_number(get(r, RKEY(ELAPSED_S))) || json_object_get_double(get(r, RKEY(ELAPSED_S))) < 0)
+		return errorf_at(err, errlen, NULL, 0, RKEY(ELAPSED_S),
+				 "expected a finite non-negative number");
+	if (check_key(r, NULL, RK_HOST_S, false, err, errlen) ||
+	    check_key(r, NULL, RK_TRUNCATED, false, err, errlen) ||
+	    check_key(get(r, RKEY(CONFIG)), RKEY(CONFIG), RK_CONFIG_SCALE, false, err, errlen) ||
+	    check_key(get(r, RKEY(MIGRC)), RKEY(MIGRC), RK_MIGRC_PEAK_PENDING_PAGES, false, err,
+		      errlen) ||
+	    check_key(r, NULL, RK_VMSTAT, true, err, errlen))
 		return -1;
-	}
-	if ((v = get(r, RKEY(HOST_S))) && !is_number(v)) {
-		snprintf(err, errlen, "key '%s': expected a finite number", RKEY(HOST_S));
-		return -1;
-	}
-	if ((v = get(r, RKEY(TRUNCATED))) && !json_object_is_type(v, json_type_boolean)) {
-		snprintf(err, errlen, "key '%s': expected true or false", RKEY(TRUNCATED));
-		return -1;
-	}
-	json_object *c = get(r, RKEY(CONFIG));
-	if ((v = get(c, RKEY(CONFIG_SCALE))) && !is_number(v)) {
-		snprintf(err, errlen, "key '%s.%s': expected a finite number", RKEY(CONFIG),
-			 RKEY(CONFIG_SCALE));
-		return -1;
-	}
-	json_object *mc = get(r, RKEY(MIGRC));
-	if ((v = get(mc, RKEY(MIGRC_PEAK_PENDING_PAGES))) && !is_count(v)) {
-		snprintf(err, errlen, "key '%s.%s': expected a non-negative integer", RKEY(MIGRC),
-			 RKEY(MIGRC_PEAK_PENDING_PAGES));
-		return -1;
-	}
 	json_object *vm = get(r, RKEY(VMSTAT));
-	if (!json_object_is_type(vm, json_type_object)) {
-		snprintf(err, errlen, "key '%s': expected an object", RKEY(VMSTAT));
-		return -1;
-	}
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		if ((v = get(vm, vm_event_text[i])) && !is_count(v)) {
-			snprintf(err, errlen, "key '%s.%s': expected a non-negative integer",
-				 RKEY(VMSTAT), vm_event_text[i]);
-			return -1;
+			snprintf(key, sizeof(key), "%s.%s", RKEY(VMSTAT), vm_event_text[i]);
+			return errorf_at(err, errlen, NULL, 0, key, "expected %s", type_words[RK_count]);
 		}
-	json_object *procs = get(r, RKEY(PROCESSES));
-	if (!json_object_is_type(procs, json_type_array)) {
-		snprintf(err, errlen, "key '%s': expected an array", RKEY(PROCESSES));
+	if (check_key(r, NULL, RK_PROCESSES, true, err, errlen))
 		return -1;
-	}
+	json_object *procs = get(r, RKEY(PROCESSES));
 	for (size_t p = 0; p < json_object_array_length(procs); p++) {
 		json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
-		if (!rp) {
-			snprintf(err, errlen, "missing key '%s[%zu].%s'", RKEY(PROCESSES), p,
-				 RKEY(PROC_RESIDENT_PAGES));
-			return -1;
-		}
-		if (!json_object_is_type(rp, json_type_array) || json_object_array_length(rp) > MAX_NUMNODES) {
-			snprintf(err, errlen, "key '%s[%zu].%s': expected an array of at most %d counts",
-				 RKEY(PROCESSES), p, RKEY(PROC_RESIDENT_PAGES), MAX_NUMNODES);
-			return -1;
-		}
+		snprintf(key, sizeof(key), "%s[%zu].%s", RKEY(PROCESSES), p, RKEY(PROC_RESIDENT_PAGES));
+		if (!rp)
+			return errorf(err, errlen, "missing key '%s'", key);
+		if (!json_object_is_type(rp, json_type_array) || json_object_array_length(rp) > MAX_NUMNODES)
+			return errorf_at(err, errlen, NULL, 0, key,
+					 "expected an array of at most %d counts", MAX_NUMNODES);
 		for (size_t n = 0; n < json_object_array_length(rp); n++)
 			if (!is_count(json_object_array_get_idx(rp, n))) {
-				snprintf(err, errlen, "key '%s[%zu].%s[%zu]': expected a non-negative "
-					 "integer", RKEY(PROCESSES), p, RKEY(PROC_RESIDENT_PAGES), n);
-				return -1;
+				snprintf(key, sizeof(key), "%s[%zu].%s[%zu]", RKEY(PROCESSES), p,
+					 RKEY(PROC_RESIDENT_PAGES), n);
+				return errorf_at(err, errlen, NULL, 0, key, "expected %s",
+						 type_words[RK_count]);
 			}
 	}
 	json_object *o = get(r, RKEY(ORACLE));
 	if (!o)
 		return 0;
-	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(err, errlen, "key '%s': expected an object", RKEY(ORACLE));
+	if (check_key(r, NULL, RK_ORACLE, true, err, errlen) ||
+	    check_key(o, RKEY(ORACLE), RK_ORACLE_STALE_READS, true, err, errlen) ||
+	    check_key(o, RKEY(ORACLE), RK_ORACLE_LOST_WRITES, true, err, errlen))
 		return -1;
-	}
-	const char *const oracle_keys[] = { RKEY(ORACLE_STALE_READS), RKEY(ORACLE_LOST_WRITES) };
-	for (size_t i = 0; i < ARRAY_SIZE(oracle_keys); i++) {
-		if (!(v = get(o, oracle_keys[i]))) {
-			snprintf(err, errlen, "missing key '%s.%s'", RKEY(ORACLE), oracle_keys[i]);
-			return -1;
-		}
-		if (!is_count(v)) {
-			snprintf(err, errlen, "key '%s.%s': expected a non-negative integer",
-				 RKEY(ORACLE), oracle_keys[i]);
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -572,13 +574,13 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 	o.seed = seed;
 	struct cli_run r;
 	if (cli_simulate(&r, su, &o, &s->tun, label, err, sizeof(err))) {
-		fprintf(stderr, "numasim: variant '%s': %s\n", s->name, err);
+		err_print("numasim", "variant '%s': %s", s->name, err);
 		*rc = 2;
 		return NULL;
 	}
 	json_object *res = NULL;
 	if (r.rc) {
-		fprintf(stderr, "numasim: variant '%s': workload '%s' failed: %s\n", s->name,
+		err_print("numasim", "variant '%s': workload '%s' failed: %s", s->name,
 			su->wl.desc, r.s->error);
 		*rc = 1;
 	} else {
@@ -594,7 +596,7 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 				errno = ENOMEM;
 			}
 			if (!path || report_json_write(r.s, &r.ri, path)) {
-				fprintf(stderr, "numasim: --json-dir: cannot write '%s': %s\n",
+				err_print("numasim", "--json-dir: cannot write '%s': %s",
 					path ? path : c->json_dir, strerror(errno));
 				*rc = 1;
 			}
@@ -658,7 +660,7 @@ static char *xasprintf(const char *fmt, ...)
 	char *s;
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0) {
-		fputs("numasim: out of host memory\n", stderr);
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	va_end(ap);
@@ -671,7 +673,7 @@ static char **table_row(struct table *t, char *label)
 	ARRAY_GROW(t->row, t->cap_rows, t->nr_rows, 32);
 	char **r = calloc((size_t)t->nr_cols + 1, sizeof(char *));
 	if (!r) {
-		fputs("numasim: out of host memory\n", stderr);
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	r[0] = label;
@@ -898,7 +900,7 @@ static void append(char **buf, const char *fmt, ...)
 	char *more;
 	va_start(ap, fmt);
 	if (vasprintf(&more, fmt, ap) < 0) {
-		fputs("numasim: out of host memory\n", stderr);
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	va_end(ap);

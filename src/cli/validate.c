@@ -495,7 +495,7 @@ exec:
 	}
 	if (pid == 0) {
 		execv(script, (char *const *)argv);
-		fprintf(stderr, "numasim validate: cannot run '%s': %s\n", script, strerror(errno));
+		err_print("numasim validate", "cannot run '%s': %s", script, strerror(errno));
 		_exit(3);
 	}
 	free(script);
@@ -505,7 +505,7 @@ exec:
 			return vbad("waitpid: %s", strerror(errno));
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	fprintf(stderr, "numasim validate: guest.sh killed by signal %d\n", WTERMSIG(st));
+	err_print("numasim validate", "guest.sh killed by signal %d", WTERMSIG(st));
 	return 4;
 }
 
@@ -769,14 +769,14 @@ static int simulate(const char *dir, const struct vconf *c, json_object *L, bool
 	if (!o.tun.v[T_THP_MMAP_ALIGN] && L) {
 		uint32_t n = align_like_linux(&su.wl, L);
 		if (n)
-			fprintf(stderr, "numasim validate: %u region%s PMD-aligned as Linux mapped "
-				"them\n", n, n == 1 ? "" : "s");
+			err_print("numasim validate", "%u region%s PMD-aligned as Linux mapped "
+				"them", n, n == 1 ? "" : "s");
 	}
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o, &o.tun, "validate", err, sizeof(err))) {
 		rc = vbad("%s", err);
 	} else if (r.rc) {
-		fprintf(stderr, "numasim validate: the simulation failed: %s\n", r.s->error);
+		err_print("numasim validate", "the simulation failed: %s", r.s->error);
 		rc = 1;
 	} else {
 		char *out = write ? path_in(dir, "numasim.json") : NULL;
@@ -1256,7 +1256,7 @@ static int write_outputs(const char *dir, const struct vtable *t, json_object *L
 		rc = -1;
 	}
 	if (rc)
-		fprintf(stderr, "numasim validate: cannot write %s/table.txt or bounds.proposed\n", dir);
+		err_print("numasim validate", "cannot write %s/table.txt or bounds.proposed", dir);
 	free(tp);
 	free(bp);
 	if (json_path) {
@@ -1266,7 +1266,7 @@ static int write_outputs(const char *dir, const struct vtable *t, json_object *L
 		json_object_object_add(o, "numasim", json_object_get(S));
 		json_object_object_add(o, "table", table_json(t));
 		if (json_object_to_file_ext(json_path, o, JSON_C_TO_STRING_PRETTY) < 0) {
-			fprintf(stderr, "numasim validate: --json: cannot write '%s'\n", json_path);
+			err_print("numasim validate", "--json: cannot write '%s'", json_path);
 			rc = -1;
 		}
 		json_object_put(o);
@@ -1284,7 +1284,7 @@ static json_object *load_result(const char *dir, const char *name)
 		r = NULL;
 	}
 	if (!r)
-		fprintf(stderr, "numasim validate: %s: %s\n", p ? p : name, p ? err : "out of memory");
+		err_print("numasim validate", "%s: %s", p ? p : name, p ? err : "out of memory");
 	free(p);
 	return r;
 }
@@ -1412,13 +1412,13 @@ static int plan_and_boot(struct validate_opts *v, const char *wl, struct machine
 	for (uint32_t n = 0; n < g->nr_nodes; n++)
 		guest_mb += g->node[n].mem_bytes / MiB;
 	if (!rc) {
-		fprintf(stderr, "numasim validate: guest of %s: %u nodes, %u vCPUs, %llu MiB "
-			"(memory scaled to at most %llu MiB, at most %u vCPUs a node)\n",
+		err_print("numasim validate", "guest of %s: %u nodes, %u vCPUs, %llu MiB "
+			"(memory scaled to at most %llu MiB, at most %u vCPUs a node)",
 			m->name, g->nr_nodes, g->nr_cpus, (unsigned long long)guest_mb,
 			(unsigned long long)budget, v->guest_cpus);
 		for (uint32_t n = 0; n < g->nr_nodes; n++)
-			fprintf(stderr, "numasim validate:   node %u: %s, %u vCPUs, %llu MiB (machine: "
-				"%u CPUs, %llu MiB)\n", n, mem_kind_name(g->node[n].kind),
+			err_print("numasim validate", "  node %u: %s, %u vCPUs, %llu MiB (machine: "
+				"%u CPUs, %llu MiB)", n, mem_kind_name(g->node[n].kind),
 				g->node[n].nr_cpus, (unsigned long long)(g->node[n].mem_bytes / MiB),
 				m->node[n].nr_cpus, (unsigned long long)(m->node[n].mem_bytes / MiB));
 		rc = run_guest(v, conf);
@@ -1489,7 +1489,7 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 	for (uint32_t i = 0; i < nr_rules && c->nr_sets < V_MAX_SETS; i++) {
-		fprintf(stderr, "numasim validate: guest kernel %s: simulating with --set %s\n",
+		err_print("numasim validate", "guest kernel %s: simulating with --set %s",
 			c->kernel, rules[i]);
 		memcpy(c->sets[c->nr_sets++], rules[i], sizeof(rules[i]));
 	}

@@ -4,10 +4,11 @@
 #include <stdlib.h>
 
 #include "core/array.h"
+#include "core/err.h"
 
 void array_oom(size_t bytes)
 {
-	fprintf(stderr, "numasim: out of host memory (%zu bytes)\n", bytes);
+	err_print("numasim", "out of host memory (%zu bytes)", bytes);
 	fflush(stderr);
 	abort();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* core/parse.c - see parse.h. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,7 @@ enum parse_rc parse_double(const char *s, size_t n, double *out)
 	errno = 0;
 	v = strtod(buf, NULL);	/* C locale: the program never calls setlocale */
 	/* ERANGE: overflow to infinity, or a non-zero value below DBL_MIN */
-	if (errno == ERANGE || !isfinite(v))
+	if (errno == ERANGE || !isfinite(v) || (v != 0.0 && v < DBL_MIN))
 		return PARSE_RANGE;
 	*out = v;
 	return PARSE_OK;

@@ -94,7 +94,7 @@ const char *workload_help(const char *name)
 /* Out of host memory while building: there is nothing sensible to fall back to. */
 sim_noreturn sim_cold static void wl_oom(void)
 {
-	fputs("numasim: out of memory building the workload\n", stderr);
+	err_print("numasim", "out of memory building the workload");
 	abort();
 }
 

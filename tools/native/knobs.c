@@ -17,6 +17,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "core/err.h"
 #include "core/tunables.h"
 #include "knobs.h"
 #include "native.h"
@@ -118,8 +119,8 @@ void debugfs_ensure(void)
 	if (statfs(DEBUGFS, &s) == 0 && (uint32_t)s.f_type == DEBUGFS_MAGIC_NR)
 		return;
 	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
-		fprintf(stderr, NATIVE_NAME ": warning: cannot mount debugfs at " DEBUGFS ": %s\n",
-			strerror(errno));
+		err_print(NATIVE_NAME, "warning: cannot mount debugfs at " DEBUGFS ": %s",
+			  strerror(errno));
 }
 
 int knob_write(const char *path, const char *value)
@@ -160,7 +161,7 @@ void knob_apply(struct knob_req *r)
 			 strerror(-e));
 	r->applied = e == 0;
 	if (e)
-		fprintf(stderr, NATIVE_NAME ": warning: --set %s=%s not applied: %s\n", r->key,
+		err_print(NATIVE_NAME, "warning: --set %s=%s not applied: %s", r->key,
 			r->value, r->error);
 	r->have_readback = knob_read(r->file, r->readback, sizeof(r->readback)) == 0;
 }

@@ -352,8 +352,8 @@ static void monitor_unscanned(void)
 {
 	long rc = host_set_mempolicy(MPOL_LOCAL, 0);
 	if (rc < 0 && rc != -ENOSYS)
-		fprintf(stderr, NATIVE_NAME ": warning: set_mempolicy(MPOL_LOCAL) for the monitor: "
-			"%s\n", strerror((int)-rc));
+		err_print(NATIVE_NAME, "warning: set_mempolicy(MPOL_LOCAL) for the monitor: "
+			"%s", strerror((int)-rc));
 }
 
 static int run(struct monitor *mo)
@@ -361,7 +361,7 @@ static int run(struct monitor *mo)
 	struct nat_shared *sh = mo->sh;
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1))	/* orphans of the workload come back here */
-		fprintf(stderr, NATIVE_NAME ": warning: PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
+		err_print(NATIVE_NAME, "warning: PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 	read_counters("/proc/vmstat", &mo->vm0, 0);
 	read_numastat(mo->numa0, mo->h.nr_nodes);
 	read_mthp(mo->mthp0);
@@ -464,12 +464,12 @@ static int setup(struct monitor *mo)
 	if (host_probe(&mo->h, err, sizeof(err)))
 		return bad("%s", err);
 	if (machine_load_host(&mo->m, err, sizeof(err))) {
-		fprintf(stderr, NATIVE_NAME ": warning: %s; describing the host from libnuma\n", err);
+		err_print(NATIVE_NAME, "warning: %s; describing the host from libnuma", err);
 		if (machine_from_probe(mo, err, sizeof(err)))
 			return bad("cannot describe this host as a machine: %s", err);
 	}
 	if (mo->m.nr_nodes != mo->h.nr_nodes)
-		fprintf(stderr, NATIVE_NAME ": warning: hwloc sees %u nodes, libnuma %u\n", mo->m.nr_nodes,
+		err_print(NATIVE_NAME, "warning: hwloc sees %u nodes, libnuma %u", mo->m.nr_nodes,
 			mo->h.nr_nodes);
 	if (uname(&u) == 0)
 		snprintf(mo->kernel, sizeof(mo->kernel), "%s %s (%s, native)", u.sysname, u.release,
@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 	if (mo->o.json) {
 		json_object *r = result_json(mo);
 		if (json_object_to_file_ext(mo->o.json, r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)) {
-			fprintf(stderr, NATIVE_NAME ": --json: cannot write '%s': %s\n", mo->o.json,
+			err_print(NATIVE_NAME, "--json: cannot write '%s': %s", mo->o.json,
 				strerror(errno));
 			rc = 1;
 		}
