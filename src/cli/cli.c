@@ -34,16 +34,24 @@ int cli_run_option(struct run_opts *o, int c, const char *arg)
 	switch (c) {
 	case OPT_MACHINE: o->machine = arg; return 0;
 	case OPT_WORKLOAD: o->workload = arg; return 0;
-	case OPT_SCALE:
-		if (parse_double_str(arg, &o->scale) || o->scale < WL_SCALE_MIN ||
-		    o->scale > WL_SCALE_MAX)
-			return cli_bad("--scale '%s': expected a decimal number from 0.000001 to 1000",
-				       arg);
+	case OPT_SCALE: {
+		double v;
+		enum parse_rc rc = parse_double_str(arg, &v);
+		if (rc == PARSE_OK && (v < WL_SCALE_MIN || v > WL_SCALE_MAX))
+			rc = PARSE_RANGE;
+		if (rc)
+			return cli_bad("--scale '%s': %s (give a decimal number from 0.000001 to 1000)",
+				       arg, parse_error(rc, "decimal"));
+		o->scale = v;
 		return 0;
-	case OPT_SEED:
-		if (parse_u64_str(arg, 0, UINT64_MAX, &o->seed))
-			return cli_bad("--seed '%s': expected a non-negative integer", arg);
+	}
+	case OPT_SEED: {
+		enum parse_rc rc = parse_u64_str(arg, 0, UINT64_MAX, &o->seed);
+		if (rc)
+			return cli_bad("--seed '%s': %s (give an integer from 0 to %llu)", arg,
+				       parse_error(rc, "integer"), (unsigned long long)UINT64_MAX);
 		return 0;
+	}
 	case OPT_SET:
 		if (tunable_set(&o->tun, arg, err, sizeof(err)))
 			return cli_bad("%s", err);

@@ -45,17 +45,17 @@ expect 2 "\-\-scale 'abc'" -- run --scale abc
 expect 2 "\-\-scale 'nan'" -- run --scale nan
 expect 2 "\-\-seed '-1'" -- run --seed -1
 # one number syntax (src/core/parse.h): decimal only, no blanks, no hex, no inf/nan
-expect 2 "\-\-scale '0x10': expected a decimal number" -- run --scale 0x10
+expect 2 "\-\-scale '0x10': not a decimal number" -- run --scale 0x10
 expect 2 "\-\-scale ' 0.1'" -- run --scale " 0.1"
 expect 2 "\-\-scale '0.1 '" -- run --scale "0.1 "
-expect 2 "\-\-scale '1e-300'" -- run --scale 1e-300
+expect 2 "\-\-scale '1e-300': out of range (give a decimal number from 0.000001 to 1000)" -- run --scale 1e-300
 expect 2 "\-\-scale 'inf'" -- run --scale inf
 expect 2 "\-\-scale '1e400'" -- run --scale 1e400
 expect 2 "\-\-scale '1001'" -- run --scale 1001
 expect 2 "\-\-seed '0x10'" -- run --seed 0x10
 expect 2 "\-\-seed ' 5'" -- run --seed " 5"
 expect 2 "\-\-seed '+5'" -- run --seed +5
-expect 2 "\-\-seed '18446744073709551616'" -- run --seed 18446744073709551616
+expect 2 "\-\-seed '18446744073709551616': out of range" -- run --seed 18446744073709551616
 expect 2 "\-\-seeds ' 2'" -- compare --seeds " 2" --variant a
 expect 2 "\-\-seeds '0x2'" -- compare --seeds 0x2 --variant a
 expect 2 "\-\-seed 18446744073709551615 \-\-seeds 2: the last seed would be past" -- compare --seed 18446744073709551615 --seeds 2 --variant a

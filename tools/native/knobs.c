@@ -19,6 +19,7 @@
 
 #include "core/err.h"
 #include "core/tunables.h"
+#include "stats/report.h"
 #include "knobs.h"
 #include "native.h"
 
@@ -172,10 +173,10 @@ json_object *knobs_set_json(const struct knob_req *r, uint32_t nr)
 
 	for (uint32_t i = 0; i < nr; i++) {
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "key", json_object_new_string(r[i].key));
+		json_object_object_add(o, RKEY(KNOB_KEY), json_object_new_string(r[i].key));
 		json_object_object_add(o, "value", json_object_new_string(r[i].value));
 		json_object_object_add(o, "file", json_object_new_string(r[i].file));
-		json_object_object_add(o, "applied", json_object_new_boolean(r[i].applied));
+		json_object_object_add(o, RKEY(KNOB_APPLIED), json_object_new_boolean(r[i].applied));
 		json_object_object_add(o, "error", r[i].error[0] ? json_object_new_string(r[i].error) : NULL);
 		json_object_object_add(o, "readback",
 				       r[i].have_readback ? json_object_new_string(r[i].readback) : NULL);
