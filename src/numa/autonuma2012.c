@@ -169,7 +169,8 @@ static void map_delete(struct an_map *m, struct an_qent *e)
 static void ring_push(struct an_ring *r, uint64_t pfn)
 {
 	if (r->nr == r->cap) {
-		uint32_t cap = r->cap ? r->cap * 2 : 64;
+		/* a power of two (the ring masks), at most 2^31 */
+		uint32_t cap = (uint32_t)array_next_cap(r->cap, r->nr + 1ull, 64, 1u << 31);
 		uint64_t *p = xreallocarray(NULL, cap, sizeof(*p));
 		for (uint32_t i = 0; i < r->nr; i++)
 			p[i] = r->pfn[(r->head + i) & (r->cap - 1)];

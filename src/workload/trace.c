@@ -467,7 +467,7 @@ static void limit_regions(struct wl_trace *t, uint32_t first)
 
 	if (n <= WL_TRACE_PROC_REGIONS)
 		return;
-	struct gap_at *g = xreallocarray(NULL, (n - 1), sizeof(*g));
+	struct gap_at *g = xreallocarray(NULL, n - 1, sizeof(*g));
 	bool *split = xreallocarray(NULL, n, 1);
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		g[i] = (struct gap_at){ r[i + 1].start - (r[i].start + r[i].len), i };
@@ -504,7 +504,7 @@ static void infer_regions(struct tb_proc *p, uint64_t gap, struct wl_trace *t, s
 			p->pages[n++] = p->pages[i];
 	p->nr_pages = n;
 	size_t nr = 0;
-	struct iv *v = xreallocarray(NULL, (p->nr_mmaps + p->nr_pages), sizeof(*v));
+	struct iv *v = xreallocarray(NULL, p->nr_mmaps + p->nr_pages, sizeof(*v));
 	for (size_t i = 0; i < p->nr_mmaps; i++)
 		if (has_page(p->pages, p->nr_pages, &p->mmaps[i]))
 			v[nr++] = p->mmaps[i];
@@ -539,14 +539,14 @@ static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, ui
 {
 	struct wl_trace *t = xreallocarray(NULL, 1, sizeof(*t));
 	size_t cap = 0;
-	uint32_t *renum = xreallocarray(NULL, (b->nr_p + 1), sizeof(*renum));
+	uint32_t *renum = xreallocarray(NULL, b->nr_p + 1, sizeof(*renum));
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", b->name);
 	t->format = fmt;
 	t->nr_insns = b->nr_insns;
 	t->nr_skipped = b->nr_skipped;
-	t->procs = xreallocarray(NULL, (b->nr_p + 1), sizeof(*t->procs));
+	t->procs = xreallocarray(NULL, b->nr_p + 1, sizeof(*t->procs));
 	for (size_t i = 0; i < b->nr_p; i++) {
 		bool used = false;
 
@@ -559,8 +559,8 @@ static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, ui
 	if (!t->regions)	/* every record skipped: still an array, for &regions[0] */
 		t->regions = xreallocarray(NULL, 1, sizeof(*t->regions));
 	t->nr_streams = (uint32_t)b->nr_s;
-	t->streams = xreallocarray(NULL, (b->nr_s + 1), sizeof(*t->streams));
-	t->bufs = xreallocarray(NULL, (b->nr_s + 1), sizeof(*t->bufs));
+	t->streams = xreallocarray(NULL, b->nr_s + 1, sizeof(*t->streams));
+	t->bufs = xreallocarray(NULL, b->nr_s + 1, sizeof(*t->bufs));
 	for (size_t i = 0; i < b->nr_s; i++) {
 		struct tb_stream *s = &b->s[i];
 
@@ -731,7 +731,7 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 	t->nr_insns = get64(b + 32);
 	t->nr_skipped = get64(b + 40);
 	t->procs = xreallocarray(NULL, np, sizeof(*t->procs));
-	t->regions = xreallocarray(NULL, (nr + 1ull), sizeof(*t->regions));
+	t->regions = xreallocarray(NULL, nr + 1ull, sizeof(*t->regions));
 	t->streams = xreallocarray(NULL, ns, sizeof(*t->streams));
 	t->nr_procs = np;
 	t->nr_regions = nr;

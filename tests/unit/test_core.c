@@ -5,7 +5,7 @@
  * error format (err.h), array growth (array.h) and the mask OR (bitmap.h);
  * and the result-key table (stats/result_keys.def).
  */
-#include "harness.h"
+#include "testlib.h"
 
 #include <fcntl.h>
 #include <float.h>
@@ -18,6 +18,7 @@
 #include "core/bitmap.h"
 #include "core/err.h"
 #include "core/parse.h"
+#include "cli/cli.h"
 #include "mem/mm.h"
 #include "stats/report.h"
 
@@ -276,6 +277,83 @@ static void test_result_keys(void **state)
 	assert_int_equal(result_keys[RK_ORACLE_LOST_WRITES].type, RK_count);
 }
 
+/* The type a key of result_keys.def is written as, seen through json-c. */
+static bool written_as(json_object *v, enum result_key_type t)
+{
+	switch (t) {
+	case RK_number: return json_object_is_type(v, json_type_double);
+	case RK_count: return json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0;
+	case RK_string: return json_object_is_type(v, json_type_string);
+	case RK_boolean: return json_object_is_type(v, json_type_boolean);
+	case RK_object: return json_object_is_type(v, json_type_object);
+	case RK_array: return json_object_is_type(v, json_type_array);
+	}
+	return false;
+}
+
+static json_object *key_of(json_object *o, enum result_key id)
+{
+	json_object *v = NULL;
+
+	assert_true(json_object_object_get_ex(o, result_keys[id].key, &v));
+	assert_true(written_as(v, result_keys[id].type));
+	return v;
+}
+
+/*
+ * What report.c writes is what compare and validate read: the keys of the
+ * table are where the table says, of its type, and the result passes
+ * compare's check (cli_check_result).
+ */
+static void test_result_roundtrip(void **state)
+{
+	static const enum result_key top[] = {
+		RK_ELAPSED_S, RK_HOST_S, RK_TRUNCATED, RK_CONFIG, RK_VMSTAT, RK_MTHP, RK_NODES,
+		RK_PROCESSES, RK_TIMESERIES, RK_MIGRC, RK_ORACLE,
+	};
+	static const enum result_key config[] = {
+		RK_CONFIG_MACHINE, RK_CONFIG_WORKLOAD, RK_CONFIG_SCALE, RK_CONFIG_SEED,
+		RK_CONFIG_TUNABLES,
+	};
+	struct tl_env e;
+	struct run_info ri = { .machine_arg = "2node-128cpu", .scale = 1.0, .host_s = 0.5 };
+	char err[256] = "";
+
+	(void)state;
+	tl_run_spec(&e, "2node-128cpu", "numa01:size=16M,loops=10", NULL, 1);
+	json_object *r = report_json(e.s, &ri);
+	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
+		key_of(r, top[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(config); i++)
+		key_of(key_of(r, RK_CONFIG), config[i]);
+	key_of(key_of(r, RK_MIGRC), RK_MIGRC_PEAK_PENDING_PAGES);
+	key_of(key_of(r, RK_ORACLE), RK_ORACLE_STALE_READS);
+	key_of(key_of(r, RK_ORACLE), RK_ORACLE_LOST_WRITES);
+	json_object *node0 = json_object_array_get_idx(key_of(r, RK_NODES), 0);
+	key_of(node0, RK_NODE_NUMASTAT);
+	json_object *p0 = json_object_array_get_idx(key_of(r, RK_PROCESSES), 0);
+	assert_non_null(p0);
+	key_of(p0, RK_PROC_RESIDENT_PAGES);
+	key_of(p0, RK_PROC_MM_NUMA_SCAN_SEQ);
+	json_object *t0 = json_object_array_get_idx(key_of(p0, RK_PROC_TASKS), 0);
+	assert_non_null(t0);
+	key_of(t0, RK_TASK_NUMA_SCAN_SEQ);
+	key_of(t0, RK_TASK_EXIT_S);
+	json_object *x0 = json_object_array_get_idx(key_of(r, RK_TIMESERIES), 0);
+	assert_non_null(x0);
+	key_of(x0, RK_TS_T_S);
+	key_of(x0, RK_TS_PROCESS_RESIDENT_PAGES);
+	key_of(x0, RK_TS_PROCESS_RUNNABLE_TASKS);
+	assert_int_equal(cli_check_result(r, err, sizeof(err)), 0);
+	/* and a value of the wrong type is refused, naming the key */
+	json_object_object_add(key_of(r, RK_MIGRC), RKEY(MIGRC_PEAK_PENDING_PAGES),
+			       json_object_new_double(1e300));
+	assert_int_equal(cli_check_result(r, err, sizeof(err)), -1);
+	assert_string_equal(err, "key 'migrc.peak_pending_pages': expected a non-negative integer");
+	json_object_put(r);
+	tl_env_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_array_oom),
 		cmocka_unit_test(test_cpumask_or),
 		cmocka_unit_test(test_result_keys),
+		cmocka_unit_test(test_result_roundtrip),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
