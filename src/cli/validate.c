@@ -177,8 +177,10 @@ static int parse_mem_mb(const char *arg, uint64_t *out)
 	bool bare = n && arg[n - 1] >= '0' && arg[n - 1] <= '9';
 	uint64_t v;
 
-	if (parse_size(arg, n, &v) || (!bare && v % MiB))
+	if (parse_size(arg, n, &v))
 		return vbad("--guest-mem: '%s' is not a size (e.g. 2G, 1536M)", arg);
+	if (!bare && v % MiB)
+		return vbad("--guest-mem: '%s' is not a whole number of MiB", arg);
 	if (!bare)
 		v /= MiB;
 	if (v > (1ull << 22) || v < V_MIN_NODE_MB)

@@ -35,7 +35,8 @@ expect 2 "device memory" -- validate --machine gpu-1node --out "$TMP/x"
 expect 2 "\-\-guest-mem: '3'" -- validate --guest-mem 3
 expect 2 "\-\-guest-mem: ' 2G' is not a size" -- validate --guest-mem " 2G"
 expect 2 "\-\-guest-mem: '0x10' is not a size" -- validate --guest-mem 0x10
-expect 2 "\-\-guest-mem: '1536K' is not a size" -- validate --guest-mem 1536K
+expect 2 "\-\-guest-mem: '1537K' is not a whole number of MiB" -- validate --guest-mem 1537K
+expect 2 "\-\-guest-mem: '16T' must be" -- validate --guest-mem 16T
 expect 2 "\-\-guest-cpus: '0x2'" -- validate --guest-cpus 0x2
 expect 2 "\-\-guest-cpus: '0'" -- validate --guest-cpus 0
 expect 2 "\-\-accel: 'fast'" -- validate --accel fast
