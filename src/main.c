@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/err.h"
 #include "cpu/calibrate.h"
 #include "numa/policy.h"
 #include "sim.h"
@@ -109,11 +110,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	int run_rc = r.rc;
 	if (run_rc)
-		fprintf(stderr, "numasim: workload '%s' failed: %s\n", su.wl.desc, r.s->error);
+		err_print("numasim", "workload '%s' failed: %s", su.wl.desc, r.s->error);
 	if (!o.quiet)
 		report_text(r.s, &r.ri, stdout);
 	if (o.json && report_json_write(r.s, &r.ri, o.json)) {
-		fprintf(stderr, "numasim: --json '%s': cannot write: %s\n", o.json, strerror(errno));
+		err_print("numasim", "--json '%s': cannot write: %s", o.json, strerror(errno));
 		run_rc = -1;
 	}
 	cli_run_free(&r);
@@ -162,21 +163,21 @@ static int cmd_calibrate(int argc, char **argv)
 		if (!strcmp(argv[i], "--machine") && i + 1 < argc) {
 			arg = argv[++i];
 		} else {
-			fprintf(stderr, "numasim calibrate: unknown option '%s' (usage: numasim "
-					"calibrate [--machine M])\n", argv[i]);
+			err_print("numasim calibrate", "unknown option '%s' (usage: numasim "
+					"calibrate [--machine M])", argv[i]);
 			return 2;
 		}
 	}
 	struct machine *m = calloc(1, sizeof(*m));	/* large: not on the stack */
 	if (!m) {
-		fprintf(stderr, "numasim calibrate: out of memory\n");
+		err_print("numasim calibrate", "out of memory");
 		return 1;
 	}
 	if (machine_resolve(m, arg, err, sizeof(err))) {
-		fprintf(stderr, "numasim calibrate: --machine: %s\n", err);
+		err_print("numasim calibrate", "--machine: %s", err);
 		rc = 2;
 	} else if (calibrate_measure(m, &r, err, sizeof(err))) {
-		fprintf(stderr, "numasim calibrate: %s\n", err);
+		err_print("numasim calibrate", "%s", err);
 		rc = 1;
 	} else {
 		calibrate_print(stdout, m, &r, calib_published_for(m->name));
@@ -218,6 +219,6 @@ int main(int argc, char **argv)
 		printf("numasim %s\n", NUMASIM_VERSION);
 		return 0;
 	}
-	fprintf(stderr, "numasim: unknown command '%s' (try 'numasim --help')\n", cmd);
+	err_print("numasim", "unknown command '%s' (try 'numasim --help')", cmd);
 	return 2;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/array.h"
 #include "cpu/access.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
@@ -130,12 +131,7 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 			 struct task *parent, uint64_t now)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
-	if (s->nr_tasks == s->cap_tasks) {
-		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 64;
-		s->tasks = realloc(s->tasks, s->cap_tasks * sizeof(*s->tasks));
-		if (!s->tasks)
-			abort();
-	}
+	ARRAY_GROW(s->tasks, s->cap_tasks, s->nr_tasks, 64);
 	t->pid = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	t->tgid = parent ? parent->tgid : t->pid;
@@ -228,12 +224,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 static void ts_sample(struct sim *s, uint64_t now)
 {
 	struct timeseries *ts = &s->ts;
-	if (ts->nr == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 64;
-		ts->s = realloc(ts->s, ts->cap * sizeof(*ts->s));
-		if (!ts->s)
-			abort();
-	}
+	ARRAY_GROW(ts->s, ts->cap, ts->nr, 64);
 	struct ts_sample *x = &ts->s[ts->nr++];
 	memset(x, 0, sizeof(*x));
 	x->t_ns = now;
@@ -398,12 +389,7 @@ static int syscall_result(struct sim *s, struct task *t, const struct wl_phase *
 /* A new entry of the run's syscall list (the report's "syscalls"). */
 static struct syscall_record *sysrec_new(struct sim *s, const struct task *t, enum wl_op op)
 {
-	if (s->nr_sysrec == s->cap_sysrec) {
-		s->cap_sysrec = s->cap_sysrec ? 2 * s->cap_sysrec : 16;
-		s->sysrec = realloc(s->sysrec, s->cap_sysrec * sizeof(*s->sysrec));
-		if (!s->sysrec)
-			abort();
-	}
+	ARRAY_GROW(s->sysrec, s->cap_sysrec, s->nr_sysrec, 16);
 	struct syscall_record *r = &s->sysrec[s->nr_sysrec++];
 	memset(r, 0, sizeof(*r));
 	r->pid = t->pid;

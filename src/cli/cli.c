@@ -2,8 +2,6 @@
 /*
  * cli/cli.c - the run options and one simulation, shared by the commands.
  */
-#include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +9,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/err.h"
+#include "core/parse.h"
 
 void run_opts_init(struct run_opts *o)
 {
@@ -23,35 +23,9 @@ int cli_bad(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("numasim: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verr_print("numasim", fmt, ap);
 	va_end(ap);
 	return 2;
-}
-
-static int parse_scale(const char *arg, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (errno || end == arg || *end || !isfinite(v) || v <= 0 || v > 1000)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int parse_seed(const char *arg, uint64_t *out)
-{
-	char *end;
-	if (arg[0] < '0' || arg[0] > '9')
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 int cli_run_option(struct run_opts *o, int c, const char *arg)
@@ -60,14 +34,24 @@ int cli_run_option(struct run_opts *o, int c, const char *arg)
 	switch (c) {
 	case OPT_MACHINE: o->machine = arg; return 0;
 	case OPT_WORKLOAD: o->workload = arg; return 0;
-	case OPT_SCALE:
-		if (parse_scale(arg, &o->scale))
-			return cli_bad("--scale '%s': expected a number in (0, 1000]", arg);
+	case OPT_SCALE: {
+		double v;
+		enum parse_rc rc = parse_double_str(arg, &v);
+		if (rc == PARSE_OK && (v < WL_SCALE_MIN || v > WL_SCALE_MAX))
+			rc = PARSE_RANGE;
+		if (rc)
+			return cli_bad("--scale '%s': %s (give a decimal number from 0.000001 to 1000)",
+				       arg, parse_error(rc, "decimal"));
+		o->scale = v;
 		return 0;
-	case OPT_SEED:
-		if (parse_seed(arg, &o->seed))
-			return cli_bad("--seed '%s': expected a non-negative integer", arg);
+	}
+	case OPT_SEED: {
+		enum parse_rc rc = parse_u64_str(arg, 0, UINT64_MAX, &o->seed);
+		if (rc)
+			return cli_bad("--seed '%s': %s (give an integer from 0 to %llu)", arg,
+				       parse_error(rc, "integer"), (unsigned long long)UINT64_MAX);
 		return 0;
+	}
 	case OPT_SET:
 		if (tunable_set(&o->tun, arg, err, sizeof(err)))
 			return cli_bad("%s", err);

@@ -33,6 +33,9 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/array.h"
+#include "core/err.h"
+#include "core/parse.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
 #define NAME_MAX_LEN 64
@@ -238,10 +241,8 @@ static int apply_settings(struct source *s, const struct tunables *shared)
 
 static int parse_seeds(struct compare *c, const char *arg)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || n < 1 || n > MAX_SEEDS)
+	uint64_t n;
+	if (parse_u64_str(arg, 1, MAX_SEEDS, &n))
 		return cli_bad("--seeds '%s': give a whole number of runs from 1 to %d", arg, MAX_SEEDS);
 	c->seeds = (uint32_t)n;
 	return 0;
@@ -289,6 +290,10 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 	}
 	if (optind < argc)
 		return cli_bad("unexpected argument '%s'", argv[optind]);
+	if (c->run.seed > UINT64_MAX - (c->seeds - 1))
+		return cli_bad("--seed %llu --seeds %u: the last seed would be past %llu, the "
+			       "largest", (unsigned long long)c->run.seed, c->seeds,
+			       (unsigned long long)UINT64_MAX);
 	if (c->nr_live == 0 && c->nr_src < 2)
 		return cli_bad("compare: nothing to compare: give --variant NAME[:KEY=VALUE,...] at "
 			       "least once, or two columns in all with --from-json FILE");
@@ -320,9 +325,11 @@ static json_object *get(json_object *o, const char *key)
 	return v;
 }
 
+/* A finite number: json-c reads NaN, Infinity and 1e400 (as infinity) as doubles. */
 static bool is_number(json_object *v)
 {
-	return json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int);
+	return json_object_is_type(v, json_type_int) ||
+	       (json_object_is_type(v, json_type_double) && isfinite(json_object_get_double(v)));
 }
 
 static bool is_count(json_object *v)
@@ -390,6 +397,46 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
 	return r;
 }
 
+/* Is @v written as a result key of type @t is (stats/result_keys.def)? */
+static bool of_type(json_object *v, enum result_key_type t)
+{
+	switch (t) {
+	case RK_number: return is_number(v);
+	case RK_count: return is_count(v);
+	case RK_string: return json_object_is_type(v, json_type_string);
+	case RK_boolean: return json_object_is_type(v, json_type_boolean);
+	case RK_object: return json_object_is_type(v, json_type_object);
+	case RK_array: return json_object_is_type(v, json_type_array);
+	}
+	return false;
+}
+
+static const char *const type_words[] = {
+	[RK_number] = "a finite number", [RK_count] = "a non-negative integer",
+	[RK_string] = "a string", [RK_boolean] = "true or false",
+	[RK_object] = "an object", [RK_array] = "an array",
+};
+
+/*
+ * Key @id of @o (whose own key path is @path, NULL at the top) is of its
+ * declared type, or absent unless @required: 0, or -1 with "missing key
+ * 'PATH.KEY'" or "key 'PATH.KEY': expected TYPE" (core/err.h) in @err.
+ */
+static int check_key(json_object *o, const char *path, enum result_key id, bool required,
+		     char *err, size_t errlen)
+{
+	const struct result_key_desc *d = &result_keys[id];
+	json_object *v = get(o, d->key);
+	char full[128];
+
+	if (v ? of_type(v, d->type) : !required)
+		return 0;
+	snprintf(full, sizeof(full), "%s%s%s", path ? path : "", path ? "." : "", d->key);
+	if (!v)
+		return errorf(err, errlen, "missing key '%s'", full);
+	return errorf_at(err, errlen, NULL, 0, full, "expected %s", type_words[d->type]);
+}
+
 /*
  * The keys the table needs, with their types. A counter missing from
  * "vmstat" (an older file, or a real run on a host that lacks it) is allowed
@@ -398,99 +445,73 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
  */
 int cli_check_result(json_object *r, char *err, size_t errlen)
 {
+	char key[128];
 	json_object *v;
-	if (!json_object_is_type(r, json_type_object)) {
-		snprintf(err, errlen, "not a numasim result (expected a JSON object)");
-		return -1;
-	}
-	static const char *const required[] = { "elapsed_s", "vmstat", "processes" };
+	if (!json_object_is_type(r, json_type_object))
+		return errorf(err, errlen, "not a numasim result (expected a JSON object)");
+	static const enum result_key required[] = { RK_ELAPSED_S, RK_VMSTAT, RK_PROCESSES };
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!get(r, required[i])) {
-			snprintf(err, errlen, "missing key '%s'", required[i]);
-			return -1;
-		}
-	if (!is_number(get(r, "elapsed_s")) || json_object_get_double(get(r, "elapsed_s")) < 0) {
-		snprintf(err, errlen, "key 'elapsed_s': expected a non-negative number");
+		if (!get(r, result_keys[required[i]].key))
+			return errorf(err, errlen, "missing key '%s'", result_keys[required[i]].key);
+	if (!is_number(get(r, RKEY(ELAPSED_S))) || json_object_get_double(get(r, RKEY(ELAPSED_S))) < 0)
+		return errorf_at(err, errlen, NULL, 0, RKEY(ELAPSED_S),
+				 "expected a finite non-negative number");
+	if (check_key(r, NULL, RK_HOST_S, false, err, errlen) ||
+	    check_key(r, NULL, RK_TRUNCATED, false, err, errlen) ||
+	    check_key(get(r, RKEY(CONFIG)), RKEY(CONFIG), RK_CONFIG_SCALE, false, err, errlen) ||
+	    check_key(get(r, RKEY(MIGRC)), RKEY(MIGRC), RK_MIGRC_PEAK_PENDING_PAGES, false, err,
+		      errlen) ||
+	    check_key(r, NULL, RK_VMSTAT, true, err, errlen))
 		return -1;
-	}
-	if ((v = get(r, "host_s")) && !is_number(v)) {
-		snprintf(err, errlen, "key 'host_s': expected a number");
-		return -1;
-	}
-	if ((v = get(r, "truncated")) && !json_object_is_type(v, json_type_boolean)) {
-		snprintf(err, errlen, "key 'truncated': expected true or false");
-		return -1;
-	}
-	json_object *vm = get(r, "vmstat");
-	if (!json_object_is_type(vm, json_type_object)) {
-		snprintf(err, errlen, "key 'vmstat': expected an object");
-		return -1;
-	}
+	json_object *vm = get(r, RKEY(VMSTAT));
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		if ((v = get(vm, vm_event_text[i])) && !is_count(v)) {
-			snprintf(err, errlen, "key 'vmstat.%s': expected a non-negative integer",
-				 vm_event_text[i]);
-			return -1;
+			snprintf(key, sizeof(key), "%s.%s", RKEY(VMSTAT), vm_event_text[i]);
+			return errorf_at(err, errlen, NULL, 0, key, "expected %s", type_words[RK_count]);
 		}
-	json_object *procs = get(r, "processes");
-	if (!json_object_is_type(procs, json_type_array)) {
-		snprintf(err, errlen, "key 'processes': expected an array");
+	if (check_key(r, NULL, RK_PROCESSES, true, err, errlen))
 		return -1;
-	}
+	json_object *procs = get(r, RKEY(PROCESSES));
 	for (size_t p = 0; p < json_object_array_length(procs); p++) {
-		json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
-		if (!rp) {
-			snprintf(err, errlen, "missing key 'processes[%zu].resident_pages'", p);
-			return -1;
-		}
-		if (!json_object_is_type(rp, json_type_array) || json_object_array_length(rp) > MAX_NUMNODES) {
-			snprintf(err, errlen, "key 'processes[%zu].resident_pages': expected an array of "
-				 "at most %d counts", p, MAX_NUMNODES);
-			return -1;
-		}
+		json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
+		snprintf(key, sizeof(key), "%s[%zu].%s", RKEY(PROCESSES), p, RKEY(PROC_RESIDENT_PAGES));
+		if (!rp)
+			return errorf(err, errlen, "missing key '%s'", key);
+		if (!json_object_is_type(rp, json_type_array) || json_object_array_length(rp) > MAX_NUMNODES)
+			return errorf_at(err, errlen, NULL, 0, key,
+					 "expected an array of at most %d counts", MAX_NUMNODES);
 		for (size_t n = 0; n < json_object_array_length(rp); n++)
 			if (!is_count(json_object_array_get_idx(rp, n))) {
-				snprintf(err, errlen, "key 'processes[%zu].resident_pages[%zu]': expected a "
-					 "non-negative integer", p, n);
-				return -1;
+				snprintf(key, sizeof(key), "%s[%zu].%s[%zu]", RKEY(PROCESSES), p,
+					 RKEY(PROC_RESIDENT_PAGES), n);
+				return errorf_at(err, errlen, NULL, 0, key, "expected %s",
+						 type_words[RK_count]);
 			}
 	}
-	json_object *o = get(r, "oracle");
+	json_object *o = get(r, RKEY(ORACLE));
 	if (!o)
 		return 0;
-	if (!json_object_is_type(o, json_type_object)) {
-		snprintf(err, errlen, "key 'oracle': expected an object");
+	if (check_key(r, NULL, RK_ORACLE, true, err, errlen) ||
+	    check_key(o, RKEY(ORACLE), RK_ORACLE_STALE_READS, true, err, errlen) ||
+	    check_key(o, RKEY(ORACLE), RK_ORACLE_LOST_WRITES, true, err, errlen))
 		return -1;
-	}
-	static const char *const oracle_keys[] = { "stale_reads", "lost_writes" };
-	for (size_t i = 0; i < ARRAY_SIZE(oracle_keys); i++) {
-		if (!(v = get(o, oracle_keys[i]))) {
-			snprintf(err, errlen, "missing key 'oracle.%s'", oracle_keys[i]);
-			return -1;
-		}
-		if (!is_count(v)) {
-			snprintf(err, errlen, "key 'oracle.%s': expected a non-negative integer",
-				 oracle_keys[i]);
-			return -1;
-		}
-	}
 	return 0;
 }
 
 /* The configuration a result records ("config"), as far as it does. */
 static void conf_from_json(struct conf *cf, json_object *r)
 {
-	json_object *c = get(r, "config"), *v;
+	json_object *c = get(r, RKEY(CONFIG)), *v;
 	*cf = (struct conf){ 0 };
-	if ((v = get(c, "machine")) && json_object_is_type(v, json_type_string))
+	if ((v = get(c, RKEY(CONFIG_MACHINE))) && json_object_is_type(v, json_type_string))
 		cf->machine = json_object_get_string(v);
-	if ((v = get(c, "workload")) && json_object_is_type(v, json_type_string))
+	if ((v = get(c, RKEY(CONFIG_WORKLOAD))) && json_object_is_type(v, json_type_string))
 		cf->workload = json_object_get_string(v);
-	if ((v = get(c, "scale")) && is_number(v)) {
+	if ((v = get(c, RKEY(CONFIG_SCALE))) && is_number(v)) {
 		cf->scale = json_object_get_double(v);
 		cf->have_scale = true;
 	}
-	if ((v = get(c, "seed")) && is_count(v)) {
+	if ((v = get(c, RKEY(CONFIG_SEED))) && is_count(v)) {
 		cf->seed = json_object_get_uint64(v);
 		cf->have_seed = true;
 	}
@@ -553,18 +574,18 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 	o.seed = seed;
 	struct cli_run r;
 	if (cli_simulate(&r, su, &o, &s->tun, label, err, sizeof(err))) {
-		fprintf(stderr, "numasim: variant '%s': %s\n", s->name, err);
+		err_print("numasim", "variant '%s': %s", s->name, err);
 		*rc = 2;
 		return NULL;
 	}
 	json_object *res = NULL;
 	if (r.rc) {
-		fprintf(stderr, "numasim: variant '%s': workload '%s' failed: %s\n", s->name,
+		err_print("numasim", "variant '%s': workload '%s' failed: %s", s->name,
 			su->wl.desc, r.s->error);
 		*rc = 1;
 	} else {
 		res = report_json(r.s, &r.ri);
-		json_object_object_del(res, "timeseries");	/* not needed here; can be large */
+		json_object_object_del(res, RKEY(TIMESERIES));	/* not needed here; can be large */
 		if (c->json_dir) {
 			char *path;
 			int n = c->seeds > 1 ? asprintf(&path, "%s/%s.seed%llu.json", c->json_dir, s->name,
@@ -575,7 +596,7 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 				errno = ENOMEM;
 			}
 			if (!path || report_json_write(r.s, &r.ri, path)) {
-				fprintf(stderr, "numasim: --json-dir: cannot write '%s': %s\n",
+				err_print("numasim", "--json-dir: cannot write '%s': %s",
 					path ? path : c->json_dir, strerror(errno));
 				*rc = 1;
 			}
@@ -588,8 +609,8 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 
 static int by_elapsed(const void *a, const void *b)
 {
-	double x = json_object_get_double(get(*(json_object *const *)a, "elapsed_s"));
-	double y = json_object_get_double(get(*(json_object *const *)b, "elapsed_s"));
+	double x = json_object_get_double(get(*(json_object *const *)a, RKEY(ELAPSED_S)));
+	double y = json_object_get_double(get(*(json_object *const *)b, RKEY(ELAPSED_S)));
 	return (x > y) - (x < y);
 }
 
@@ -610,8 +631,8 @@ static int run_variant(struct compare *c, struct source *s, const struct cli_set
 			n++;
 	if (!rc && n) {
 		qsort(res, n, sizeof(*res), by_elapsed);
-		s->min_s = json_object_get_double(get(res[0], "elapsed_s"));
-		s->max_s = json_object_get_double(get(res[n - 1], "elapsed_s"));
+		s->min_s = json_object_get_double(get(res[0], RKEY(ELAPSED_S)));
+		s->max_s = json_object_get_double(get(res[n - 1], RKEY(ELAPSED_S)));
 		s->res = res[(n - 1) / 2];	/* the median run: the lower middle one */
 		res[(n - 1) / 2] = NULL;
 		conf_from_json(&s->conf, s->res);
@@ -639,7 +660,7 @@ static char *xasprintf(const char *fmt, ...)
 	char *s;
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0) {
-		fputs("numasim: out of host memory\n", stderr);
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	va_end(ap);
@@ -649,13 +670,10 @@ static char *xasprintf(const char *fmt, ...)
 /* A new row labelled @label; its cells are set by the caller. */
 static char **table_row(struct table *t, char *label)
 {
-	if (t->nr_rows == t->cap_rows) {
-		t->cap_rows = t->cap_rows ? t->cap_rows * 2 : 32;
-		t->row = realloc(t->row, (size_t)t->cap_rows * sizeof(*t->row));
-	}
+	ARRAY_GROW(t->row, t->cap_rows, t->nr_rows, 32);
 	char **r = calloc((size_t)t->nr_cols + 1, sizeof(char *));
-	if (!t->row || !r) {
-		fputs("numasim: out of host memory\n", stderr);
+	if (!r) {
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	r[0] = label;
@@ -704,7 +722,7 @@ static void table_free(struct table *t)
 /* A counter of a column's result, by its /proc/vmstat name; false if missing. */
 static bool counter(const struct source *s, const char *name, uint64_t *v)
 {
-	json_object *o = s->res ? get(get(s->res, "vmstat"), name) : NULL;
+	json_object *o = s->res ? get(get(s->res, RKEY(VMSTAT)), name) : NULL;
 	if (!o)
 		return false;
 	*v = json_object_get_uint64(o);
@@ -714,7 +732,7 @@ static bool counter(const struct source *s, const char *name, uint64_t *v)
 /* An oracle count of a column's result; false if it has no oracle (a real run). */
 static bool oracle_count(const struct source *s, const char *key, uint64_t *v)
 {
-	json_object *o = s->res ? get(get(s->res, "oracle"), key) : NULL;
+	json_object *o = s->res ? get(get(s->res, RKEY(ORACLE)), key) : NULL;
 	if (!o)
 		return false;
 	*v = json_object_get_uint64(o);
@@ -724,10 +742,10 @@ static bool oracle_count(const struct source *s, const char *key, uint64_t *v)
 /* Resident pages of process @p on node @n; false if the column has no such pair. */
 static bool resident(const struct source *s, size_t p, size_t n, uint64_t *v)
 {
-	json_object *procs = s->res ? get(s->res, "processes") : NULL;
+	json_object *procs = s->res ? get(s->res, RKEY(PROCESSES)) : NULL;
 	if (!procs || p >= json_object_array_length(procs))
 		return false;
-	json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
+	json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
 	if (n >= json_object_array_length(rp))
 		return false;
 	*v = json_object_get_uint64(json_object_array_get_idx(rp, n));
@@ -739,10 +757,10 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 	double max = 0;
 	for (int j = 0; j < c->nr_src; j++)
 		if (c->src[j].res)
-			max = MAX(max, json_object_get_double(get(c->src[j].res, "elapsed_s")));
+			max = MAX(max, json_object_get_double(get(c->src[j].res, RKEY(ELAPSED_S))));
 	int prec = max < 1 ? 4 : max < 10 ? 3 : 2;
 	const struct source *ref = &c->src[0];
-	double ref_s = ref->res ? json_object_get_double(get(ref->res, "elapsed_s")) : 0;
+	double ref_s = ref->res ? json_object_get_double(get(ref->res, RKEY(ELAPSED_S))) : 0;
 	char **r = table_row(t, xasprintf("elapsed (simulated s)"));
 	for (int j = 0; j < c->nr_src; j++) {
 		const struct source *s = &c->src[j];
@@ -750,8 +768,8 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 			r[j + 1] = xasprintf("failed");
 			continue;
 		}
-		double e = json_object_get_double(get(s->res, "elapsed_s"));
-		json_object *tr = get(s->res, "truncated");
+		double e = json_object_get_double(get(s->res, RKEY(ELAPSED_S)));
+		json_object *tr = get(s->res, RKEY(TRUNCATED));
 		const char *trunc = tr && json_object_get_boolean(tr) ? " (truncated)" : "";
 		char range[64] = "";
 		if (c->seeds > 1 && !s->file)
@@ -767,7 +785,7 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 	}
 	r = table_row(t, xasprintf("host (s)"));
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *h = c->src[j].res ? get(c->src[j].res, "host_s") : NULL;
+		json_object *h = c->src[j].res ? get(c->src[j].res, RKEY(HOST_S)) : NULL;
 		r[j + 1] = h ? xasprintf("%.2f", json_object_get_double(h)) : xasprintf("-");
 	}
 }
@@ -778,8 +796,8 @@ static void add_peak_pending_row(struct table *t, const struct compare *c)
 	bool nonzero = false;
 	char **r = table_row(t, xasprintf("sim_migrc_peak_pending_pages"));
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *m = c->src[j].res ? get(c->src[j].res, "migrc") : NULL;
-		json_object *v = m ? get(m, "peak_pending_pages") : NULL;
+		json_object *m = c->src[j].res ? get(c->src[j].res, RKEY(MIGRC)) : NULL;
+		json_object *v = m ? get(m, RKEY(MIGRC_PEAK_PENDING_PAGES)) : NULL;
 		if (!v) {
 			r[j + 1] = xasprintf("-");
 			continue;
@@ -840,9 +858,9 @@ static void add_placement_rows(struct table *t, const struct compare *c)
 {
 	size_t nr_procs = 0, nr_nodes = 0;
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *procs = c->src[j].res ? get(c->src[j].res, "processes") : NULL;
+		json_object *procs = c->src[j].res ? get(c->src[j].res, RKEY(PROCESSES)) : NULL;
 		for (size_t p = 0; procs && p < json_object_array_length(procs); p++) {
-			json_object *rp = get(json_object_array_get_idx(procs, p), "resident_pages");
+			json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
 			nr_procs = MAX(nr_procs, p + 1);
 			nr_nodes = MAX(nr_nodes, json_object_array_length(rp));
 		}
@@ -861,7 +879,7 @@ static void add_placement_rows(struct table *t, const struct compare *c)
 
 static void add_oracle_rows(struct table *t, const struct compare *c)
 {
-	static const char *const keys[] = { "stale_reads", "lost_writes" };
+	const char *const keys[] = { RKEY(ORACLE_STALE_READS), RKEY(ORACLE_LOST_WRITES) };
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 		char **r = table_row(t, xasprintf("oracle %s", keys[k]));
 		for (int j = 0; j < c->nr_src; j++) {
@@ -882,7 +900,7 @@ static void append(char **buf, const char *fmt, ...)
 	char *more;
 	va_start(ap, fmt);
 	if (vasprintf(&more, fmt, ap) < 0) {
-		fputs("numasim: out of host memory\n", stderr);
+		err_print("numasim", "out of host memory");
 		exit(1);
 	}
 	va_end(ap);
@@ -895,7 +913,7 @@ static void append(char **buf, const char *fmt, ...)
 /* Tunables of a result file that differ from @shared (keys this build knows). */
 static void file_tunable_diffs(char **buf, json_object *res, const struct tunables *shared)
 {
-	json_object *tun = get(get(res, "config"), "tunables");
+	json_object *tun = get(get(res, RKEY(CONFIG)), RKEY(CONFIG_TUNABLES));
 	if (!json_object_is_type(tun, json_type_object))
 		return;
 	for (int i = 0; i < NR_TUNABLES; i++) {
@@ -958,10 +976,10 @@ static void print_title(const struct compare *c, FILE *out)
 			append(&d, "from %s", s->file);
 		if (s->file && !cf->machine && !cf->workload)
 			append(&d, "configuration not recorded");
-		json_object *nat = s->file ? get(s->res, "native") : NULL;
-		if (nat && json_object_is_type(get(nat, "kernel"), json_type_string))
+		json_object *nat = s->file ? get(s->res, RKEY(NATIVE)) : NULL;
+		if (nat && json_object_is_type(get(nat, RKEY(NATIVE_KERNEL)), json_type_string))
 			append(&d, "real run (numasim-native, %s): elapsed is wall time",
-			       json_object_get_string(get(nat, "kernel")));
+			       json_object_get_string(get(nat, RKEY(NATIVE_KERNEL))));
 		if (str_differs(cf->machine, ref->machine))
 			append(&d, "machine %s", cf->machine);
 		if (str_differs(cf->workload, ref->workload))

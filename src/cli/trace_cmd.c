@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/parse.h"
 #include "workload/trace.h"
 
 void trace_usage(FILE *out)
@@ -37,21 +38,13 @@ static int parse_format(const char *arg, enum wl_trace_format *out)
 
 static int parse_gap(const char *arg, uint64_t *out)
 {
-	char *end;
-	unsigned long long v = strtoull(arg, &end, 10);
-	unsigned shift = 0;
+	uint64_t v;
 
-	if (end == arg || arg[0] < '0' || arg[0] > '9')
+	if (parse_size_str(arg, &v) == PARSE_SYNTAX)
 		return cli_bad("--gap '%s': expected a size like 1M", arg);
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	default: break;
-	}
-	if (*end || !v || v > (1ull << 46) >> shift)
+	if (parse_size_str(arg, &v) || !v || v > (1ull << 46))
 		return cli_bad("--gap '%s': expected a size like 1M (at most 64T)", arg);
-	*out = ALIGN_UP((uint64_t)v << shift, 4096);
+	*out = ALIGN_UP(v, 4096);
 	return 0;
 }
 

@@ -43,6 +43,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/err.h"
+#include "core/parse.h"
 #include "numa/policy.h"
 
 #define V_MAX_ROWS 256
@@ -126,9 +128,7 @@ static int vbad(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("numasim validate: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	verr_print("numasim validate", fmt, ap);
 	va_end(ap);
 	return 2;
 }
@@ -165,32 +165,28 @@ static bool file_exists(const char *path)
 
 static int parse_uint(const char *opt, const char *arg, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
-	if (arg[0] < '0' || arg[0] > '9' || errno || *end || v < min || v > max)
+	if (parse_u64_str(arg, min, max, out))
 		return vbad("%s: '%s' is not a whole number in %llu..%llu", opt, arg,
 			    (unsigned long long)min, (unsigned long long)max);
-	*out = v;
 	return 0;
 }
 
-/* "512M", "4G", "2048" (MiB) -> MiB. */
+/* "512M", "4G", "2048" (MiB): a size (core/parse.h), a bare number in MiB -> MiB. */
 static int parse_mem_mb(const char *arg, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
-	if (arg[0] < '0' || arg[0] > '9' || errno)
+	size_t n = strlen(arg);
+	bool bare = n && arg[n - 1] >= '0' && arg[n - 1] <= '9';
+	uint64_t v;
+
+	if (parse_size(arg, n, &v))
 		return vbad("--guest-mem: '%s' is not a size (e.g. 2G, 1536M)", arg);
-	uint64_t mul = 1;
-	if (!strcmp(end, "G") || !strcmp(end, "g"))
-		mul = 1024;
-	else if (*end && strcmp(end, "M") && strcmp(end, "m"))
-		return vbad("--guest-mem: '%s' is not a size (e.g. 2G, 1536M)", arg);
-	if (v > (1ull << 22) / mul || v * mul < V_MIN_NODE_MB)
+	if (!bare && v % MiB)
+		return vbad("--guest-mem: '%s' is not a whole number of MiB", arg);
+	if (!bare)
+		v /= MiB;
+	if (v > (1ull << 22) || v < V_MIN_NODE_MB)
 		return vbad("--guest-mem: '%s' must be %d MiB .. 4 TiB", arg, V_MIN_NODE_MB);
-	*out = v * mul;
+	*out = v;
 	return 0;
 }
 
@@ -502,7 +498,7 @@ exec:
 	}
 	if (pid == 0) {
 		execv(script, (char *const *)argv);
-		fprintf(stderr, "numasim validate: cannot run '%s': %s\n", script, strerror(errno));
+		err_print("numasim validate", "cannot run '%s': %s", script, strerror(errno));
 		_exit(3);
 	}
 	free(script);
@@ -512,7 +508,7 @@ exec:
 			return vbad("waitpid: %s", strerror(errno));
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	fprintf(stderr, "numasim validate: guest.sh killed by signal %d\n", WTERMSIG(st));
+	err_print("numasim validate", "guest.sh killed by signal %d", WTERMSIG(st));
 	return 4;
 }
 
@@ -596,7 +592,6 @@ static int read_vconf(const char *path, struct vconf *c)
 		}
 		*eq = 0;
 		const char *k = line, *val = eq + 3;
-		char *end;
 		int bad = 0;
 		if (!strcmp(k, "machine"))
 			bad = snprintf(c->machine, sizeof(c->machine), "%s", val) >= (int)sizeof(c->machine);
@@ -605,9 +600,10 @@ static int read_vconf(const char *path, struct vconf *c)
 		else if (!strcmp(k, "kernel"))
 			bad = snprintf(c->kernel, sizeof(c->kernel), "%s", val) >= (int)sizeof(c->kernel);
 		else if (!strcmp(k, "seed"))
-			c->seed = strtoull(val, &end, 10), bad = *end || !*val;
+			bad = parse_u64_str(val, 0, UINT64_MAX, &c->seed) != PARSE_OK;
 		else if (!strcmp(k, "scale"))
-			c->scale = strtod(val, &end), bad = *end || !(c->scale > 0);
+			bad = parse_double_str(val, &c->scale) || c->scale < WL_SCALE_MIN ||
+			      c->scale > WL_SCALE_MAX;
 		else if (!strcmp(k, "set") && c->nr_sets < V_MAX_SETS)
 			bad = snprintf(c->sets[c->nr_sets++], sizeof(c->sets[0]), "%s", val) >=
 			      (int)sizeof(c->sets[0]);
@@ -649,7 +645,7 @@ static int copy_into(const char *dir, const char *name, const char *src)
 
 static size_t nr_procs(json_object *res)
 {
-	json_object *p = jget(res, "processes");
+	json_object *p = jget(res, RKEY(PROCESSES));
 	return p && json_object_is_type(p, json_type_array) ? json_object_array_length(p) : 0;
 }
 
@@ -669,15 +665,15 @@ static uint64_t ju64(json_object *v)
  */
 static uint64_t linux_aligned_regions(json_object *L, size_t p)
 {
-	json_object *rs = jget(json_object_array_get_idx(jget(L, "processes"), p), "regions");
+	json_object *rs = jget(json_object_array_get_idx(jget(L, RKEY(PROCESSES)), p), RKEY(PROC_REGIONS));
 	uint64_t mask = 0;
 	for (size_t i = 0; rs && i < json_object_array_length(rs); i++) {
 		json_object *r = json_object_array_get_idx(rs, i);
-		uint64_t reg = ju64(jget(r, "region")), start = ju64(jget(r, "addr"));
-		uint64_t end = start + ju64(jget(r, "len"));
-		if (reg >= 64 || !jget(r, "addr"))
+		uint64_t reg = ju64(jget(r, RKEY(REGION_REGION))), start = ju64(jget(r, RKEY(REGION_ADDR)));
+		uint64_t end = start + ju64(jget(r, RKEY(REGION_LEN)));
+		if (reg >= 64 || !jget(r, RKEY(REGION_ADDR)))
 			continue;
-		json_object *thp = jget(r, "thp_bytes");
+		json_object *thp = jget(r, RKEY(REGION_THP_BYTES));
 		bool full = thp ? ju64(thp) >= ALIGN_DOWN(end - start, PMD_SIZE) && ju64(thp) > 0
 				: start % PMD_SIZE == 0;
 		if (full)
@@ -776,14 +772,14 @@ static int simulate(const char *dir, const struct vconf *c, json_object *L, bool
 	if (!o.tun.v[T_THP_MMAP_ALIGN] && L) {
 		uint32_t n = align_like_linux(&su.wl, L);
 		if (n)
-			fprintf(stderr, "numasim validate: %u region%s PMD-aligned as Linux mapped "
-				"them\n", n, n == 1 ? "" : "s");
+			err_print("numasim validate", "%u region%s PMD-aligned as Linux mapped "
+				"them", n, n == 1 ? "" : "s");
 	}
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o, &o.tun, "validate", err, sizeof(err))) {
 		rc = vbad("%s", err);
 	} else if (r.rc) {
-		fprintf(stderr, "numasim validate: the simulation failed: %s\n", r.s->error);
+		err_print("numasim validate", "the simulation failed: %s", r.s->error);
 		rc = 1;
 	} else {
 		char *out = write ? path_in(dir, "numasim.json") : NULL;
@@ -839,17 +835,17 @@ typedef bool (*counter_fn)(json_object *res, const char *name, double *out);
 
 static bool vmstat_counter(json_object *res, const char *name, double *out)
 {
-	return jnum(jget(jget(res, "vmstat"), name), out);
+	return jnum(jget(jget(res, RKEY(VMSTAT)), name), out);
 }
 
 static bool numastat_sum(json_object *res, const char *name, double *out)
 {
-	json_object *nodes = jget(res, "nodes");
+	json_object *nodes = jget(res, RKEY(NODES));
 	bool any = false;
 	*out = 0;
 	for (size_t n = 0; nodes && n < json_object_array_length(nodes); n++) {
 		double x;
-		if (jnum(jget(jget(json_object_array_get_idx(nodes, n), "numastat"), name), &x)) {
+		if (jnum(jget(jget(json_object_array_get_idx(nodes, n), RKEY(NODE_NUMASTAT)), name), &x)) {
 			*out += x;
 			any = true;
 		}
@@ -875,7 +871,7 @@ static void add_count_rows(struct vtable *t, json_object *L, json_object *S, con
 
 static void add_mthp_rows(struct vtable *t, json_object *L, json_object *S)
 {
-	json_object *ls = jget(L, "mthp"), *ss = jget(S, "mthp");
+	json_object *ls = jget(L, RKEY(MTHP)), *ss = jget(S, RKEY(MTHP));
 	if (!ss || !json_object_is_type(ss, json_type_object))
 		return;
 	json_object_object_foreach(ss, size, sstats)
@@ -898,15 +894,15 @@ static void add_mthp_rows(struct vtable *t, json_object *L, json_object *S)
  * numasim-native per task, read from /proc/<pid>/sched: the highest). */
 static bool scan_seq(json_object *res, size_t p, double *out)
 {
-	json_object *proc = json_object_array_get_idx(jget(res, "processes"), p);
-	if (jnum(jget(proc, "mm_numa_scan_seq"), out))
+	json_object *proc = json_object_array_get_idx(jget(res, RKEY(PROCESSES)), p);
+	if (jnum(jget(proc, RKEY(PROC_MM_NUMA_SCAN_SEQ)), out))
 		return true;
-	json_object *tasks = jget(proc, "tasks");
+	json_object *tasks = jget(proc, RKEY(PROC_TASKS));
 	bool any = false;
 	*out = 0;
 	for (size_t i = 0; tasks && i < json_object_array_length(tasks); i++) {
 		double x;
-		if (jnum(jget(json_object_array_get_idx(tasks, i), "numa_scan_seq"), &x)) {
+		if (jnum(jget(json_object_array_get_idx(tasks, i), RKEY(TASK_NUMA_SCAN_SEQ)), &x)) {
 			*out = any && *out > x ? *out : x;
 			any = true;
 		}
@@ -926,22 +922,22 @@ static bool scan_seq(json_object *res, size_t p, double *out)
  */
 static bool settle_time(json_object *res, size_t p, double *out)
 {
-	json_object *ts = jget(res, "timeseries");
+	json_object *ts = jget(res, RKEY(TIMESERIES));
 	if (!ts || !json_object_is_type(ts, json_type_array) || !json_object_array_length(ts))
 		return false;
-	json_object *tasks_of = jget(json_object_array_get_idx(jget(res, "processes"), p), "tasks");
+	json_object *tasks_of = jget(json_object_array_get_idx(jget(res, RKEY(PROCESSES)), p), RKEY(PROC_TASKS));
 	double cutoff = INFINITY, since = -1;
 	for (size_t i = 0; tasks_of && i < json_object_array_length(tasks_of); i++) {
 		double x;
-		if (jnum(jget(json_object_array_get_idx(tasks_of, i), "exit_s"), &x) && x < cutoff)
+		if (jnum(jget(json_object_array_get_idx(tasks_of, i), RKEY(TASK_EXIT_S)), &x) && x < cutoff)
 			cutoff = x;
 	}
 	for (size_t i = 0; i < json_object_array_length(ts); i++) {
 		json_object *x = json_object_array_get_idx(ts, i);
-		json_object *pages = json_object_array_get_idx(jget(x, "process_resident_pages"), p);
-		json_object *tasks = json_object_array_get_idx(jget(x, "process_runnable_tasks"), p);
+		json_object *pages = json_object_array_get_idx(jget(x, RKEY(TS_PROCESS_RESIDENT_PAGES)), p);
+		json_object *tasks = json_object_array_get_idx(jget(x, RKEY(TS_PROCESS_RUNNABLE_TASKS)), p);
 		double t_s, sum_p = 0, sum_t = 0, local = 0;
-		if (!pages || !tasks || !jnum(jget(x, "t_s"), &t_s) || t_s > cutoff)
+		if (!pages || !tasks || !jnum(jget(x, RKEY(TS_T_S)), &t_s) || t_s > cutoff)
 			continue;
 		for (size_t n = 0; n < json_object_array_length(pages); n++) {
 			double pg = 0, tk = 0;
@@ -982,9 +978,9 @@ static void add_process_rows(struct vtable *t, json_object *L, json_object *S, u
 			r->have_l = settle_time(L, p, &r->l);
 			r->have_s = settle_time(S, p, &r->s);
 		}
-		json_object *lp = jget(json_object_array_get_idx(jget(L, "processes"), p),
+		json_object *lp = jget(json_object_array_get_idx(jget(L, RKEY(PROCESSES)), p),
 				       "resident_pages");
-		json_object *sp = jget(json_object_array_get_idx(jget(S, "processes"), p),
+		json_object *sp = jget(json_object_array_get_idx(jget(S, RKEY(PROCESSES)), p),
 				       "resident_pages");
 		double tl = 0, ts = 0, x;
 		for (uint32_t n = 0; n < nodes; n++) {
@@ -1007,13 +1003,13 @@ static void add_process_rows(struct vtable *t, json_object *L, json_object *S, u
 static void build_table(struct vtable *t, json_object *L, json_object *S)
 {
 	uint32_t nodes = 0;
-	json_object *n = jget(S, "nodes");
+	json_object *n = jget(S, RKEY(NODES));
 	if (n && json_object_is_type(n, json_type_array))
 		nodes = (uint32_t)json_object_array_length(n);
 	t->nr = 0;
 	struct vrow *r = add_row(t, ROW_SECONDS, "elapsed_s", "elapsed (s)");
-	r->have_l = jnum(jget(L, "elapsed_s"), &r->l);
-	r->have_s = jnum(jget(S, "elapsed_s"), &r->s);
+	r->have_l = jnum(jget(L, RKEY(ELAPSED_S)), &r->l);
+	r->have_s = jnum(jget(S, RKEY(ELAPSED_S)), &r->s);
 	add_count_rows(t, L, S, "vmstat", vmstat_rows, ARRAY_SIZE(vmstat_rows), vmstat_counter);
 	add_count_rows(t, L, S, "numastat", numastat_rows, ARRAY_SIZE(numastat_rows), numastat_sum);
 	add_mthp_rows(t, L, S);
@@ -1043,14 +1039,14 @@ static double row_ratio(const struct vrow *r)
 /* The knobs the guest's kernel lacks or refused (numasim-native's knobs_set). */
 static void print_skipped_knobs(FILE *out, json_object *L)
 {
-	json_object *ks = jget(jget(L, "native"), "knobs_set");
+	json_object *ks = jget(jget(L, RKEY(NATIVE)), RKEY(NATIVE_KNOBS_SET));
 	bool first = true;
 	for (size_t i = 0; ks && i < json_object_array_length(ks); i++) {
-		json_object *k = json_object_array_get_idx(ks, i), *a = jget(k, "applied");
+		json_object *k = json_object_array_get_idx(ks, i), *a = jget(k, RKEY(KNOB_APPLIED));
 		if (!a || json_object_get_boolean(a))
 			continue;
 		fprintf(out, "%s %s", first ? "Not set in the guest (its kernel lacks or refused them):" : ",",
-			json_object_get_string(jget(k, "key")));
+			json_object_get_string(jget(k, RKEY(KNOB_KEY))));
 		first = false;
 	}
 	if (!first)
@@ -1153,6 +1149,40 @@ static const struct vrow *find_row(const struct vtable *t, const char *key)
 	return NULL;
 }
 
+/* A bound: a decimal (core/parse.h) with an optional '-' ("value -1 -1"). */
+static bool bound_number(const char *tok, double *out)
+{
+	bool neg = tok[0] == '-';
+
+	if (parse_double_str(tok + neg, out))
+		return false;
+	*out = neg ? -*out : *out;
+	return true;
+}
+
+/*
+ * "KEY KIND LO [HI]" split at blanks into @key (V_KEY_LEN) and @kind (16):
+ * the number of fields read, as sscanf() counts them (a bad number ends it).
+ */
+static int bounds_line(char *line, char *key, char *kind, double *lo, double *hi)
+{
+	static const char blanks[] = " \t\r\n";
+	char *save, *tok[5];
+	int n = 0;
+
+	for (char *t = strtok_r(line, blanks, &save); t && n < 5; t = strtok_r(NULL, blanks, &save))
+		tok[n++] = t;
+	if (n < 2 || n > 4 || strlen(tok[0]) >= V_KEY_LEN || strlen(tok[1]) >= 16)
+		return 0;
+	strcpy(key, tok[0]);
+	strcpy(kind, tok[1]);
+	if (n >= 3 && !bound_number(tok[2], lo))
+		return 2;
+	if (n == 4 && !bound_number(tok[3], hi))
+		return 3;
+	return n;
+}
+
 /* Check @t against @path; print each failure; return the number of failures (-1: bad file). */
 static int check_bounds(const char *path, const struct vtable *t, FILE *out)
 {
@@ -1170,7 +1200,7 @@ static int check_bounds(const char *path, const struct vtable *t, FILE *out)
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\n")] == 0)
 			continue;
-		int n = sscanf(line, "%95s %15s %lf %lf", key, kind, &lo, &hi);
+		int n = bounds_line(line, key, kind, &lo, &hi);
 		bool share = n == 3 && !strcmp(kind, "share");
 		if (!share && (n != 4 || (strcmp(kind, "ratio") && strcmp(kind, "value")) || lo > hi)) {
 			fclose(f);
@@ -1229,7 +1259,7 @@ static int write_outputs(const char *dir, const struct vtable *t, json_object *L
 		rc = -1;
 	}
 	if (rc)
-		fprintf(stderr, "numasim validate: cannot write %s/table.txt or bounds.proposed\n", dir);
+		err_print("numasim validate", "cannot write %s/table.txt or bounds.proposed", dir);
 	free(tp);
 	free(bp);
 	if (json_path) {
@@ -1239,7 +1269,7 @@ static int write_outputs(const char *dir, const struct vtable *t, json_object *L
 		json_object_object_add(o, "numasim", json_object_get(S));
 		json_object_object_add(o, "table", table_json(t));
 		if (json_object_to_file_ext(json_path, o, JSON_C_TO_STRING_PRETTY) < 0) {
-			fprintf(stderr, "numasim validate: --json: cannot write '%s'\n", json_path);
+			err_print("numasim validate", "--json: cannot write '%s'", json_path);
 			rc = -1;
 		}
 		json_object_put(o);
@@ -1257,7 +1287,7 @@ static json_object *load_result(const char *dir, const char *name)
 		r = NULL;
 	}
 	if (!r)
-		fprintf(stderr, "numasim validate: %s: %s\n", p ? p : name, p ? err : "out of memory");
+		err_print("numasim validate", "%s: %s", p ? p : name, p ? err : "out of memory");
 	free(p);
 	return r;
 }
@@ -1350,7 +1380,7 @@ static int make_out_dir(const char *dir)
 /* The kernel release the guest ran ("native.kernel" of linux.json, "6.1.0-57-amd64"). */
 static void guest_release(json_object *L, char *buf, size_t len)
 {
-	json_object *k = jget(jget(L, "native"), "kernel");
+	json_object *k = jget(jget(L, RKEY(NATIVE)), RKEY(NATIVE_KERNEL));
 	const char *s = k && json_object_is_type(k, json_type_string) ? json_object_get_string(k) : "";
 	/* uname: "Linux 6.1.0-57-amd64 ..." or just the release */
 	if (!strncmp(s, "Linux ", 6))
@@ -1386,13 +1416,13 @@ static int plan_and_boot(struct validate_opts *v, const char *wl, struct machine
 	for (uint32_t n = 0; n < g->nr_nodes; n++)
 		guest_mb += g->node[n].mem_bytes / MiB;
 	if (!rc) {
-		fprintf(stderr, "numasim validate: guest of %s: %u nodes, %u vCPUs, %llu MiB "
-			"(memory scaled to at most %llu MiB, at most %u vCPUs a node)\n",
+		err_print("numasim validate", "guest of %s: %u nodes, %u vCPUs, %llu MiB "
+			"(memory scaled to at most %llu MiB, at most %u vCPUs a node)",
 			m->name, g->nr_nodes, g->nr_cpus, (unsigned long long)guest_mb,
 			(unsigned long long)budget, v->guest_cpus);
 		for (uint32_t n = 0; n < g->nr_nodes; n++)
-			fprintf(stderr, "numasim validate:   node %u: %s, %u vCPUs, %llu MiB (machine: "
-				"%u CPUs, %llu MiB)\n", n, mem_kind_name(g->node[n].kind),
+			err_print("numasim validate", "  node %u: %s, %u vCPUs, %llu MiB (machine: "
+				"%u CPUs, %llu MiB)", n, mem_kind_name(g->node[n].kind),
 				g->node[n].nr_cpus, (unsigned long long)(g->node[n].mem_bytes / MiB),
 				m->node[n].nr_cpus, (unsigned long long)(m->node[n].mem_bytes / MiB));
 		rc = run_guest(v, conf);
@@ -1463,7 +1493,7 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 	for (uint32_t i = 0; i < nr_rules && c->nr_sets < V_MAX_SETS; i++) {
-		fprintf(stderr, "numasim validate: guest kernel %s: simulating with --set %s\n",
+		err_print("numasim validate", "guest kernel %s: simulating with --set %s",
 			c->kernel, rules[i]);
 		memcpy(c->sets[c->nr_sets++], rules[i], sizeof(rules[i]));
 	}

@@ -4,10 +4,11 @@
 #include <stdlib.h>
 
 #include "core/debug.h"
+#include "core/err.h"
 
 void vm_bug(const char *expr, const char *file, int line, vm_dump_fn dump, const void *obj)
 {
-	fprintf(stderr, "numasim: invariant violated at %s:%d: %s\n", file, line, expr);
+	err_print("numasim", "invariant violated at %s:%d: %s", file, line, expr);
 	if (dump && obj)
 		dump(obj);
 	fflush(stderr);

@@ -2,6 +2,7 @@
 /* core/event.c - binary min-heap of timers keyed by (time, seq). */
 #include <stdlib.h>
 
+#include "core/array.h"
 #include "core/debug.h"
 #include "core/event.h"
 
@@ -27,12 +28,7 @@ void evq_destroy(struct event_queue *q)
 
 void evq_push(struct event_queue *q, uint64_t time_ns, uint32_t type, uint32_t arg)
 {
-	if (q->nr == q->cap) {
-		q->cap = q->cap ? q->cap * 2 : 64;
-		q->heap = realloc(q->heap, q->cap * sizeof(*q->heap));
-		if (!q->heap)
-			abort();
-	}
+	ARRAY_GROW(q->heap, q->cap, q->nr, 64);
 	struct event ev = { time_ns, q->next_seq++, type, arg };
 	uint32_t i = q->nr++;
 	while (i > 0) {

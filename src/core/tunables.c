@@ -3,11 +3,11 @@
  * core/tunables.c - the tunable table, defaults, and the one parser of
  * "KEY=VALUE" text. Unknown keys and bad values are errors that name the key.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/parse.h"
 #include "core/tunables.h"
 
 static const char *const thp_global_values[] = { "always", "madvise", "never", NULL };
@@ -69,15 +69,7 @@ static int parse_int(const struct tunable_desc *d, const char *val, uint64_t *ou
 		}
 		return -1;
 	}
-	if (val[0] < '0' || val[0] > '9')
-		return -1;
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(val, &end, 10);
-	if (errno || *end)
-		return -1;
-	*out = x;
-	return 0;
+	return parse_u64_str(val, 0, UINT64_MAX, out) == PARSE_OK ? 0 : -1;
 }
 
 static void describe_values(const struct tunable_desc *d, char *buf, size_t len)

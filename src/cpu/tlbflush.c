@@ -14,6 +14,7 @@
  *             when it next loads them (the same TLB contents afterwards); no
  *             INVLPGB broadcast flushes or global ASIDs.
  */
+#include "core/bitmap.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "sim.h"
@@ -208,8 +209,7 @@ void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mm
 	const struct kernel_costs *k = &s->m.cost;
 	cpumask_t mask = { { 0 } };
 	for (uint32_t m = 0; m < nr_mms; m++)
-		for (uint32_t w = 0; w < MAX_CPUS / 64; w++)
-			mask.bits[w] |= mms[m]->cpumask.bits[w];
+		cpumask_or(&mask, &mask, &mms[m]->cpumask);
 	if (s->tun.v[T_DEBUG_SKIP_FLUSH]) {
 		skip_flush(s, cpu, &mask);
 		return;

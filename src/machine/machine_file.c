@@ -11,6 +11,7 @@
  *             SLIT; bandwidths, TLB and costs come from the defaults.
  */
 #include "core/err.h"
+#include "core/parse.h"
 #include "machine/machine.h"
 
 #include <errno.h>
@@ -182,19 +183,9 @@ static int vreport(const struct parser *p, unsigned long line, const struct span
 		   const char *fmt, va_list ap)
 {
 	char kbuf[SHOW_MAX + 4];
-	int used;
 
-	if (!p->err || !p->errlen)
-		return -1;
-	if (line && key)
-		used = snprintf(p->err, p->errlen, "%s:%lu: key '%s': ", p->path, line, show(*key, kbuf));
-	else if (line)
-		used = snprintf(p->err, p->errlen, "%s:%lu: ", p->path, line);
-	else
-		used = snprintf(p->err, p->errlen, "%s: ", p->path);
-	if (used >= 0 && (size_t)used < p->errlen)
-		vsnprintf(p->err + used, p->errlen - (size_t)used, fmt, ap);
-	return -1;
+	return verrorf_at(p->err, p->errlen, p->path, line, line && key ? show(*key, kbuf) : NULL,
+			  fmt, ap);
 }
 
 /* A syntax error on the current line. */
@@ -271,72 +262,20 @@ static bool span_eq(struct span v, const char *lit)
 	return v.n == n && memcmp(v.s, lit, n) == 0;
 }
 
-/* Decimal digits only: no sign, no blanks, no overflow. */
-static bool parse_uint(struct span v, uint64_t *out)
+/* The numbers of core/parse.h. */
+static bool span_uint(struct span v, uint64_t *out)
 {
-	uint64_t x = 0;
-
-	if (v.n == 0)
-		return false;
-	for (size_t i = 0; i < v.n; i++) {
-		unsigned int d = (unsigned int)((unsigned char)v.s[i] - '0');
-
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*out = x;
-	return true;
+	return parse_u64(v.s, v.n, 0, UINT64_MAX, out) == PARSE_OK;
 }
 
-/* Digits with an optional binary suffix K, M, G or T (either case). */
-static bool parse_size(struct span v, uint64_t *out)
+static bool span_size(struct span v, uint64_t *out)
 {
-	static const char suffixes[] = "kmgt";
-	unsigned int shift = 0;
-	uint64_t x;
-
-	if (v.n > 1) {
-		char c = v.s[v.n - 1] | 0x20;	/* ASCII lower case */
-		const char *s = memchr(suffixes, c, 4);
-
-		if (s) {
-			shift = 10 * (unsigned int)(s - suffixes + 1);
-			v.n--;
-		}
-	}
-	if (!parse_uint(v, &x) || x > (UINT64_MAX >> shift))
-		return false;
-	*out = x << shift;
-	return true;
+	return parse_size(v.s, v.n, out) == PARSE_OK;
 }
 
-/* DIGITS[.DIGITS]: no sign, exponent, hex, "nan" or "inf" can get through. */
-static bool parse_decimal(struct span v, double *out)
+static bool span_decimal(struct span v, double *out)
 {
-	char buf[SHOW_MAX + 1];
-	size_t before = 0, after = 0;
-	bool dot = false;
-
-	if (v.n == 0 || v.n > SHOW_MAX)
-		return false;
-	for (size_t i = 0; i < v.n; i++) {
-		if (v.s[i] >= '0' && v.s[i] <= '9') {
-			if (dot)
-				after++;
-			else
-				before++;
-		} else if (v.s[i] == '.' && !dot)
-			dot = true;
-		else
-			return false;
-	}
-	if (!before || (dot && !after))
-		return false;
-	memcpy(buf, v.s, v.n);
-	buf[v.n] = '\0';
-	*out = strtod(buf, NULL);	/* C locale: the program never calls setlocale */
-	return isfinite(*out);
+	return parse_double(v.s, v.n, out) == PARSE_OK;
 }
 
 static bool name_char_ok(char c)
@@ -353,7 +292,7 @@ static int set_u32(struct parser *p, struct span key, struct span val, const str
 	char buf[SHOW_MAX + 4];
 	uint64_t v;
 
-	if (!parse_uint(val, &v) || v < d->min || v > d->max)
+	if (!span_uint(val, &v) || v < d->min || v > d->max)
 		return key_err(p, p->line, key, "'%s' is not an integer in %.0f..%.0f", show(val, buf),
 			       d->min, d->max);
 	*field = (uint32_t)v;
@@ -366,7 +305,7 @@ static int set_f64(struct parser *p, struct span key, struct span val, const str
 	char buf[SHOW_MAX + 4];
 	double x;
 
-	if (!parse_decimal(val, &x) || !(x > d->min) || x > d->max)
+	if (!span_decimal(val, &x) || !(x > d->min) || x > d->max)
 		return key_err(p, p->line, key, "'%s' is not a decimal number above %g and at most %g",
 			       show(val, buf), d->min, d->max);
 	*field = x;
@@ -379,7 +318,7 @@ static int set_size(struct parser *p, struct span key, struct span val, const st
 	char buf[SHOW_MAX + 4];
 	uint64_t v;
 
-	if (!parse_size(val, &v))
+	if (!span_size(val, &v))
 		return key_err(p, p->line, key, "'%s' is not a size (digits, then K, M, G or T)",
 			       show(val, buf));
 	if (v == 0 || !IS_ALIGNED(v, 4 * MiB))
@@ -511,7 +450,7 @@ static int parse_row(struct parser *p, struct span key, struct span val)
 	struct row *r;
 	uint64_t id, v;
 
-	if (!parse_uint(key, &id) || id >= MAX_NUMNODES)
+	if (!span_uint(key, &id) || id >= MAX_NUMNODES)
 		return key_err(p, p->line, key, "a row key must be a node id 0..%d", MAX_NUMNODES - 1);
 	r = is_lat ? &p->lat[id] : &p->dist[id];
 	if (r->line)
@@ -524,7 +463,7 @@ static int parse_row(struct parser *p, struct span key, struct span val)
 			len++;
 		if (r->nr == MAX_NUMNODES)
 			return key_err(p, p->line, key, "more than %d values", MAX_NUMNODES);
-		if (!parse_uint((struct span){ val.s, len }, &v) || v < lo || v > hi)
+		if (!span_uint((struct span){ val.s, len }, &v) || v < lo || v > hi)
 			return key_err(p, p->line, key, "value %u '%s' is not an integer in %llu..%llu",
 				       r->nr + 1, show((struct span){ val.s, len }, buf),
 				       (unsigned long long)lo, (unsigned long long)hi);
@@ -571,7 +510,7 @@ static int parse_section(struct parser *p, struct span line)
 	if (in.n > 4 && memcmp(in.s, "node", 4) == 0 && is_blank(in.s[4])) {
 		struct span num = trim((struct span){ in.s + 4, in.n - 4 });
 
-		if (!parse_uint(num, &id))
+		if (!span_uint(num, &id))
 			return line_err(p, "section [node N]: '%s' is not a node id", show(num, buf));
 		if (id >= MAX_NUMNODES)
 			return line_err(p, "section [node %s]: node id must be 0..%d", show(num, buf),
@@ -830,7 +769,7 @@ static sim_printf(2, 3) int hw_err(const struct hw_import *h, const char *fmt, .
 	used = snprintf(h->err, h->errlen, "%s: hwloc import: ", h->path);
 	if (used >= 0 && (size_t)used < h->errlen) {
 		va_start(ap, fmt);
-		vsnprintf(h->err + used, h->errlen - (size_t)used, fmt, ap);
+		verrorf(h->err + used, h->errlen - (size_t)used, fmt, ap);
 		va_end(ap);
 	}
 	return -1;

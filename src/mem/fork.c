@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "cpu/tlbflush.h"
 #include "mem/fork.h"
 #include "sim.h"
@@ -38,14 +39,6 @@ struct fork_ctx {
 	uint64_t nr_entries;		/* entries copied, for the cost */
 };
 
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort();
-	return p;
-}
-
 /* ---- VMAs ---- */
 
 /* rmap_walk() of a folio of anon_vma @id must visit the child's mm too. */
@@ -57,10 +50,7 @@ static void anon_vma_add_mm(struct sim *s, uint32_t id, uint32_t mm_id)
 	for (uint32_t i = 0; i < av->nr_mms; i++)
 		if (av->mms[i] == mm_id)
 			return;		/* VMAs split from one mapping share it */
-	if (av->nr_mms == av->cap) {
-		av->cap = av->cap ? av->cap * 2 : 4;
-		av->mms = xrealloc(av->mms, av->cap * sizeof(*av->mms));
-	}
+	ARRAY_GROW(av->mms, av->cap, av->nr_mms, 4);
 	av->mms[av->nr_mms++] = mm_id;
 }
 
@@ -72,7 +62,7 @@ static void anon_vma_add_mm(struct sim *s, uint32_t id, uint32_t mm_id)
 static void dup_vmas(struct sim *s, struct mm_struct *dst, const struct mm_struct *src)
 {
 	if (src->nr_vmas) {
-		dst->vmas = xrealloc(NULL, src->nr_vmas * sizeof(*dst->vmas));
+		dst->vmas = xreallocarray(NULL, src->nr_vmas, sizeof(*dst->vmas));
 		dst->cap_vmas = src->nr_vmas;
 	}
 	for (uint32_t i = 0; i < src->nr_vmas; i++) {
@@ -297,9 +287,9 @@ static void ts_add_mm(struct sim *s)
 	const size_t row = MAX_NUMNODES;
 	for (uint32_t i = 0; i < s->ts.nr; i++) {
 		struct ts_sample *x = &s->ts.s[i];
-		x->proc_node = xrealloc(x->proc_node, s->nr_mms * row * sizeof(*x->proc_node));
+		x->proc_node = xreallocarray(x->proc_node, s->nr_mms * row, sizeof(*x->proc_node));
 		memset(&x->proc_node[(s->nr_mms - 1) * row], 0, row * sizeof(*x->proc_node));
-		x->proc_tasks = xrealloc(x->proc_tasks, s->nr_mms * row * sizeof(*x->proc_tasks));
+		x->proc_tasks = xreallocarray(x->proc_tasks, s->nr_mms * row, sizeof(*x->proc_tasks));
 		memset(&x->proc_tasks[(s->nr_mms - 1) * row], 0, row * sizeof(*x->proc_tasks));
 	}
 }

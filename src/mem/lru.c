@@ -10,20 +10,13 @@
  */
 #include <stdlib.h>
 
+#include "core/array.h"
 #include "mem/lru.h"
 #include "mem/page_alloc.h"
 
 #define RING_MIN_CAP 1024u
 #define STALE_MIN_CAP 256u
 #define COMPACT_SLACK 1024u	/* stale entries tolerated beyond half the live ones */
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort();
-	return p;
-}
 
 enum lru_list folio_lru_list(const struct folio *f)
 {
@@ -133,7 +126,7 @@ static void ring_compact(struct lru_ring *r)
 static void ring_grow(struct lru_ring *r)
 {
 	uint64_t cap = r->cap ? r->cap * 2 : RING_MIN_CAP;
-	uint32_t *pfn = xrealloc(NULL, cap * sizeof(*pfn));
+	uint32_t *pfn = xreallocarray(NULL, cap, sizeof(*pfn));
 	uint64_t n = r->head - r->tail;
 	for (uint64_t i = 0; i < n; i++)
 		pfn[i] = r->pfn[(r->tail + i) & (r->cap - 1)];

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "sim.h"
@@ -28,14 +29,6 @@ _Static_assert(WL_MAX_REGIONS == MM_MAX_REGIONS, "workloads create the regions a
 
 #define MMAP_BASE (1ull << 30)
 #define MMAP_GAP PMD_SIZE	/* keeps mappings apart, so none ever merge */
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort();
-	return p;
-}
 
 /* ---- page-table entries ---- */
 
@@ -144,10 +137,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr)
 
 static void vma_insert_at(struct mm_struct *mm, uint32_t pos, const struct vm_area_struct *v)
 {
-	if (mm->nr_vmas == mm->cap_vmas) {
-		mm->cap_vmas = mm->cap_vmas ? mm->cap_vmas * 2 : 16;
-		mm->vmas = xrealloc(mm->vmas, mm->cap_vmas * sizeof(*mm->vmas));
-	}
+	ARRAY_GROW(mm->vmas, mm->cap_vmas, mm->nr_vmas, 16);
 	memmove(&mm->vmas[pos + 1], &mm->vmas[pos], (mm->nr_vmas - pos) * sizeof(*v));
 	mm->vmas[pos] = *v;
 	mm->nr_vmas++;
@@ -190,14 +180,11 @@ static int vma_isolate_range(struct sim *s, struct cpu *cpu, struct mm_struct *m
 
 static uint32_t anon_vma_create(struct sim *s, struct mm_struct *mm)
 {
-	if (s->nr_anon_vmas == s->cap_anon_vmas) {
-		s->cap_anon_vmas = s->cap_anon_vmas ? s->cap_anon_vmas * 2 : 16;
-		s->anon_vmas = xrealloc(s->anon_vmas, s->cap_anon_vmas * sizeof(*s->anon_vmas));
-	}
+	ARRAY_GROW(s->anon_vmas, s->cap_anon_vmas, s->nr_anon_vmas, 16);
 	struct anon_vma *av = &s->anon_vmas[s->nr_anon_vmas];
 	av->cap = 4;
 	av->nr_mms = 1;
-	av->mms = xrealloc(NULL, av->cap * sizeof(*av->mms));
+	av->mms = xreallocarray(NULL, av->cap, sizeof(*av->mms));
 	av->mms[0] = mm->id;
 	return s->nr_anon_vmas++;
 }
@@ -294,9 +281,9 @@ struct zap_batch {
 static void zap_batch_add(struct zap_batch *b, struct folio *f, int32_t refs)
 {
 	if (b->nr == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 64;
-		b->f = xrealloc(b->f, b->cap * sizeof(*b->f));
-		b->refs = xrealloc(b->refs, b->cap * sizeof(*b->refs));
+		b->cap = array_next_cap(b->cap, b->nr + 1ull, 64, ARRAY_CAP_MAX(b->cap));
+		b->f = xreallocarray(b->f, b->cap, sizeof(*b->f));
+		b->refs = xreallocarray(b->refs, b->cap, sizeof(*b->refs));
 	}
 	b->f[b->nr] = f;
 	b->refs[b->nr++] = refs;
@@ -403,10 +390,7 @@ struct folio_list {
 
 static void folio_list_add(struct folio_list *l, struct folio *f)
 {
-	if (l->nr == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->f = xrealloc(l->f, l->cap * sizeof(*l->f));
-	}
+	ARRAY_GROW(l->f, l->cap, l->nr, 64);
 	l->f[l->nr++] = f;
 }
 
@@ -880,7 +864,7 @@ struct mm_struct *mm_create(struct sim *s)
 	struct mm_struct *mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		abort();
-	s->mms = xrealloc(s->mms, (s->nr_mms + 1) * sizeof(*s->mms));
+	s->mms = xreallocarray(s->mms, (s->nr_mms + 1), sizeof(*s->mms));
 	mm->id = s->nr_mms;
 	s->mms[s->nr_mms++] = mm;
 	mm->mmap_base = MMAP_BASE;

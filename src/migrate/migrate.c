@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/internal.h"
@@ -40,12 +41,7 @@ struct migrate_batch {
 
 static void batch_add_site(struct migrate_batch *b, const struct migrate_site *site)
 {
-	if (b->nr_sites == b->cap_sites) {
-		b->cap_sites = b->cap_sites ? b->cap_sites * 2 : 64;
-		b->site = realloc(b->site, b->cap_sites * sizeof(*b->site));
-		if (!b->site)
-			abort();
-	}
+	ARRAY_GROW(b->site, b->cap_sites, b->nr_sites, 64);
 	b->site[b->nr_sites++] = *site;
 }
 
@@ -146,11 +142,9 @@ static bool batch_folio_flush(struct sim *s, struct cpu *cpu, struct migrate_bat
 static void batch_add_ro(struct migrate_batch *b, struct folio *src, struct folio *dst)
 {
 	if (b->nr_ro == b->cap_ro) {
-		b->cap_ro = b->cap_ro ? 2 * b->cap_ro : 64;
-		b->ro_src = realloc(b->ro_src, b->cap_ro * sizeof(*b->ro_src));
-		b->ro_dst = realloc(b->ro_dst, b->cap_ro * sizeof(*b->ro_dst));
-		if (!b->ro_src || !b->ro_dst)
-			abort();
+		b->cap_ro = array_next_cap(b->cap_ro, b->nr_ro + 1ull, 64, ARRAY_CAP_MAX(b->cap_ro));
+		b->ro_src = xreallocarray(b->ro_src, b->cap_ro, sizeof(*b->ro_src));
+		b->ro_dst = xreallocarray(b->ro_dst, b->cap_ro, sizeof(*b->ro_dst));
 	}
 	b->ro_src[b->nr_ro] = src;
 	b->ro_dst[b->nr_ro++] = dst;
@@ -347,11 +341,9 @@ static bool may_split_on_nomem(enum migrate_reason reason)
 static void split_list_add(struct migrate_split *sp, struct folio *f, uint64_t nr_pages)
 {
 	if (sp->nr == sp->cap) {
-		sp->cap = sp->cap ? 2 * sp->cap : 4;
-		sp->f = realloc(sp->f, sp->cap * sizeof(*sp->f));
-		sp->nr_pages = realloc(sp->nr_pages, sp->cap * sizeof(*sp->nr_pages));
-		if (!sp->f || !sp->nr_pages)
-			abort();
+		sp->cap = array_next_cap(sp->cap, sp->nr + 1ull, 4, ARRAY_CAP_MAX(sp->cap));
+		sp->f = xreallocarray(sp->f, sp->cap, sizeof(*sp->f));
+		sp->nr_pages = xreallocarray(sp->nr_pages, sp->cap, sizeof(*sp->nr_pages));
 	}
 	sp->nr_pages[sp->nr] = (uint32_t)nr_pages;
 	sp->f[sp->nr++] = f;
@@ -445,12 +437,10 @@ static struct migrate_scratch *scratch_get(struct sim *s, uint32_t nr)
 	}
 	struct migrate_scratch *m = s->migrate_scratch;
 	if (nr > m->cap) {
-		m->cap = MAX(nr, 2 * m->cap);
-		m->p = realloc(m->p, m->cap * sizeof(*m->p));
-		m->batch = realloc(m->batch, m->cap * sizeof(*m->batch));
-		m->was_lru = realloc(m->was_lru, m->cap * sizeof(*m->was_lru));
-		if (!m->p || !m->batch || !m->was_lru)
-			abort();
+		m->cap = array_next_cap(m->cap, nr, nr, ARRAY_CAP_MAX(m->cap));
+		m->p = xreallocarray(m->p, m->cap, sizeof(*m->p));
+		m->batch = xreallocarray(m->batch, m->cap, sizeof(*m->batch));
+		m->was_lru = xreallocarray(m->was_lru, m->cap, sizeof(*m->was_lru));
 	}
 	return m;
 }
@@ -495,12 +485,7 @@ static int migrate_split_pages(struct sim *s, struct cpu *cpu, uint32_t nid, enu
 			struct folio *f = head + j;
 			if (!folio_test(f, PG_head) || !folio_test(f, PG_anon) || !folio_mapped(f))
 				continue;
-			if (n == cap) {
-				cap = cap ? 2 * cap : 512;
-				pieces = realloc(pieces, cap * sizeof(*pieces));
-				if (!pieces)
-					abort();
-			}
+			ARRAY_GROW(pieces, cap, n, 512);
 			pieces[n++] = f;
 		}
 	}

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "core/array.h"
 #include "cpu/tlbflush.h"
 #include "fault/fault.h"
 #include "migrate/internal.h"
@@ -149,11 +150,10 @@ struct unmap_arg {
 static struct migrate_site *site_add(struct migrate_vma *a, uint32_t index)
 {
 	if (a->nr_sites == a->cap_sites) {
-		a->cap_sites = a->cap_sites ? 2 * a->cap_sites : 64;
-		a->sites = realloc(a->sites, a->cap_sites * sizeof(*a->sites));
-		a->site_src = realloc(a->site_src, a->cap_sites * sizeof(*a->site_src));
-		if (!a->sites || !a->site_src)
-			abort();
+		a->cap_sites = array_next_cap(a->cap_sites, a->nr_sites + 1ull, 64,
+					      ARRAY_CAP_MAX(a->cap_sites));
+		a->sites = xreallocarray(a->sites, a->cap_sites, sizeof(*a->sites));
+		a->site_src = xreallocarray(a->site_src, a->cap_sites, sizeof(*a->site_src));
 	}
 	a->site_src[a->nr_sites] = index;
 	return &a->sites[a->nr_sites++];

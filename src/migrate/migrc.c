@@ -21,6 +21,8 @@
  */
 #include <stdlib.h>
 
+#include "core/array.h"
+#include "core/bitmap.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/migrc.h"
@@ -85,12 +87,7 @@ static void clear_deferred(struct sim *s)
 static struct migrc_req *req_new(struct sim *s)
 {
 	struct migrc_state *m = &s->migrc;
-	if (m->nr == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 64;
-		m->req = realloc(m->req, m->cap * sizeof(*m->req));
-		if (!m->req)
-			abort();
-	}
+	ARRAY_GROW(m->req, m->cap, m->nr, 64);
 	struct migrc_req *r = &m->req[m->nr++];
 	*r = (struct migrc_req){ .gen = m->gen, .head = PFN_NIL };
 	m->gen = migrc_gen_next(m->gen);
@@ -106,8 +103,7 @@ static void migrc_defer(struct sim *s, struct cpu *cpu, const uint32_t *mm_ids, 
 	for (uint32_t i = 0; i < nr_mms; i++) {
 		const struct mm_struct *mm = s->mms[mm_ids[i]];
 		r->mm_ids[i] = mm_ids[i];
-		for (uint32_t w = 0; w < MAX_CPUS / 64; w++)	/* arch_tlbbatch_add_pending() */
-			r->mask.bits[w] |= mm->cpumask.bits[w];
+		cpumask_or(&r->mask, &r->mask, &mm->cpumask);	/* arch_tlbbatch_add_pending() */
 	}
 	r->nr_mms = nr_mms;
 	for (uint32_t i = 0; i < nr; i++) {
@@ -233,8 +229,7 @@ static void migrc_flush_all(struct sim *s, struct cpu *cpu, enum migrc_force why
 	cpumask_t mask = { { 0 } };
 	for (uint32_t i = 0; i < m->nr; i++) {
 		req_diet(s, &m->req[i]);
-		for (uint32_t w = 0; w < MAX_CPUS / 64; w++)
-			mask.bits[w] |= m->req[i].mask.bits[w];
+		cpumask_or(&mask, &mask, &m->req[i].mask);
 	}
 	flush_tlb_deferred(s, cpu, &mask);	/* migrc_flush_free_folios() */
 	count_vm_event(&s->vs, force_event[why]);

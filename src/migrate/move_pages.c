@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "migrate/migrate.h"
 #include "migrate/move_pages.h"
 #include "numa/numa_types.h"
@@ -38,12 +39,7 @@ struct pagelist {
 
 static void pagelist_add(struct pagelist *l, struct folio *f)
 {
-	if (l->nr == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->f = realloc(l->f, l->cap * sizeof(*l->f));
-		if (!l->f)
-			abort();
-	}
+	ARRAY_GROW(l->f, l->cap, l->nr, 64);
 	folio_set(f, PG_isolated);	/* folio_isolate_lru(): a second try fails */
 	l->f[l->nr++] = f;
 }

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "cpu/tlb_defer.h"
 #include "cpu/tlbflush.h"
 #include "migrate/migrate.h"
@@ -107,14 +108,6 @@ struct autonuma_state {
 	uint64_t next_balance[MAX_CPUS];	/* per CPU: next sched_autonuma_balance() */
 };
 
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		abort();
-	return p;
-}
-
 static uint64_t hash_pfn(uint64_t pfn, uint64_t cap)
 {
 	return (pfn * 0x9e3779b97f4a7c15ull) >> (64 - __builtin_ctzll(cap));
@@ -184,8 +177,9 @@ static void map_delete(struct an_map *m, struct an_qent *e)
 static void ring_push(struct an_ring *r, uint64_t pfn)
 {
 	if (r->nr == r->cap) {
-		uint32_t cap = r->cap ? r->cap * 2 : 64;
-		uint64_t *p = xrealloc(NULL, cap * sizeof(*p));
+		/* a power of two (the ring masks), at most 2^31 */
+		uint32_t cap = (uint32_t)array_next_cap(r->cap, r->nr + 1ull, 64, 1u << 31);
+		uint64_t *p = xreallocarray(NULL, cap, sizeof(*p));
 		for (uint32_t i = 0; i < r->nr; i++)
 			p[i] = r->pfn[(r->head + i) & (r->cap - 1)];
 		free(r->pfn);
@@ -334,10 +328,7 @@ static bool autonuma_balance_pgdat(struct sim *s, uint32_t nid, uint64_t nr)
 
 static void batch_add(struct autonuma_state *st, uint32_t *n, struct folio *f)
 {
-	if (*n == st->batch_cap) {
-		st->batch_cap = st->batch_cap ? st->batch_cap * 2 : 256;
-		st->batch = xrealloc(st->batch, st->batch_cap * sizeof(*st->batch));
-	}
+	ARRAY_GROW(st->batch, st->batch_cap, *n, 256);
 	st->batch[(*n)++] = f;
 }
 

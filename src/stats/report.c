@@ -15,6 +15,12 @@
 #include "sim.h"
 #include "stats/report.h"
 
+const struct result_key_desc result_keys[NR_RESULT_KEYS] = {
+#define RESULT_KEY(id, k, type, meaning) [RK_##id] = { k, RK_##type, meaning },
+#include "stats/result_keys.def"
+#undef RESULT_KEY
+};
+
 #define MiB_PAGES (MiB / PAGE_SIZE)
 #define TEXT_MAX_SYSCALLS 16	/* lines of the text summary's syscall list */
 
@@ -26,18 +32,18 @@ static json_object *jint(uint64_t v)
 static json_object *config_json(const struct sim *s, const struct run_info *ri)
 {
 	json_object *c = json_object_new_object();
-	json_object_object_add(c, "machine", json_object_new_string(s->m.name));
+	json_object_object_add(c, RKEY(CONFIG_MACHINE), json_object_new_string(s->m.name));
 	json_object_object_add(c, "machine_arg", json_object_new_string(ri->machine_arg));
-	json_object_object_add(c, "workload", json_object_new_string(s->wl->desc));
-	json_object_object_add(c, "scale", json_object_new_double(ri->scale));
-	json_object_object_add(c, "seed", jint(s->seed));
+	json_object_object_add(c, RKEY(CONFIG_WORKLOAD), json_object_new_string(s->wl->desc));
+	json_object_object_add(c, RKEY(CONFIG_SCALE), json_object_new_double(ri->scale));
+	json_object_object_add(c, RKEY(CONFIG_SEED), jint(s->seed));
 	json_object *t = json_object_new_object();
 	for (int i = 0; i < NR_TUNABLES; i++) {
 		char buf[32];
 		const char *v = tunable_value_str(&s->tun, (enum tunable_id)i, buf, sizeof(buf));
 		json_object_object_add(t, tunable_desc[i].name, json_object_new_string(v));
 	}
-	json_object_object_add(c, "tunables", t);
+	json_object_object_add(c, RKEY(CONFIG_TUNABLES), t);
 	return c;
 }
 
@@ -105,7 +111,7 @@ static json_object *nodes_json(const struct sim *s)
 		json_object *ns = json_object_new_object();
 		for (int i = 0; i < NR_NUMA_STAT_ITEMS; i++)
 			json_object_object_add(ns, numa_stat_text[i], jint(s->vs.numa[n][i]));
-		json_object_object_add(o, "numastat", ns);
+		json_object_object_add(o, RKEY(NODE_NUMASTAT), ns);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -128,11 +134,11 @@ static json_object *task_json(const struct sim *s, const struct task *t)
 	json_object_object_add(o, "se.sum_exec_runtime_ms",
 			       json_object_new_double((double)t->sum_exec_runtime / 1e6));
 	json_object_object_add(o, "se.nr_migrations", jint(t->nr_migrations));
-	json_object_object_add(o, "exit_s", json_object_new_double((double)t->exit_ns / 1e9));
+	json_object_object_add(o, RKEY(TASK_EXIT_S), json_object_new_double((double)t->exit_ns / 1e9));
 	/* the NUMA fields of /proc/<pid>/sched */
 	const struct task_numa *nb = &t->numa;
 	json_object_object_add(o, "numa_preferred_nid", json_object_new_int(nb->numa_preferred_nid));
-	json_object_object_add(o, "numa_scan_seq", jint(nb->numa_scan_seq));
+	json_object_object_add(o, RKEY(TASK_NUMA_SCAN_SEQ), jint(nb->numa_scan_seq));
 	json_object_object_add(o, "numa_scan_period_ms", jint(nb->numa_scan_period));
 	json_object_object_add(o, "numa_pages_migrated", jint(nb->numa_pages_migrated));
 	json_object_object_add(o, "total_numa_faults", json_object_new_int64(nb->total_numa_faults));
@@ -163,17 +169,17 @@ static json_object *processes_json(const struct sim *s)
 	for (uint32_t p = 0; p < s->nr_mms; p++) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "process", jint(p));
-		json_object_object_add(o, "resident_pages", node_array(s->mms[p]->rss_node, s->m.nr_nodes));
+		json_object_object_add(o, RKEY(PROC_RESIDENT_PAGES), node_array(s->mms[p]->rss_node, s->m.nr_nodes));
 		/* what /proc/<pid>/sched prints as mm->numa_scan_seq: the scanner's
 		 * passes, which a task's own numa_scan_seq follows only on hint faults */
-		json_object_object_add(o, "mm_numa_scan_seq", jint(s->mms[p]->numa.numa_scan_seq));
+		json_object_object_add(o, RKEY(PROC_MM_NUMA_SCAN_SEQ), jint(s->mms[p]->numa.numa_scan_seq));
 		if (s->policy->mm_json)	/* the placement policy's own keys */
 			s->policy->mm_json(s, s->mms[p], o);
 		json_object *tasks = json_object_new_array();
 		for (uint32_t i = 0; i < s->nr_tasks; i++)
 			if (s->tasks[i]->proc == p)
 				json_object_array_add(tasks, task_json(s, s->tasks[i]));
-		json_object_object_add(o, "tasks", tasks);
+		json_object_object_add(o, RKEY(PROC_TASKS), tasks);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -192,18 +198,18 @@ static json_object *timeseries_json(const struct sim *s)
 	for (uint32_t i = 0; i < s->ts.nr; i++) {
 		const struct ts_sample *x = &s->ts.s[i];
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "t_s", json_object_new_double((double)x->t_ns / 1e9));
+		json_object_object_add(o, RKEY(TS_T_S), json_object_new_double((double)x->t_ns / 1e9));
 		json_object_object_add(o, "node_used_pages", node_array(x->node_used, s->m.nr_nodes));
 		json_object_object_add(o, "hot_threshold_ms", node_array(x->hot_threshold_ms, s->m.nr_nodes));
 		json_object_object_add(o, "migrc_pending_pages", node_array(x->migrc_pending, s->m.nr_nodes));
 		json_object *procs = json_object_new_array();
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
-		json_object_object_add(o, "process_resident_pages", procs);
+		json_object_object_add(o, RKEY(TS_PROCESS_RESIDENT_PAGES), procs);
 		json_object *tasks = json_object_new_array();
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(tasks, node_array(&x->proc_tasks[p * MAX_NUMNODES], s->m.nr_nodes));
-		json_object_object_add(o, "process_runnable_tasks", tasks);
+		json_object_object_add(o, RKEY(TS_PROCESS_RUNNABLE_TASKS), tasks);
 		json_object *v = json_object_new_object();
 		for (size_t k = 0; k < ARRAY_SIZE(ts_counters); k++)
 			json_object_object_add(v, vm_event_text[ts_counters[k]], jint(x->vm[ts_counters[k]]));
@@ -257,7 +263,7 @@ static json_object *migrc_json(const struct sim *s)
 	json_object_object_add(o, "mode", json_object_new_string(
 		tunable_value_str(&s->tun, T_MIGRC, buf, sizeof(buf))));
 	json_object_object_add(o, "pending_pages", jint(s->migrc.pending_pages));
-	json_object_object_add(o, "peak_pending_pages", jint(s->migrc.peak_pending_pages));
+	json_object_object_add(o, RKEY(MIGRC_PEAK_PENDING_PAGES), jint(s->migrc.peak_pending_pages));
 	return o;
 }
 
@@ -322,29 +328,29 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object *r = json_object_new_object();
 	json_object_object_add(r, "numasim_version", json_object_new_string(NUMASIM_VERSION));
 	json_object_object_add(r, "kernel_model", json_object_new_string(KERNEL_MODEL));
-	json_object_object_add(r, "elapsed_s", json_object_new_double((double)s->end_ns / 1e9));
-	json_object_object_add(r, "host_s", json_object_new_double(ri->host_s));
-	json_object_object_add(r, "truncated", json_object_new_boolean(s->truncated));
+	json_object_object_add(r, RKEY(ELAPSED_S), json_object_new_double((double)s->end_ns / 1e9));
+	json_object_object_add(r, RKEY(HOST_S), json_object_new_double(ri->host_s));
+	json_object_object_add(r, RKEY(TRUNCATED), json_object_new_boolean(s->truncated));
 	json_object_object_add(r, "failed", json_object_new_boolean(s->failed != 0));
 	json_object_object_add(r, "error", json_object_new_string(s->failed ? s->error : ""));
-	json_object_object_add(r, "config", config_json(s, ri));
+	json_object_object_add(r, RKEY(CONFIG), config_json(s, ri));
 	json_object_object_add(r, "workload", workload_json(s));
-	json_object_object_add(r, "vmstat", vmstat_json(s->vs.event));
-	json_object_object_add(r, "mthp", mthp_json(s));
-	json_object_object_add(r, "nodes", nodes_json(s));
-	json_object_object_add(r, "processes", processes_json(s));
+	json_object_object_add(r, RKEY(VMSTAT), vmstat_json(s->vs.event));
+	json_object_object_add(r, RKEY(MTHP), mthp_json(s));
+	json_object_object_add(r, RKEY(NODES), nodes_json(s));
+	json_object_object_add(r, RKEY(PROCESSES), processes_json(s));
 	json_object_object_add(r, "cpus", cpus_json(s));
 	json_object_object_add(r, "traffic_gib", traffic_json(s, true, true));
 	json_object_object_add(r, "traffic_read_gib", traffic_json(s, true, false));
 	json_object_object_add(r, "traffic_write_gib", traffic_json(s, false, true));
-	json_object_object_add(r, "timeseries", timeseries_json(s));
-	json_object_object_add(r, "migrc", migrc_json(s));
+	json_object_object_add(r, RKEY(TIMESERIES), timeseries_json(s));
+	json_object_object_add(r, RKEY(MIGRC), migrc_json(s));
 	json_object_object_add(r, "syscalls", syscalls_json(s));
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "stale_accesses", jint(s->oracle.stale_accesses));
-	json_object_object_add(o, "stale_reads", jint(s->oracle.stale_reads));
-	json_object_object_add(o, "lost_writes", jint(s->oracle.lost_writes));
-	json_object_object_add(r, "oracle", o);
+	json_object_object_add(o, RKEY(ORACLE_STALE_READS), jint(s->oracle.stale_reads));
+	json_object_object_add(o, RKEY(ORACLE_LOST_WRITES), jint(s->oracle.lost_writes));
+	json_object_object_add(r, RKEY(ORACLE), o);
 	return r;
 }
 

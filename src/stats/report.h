@@ -19,6 +19,22 @@ struct run_info {
 	double host_s;
 };
 
+/* The result's keys that readers look up (result_keys.def): RKEY(ELAPSED_S) is "elapsed_s". */
+enum result_key_type { RK_number, RK_count, RK_string, RK_boolean, RK_object, RK_array };
+enum result_key {
+#define RESULT_KEY(id, key, type, meaning) RK_##id,
+#include "stats/result_keys.def"
+#undef RESULT_KEY
+	NR_RESULT_KEYS
+};
+struct result_key_desc {
+	const char *key;
+	enum result_key_type type;
+	const char *meaning;
+};
+extern const struct result_key_desc result_keys[NR_RESULT_KEYS];
+#define RKEY(id) (result_keys[RK_##id].key)
+
 #define NUMASIM_VERSION "0.1.0"
 #define KERNEL_MODEL "Linux 6.10+ (mm, sched/numa as of the linux-mm tree 2025)"
 

@@ -109,8 +109,7 @@ WL_TYPE_LIST(WL_DECLARE_TYPE)
 /* in workload.c: */
 /*
  * A decimal of @n bytes at @s with an optional exponent ("0.25", "5e-8"), the
- * form desc prints; no sign, space, hex, inf or nan, which strtod() alone
- * would take. Return false if @s is not one.
+ * form desc prints: parse_double() of core/parse.h. Return false if @s is not one.
  */
 bool wl_parse_decimal(const char *s, size_t n, double *out);
 /* Write "workload 'NAME': <fmt>" into c->err; return -1. */

@@ -34,6 +34,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/array.h"
+#include "core/err.h"
+#include "core/parse.h"
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/trace.h"
@@ -56,38 +59,13 @@ const char *wl_trace_format_name(enum wl_trace_format f)
 	return (unsigned)f < ARRAY_SIZE(names) ? names[f] : "?";
 }
 
-sim_printf(3, 4) static void terr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("numasim: out of memory reading a trace\n", stderr);
-		abort();
-	}
-	return q;
-}
-
 /* Grow @arr (elements of @size) to hold @need; *@cap doubles. */
 static void *grow(void *arr, size_t need, size_t *cap, size_t size)
 {
 	if (need <= *cap)
 		return arr;
-	size_t ncap = *cap ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	*cap = ncap;
-	return xrealloc(arr, ncap * size);
+	*cap = array_next_cap(*cap, need, 16, SIZE_MAX);
+	return xreallocarray(arr, *cap, size);
 }
 
 void wl_trace_free(struct wl_trace *t)
@@ -227,7 +205,7 @@ sim_printf(2, 3) static int line_fail(struct tbuild *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	terr(b->err, b->errlen, "%s:%" PRIu64 ": %s", b->name, b->line, what);
+	errorf_at(b->err, b->errlen, b->name, b->line, NULL, "%s", what);
 	return -1;
 }
 
@@ -275,21 +253,14 @@ static bool scan_hex(const char **p, uint64_t *out)
 	return true;
 }
 
-/* Decimal digits, no overflow; advance *@p. */
+/* Decimal digits (core/parse.h), no overflow; advance *@p. */
 static bool scan_dec(const char **p, uint64_t *out)
 {
-	const char *s = *p;
-	uint64_t v = 0;
+	size_t n = strspn(*p, "0123456789");
 
-	if (*s < '0' || *s > '9')
+	if (!n || parse_scan_u64(*p, n, out) != n)
 		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	*p = s;
+	*p += n;
 	return true;
 }
 
@@ -496,8 +467,8 @@ static void limit_regions(struct wl_trace *t, uint32_t first)
 
 	if (n <= WL_TRACE_PROC_REGIONS)
 		return;
-	struct gap_at *g = xrealloc(NULL, (n - 1) * sizeof(*g));
-	bool *split = xrealloc(NULL, n);
+	struct gap_at *g = xreallocarray(NULL, n - 1, sizeof(*g));
+	bool *split = xreallocarray(NULL, n, 1);
 	for (uint32_t i = 0; i + 1 < n; i++) {
 		g[i] = (struct gap_at){ r[i + 1].start - (r[i].start + r[i].len), i };
 		split[i] = false;
@@ -533,7 +504,7 @@ static void infer_regions(struct tb_proc *p, uint64_t gap, struct wl_trace *t, s
 			p->pages[n++] = p->pages[i];
 	p->nr_pages = n;
 	size_t nr = 0;
-	struct iv *v = xrealloc(NULL, (p->nr_mmaps + p->nr_pages) * sizeof(*v));
+	struct iv *v = xreallocarray(NULL, p->nr_mmaps + p->nr_pages, sizeof(*v));
 	for (size_t i = 0; i < p->nr_mmaps; i++)
 		if (has_page(p->pages, p->nr_pages, &p->mmaps[i]))
 			v[nr++] = p->mmaps[i];
@@ -566,16 +537,16 @@ static void infer_regions(struct tb_proc *p, uint64_t gap, struct wl_trace *t, s
 /* Turn the builder into a trace (processes without a stream are dropped). */
 static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, uint64_t gap)
 {
-	struct wl_trace *t = xrealloc(NULL, sizeof(*t));
+	struct wl_trace *t = xreallocarray(NULL, 1, sizeof(*t));
 	size_t cap = 0;
-	uint32_t *renum = xrealloc(NULL, (b->nr_p + 1) * sizeof(*renum));
+	uint32_t *renum = xreallocarray(NULL, b->nr_p + 1, sizeof(*renum));
 
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", b->name);
 	t->format = fmt;
 	t->nr_insns = b->nr_insns;
 	t->nr_skipped = b->nr_skipped;
-	t->procs = xrealloc(NULL, (b->nr_p + 1) * sizeof(*t->procs));
+	t->procs = xreallocarray(NULL, b->nr_p + 1, sizeof(*t->procs));
 	for (size_t i = 0; i < b->nr_p; i++) {
 		bool used = false;
 
@@ -586,10 +557,10 @@ static struct wl_trace *tb_finish(struct tbuild *b, enum wl_trace_format fmt, ui
 			infer_regions(&b->p[i], gap, t, &cap);
 	}
 	if (!t->regions)	/* every record skipped: still an array, for &regions[0] */
-		t->regions = xrealloc(NULL, sizeof(*t->regions));
+		t->regions = xreallocarray(NULL, 1, sizeof(*t->regions));
 	t->nr_streams = (uint32_t)b->nr_s;
-	t->streams = xrealloc(NULL, (b->nr_s + 1) * sizeof(*t->streams));
-	t->bufs = xrealloc(NULL, (b->nr_s + 1) * sizeof(*t->bufs));
+	t->streams = xreallocarray(NULL, b->nr_s + 1, sizeof(*t->streams));
+	t->bufs = xreallocarray(NULL, b->nr_s + 1, sizeof(*t->bufs));
 	for (size_t i = 0; i < b->nr_s; i++) {
 		struct tb_stream *s = &b->s[i];
 
@@ -642,11 +613,11 @@ struct wl_trace *wl_trace_parse_text(FILE *f, const char *name, const struct wl_
 			goto out;
 	}
 	if (ferror(f)) {
-		terr(err, errlen, "%s: read error: %s", name, strerror(errno));
+		errorf(err, errlen, "%s: read error: %s", name, strerror(errno));
 		goto out;
 	}
 	if (!b.nr_s) {
-		terr(err, errlen, "%s: no memory access records (%" PRIu64 " lines)", name, b.line);
+		errorf(err, errlen, "%s: no memory access records (%" PRIu64 " lines)", name, b.line);
 		goto out;
 	}
 	fmt = fmt == WL_TFMT_AUTO ? WL_TFMT_PERF : fmt;
@@ -690,7 +661,7 @@ static int check_regions(const struct wl_trace *t, char *err, size_t errlen)
 		const struct wl_trace_proc *pr = &t->procs[p];
 
 		if (pr->first_region != next || pr->nr_regions > t->nr_regions - next) {
-			terr(err, errlen, "%s: corrupt: process %" PRIu32 "'s regions do not follow "
+			errorf(err, errlen, "%s: corrupt: process %" PRIu32 "'s regions do not follow "
 			     "the previous process's", n, p);
 			return -1;
 		}
@@ -702,7 +673,7 @@ static int check_regions(const struct wl_trace *t, char *err, size_t errlen)
 			    r->start >= WL_TRACE_ADDR_LIMIT || r->len > WL_TRACE_ADDR_LIMIT - r->start ||
 			    r->len > WL_MAX_SIZE ||
 			    (i > pr->first_region && r->start < r[-1].start + r[-1].len)) {
-				terr(err, errlen, "%s: corrupt: region %" PRIu32 " (0x%" PRIx64 ", %"
+				errorf(err, errlen, "%s: corrupt: region %" PRIu32 " (0x%" PRIx64 ", %"
 				     PRIu64 " bytes) is empty, unaligned, out of order or not of "
 				     "process %" PRIu32, n, i, r->start, r->len, p);
 				return -1;
@@ -710,7 +681,7 @@ static int check_regions(const struct wl_trace *t, char *err, size_t errlen)
 		}
 	}
 	if (next != t->nr_regions) {
-		terr(err, errlen, "%s: corrupt: %" PRIu32 " regions belong to no process", n,
+		errorf(err, errlen, "%s: corrupt: %" PRIu32 " regions belong to no process", n,
 		     t->nr_regions - next);
 		return -1;
 	}
@@ -724,23 +695,23 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 	struct wl_trace *t;
 
 	if (len < 8 || memcmp(b, TRACE_MAGIC, 8)) {
-		terr(err, errlen, "%s: not a numasim trace (%s)", name,
+		errorf(err, errlen, "%s: not a numasim trace (%s)", name,
 		     len < 8 ? "shorter than its magic" : "no NSTRACE magic");
 		return NULL;
 	}
 	if (len >= 12 && get32(b + 8) != TRACE_VERSION) {
-		terr(err, errlen, "%s: trace format version %" PRIu32 "; this numasim reads "
+		errorf(err, errlen, "%s: trace format version %" PRIu32 "; this numasim reads "
 		     "version %u", name, get32(b + 8), TRACE_VERSION);
 		return NULL;
 	}
 	if (len < HDR_SIZE || get32(b + 12) != HDR_SIZE) {
-		terr(err, errlen, "%s: truncated or corrupt header (%zu bytes, header size %" PRIu32
+		errorf(err, errlen, "%s: truncated or corrupt header (%zu bytes, header size %" PRIu32
 		     ", expected %u)", name, len, len >= 16 ? get32(b + 12) : 0, HDR_SIZE);
 		return NULL;
 	}
 	uint64_t size = get64(b + 48);
 	if (size != len) {
-		terr(err, errlen, "%s: %s: the header says %" PRIu64 " bytes, the file has %zu",
+		errorf(err, errlen, "%s: %s: the header says %" PRIu64 " bytes, the file has %zu",
 		     name, size > len ? "truncated" : "trailing bytes", size, len);
 		return NULL;
 	}
@@ -749,19 +720,19 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 			  (uint64_t)ns * STREAM_SIZE;
 	if (!np || !ns || np > ns || nr > WL_TRACE_MAX_REGIONS || ns > WL_TRACE_MAX_STREAMS ||
 	    tables > len) {
-		terr(err, errlen, "%s: corrupt: %" PRIu32 " processes, %" PRIu32 " regions, %" PRIu32
+		errorf(err, errlen, "%s: corrupt: %" PRIu32 " processes, %" PRIu32 " regions, %" PRIu32
 		     " streams in %zu bytes", name, np, nr, ns, len);
 		return NULL;
 	}
-	t = xrealloc(NULL, sizeof(*t));
+	t = xreallocarray(NULL, 1, sizeof(*t));
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->format = WL_TFMT_NSTRACE;
 	t->nr_insns = get64(b + 32);
 	t->nr_skipped = get64(b + 40);
-	t->procs = xrealloc(NULL, np * sizeof(*t->procs));
-	t->regions = xrealloc(NULL, (nr + 1ull) * sizeof(*t->regions));
-	t->streams = xrealloc(NULL, ns * sizeof(*t->streams));
+	t->procs = xreallocarray(NULL, np, sizeof(*t->procs));
+	t->regions = xreallocarray(NULL, nr + 1ull, sizeof(*t->regions));
+	t->streams = xreallocarray(NULL, ns, sizeof(*t->streams));
 	t->nr_procs = np;
 	t->nr_regions = nr;
 	t->nr_streams = ns;
@@ -782,7 +753,7 @@ struct wl_trace *wl_trace_from_buffer(const void *buf, size_t len, const char *n
 					       .nr_accesses = get64(q + 16), .len = slen };
 		if (s->proc >= np || off < tables || off > len || slen > len - off ||
 		    s->nr_records > slen || s->nr_accesses < s->nr_records) {
-			terr(err, errlen, "%s: corrupt: stream %" PRIu32 " (process %" PRIu32 ", %"
+			errorf(err, errlen, "%s: corrupt: stream %" PRIu32 " (process %" PRIu32 ", %"
 			     PRIu64 " bytes at %" PRIu64 ", %" PRIu64 " records) is outside the "
 			     "file or inconsistent", name, i, s->proc, slen, off, s->nr_records);
 			goto bad;
@@ -871,11 +842,11 @@ int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t
 	FILE *f;
 
 	if (!h) {
-		terr(err, errlen, "%s: out of memory", path);
+		errorf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	if (!(f = fopen(path, "wb"))) {
-		terr(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+		errorf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
 		free(h);
 		return -1;
 	}
@@ -885,7 +856,7 @@ int wl_trace_write(const struct wl_trace *t, const char *path, char *err, size_t
 	ok = fclose(f) == 0 && ok;
 	free(h);
 	if (!ok) {
-		terr(err, errlen, "%s: write error: %s", path, strerror(errno));
+		errorf(err, errlen, "%s: write error: %s", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -898,7 +869,7 @@ static struct wl_trace *open_binary(int fd, size_t len, const char *path, char *
 	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 
 	if (map == MAP_FAILED) {
-		terr(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		errorf(err, errlen, "%s: mmap: %s", path, strerror(errno));
 		return NULL;
 	}
 	struct wl_trace *t = wl_trace_from_buffer(map, len, path, err, errlen);
@@ -921,31 +892,31 @@ struct wl_trace *wl_trace_open(const char *path, const struct wl_trace_opts *o, 
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		terr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		errorf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		terr(err, errlen, "%s: not a regular file", path);
+		errorf(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	ssize_t got = pread(fd, magic, sizeof(magic), 0);
 	bool binary = got == (ssize_t)sizeof(magic) && !memcmp(magic, TRACE_MAGIC, 8);
 	if (o->format == WL_TFMT_NSTRACE || (o->format == WL_TFMT_AUTO && binary)) {
 		if (!st.st_size) {
-			terr(err, errlen, "%s: empty file", path);
+			errorf(err, errlen, "%s: empty file", path);
 			goto out;
 		}
 		t = open_binary(fd, (size_t)st.st_size, path, err, errlen);
 		goto out;
 	}
 	if (binary) {
-		terr(err, errlen, "%s: a binary numasim trace, not %s text", path,
+		errorf(err, errlen, "%s: a binary numasim trace, not %s text", path,
 		     wl_trace_format_name(o->format));
 		goto out;
 	}
 	FILE *f = fdopen(fd, "r");
 	if (!f) {
-		terr(err, errlen, "%s: %s", path, strerror(errno));
+		errorf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	t = wl_trace_parse_text(f, path, o, err, errlen);
@@ -992,14 +963,14 @@ static int scan_stream(const struct wl_trace *t, uint32_t i, struct scan_counts 
 	memset(c, 0, sizeof(*c));
 	while (p < end) {
 		if (!wl_trace_varint(&p, end, &v)) {
-			terr(err, errlen, "%s: corrupt: stream %" PRIu32 ": truncated record at byte %td",
+			errorf(err, errlen, "%s: corrupt: stream %" PRIu32 ": truncated record at byte %td",
 			     t->name, i, p - s->data);
 			return -1;
 		}
 		if ((v & 3) == WL_TREC_PERIOD) {
 			period = v >> 2;
 			if (!period || period > WL_TRACE_MAX_PERIOD) {
-				terr(err, errlen, "%s: corrupt: stream %" PRIu32 ": period %" PRIu64,
+				errorf(err, errlen, "%s: corrupt: stream %" PRIu32 ": period %" PRIu64,
 				     t->name, i, period);
 				return -1;
 			}
@@ -1009,7 +980,7 @@ static int scan_stream(const struct wl_trace *t, uint32_t i, struct scan_counts 
 		if (reg < 0 || addr < r0[reg].start || addr - r0[reg].start >= r0[reg].len)
 			reg = wl_trace_find_region(t, s->proc, addr);
 		if (reg < 0) {
-			terr(err, errlen, "%s: corrupt: stream %" PRIu32 ": record %" PRIu64
+			errorf(err, errlen, "%s: corrupt: stream %" PRIu32 ": record %" PRIu64
 			     " at 0x%" PRIx64 " is in no region", t->name, i, c->records, addr);
 			return -1;
 		}
@@ -1018,7 +989,7 @@ static int scan_stream(const struct wl_trace *t, uint32_t i, struct scan_counts 
 		c->kinds[v & 3]++;
 	}
 	if (c->records != s->nr_records || c->accesses != s->nr_accesses) {
-		terr(err, errlen, "%s: corrupt: stream %" PRIu32 " has %" PRIu64 " records for %"
+		errorf(err, errlen, "%s: corrupt: stream %" PRIu32 " has %" PRIu64 " records for %"
 		     PRIu64 " accesses, its table entry says %" PRIu64 " for %" PRIu64, t->name, i,
 		     c->records, c->accesses, s->nr_records, s->nr_accesses);
 		return -1;
@@ -1147,7 +1118,7 @@ static int trace_build(struct workload *wl, struct wl_args *a, const struct wl_c
 	struct wl_trace *t = wl_trace_open(c->file, &o, err, sizeof(err));
 	if (!t)
 		return wl_fail(c, "%s", err);
-	wl->traces = xrealloc(wl->traces, (wl->nr_traces + 1ull) * sizeof(*wl->traces));
+	wl->traces = xreallocarray(wl->traces, (wl->nr_traces + 1ull), sizeof(*wl->traces));
 	uint32_t ti = wl->nr_traces++;
 	wl->traces[ti] = t;
 	for (uint32_t p = 0; p < t->nr_procs; p++) {

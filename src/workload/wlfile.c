@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "core/err.h"
+#include "core/parse.h"
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/wlfile.h"
@@ -137,16 +139,9 @@ sim_printf(3, 4) static int fail(struct wlf *P, const yaml_node_t *n, const char
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (!P->errlen)
-		return -1;
-	if (!n)		/* about the whole file: no line to point at */
-		snprintf(P->err, P->errlen, "%s: %s", P->file, what);
-	else if (P->plen)
-		snprintf(P->err, P->errlen, "%s:%zu: key '%s': %s", P->file, node_line(n), P->path,
-			 what);
-	else
-		snprintf(P->err, P->errlen, "%s:%zu: %s", P->file, node_line(n), what);
-	return -1;
+	/* no node: about the whole file, no line to point at */
+	return errorf_at(P->err, P->errlen, P->file, n ? node_line(n) : 0,
+			 n && P->plen ? P->path : NULL, "%s", what);
 }
 
 /* Append ".key" (or "key" at the top) to the path; return the length to restore. */
@@ -388,32 +383,21 @@ static bool ex_var(struct expr *e, uint64_t *out)
 
 static bool ex_number(struct expr *e, uint64_t *out)
 {
-	static const struct { char c; unsigned shift; } units[] = {
-		{ 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 },
-	};
 	uint64_t v = 0;
+	size_t len = parse_scan_u64(e->s + e->pos, e->n - e->pos, &v);
+	unsigned int shift;
 
-	while (e->pos < e->n && e->s[e->pos] >= '0' && e->s[e->pos] <= '9') {
-		uint64_t d = (uint64_t)(e->s[e->pos++] - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
+	if (!len)	/* the caller saw a digit: too many of them */
+		return ex_bad(e, "number too large");
+	e->pos += len;
+	shift = e->pos < e->n ? parse_size_unit(e->s[e->pos]) : 0;
+	if (shift) {
+		if (!e->sizes)
+			return ex_bad(e, "a size suffix where a plain number is expected");
+		if (v > UINT64_MAX >> shift)
 			return ex_bad(e, "number too large");
-		v = v * 10 + d;
-	}
-	if (e->pos < e->n && e->s[e->pos] >= 'A') {
-		char c = (char)(e->s[e->pos] & ~0x20);
-
-		for (size_t u = 0; u < ARRAY_SIZE(units); u++) {
-			if (c != units[u].c)
-				continue;
-			if (!e->sizes)
-				return ex_bad(e, "a size suffix where a plain number is expected");
-			if (v > UINT64_MAX >> units[u].shift)
-				return ex_bad(e, "number too large");
-			v <<= units[u].shift;
-			e->pos++;
-			break;
-		}
+		v <<= shift;
+		e->pos++;
 	}
 	*out = v;
 	return true;
@@ -709,11 +693,7 @@ static int get_duration(struct wlf *P, const yaml_node_t *n, uint64_t *out)
 		return -1;
 	s = sval(n);
 	len = slen(n);
-	for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-		if (whole > (UINT64_MAX - 9) / 10)
-			goto bad;
-		whole = whole * 10 + (uint64_t)(s[i] - '0');
-	}
+	i = parse_scan_u64(s, len, &whole);
 	if (!i)
 		goto bad;
 	if (i < len && s[i] == '.') {

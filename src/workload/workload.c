@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/array.h"
 #include "core/debug.h"
+#include "core/err.h"
+#include "core/parse.h"
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/trace.h"
@@ -75,7 +78,7 @@ const char *workload_help(const char *name)
 /* Out of host memory while building: there is nothing sensible to fall back to. */
 sim_noreturn sim_cold static void wl_oom(void)
 {
-	fputs("numasim: out of memory building the workload\n", stderr);
+	err_print("numasim", "out of memory building the workload");
 	abort();
 }
 
@@ -84,14 +87,9 @@ static void *wl_grow(void *arr, uint32_t nr, uint32_t *cap, size_t size)
 {
 	if (nr < *cap)
 		return arr;
-	if (*cap > UINT32_MAX / 2)
-		wl_oom();
-	uint32_t ncap = *cap ? *cap * 2 : 8;
-	void *p = realloc(arr, (size_t)ncap * size);
-	if (!p)
-		wl_oom();
-	*cap = ncap;
-	return p;
+	size_t ncap = array_next_cap(*cap, nr + 1ull, 8, UINT32_MAX);
+	*cap = (uint32_t)ncap;
+	return xreallocarray(arr, ncap, size);
 }
 
 uint32_t wl_add_program(struct workload *wl)
@@ -212,21 +210,6 @@ void workload_free(struct workload *wl)
 
 /* ---- messages ---- */
 
-static void set_err_va(char *err, size_t errlen, const char *fmt, va_list ap)
-{
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-}
-
-sim_printf(3, 4) static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	set_err_va(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int wl_fail(const struct wl_ctx *c, const char *fmt, ...)
 {
 	char what[256];
@@ -235,7 +218,7 @@ int wl_fail(const struct wl_ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	set_err(c->err, c->errlen, "workload '%s': %s", c->name, what);
+	errorf(c->err, c->errlen, "workload '%s': %s", c->name, what);
 	return -1;
 }
 
@@ -279,7 +262,7 @@ sim_printf(2, 3) static int check_fail(struct wl_check *k, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	set_err_va(k->err, k->errlen, fmt, ap);
+	verrorf(k->err, k->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -844,73 +827,15 @@ static const struct {
 	unsigned shift;
 } size_units[] = { { 'T', 40 }, { 'G', 30 }, { 'M', 20 }, { 'K', 10 } };
 
-/* Decimal digits only: no sign, no space, no base prefix, no overflow. */
+/* The numbers of core/parse.h. */
 static bool parse_digits(const char *s, size_t n, uint64_t *out)
 {
-	uint64_t v = 0;
-
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* Digits with an optional K/M/G/T suffix (binary units, either case). */
-static bool parse_size(const char *s, size_t n, uint64_t *out)
-{
-	unsigned shift = 0;
-
-	for (size_t u = 0; n && u < ARRAY_SIZE(size_units); u++)
-		if ((s[n - 1] & ~0x20) == size_units[u].suffix) {
-			shift = size_units[u].shift;
-			n--;
-			break;
-		}
-	if (!parse_digits(s, n, out) || *out > UINT64_MAX >> shift)
-		return false;
-	*out <<= shift;
-	return true;
-}
-
-/* Digits with at most one '.', at least one digit: "0", "0.25", ".5", "1.". */
-static size_t scan_decimal(const char *s, size_t n)
-{
-	size_t i = 0, digits = 0, points = 0;
-
-	for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.'); i++) {
-		digits += s[i] != '.';
-		points += s[i] == '.';
-	}
-	return digits && points <= 1 ? i : 0;
+	return parse_u64(s, n, 0, UINT64_MAX, out) == PARSE_OK;
 }
 
 bool wl_parse_decimal(const char *s, size_t n, double *out)
 {
-	char buf[64];
-	size_t i = scan_decimal(s, n);
-
-	if (!i || n >= sizeof(buf))
-		return false;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		i += i < n && (s[i] == '-' || s[i] == '+');
-		size_t d = i;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-		if (i == d)
-			return false;
-	}
-	if (i != n)
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	*out = strtod(buf, NULL);
-	return true;
+	return parse_double(s, n, out) == PARSE_OK;
 }
 
 /* Index of @s in "a|b|c", or -1. */
@@ -967,7 +892,7 @@ static int set_size(const struct wl_param *d, struct wl_args *a, uint32_t idx, c
 	char lo[24], hi[24];
 	int shown = (int)MIN(n, VALUE_SHOWN);
 
-	if (!parse_size(v, n, &a->u[idx]))
+	if (parse_size(v, n, &a->u[idx]))
 		return wl_fail(c, "key '%s': expected a size like 3G, got '%.*s'", d->key, shown, v);
 	if (a->u[idx] < d->min || a->u[idx] > d->max || !IS_ALIGNED(a->u[idx], WL_PAGE_SIZE)) {
 		format_size(lo, sizeof(lo), d->min);
@@ -1163,16 +1088,16 @@ static int check_inputs(const char *spec, const struct machine *m, double scale,
 			size_t errlen)
 {
 	if (!spec || !*spec) {
-		set_err(err, errlen, "empty workload spec (expected NAME[:key=value,...])");
+		errorf(err, errlen, "empty workload spec (expected NAME[:key=value,...])");
 		return -1;
 	}
 	if (!(scale > 0.0 && scale <= WL_MAX_SCALE)) {
-		set_err(err, errlen, "workload scale %g: expected a number above 0 and at most %g",
+		errorf(err, errlen, "workload scale %g: expected a number above 0 and at most %g",
 			scale, WL_MAX_SCALE);
 		return -1;
 	}
 	if (!m || m->nr_nodes < 1 || m->nr_nodes > MAX_NUMNODES) {
-		set_err(err, errlen, "workload '%.*s': the machine has no valid node count",
+		errorf(err, errlen, "workload '%.*s': the machine has no valid node count",
 			(int)MIN(strcspn(spec, ":"), VALUE_SHOWN), spec);
 		return -1;
 	}
@@ -1191,7 +1116,7 @@ static const struct wl_type *spec_type(const char *spec, char *err, size_t errle
 	for (size_t i = 0; i < ARRAY_SIZE(wl_types) && used < sizeof(names); i++)
 		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "",
 					 wl_types[i]->name);
-	set_err(err, errlen, "unknown workload '%.*s' (known: %s)", (int)MIN(n, VALUE_SHOWN),
+	errorf(err, errlen, "unknown workload '%.*s' (known: %s)", (int)MIN(n, VALUE_SHOWN),
 		spec, names);
 	return NULL;
 }

@@ -159,6 +159,10 @@ struct wl_trace;
 /* Regions one process may create, inherited ones included (MM_MAX_REGIONS). */
 #define WL_MAX_REGIONS 64u
 
+/* --scale as the commands take it: below a millionth every size is already one page. */
+#define WL_SCALE_MIN 0.000001
+#define WL_SCALE_MAX 1000.0
+
 struct wl_program {
 	struct wl_phase *phases;
 	uint32_t nr_phases;

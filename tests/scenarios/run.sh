@@ -45,6 +45,26 @@ expect 2 "\-\-scale '0'" -- run --scale 0
 expect 2 "\-\-scale 'abc'" -- run --scale abc
 expect 2 "\-\-scale 'nan'" -- run --scale nan
 expect 2 "\-\-seed '-1'" -- run --seed -1
+# one number syntax (src/core/parse.h): decimal only, no blanks, no hex, no inf/nan
+expect 2 "\-\-scale '0x10': not a decimal number" -- run --scale 0x10
+expect 2 "\-\-scale ' 0.1'" -- run --scale " 0.1"
+expect 2 "\-\-scale '0.1 '" -- run --scale "0.1 "
+expect 2 "\-\-scale '1e-300': out of range (give a decimal number from 0.000001 to 1000)" -- run --scale 1e-300
+expect 2 "\-\-scale 'inf'" -- run --scale inf
+expect 2 "\-\-scale '1e400'" -- run --scale 1e400
+expect 2 "\-\-scale '1001'" -- run --scale 1001
+expect 2 "\-\-seed '0x10'" -- run --seed 0x10
+expect 2 "\-\-seed ' 5'" -- run --seed " 5"
+expect 2 "\-\-seed '+5'" -- run --seed +5
+expect 2 "\-\-seed '18446744073709551616': out of range" -- run --seed 18446744073709551616
+expect 2 "\-\-seeds ' 2'" -- compare --seeds " 2" --variant a
+expect 2 "\-\-seeds '0x2'" -- compare --seeds 0x2 --variant a
+expect 2 "\-\-seed 18446744073709551615 \-\-seeds 2: the last seed would be past" -- compare --seed 18446744073709551615 --seeds 2 --variant a
+expect 2 "tunable 'numasim.slice_us': bad value '0x10'" -- run --set numasim.slice_us=0x10
+expect 2 "tunable 'numasim.slice_us': bad value ' 100'" -- run --set "numasim.slice_us= 100"
+expect 2 "key 'size': expected a size like 3G, got '0x10'" -- run --workload seq:size=0x10
+expect 2 "key 'size': expected a size like 3G, got '64 M'" -- run --workload "seq:size=64 M"
+expect 0 "elapsed" -- run --workload numa02 --scale .005 --seed 0012
 expect 2 "unknown tunable 'kernel.no_such_thing'" -- run --set kernel.no_such_thing=1
 expect 2 "tunable 'transparent_hugepage.enabled': bad value 'sometimes'" -- run --set transparent_hugepage.enabled=sometimes
 expect 2 "tunable 'numasim.slice_us': bad value '0'" -- run --set numasim.slice_us=0
@@ -207,6 +227,19 @@ printf '{"elapsed_s": 1.5, "vmstat": {}, "processes": [{}], "oracle": {"stale_re
 expect 2 "missing key 'processes\[0\].resident_pages'" -- compare --variant a --from-json "$TMP/noproc.json"
 printf '{"elapsed_s": 1.5, "vmstat": {' >"$TMP/cut.json"
 expect 2 "cut.json': not JSON" -- compare --variant a --from-json "$TMP/cut.json"
+# --from-json: numbers that are not finite, or counts that are not counts, are refused by key
+for v in NaN Infinity -Infinity 1e400 '"1.5"'; do
+	printf '{"elapsed_s": %s, "vmstat": {}, "processes": [], "oracle": {"stale_reads": 0, "lost_writes": 0}}\n' "$v" >"$TMP/badnum.json"
+	expect 2 "badnum.json': key 'elapsed_s': expected a finite non-negative number" -- compare --variant a --from-json "$TMP/badnum.json"
+done
+for v in '"7"' -1 1e300 1.5; do
+	printf '{"elapsed_s": 1, "vmstat": {}, "processes": [], "migrc": {"peak_pending_pages": %s}}\n' "$v" >"$TMP/badnum.json"
+	expect 2 "badnum.json': key 'migrc.peak_pending_pages': expected a non-negative integer" -- compare --variant a --from-json "$TMP/badnum.json"
+done
+printf '{"elapsed_s": 1, "host_s": NaN, "vmstat": {}, "processes": []}\n' >"$TMP/badnum.json"
+expect 2 "key 'host_s': expected a finite number" -- compare --variant a --from-json "$TMP/badnum.json"
+printf '{"elapsed_s": 1, "config": {"scale": Infinity}, "vmstat": {}, "processes": []}\n' >"$TMP/badnum.json"
+expect 2 "key 'config.scale': expected a finite number" -- compare --variant a --from-json "$TMP/badnum.json"
 
 # compare --seeds: median and range per column
 expect 0 "seeds 1..3: median and range" -- compare --workload numa02 --scale 0.02 --seeds 3 --variant a --variant b:numasim.slice_us=400
@@ -259,6 +292,9 @@ expect 2 "bad.lackey:2: expected a lackey record" -- run --workload "trace:$TMP/
 printf '  7/7  1.5: 100 7f0000001000\n  7/8  1.5: 1oo 7f0000001000\n' >"$TMP/bad.perf"
 expect 2 "bad.perf:2: expected a sample period" -- trace info "$TMP/bad.perf"
 expect 0 "2 streams" -- trace info "$DATA/perf-two-threads.txt"
+expect 2 "\-\-gap '0x10': expected a size like 1M" -- trace convert "$DATA/perf-two-threads.txt" "$TMP/g.nstrace" --gap 0x10
+expect 2 "\-\-gap ' 1M'" -- trace convert "$DATA/perf-two-threads.txt" "$TMP/g.nstrace" --gap " 1M"
+expect 2 "\-\-gap '65T': expected a size like 1M (at most 64T)" -- trace convert "$DATA/perf-two-threads.txt" "$TMP/g.nstrace" --gap 65T
 expect 0 "stale reads 0, lost writes 0" -- run --workload "trace:$DATA/perf-two-threads.txt"
 expect 0 "" -- trace convert "$DATA/perf-two-threads.txt" "$TMP/p.nstrace"
 expect 0 "(nstrace): 1 processes, 2 streams, 3 regions, 8 records for 1100 accesses" -- trace info "$TMP/p.nstrace"

@@ -33,6 +33,11 @@ expect() {
 expect 0 "counter | Linux | numasim | ratio" -- validate --help
 expect 2 "device memory" -- validate --machine gpu-1node --out "$TMP/x"
 expect 2 "\-\-guest-mem: '3'" -- validate --guest-mem 3
+expect 2 "\-\-guest-mem: ' 2G' is not a size" -- validate --guest-mem " 2G"
+expect 2 "\-\-guest-mem: '0x10' is not a size" -- validate --guest-mem 0x10
+expect 2 "\-\-guest-mem: '1537K' is not a whole number of MiB" -- validate --guest-mem 1537K
+expect 2 "\-\-guest-mem: '16T' must be" -- validate --guest-mem 16T
+expect 2 "\-\-guest-cpus: '0x2'" -- validate --guest-cpus 0x2
 expect 2 "\-\-guest-cpus: '0'" -- validate --guest-cpus 0
 expect 2 "\-\-accel: 'fast'" -- validate --accel fast
 expect 2 "\-\-kernel and \-\-kernel-version" -- validate --kernel /x --kernel-version 6.1
@@ -84,6 +89,16 @@ if [ -n "$one" ]; then
 	else ko "validate --check changed the files of $one"; fi
 	printf 'vmstat.pgfault between 1\n' >"$TMP/ref/bounds.txt"
 	expect 2 "bounds.txt:1: expected" -- validate --check "$TMP/ref"
+	printf 'vmstat.pgfault ratio 0x1 2\n' >"$TMP/ref/bounds.txt"
+	expect 2 "bounds.txt:1: expected" -- validate --check "$TMP/ref"
+	printf 'vmstat.pgfault ratio nan 2\n' >"$TMP/ref/bounds.txt"
+	expect 2 "bounds.txt:1: expected" -- validate --check "$TMP/ref"
+	# the numbers of a case file: decimal only
+	cp -r "$one" "$TMP/ref3"
+	sed -i 's/^scale = .*/scale = 0x1/' "$TMP/ref3/validate.conf"
+	expect 2 "validate.conf:[0-9]*: key 'scale': bad or unknown" -- validate --check "$TMP/ref3"
+	sed -i 's/^scale = .*/scale = 1/; s/^seed = .*/seed =  1/' "$TMP/ref3/validate.conf"
+	expect 2 "validate.conf:[0-9]*: key 'seed': bad or unknown" -- validate --check "$TMP/ref3"
 	# --table prints what the run recorded, the same table as table.txt
 	cp -r "$one" "$TMP/ref2"
 	if "$BIN" validate --table "$TMP/ref2" --json "$TMP/t.json" >"$TMP/table.out" &&

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/err.h"
 #include "knobs.h"
 #include "mem/folio.h"
 #include "native.h"
@@ -717,7 +718,7 @@ static void measure_faults(struct cal *c, json_object *samples_minor, json_objec
 		snprintf(thp_mode, sizeof(thp_mode), "madvise for this, else never");
 	measure_thp_fault(c, n, len, samples_thp);
 	if (was_never && knob_write(thp_enabled, "never"))
-		fprintf(stderr, NATIVE_NAME ": warning: cannot restore %s to 'never'\n", thp_enabled);
+		err_print(NATIVE_NAME, "warning: cannot restore %s to 'never'", thp_enabled);
 }
 
 static void measure_thp_fault(struct cal *c, uint32_t n, uint64_t len, json_object *samples_thp)
@@ -1079,7 +1080,7 @@ static void measure_hint(struct cal *c, json_object *samples)
 	}
 	for (int i = 0; i < 3; i++)	/* leave the kernel as it was */
 		if (sv[i].have && knob_write(sv[i].path, sv[i].val))
-			fprintf(stderr, NATIVE_NAME ": warning: cannot restore %s to '%s'\n", sv[i].path,
+			err_print(NATIVE_NAME, "warning: cannot restore %s to '%s'", sv[i].path,
 				sv[i].val);
 	json_object *o = sample("pages_off", (double)off.pages, "ns_off", (double)off.ns, "pages_on",
 				(double)on.pages);
@@ -1361,7 +1362,7 @@ int nat_calibrate(const char *path, const char *json, const struct knob_req *k, 
 	if (uname(&u) == 0)
 		snprintf(kernel, sizeof(kernel), "Linux %s (%s)", u.release, u.machine);
 	if (topology(c, err, sizeof(err))) {
-		fprintf(stderr, NATIVE_NAME ": --calibrate: cannot describe this host: %s\n", err);
+		err_print(NATIVE_NAME, "--calibrate: cannot describe this host: %s", err);
 		free(c);
 		return 1;
 	}
@@ -1396,18 +1397,18 @@ int nat_calibrate(const char *path, const char *json, const struct knob_req *k, 
 
 	int e = write_machine(path, c, kernel);
 	if (e) {
-		fprintf(stderr, NATIVE_NAME ": --calibrate: cannot write '%s': %s\n", path, strerror(-e));
+		err_print(NATIVE_NAME, "--calibrate: cannot write '%s': %s", path, strerror(-e));
 		rc = 1;
 	} else {
 		struct machine check;
 		if (machine_resolve(&check, path, err, sizeof(err))) {
-			fprintf(stderr, NATIVE_NAME ": --calibrate: BUG: the file written does not load: "
-				"%s\n", err);
+			err_print(NATIVE_NAME, "--calibrate: BUG: the file written does not load: "
+				"%s", err);
 			rc = 1;
 		}
 	}
 	if (json && write_json(json, c, kernel, path, k, nr_knobs)) {
-		fprintf(stderr, NATIVE_NAME ": --json: cannot write '%s': %s\n", json, strerror(errno));
+		err_print(NATIVE_NAME, "--json: cannot write '%s': %s", json, strerror(errno));
 		rc = 1;
 	}
 	if (!quiet && !rc)

@@ -31,6 +31,8 @@
 #include <immintrin.h>
 #endif
 
+#include "core/bitmap.h"
+#include "core/err.h"
 #include "core/rng.h"
 #include "cpu/access.h"
 #include "mem/folio.h"
@@ -91,7 +93,7 @@ void nat_fail(struct nat_shared *sh, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, NATIVE_NAME ": %s\n", msg);
+	err_print(NATIVE_NAME, "%s", msg);
 	nat_lock(sh);
 	if (!atomic_load(&sh->failed)) {
 		snprintf(sh->error, sizeof(sh->error), "%s", msg);
@@ -133,7 +135,7 @@ static void syscall_done(struct nat_thread *th, const struct wl_phase *ph, long 
 	if (rc >= 0)
 		return;
 	record_syscall(th, ph, rc);
-	fprintf(stderr, NATIVE_NAME ": warning: task %u (process %u): %s failed: %s (going on)\n",
+	err_print(NATIVE_NAME, "warning: task %u (process %u): %s failed: %s (going on)",
 		th->task, th->pc->proc, wl_op_name(ph->op), strerror((int)-rc));
 }
 
@@ -489,8 +491,7 @@ static void set_affinity_nodes(struct nat_thread *th, const struct wl_phase *ph)
 
 	for (uint32_t n = 0; n < h->nr_nodes; n++)
 		if (ph->pol.nodes >> n & 1)
-			for (uint32_t w = 0; w < MAX_CPUS / 64; w++)
-				bits[w] |= h->node_cpus[n][w];
+			bitmap_or(bits, bits, h->node_cpus[n], MAX_CPUS / 64);
 	set_cpus(th, ph, bits);
 }
 
@@ -532,7 +533,7 @@ static void do_move_pages(struct nat_thread *th, const struct wl_phase *ph, uint
 		}
 	}
 	if (rc < 0)
-		fprintf(stderr, NATIVE_NAME ": warning: task %u (process %u): move_pages: %s\n",
+		err_print(NATIVE_NAME, "warning: task %u (process %u): move_pages: %s",
 			th->task, th->pc->proc, strerror((int)-rc));
 	free(pages);
 	free(nodes);
@@ -545,7 +546,7 @@ static void do_migrate_pages(struct nat_thread *th, const struct wl_phase *ph)
 
 	record_syscall(th, ph, rc);
 	if (rc < 0)
-		fprintf(stderr, NATIVE_NAME ": warning: task %u (process %u): migrate_pages: %s\n",
+		err_print(NATIVE_NAME, "warning: task %u (process %u): migrate_pages: %s",
 			th->task, th->pc->proc, strerror((int)-rc));
 }
 

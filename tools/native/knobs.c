@@ -17,7 +17,9 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "core/err.h"
 #include "core/tunables.h"
+#include "stats/report.h"
 #include "knobs.h"
 #include "native.h"
 
@@ -118,8 +120,8 @@ void debugfs_ensure(void)
 	if (statfs(DEBUGFS, &s) == 0 && (uint32_t)s.f_type == DEBUGFS_MAGIC_NR)
 		return;
 	if (mount("debugfs", DEBUGFS, "debugfs", 0, NULL))
-		fprintf(stderr, NATIVE_NAME ": warning: cannot mount debugfs at " DEBUGFS ": %s\n",
-			strerror(errno));
+		err_print(NATIVE_NAME, "warning: cannot mount debugfs at " DEBUGFS ": %s",
+			  strerror(errno));
 }
 
 int knob_write(const char *path, const char *value)
@@ -160,7 +162,7 @@ void knob_apply(struct knob_req *r)
 			 strerror(-e));
 	r->applied = e == 0;
 	if (e)
-		fprintf(stderr, NATIVE_NAME ": warning: --set %s=%s not applied: %s\n", r->key,
+		err_print(NATIVE_NAME, "warning: --set %s=%s not applied: %s", r->key,
 			r->value, r->error);
 	r->have_readback = knob_read(r->file, r->readback, sizeof(r->readback)) == 0;
 }
@@ -171,10 +173,10 @@ json_object *knobs_set_json(const struct knob_req *r, uint32_t nr)
 
 	for (uint32_t i = 0; i < nr; i++) {
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "key", json_object_new_string(r[i].key));
+		json_object_object_add(o, RKEY(KNOB_KEY), json_object_new_string(r[i].key));
 		json_object_object_add(o, "value", json_object_new_string(r[i].value));
 		json_object_object_add(o, "file", json_object_new_string(r[i].file));
-		json_object_object_add(o, "applied", json_object_new_boolean(r[i].applied));
+		json_object_object_add(o, RKEY(KNOB_APPLIED), json_object_new_boolean(r[i].applied));
 		json_object_object_add(o, "error", r[i].error[0] ? json_object_new_string(r[i].error) : NULL);
 		json_object_object_add(o, "readback",
 				       r[i].have_readback ? json_object_new_string(r[i].readback) : NULL);

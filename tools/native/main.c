@@ -33,6 +33,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/err.h"
+#include "core/parse.h"
 #include "core/tunables.h"
 #include "monitor.h"
 #include "stats/report.h"
@@ -46,11 +48,9 @@ static int bad(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(NATIVE_NAME ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verr_print(NATIVE_NAME, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 2;
 }
 
@@ -89,14 +89,7 @@ static void usage(FILE *out)
 
 static int parse_uint(const char *arg, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	errno = 0;
-	unsigned long long v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return parse_u64_str(arg, 0, max, out) == PARSE_OK ? 0 : -1;
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -110,7 +103,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	char *end;
 
 	*o = (struct opts){ .scale = 1.0, .seed = 1, .interval_ms = DEFAULT_INTERVAL_MS };
 	opterr = 0;
@@ -139,10 +131,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case 's':
-			errno = 0;
-			o->scale = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(o->scale) || o->scale <= 0)
-				return bad("--scale '%s': give a positive number", optarg);
+			if (parse_double_str(optarg, &o->scale) || o->scale < WL_SCALE_MIN ||
+			    o->scale > WL_SCALE_MAX)
+				return bad("--scale '%s': give a decimal number from 0.000001 to 1000",
+					   optarg);
 			break;
 		case 'S':
 			if (parse_uint(optarg, UINT64_MAX, &o->seed))
@@ -360,8 +352,8 @@ static void monitor_unscanned(void)
 {
 	long rc = host_set_mempolicy(MPOL_LOCAL, 0);
 	if (rc < 0 && rc != -ENOSYS)
-		fprintf(stderr, NATIVE_NAME ": warning: set_mempolicy(MPOL_LOCAL) for the monitor: "
-			"%s\n", strerror((int)-rc));
+		err_print(NATIVE_NAME, "warning: set_mempolicy(MPOL_LOCAL) for the monitor: "
+			"%s", strerror((int)-rc));
 }
 
 static int run(struct monitor *mo)
@@ -369,7 +361,7 @@ static int run(struct monitor *mo)
 	struct nat_shared *sh = mo->sh;
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1))	/* orphans of the workload come back here */
-		fprintf(stderr, NATIVE_NAME ": warning: PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
+		err_print(NATIVE_NAME, "warning: PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
 	read_counters("/proc/vmstat", &mo->vm0, 0);
 	read_numastat(mo->numa0, mo->h.nr_nodes);
 	read_mthp(mo->mthp0);
@@ -472,12 +464,12 @@ static int setup(struct monitor *mo)
 	if (host_probe(&mo->h, err, sizeof(err)))
 		return bad("%s", err);
 	if (machine_load_host(&mo->m, err, sizeof(err))) {
-		fprintf(stderr, NATIVE_NAME ": warning: %s; describing the host from libnuma\n", err);
+		err_print(NATIVE_NAME, "warning: %s; describing the host from libnuma", err);
 		if (machine_from_probe(mo, err, sizeof(err)))
 			return bad("cannot describe this host as a machine: %s", err);
 	}
 	if (mo->m.nr_nodes != mo->h.nr_nodes)
-		fprintf(stderr, NATIVE_NAME ": warning: hwloc sees %u nodes, libnuma %u\n", mo->m.nr_nodes,
+		err_print(NATIVE_NAME, "warning: hwloc sees %u nodes, libnuma %u", mo->m.nr_nodes,
 			mo->h.nr_nodes);
 	if (uname(&u) == 0)
 		snprintf(mo->kernel, sizeof(mo->kernel), "%s %s (%s, native)", u.sysname, u.release,
@@ -575,7 +567,7 @@ int main(int argc, char **argv)
 	if (mo->o.json) {
 		json_object *r = result_json(mo);
 		if (json_object_to_file_ext(mo->o.json, r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED)) {
-			fprintf(stderr, NATIVE_NAME ": --json: cannot write '%s': %s\n", mo->o.json,
+			err_print(NATIVE_NAME, "--json: cannot write '%s': %s", mo->o.json,
 				strerror(errno));
 			rc = 1;
 		}

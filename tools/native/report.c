@@ -125,14 +125,14 @@ static json_object *host_set_options(void)
 static json_object *config_json(const struct monitor *mo, json_object *raw_knobs)
 {
 	json_object *c = json_object_new_object();
-	json_object_object_add(c, "machine", json_object_new_string(mo->m.name));
+	json_object_object_add(c, RKEY(CONFIG_MACHINE), json_object_new_string(mo->m.name));
 	json_object_object_add(c, "machine_arg", json_object_new_string("host"));
-	json_object_object_add(c, "workload", json_object_new_string(mo->wl.desc));
-	json_object_object_add(c, "scale", json_object_new_double(mo->o.scale));
-	json_object_object_add(c, "seed", jint(mo->o.seed));
+	json_object_object_add(c, RKEY(CONFIG_WORKLOAD), json_object_new_string(mo->wl.desc));
+	json_object_object_add(c, RKEY(CONFIG_SCALE), json_object_new_double(mo->o.scale));
+	json_object_object_add(c, RKEY(CONFIG_SEED), jint(mo->o.seed));
 	json_object *t = json_object_new_object();
 	knobs_json(t, raw_knobs);
-	json_object_object_add(c, "tunables", t);
+	json_object_object_add(c, RKEY(CONFIG_TUNABLES), t);
 	return c;
 }
 
@@ -194,7 +194,7 @@ static json_object *nodes_json(const struct monitor *mo)
 				json_object_object_add(ns, mo->numa1[n].name[i],
 						       jdelta(mo->numa1[n].val[i] - b));
 		}
-		json_object_object_add(o, "numastat", ns);
+		json_object_object_add(o, RKEY(NODE_NUMASTAT), ns);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -209,10 +209,10 @@ static json_object *task_json(const struct nat_task *t, uint32_t id)
 	json_object_object_add(o, "node", json_object_new_int(t->node));
 	json_object_object_add(o, "se.sum_exec_runtime_ms", json_object_new_double(t->sum_exec_runtime_ms));
 	json_object_object_add(o, "se.nr_migrations", jint(t->nr_migrations));
-	json_object_object_add(o, "exit_s", json_object_new_double((double)t->exit_ns / 1e9));
+	json_object_object_add(o, RKEY(TASK_EXIT_S), json_object_new_double((double)t->exit_ns / 1e9));
 	if (t->have_numa) {	/* CONFIG_NUMA_BALANCING */
 		json_object_object_add(o, "numa_preferred_nid", json_object_new_int64(t->numa_preferred_nid));
-		json_object_object_add(o, "numa_scan_seq", json_object_new_int64(t->numa_scan_seq));
+		json_object_object_add(o, RKEY(TASK_NUMA_SCAN_SEQ), json_object_new_int64(t->numa_scan_seq));
 		json_object_object_add(o, "numa_pages_migrated", json_object_new_int64(t->numa_pages_migrated));
 		json_object_object_add(o, "total_numa_faults", json_object_new_int64(t->total_numa_faults));
 		json_object_object_add(o, "numa_group_id", json_object_new_int64(t->numa_group_id));
@@ -237,16 +237,16 @@ static json_object *regions_json(struct nat_shared *sh, uint32_t p)
 		if (!len)
 			continue;
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "region", jint(r));
-		json_object_object_add(o, "addr", json_object_new_uint64(start));
-		json_object_object_add(o, "len", json_object_new_uint64(len));
+		json_object_object_add(o, RKEY(REGION_REGION), jint(r));
+		json_object_object_add(o, RKEY(REGION_ADDR), json_object_new_uint64(start));
+		json_object_object_add(o, RKEY(REGION_LEN), json_object_new_uint64(len));
 		json_object_object_add(o, "pmd_offset", json_object_new_uint64(start % (2 * MiB)));
 		uint64_t vs = atomic_load(&sh->regions[(uint64_t)p * sh->max_regions + r].vma_start);
 		uint64_t ve = atomic_load(&sh->regions[(uint64_t)p * sh->max_regions + r].vma_end);
 		if (vs && ve) {	/* the VMAs around it at exit: merged with a neighbour? */
 			json_object_object_add(o, "vma_start", json_object_new_uint64(vs));
 			json_object_object_add(o, "vma_end", json_object_new_uint64(ve));
-			json_object_object_add(o, "thp_bytes", json_object_new_uint64(atomic_load(
+			json_object_object_add(o, RKEY(REGION_THP_BYTES), json_object_new_uint64(atomic_load(
 				&sh->regions[(uint64_t)p * sh->max_regions + r].thp_bytes)));
 		}
 		json_object_array_add(a, o);
@@ -269,17 +269,17 @@ static json_object *processes_json(const struct monitor *mo)
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "process", jint(p));
 		json_object_object_add(o, "host_pid", json_object_new_int(np->pid));
-		json_object_object_add(o, "resident_pages", node_array(pages, mo->h.nr_nodes));
+		json_object_object_add(o, RKEY(PROC_RESIDENT_PAGES), node_array(pages, mo->h.nr_nodes));
 		if (np->final_valid)
 			json_object_object_add(o, "mapped_pages_all",
 					       node_array(np->final_all_pages, mo->h.nr_nodes));
 		json_object_object_add(o, "exit_s", json_object_new_double((double)np->exit_ns / 1e9));
-		json_object_object_add(o, "regions", regions_json(mo->sh, p));
+		json_object_object_add(o, RKEY(PROC_REGIONS), regions_json(mo->sh, p));
 		json_object *tasks = json_object_new_array();
 		for (uint32_t i = 0; i < nr_tasks; i++)
 			if (sh->tasks[i].valid && sh->tasks[i].proc == p)
 				json_object_array_add(tasks, task_json(&sh->tasks[i], i));
-		json_object_object_add(o, "tasks", tasks);
+		json_object_object_add(o, RKEY(PROC_TASKS), tasks);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -293,7 +293,7 @@ static json_object *timeseries_json(const struct monitor *mo)
 	for (uint32_t i = 0; i < mo->nr_ts; i++) {
 		const struct sample *x = &mo->ts[i];
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "t_s", json_object_new_double((double)x->t_ns / 1e9));
+		json_object_object_add(o, RKEY(TS_T_S), json_object_new_double((double)x->t_ns / 1e9));
 		json_object_object_add(o, "node_used_pages", node_array(x->node_used, nr_nodes));
 		json_object *procs = json_object_new_array(), *tasks = json_object_new_array();
 		json_object *pref = json_object_new_array(), *seq = json_object_new_array();
@@ -308,8 +308,8 @@ static json_object *timeseries_json(const struct monitor *mo)
 			json_object_array_add(pref, known ? json_object_new_int64(x->pref_nid[p]) : NULL);
 			json_object_array_add(seq, known ? json_object_new_int64(x->scan_seq[p]) : NULL);
 		}
-		json_object_object_add(o, "process_resident_pages", procs);
-		json_object_object_add(o, "process_runnable_tasks", tasks);
+		json_object_object_add(o, RKEY(TS_PROCESS_RESIDENT_PAGES), procs);
+		json_object_object_add(o, RKEY(TS_PROCESS_RUNNABLE_TASKS), tasks);
 		json_object_object_add(o, "process_numa_preferred_nid", pref);
 		json_object_object_add(o, "process_numa_scan_seq", seq);
 		json_object *v = json_object_new_object();
@@ -410,25 +410,25 @@ json_object *result_json(const struct monitor *mo)
 
 	json_object_object_add(r, "numasim_version", json_object_new_string(NUMASIM_VERSION));
 	json_object_object_add(r, "kernel_model", json_object_new_string(mo->kernel));
-	json_object_object_add(r, "elapsed_s", json_object_new_double(elapsed));
-	json_object_object_add(r, "host_s", json_object_new_double(elapsed));
-	json_object_object_add(r, "truncated", json_object_new_boolean(false));
+	json_object_object_add(r, RKEY(ELAPSED_S), json_object_new_double(elapsed));
+	json_object_object_add(r, RKEY(HOST_S), json_object_new_double(elapsed));
+	json_object_object_add(r, RKEY(TRUNCATED), json_object_new_boolean(false));
 	json_object_object_add(r, "failed", json_object_new_boolean(sh->failed));
 	json_object_object_add(r, "error", json_object_new_string(sh->failed ? sh->error : ""));
-	json_object_object_add(r, "config", config_json(mo, raw));
+	json_object_object_add(r, RKEY(CONFIG), config_json(mo, raw));
 	json_object *w = json_object_new_object();
 	json_object_object_add(w, "accesses", jint(acc));
 	json_object_object_add(w, "accesses_per_s", json_object_new_double(aps > 0 ? (double)acc / aps : 0.0));
 	json_object_object_add(w, "access_phase_s", json_object_new_double(aps));
 	json_object_object_add(r, "workload", w);
-	json_object_object_add(r, "vmstat", vmstat_json(mo));
-	json_object_object_add(r, "mthp", mthp_json(mo));
-	json_object_object_add(r, "nodes", nodes_json(mo));
-	json_object_object_add(r, "processes", processes_json(mo));
-	json_object_object_add(r, "timeseries", timeseries_json(mo));
+	json_object_object_add(r, RKEY(VMSTAT), vmstat_json(mo));
+	json_object_object_add(r, RKEY(MTHP), mthp_json(mo));
+	json_object_object_add(r, RKEY(NODES), nodes_json(mo));
+	json_object_object_add(r, RKEY(PROCESSES), processes_json(mo));
+	json_object_object_add(r, RKEY(TIMESERIES), timeseries_json(mo));
 	json_object_object_add(r, "syscalls", syscalls_json(mo));
 	json_object *n = json_object_new_object();
-	json_object_object_add(n, "kernel", json_object_new_string(mo->kernel));
+	json_object_object_add(n, RKEY(NATIVE_KERNEL), json_object_new_string(mo->kernel));
 	json_object_object_add(n, "interval_ms", jint(mo->o.interval_ms));
 	json_object_object_add(n, "samples", jint(mo->nr_ts));
 	json_object_object_add(n, "workload_bytes_bound", jint(mo->need_bytes));
@@ -437,8 +437,8 @@ json_object *result_json(const struct monitor *mo)
 	json_object_object_add(n, "machine", machine_json(mo));
 	json_object_object_add(n, "knobs", raw);
 	json_object_object_add(n, "set_options", host_set_options());
-	json_object_object_add(n, "knobs_set", knobs_set_json(mo->knobs, mo->nr_knobs));
-	json_object_object_add(r, "native", n);
+	json_object_object_add(n, RKEY(NATIVE_KNOBS_SET), knobs_set_json(mo->knobs, mo->nr_knobs));
+	json_object_object_add(r, RKEY(NATIVE), n);
 	return r;
 }
 
