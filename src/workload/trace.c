@@ -1121,6 +1121,7 @@ static int trace_build(struct workload *wl, struct wl_args *a, const struct wl_c
 	wl->traces = xreallocarray(wl->traces, (wl->nr_traces + 1ull), sizeof(*wl->traces));
 	uint32_t ti = wl->nr_traces++;
 	wl->traces[ti] = t;
+	wl->trace_free = wl_trace_free;
 	for (uint32_t p = 0; p < t->nr_procs; p++) {
 		uint32_t mainp = wl_add_program(wl);
 		uint32_t proc = wl_add_process(wl, mainp);

@@ -92,7 +92,7 @@ const char *wl_trace_format_name(enum wl_trace_format f);
  */
 struct wl_trace *wl_trace_open(const char *path, const struct wl_trace_opts *o, char *err,
 			       size_t errlen);
-void wl_trace_free(struct wl_trace *t);	/* also in workload.h */
+void wl_trace_free(struct wl_trace *t);
 /* Parse text (lackey or perf script) from @f; @name is for messages. */
 struct wl_trace *wl_trace_parse_text(FILE *f, const char *name, const struct wl_trace_opts *o,
 				     char *err, size_t errlen);

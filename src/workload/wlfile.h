@@ -3,11 +3,12 @@
  * workload/wlfile.h - workload files: a program described as Linux sees it
  * (processes, threads, mmap/mbind/madvise..., access phases), in YAML.
  * Format: docs/workload-file.md. workload_build() calls wlfile_load() when
- * its spec names a file.
+ * its spec names a file (workload/load.c).
  */
 #ifndef NUMASIM_WORKLOAD_WLFILE_H
 #define NUMASIM_WORKLOAD_WLFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct machine;

@@ -21,7 +21,6 @@
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/trace.h"
-#include "workload/wlfile.h"
 
 #define WL_TYPE_PTR(n, name) &wl_type_##n,
 static const struct wl_type *const wl_types[] = { WL_TYPE_LIST(WL_TYPE_PTR) };
@@ -203,7 +202,7 @@ void workload_free(struct workload *wl)
 	free(wl->barrier_parties);
 	free(wl->cpusets);
 	for (uint32_t i = 0; i < wl->nr_traces; i++)
-		wl_trace_free(wl->traces[i]);
+		wl->trace_free(wl->traces[i]);	/* set by the trace reader that added it */
 	free(wl->traces);
 	*wl = (struct workload){ 0 };
 }
@@ -1084,8 +1083,8 @@ int wl_scale_count(struct wl_args *a, uint32_t idx, const struct wl_ctx *c)
 	return 0;
 }
 
-static int check_inputs(const char *spec, const struct machine *m, double scale, char *err,
-			size_t errlen)
+int wl_check_inputs(const char *spec, const struct machine *m, double scale, char *err,
+		    size_t errlen)
 {
 	if (!spec || !*spec) {
 		errorf(err, errlen, "empty workload spec (expected NAME[:key=value,...])");
@@ -1121,23 +1120,13 @@ static const struct wl_type *spec_type(const char *spec, char *err, size_t errle
 	return NULL;
 }
 
-int workload_build(struct workload *wl, const char *spec, const struct machine *m,
-		   double scale, uint64_t seed, char *err, size_t errlen)
+int wl_build_spec(struct workload *wl, const char *spec, const struct machine *m,
+		  double scale, uint64_t seed, char *err, size_t errlen)
 {
 	const struct wl_type *t;
 	struct wl_args a;
 	char why[192];
 
-	*wl = (struct workload){ 0 };
-	if (!err)
-		errlen = 0;
-	if (errlen)
-		err[0] = '\0';
-	if (check_inputs(spec, m, scale, err, errlen))
-		return -1;
-	/* a workload file: the same IR, described as the program's syscalls */
-	if (wlfile_is_file_spec(spec))
-		return wlfile_load(wl, spec, m, scale, err, errlen);
 	if (!(t = spec_type(spec, err, errlen)))
 		return -1;
 

@@ -187,6 +187,9 @@ struct workload {
 	uint32_t nr_cpusets;
 	struct wl_trace **traces;	/* WL_TRACE targets, owned (workload/trace.h) */
 	uint32_t nr_traces;
+	/* how workload_free() frees traces[i]: set by the reader that added one
+	 * (workload/trace.c), so the IR does not call up into its readers */
+	void (*trace_free)(struct wl_trace *t);
 	uint8_t il_weights[64];		/* /sys/kernel/mm/mempolicy/weighted_interleave/nodeN,
 					 * by node; 0: not set (the kernel's default, 1) */
 };
@@ -200,8 +203,15 @@ struct workload {
 int workload_build(struct workload *wl, const char *spec, const struct machine *m,
 		   double scale, uint64_t seed, char *err, size_t errlen);
 void workload_free(struct workload *wl);
-/* Free a trace of wl->traces[] (workload/trace.c). */
-void wl_trace_free(struct wl_trace *t);
+/*
+ * The two halves of workload_build() (workload/load.c dispatches): check
+ * the arguments every spec shares, then build a built-in or trace:FILE spec
+ * (workload files go to wlfile_load() instead).
+ */
+int wl_check_inputs(const char *spec, const struct machine *m, double scale, char *err,
+		    size_t errlen);
+int wl_build_spec(struct workload *wl, const char *spec, const struct machine *m,
+		  double scale, uint64_t seed, char *err, size_t errlen);
 int workload_validate(const struct workload *wl, char *err, size_t errlen);
 
 /* Built-in workload names (NULL-terminated) and their one-line help. */
