@@ -82,57 +82,76 @@ struct barrier_state {
 	struct task **waiters;
 };
 
+/*
+ * struct sim - one simulation: the machine, the simulated kernel's state and
+ * the run's results. Everything a simulation changes hangs off this struct
+ * (there is no global mutable state), so two simulations can run in one
+ * process. sim_create() fills it, sim_run() advances it, the report reads it,
+ * sim_destroy() frees it.
+ */
 struct sim {
-	struct machine m;
-	struct tunables tun;
-	uint64_t seed;
-	struct phys_mem pm;
-	struct pgtable_pool ptpool;
-	struct vmstat vs;
-	struct oracle oracle;
-	struct bw_model bw;
-	struct event_queue evq;
-	struct cpu_heap heap;
-	struct cpu *cpus;		/* m.nr_cpus */
-	uint32_t nr_pending_wakeups;	/* EV_WAKEUP events queued */
-	uint32_t nr_stale_cpus;		/* CPUs with tlb_maybe_stale != 0: no bulk shortcuts while > 0 */
+	/* -- what is simulated: fixed at sim_create -- */
+	struct machine m;		/* nodes, CPUs, distances, costs (copied) */
+	struct tunables tun;		/* every tunable's value (core/tunables.def) */
+	uint64_t seed;			/* the run's seed; every random stream derives from it */
+	const struct workload *wl;	/* the programs the tasks run (not owned) */
 
-	const struct workload *wl;
-	struct task **tasks;		/* by pid */
-	uint32_t nr_tasks, cap_tasks, nr_live_tasks;
-	struct mm_struct **mms;		/* by process index */
-	uint32_t nr_mms;
-	struct anon_vma *anon_vmas;	/* id 0 unused */
-	uint32_t nr_anon_vmas, cap_anon_vmas;
-	struct barrier_state *barriers;
-	struct syscall_record *sysrec;	/* in the order they returned */
-	uint32_t nr_sysrec, cap_sysrec;
-	struct migrate_scratch *migrate_scratch;	/* migrate/migrate.c */
-	struct migrc_state migrc;	/* migrate/migrc.c: deferred flushes */
-	const struct tlb_defer_ops *tlb_defer;	/* cpu/tlb_defer.h: migrc/LUF's hooks, NULL if off */
-	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
-	uint64_t device_busy_until[MAX_NUMNODES];	/* device/devkernel.c: its kernel queue */
-	struct rng clone_rng;		/* numasim.clone_jitter_ns */
-
+	/* -- memory: the hardware and the mm core -- */
+	struct phys_mem pm;		/* page frames, folios, buddy lists per node (mem/page_alloc.c) */
+	struct pgtable_pool ptpool;	/* PTE-table pages (mem/pgtable.c) */
 	/* fallback order per node: nodes with memory by distance (Linux build_zonelists) */
 	uint32_t zonelist[MAX_NUMNODES][MAX_NUMNODES];
-	uint32_t zonelist_len;
-	struct memory_tiers tiers;	/* mem/memory_tiers.c */
-	struct node_reclaim reclaim[MAX_NUMNODES];	/* mem/vmscan.c */
-	struct numa_promo_state promo[MAX_NUMNODES];	/* numa/numa_balancing.c */
+	uint32_t zonelist_len;		/* entries in each zonelist row: the nodes with memory */
+	struct memory_tiers tiers;	/* tiers and demotion targets (mem/memory_tiers.c) */
+	struct node_reclaim reclaim[MAX_NUMNODES];	/* kswapd and the LRU per node (mem/vmscan.c) */
 	uint64_t zero_pfn;		/* the shared zero page */
 	uint64_t huge_zero_pfn;		/* the huge zero page, PFN_NONE until first used */
+	struct anon_vma *anon_vmas;	/* by id (id 0 unused): rmap roots shared over fork */
+	uint32_t nr_anon_vmas, cap_anon_vmas;
+	struct migrate_scratch *migrate_scratch;	/* migrate_pages()'s reused buffers (migrate/migrate.c) */
+
+	/* -- CPUs and time -- */
+	struct cpu *cpus;		/* m.nr_cpus of them: clock, runqueue, TLB */
+	struct cpu_heap heap;		/* CPUs by local clock: the one furthest behind runs next */
+	struct event_queue evq;		/* timers: wakeups, kswapd, policy daemons, samples */
+	uint32_t nr_pending_wakeups;	/* EV_WAKEUP events queued */
+	struct bw_model bw;		/* memory and link bandwidth sharing (cpu/cost.c) */
+	uint32_t nr_stale_cpus;		/* CPUs with tlb_maybe_stale != 0: no bulk shortcuts while > 0 */
+	uint64_t device_busy_until[MAX_NUMNODES];	/* device/devkernel.c: its kernel queue */
+
+	/* -- tasks and address spaces -- */
+	struct task **tasks;		/* by pid, exited ones included (the report reads them) */
+	uint32_t nr_tasks, cap_tasks;
+	uint32_t nr_live_tasks;		/* not yet exited: the run ends at 0 */
+	struct mm_struct **mms;		/* by process index (the workload's process number) */
+	uint32_t nr_mms;
+	struct barrier_state *barriers;	/* by workload barrier id: who waits */
+	struct rng clone_rng;		/* numasim.clone_jitter_ns: the random part of a clone's cost */
+
+	/* -- switchable mechanisms, each behind its ops table (docs/architecture.md) -- */
+	const struct numa_policy_ops *policy;	/* numasim.policy (numa/policy.h) */
+	void *policy_data;		/* the policy's own state, or NULL */
+	struct numa_promo_state promo[MAX_NUMNODES];	/* tiering promotion per target node (numa/numa_balancing.c) */
+	struct migrc_state migrc;	/* migrc/LUF's pending flushes (migrate/migrc.c) */
+	const struct tlb_defer_ops *tlb_defer;	/* cpu/tlb_defer.h: migrc/LUF's hooks, NULL if off */
+	struct cpu *migrc_alloc_cpu;	/* the CPU allocating now, which pays a LUF flush */
+
+	/* -- results -- */
+	struct vmstat vs;		/* /proc/vmstat and numastat counters (stats/) */
+	struct oracle oracle;		/* stale reads and lost writes through stale translations */
+	struct timeseries ts;		/* samples every numasim.sample_ms */
+	struct syscall_record *sysrec;	/* move_pages/migrate_pages/mbind results, in the order they returned */
+	uint32_t nr_sysrec, cap_sysrec;
 	uint64_t end_ns;		/* simulated elapsed time when the workload ended */
 	uint64_t access_start_ns;	/* first random/gauss/lookup phase began (UINT64_MAX: none) */
 	uint64_t max_ns;		/* numasim.max_sim_seconds in ns, UINT64_MAX if none */
 	bool truncated;			/* stopped by max_ns */
-	struct timeseries ts;
 	int failed;			/* a workload error stopped the run */
-	char error[512];
-	void (*progress)(const struct sim *s, void *arg);
-	void *progress_arg;
-	const struct numa_policy_ops *policy;	/* numasim.policy (numa/policy.h) */
-	void *policy_data;		/* the policy's own state, or NULL */
+	char error[512];		/* its message (sim_fail) */
+
+	/* -- the caller's -- */
+	void (*progress)(const struct sim *s, void *arg);	/* called at each sample, if set */
+	void *progress_arg;		/* passed to progress */
 };
 
 /*
