@@ -9,7 +9,7 @@
 
 CC ?= cc
 # Where objects and programs go; several trees can build side by side
-# (make BUILD=/tmp/other check). build/numasim is always the release program.
+# (make BUILD=/tmp/other check). build/numasim is the default tree's release program.
 BUILD ?= build
 PKGS := json-c hwloc yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -41,7 +41,13 @@ DBG_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/debug/tests/%,$(TEST_SRCS))
 
 .PHONY: all release debug check check-release check-debug unit bench fuzz deps clean
 all: release
+# build/numasim is the default tree's program alone: a side build
+# (make BUILD=/tmp/other) never overwrites it
+ifeq ($(BUILD),build)
 release: build/numasim build/numasim-native
+else
+release: $(BUILD)/release/numasim $(BUILD)/release/numasim-native
+endif
 debug: $(BUILD)/debug/numasim $(BUILD)/debug/numasim-native
 
 build/numasim: $(BUILD)/release/numasim

@@ -19,12 +19,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "cpu/calibrate.h"
 #include "numa/policy.h"
 #include "sim.h"
@@ -98,11 +100,14 @@ static int cmd_run(int argc, char **argv)
 	int rc = parse_run_options(argc, argv, &o);
 	if (rc)
 		return rc;
+	char err[1024];
+	/* a bad output path fails now, not after the whole simulation */
+	if (o.json && file_probe_writable(o.json, err, sizeof(err)))
+		return cli_bad("--json '%s': %s", o.json, err);
 	struct cli_setup su;
 	rc = cli_setup(&su, &o.run);
 	if (rc)
 		return rc;
-	char err[1024];
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o.run, &o.run.tun, NULL, err, sizeof(err))) {
 		cli_setup_free(&su);
@@ -188,6 +193,9 @@ static int cmd_calibrate(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* past a file-size limit write() fails with EFBIG and the result file
+	 * is abandoned cleanly, instead of the process dying half-way */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "numa/policy.h"
 #include "sim.h"
 #include "stats/report.h"
@@ -357,7 +358,11 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 int report_json_write(const struct sim *s, const struct run_info *ri, const char *path)
 {
 	json_object *r = report_json(s, ri);
-	int rc = json_object_to_file_ext(path, r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED);
+	size_t len;
+	const char *text = json_object_to_json_string_length(r, JSON_C_TO_STRING_PRETTY |
+							      JSON_C_TO_STRING_SPACED, &len);
+	/* whole or not at all: a full disk part way leaves no truncated result */
+	int rc = text ? file_write_atomic(path, text, len) : -1;
 	json_object_put(r);
 	return rc;
 }

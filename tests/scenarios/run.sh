@@ -154,6 +154,18 @@ for f in examples/machines/*.machine; do
 	expect 0 "elapsed" -- run --machine "$f" --workload numa02 --scale 0.005
 done
 
+# --json: a bad path fails before the run (exit 2); a write that fails part
+# way (here a file-size limit) leaves the old file and no temporary behind
+expect 2 "\-\-json '/proc/x.json': cannot create a file there" -- run $SMALL --json /proc/x.json
+expect 2 "\-\-json '$TMP': is a folder" -- run $SMALL --json "$TMP"
+expect 2 "\-\-json '': an empty file name" -- run $SMALL --json ""
+echo old >"$TMP/keep.json"
+if (ulimit -f 4; "$BIN" run --workload numa02 $SMALL --json "$TMP/keep.json" 2>"$TMP/keep.err"); then
+	ko "--json past a file-size limit: exit 0"
+elif [ "$(cat "$TMP/keep.json")" = old ] && ! ls "$TMP"/keep.json.tmp.* >/dev/null 2>&1 &&
+	grep -q "cannot write: File too large" "$TMP/keep.err"; then ok
+else ko "--json past a file-size limit: old file replaced or a temporary left: $(ls "$TMP"; cat "$TMP/keep.err")"; fi
+
 # determinism: the same inputs and seed give the same bytes, host_s aside
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/a.json"
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/b.json"
