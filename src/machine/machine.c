@@ -128,6 +128,8 @@ static int check_device(const struct machine_node *node, uint32_t n, char *err, 
 
 static int check_nodes(const struct machine *m, char *err, size_t errlen)
 {
+	uint64_t total = 0;
+
 	for (uint32_t n = 0; n < m->nr_nodes; n++) {
 		const struct machine_node *node = &m->node[n];
 
@@ -150,6 +152,14 @@ static int check_nodes(const struct machine *m, char *err, size_t errlen)
 				    node->socket, MAX_NUMNODES);
 		if (check_device(node, n, err, errlen))
 			return -1;
+		/* page frame numbers are 32 bits wide (mem/page_alloc.c) */
+		total += node->mem_bytes;
+		if (total > MACHINE_MAX_TOTAL_MEM)
+			return errorf(err, errlen,
+				      "[node %u] key 'memory': the nodes' memory adds up to %llu GiB, "
+				      "above the %llu GiB (2^32 - 1 pages) numasim simulates", n,
+				      (unsigned long long)(total >> 30),
+				      (unsigned long long)(MACHINE_MAX_TOTAL_MEM >> 30));
 	}
 	return 0;
 }

@@ -29,6 +29,8 @@
 #define MACHINE_MAX_DEVICE_THREADS 4096
 /* Cap on one node's memory: keeps page counts far from overflow anywhere. */
 #define MACHINE_MAX_NODE_MEM (64ull * 1024 * 1024 * 1024 * 1024)
+/* all nodes together: 2^32 - 1 page frames of 4 KiB (32-bit pfns) */
+#define MACHINE_MAX_TOTAL_MEM (0xffffffffull << 12)
 
 enum mem_kind {
 	MEM_DRAM,	/* top tier, socket-attached */

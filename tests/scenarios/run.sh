@@ -79,6 +79,9 @@ printf 'name = broken\n[node 0]\nkind = dram\nmemory = 12Q\ncores = 4\nsocket = 
 expect 2 "bad.machine:4: key 'memory'" -- run --machine "$TMP/bad.machine"
 printf 'name = broken\nfrobs = 3\n' >"$TMP/bad2.machine"
 expect 2 "bad2.machine:2: key 'frobs'" -- run --machine "$TMP/bad2.machine"
+# more memory in total than 32-bit page frame numbers reach: the key named
+printf 'base = 2node-128cpu\n[node 0]\nmemory = 8T\n[node 1]\nmemory = 8T\n' >"$TMP/huge.machine"
+expect 2 "huge.machine: \[node 1\] key 'memory': the nodes' memory adds up to 16384 GiB" -- run --machine "$TMP/huge.machine"
 
 # workload files (docs/workload-file.md)
 expect 2 "cannot open workload file 'no-such-file.yaml'" -- run --workload no-such-file.yaml
