@@ -566,6 +566,16 @@ static int make_dir(const char *dir)
 
 /* Return the exit status this variant asks for: 0, 1 (failed) or 2 (cannot set up). */
 /* One run of live variant @s with seed @seed: its result, or NULL (*rc set). */
+/* The file --json-dir would write for live variant @s and seed @seed (malloc'ed). */
+static char *json_dir_path(const struct compare *c, const struct source *s, uint64_t seed)
+{
+	char *path;
+	int n = c->seeds > 1 ? asprintf(&path, "%s/%s.seed%llu.json", c->json_dir, s->name,
+					(unsigned long long)seed)
+			     : asprintf(&path, "%s/%s.json", c->json_dir, s->name);
+	return n < 0 ? NULL : path;
+}
+
 static json_object *run_once(struct compare *c, struct source *s, const struct cli_setup *su,
 			     const char *label, uint64_t seed, int *rc)
 {
@@ -587,14 +597,9 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 		res = report_json(r.s, &r.ri);
 		json_object_object_del(res, RKEY(TIMESERIES));	/* not needed here; can be large */
 		if (c->json_dir) {
-			char *path;
-			int n = c->seeds > 1 ? asprintf(&path, "%s/%s.seed%llu.json", c->json_dir, s->name,
-							(unsigned long long)seed)
-					     : asprintf(&path, "%s/%s.json", c->json_dir, s->name);
-			if (n < 0) {
-				path = NULL;
+			char *path = json_dir_path(c, s, seed);
+			if (!path)
 				errno = ENOMEM;
-			}
 			if (!path || report_json_write(r.s, &r.ri, path)) {
 				err_print("numasim", "--json-dir: cannot write '%s': %s",
 					path ? path : c->json_dir, strerror(errno));
@@ -998,6 +1003,36 @@ static void print_title(const struct compare *c, FILE *out)
 	fputc('\n', out);
 }
 
+/* Refuse a --json-dir that would overwrite one of the --from-json inputs
+ * (the same file, by device and inode, whatever the spelling). */
+static int check_json_dir_inputs(const struct compare *c)
+{
+	for (int i = 0; i < c->nr_src; i++) {
+		const struct source *v = &c->src[i];
+		if (v->file)
+			continue;
+		for (uint32_t k = 0; k < c->seeds; k++) {
+			char *path = json_dir_path(c, v, c->run.seed + k);
+			struct stat out, in;
+			if (!path)
+				return cli_bad("out of host memory");
+			for (int j = 0; j < c->nr_src; j++) {
+				const struct source *f = &c->src[j];
+				if (f->file && !stat(path, &out) && !stat(f->file, &in) &&
+				    out.st_dev == in.st_dev && out.st_ino == in.st_ino) {
+					int rc = cli_bad("--json-dir '%s': variant '%s' would overwrite "
+							 "the --from-json input '%s'", c->json_dir,
+							 v->name, f->file);
+					free(path);
+					return rc;
+				}
+			}
+			free(path);
+		}
+	}
+	return 0;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct compare c = { 0 };
@@ -1013,6 +1048,8 @@ int cmd_compare(int argc, char **argv)
 			rc = load_from_json(&c.src[i]);
 	if (!rc && c.json_dir && c.nr_live && make_dir(c.json_dir))
 		rc = cli_bad("--json-dir '%s': cannot create: %s", c.json_dir, strerror(errno));
+	if (!rc && c.json_dir && c.nr_live)
+		rc = check_json_dir_inputs(&c);
 	struct cli_setup su = { 0 };
 	if (!rc && c.nr_live)
 		rc = cli_setup(&su, &c.run);

@@ -203,6 +203,14 @@ done
 # THP off: no PMD THP at fault; the default (always) gets some
 if awk '$1 == "thp_fault_alloc" { r = ($2 > 0 && $3 == 0) } END { exit !r }' "$TMP/cmp.txt"; then ok
 else ko "compare: thp_fault_alloc row not '>0 0': $(grep thp_fault_alloc "$TMP/cmp.txt")"; fi
+# --json-dir never overwrites a --from-json input, however it is spelt
+mkdir -p "$TMP/in"
+"$BIN" run --workload numa02 $SMALL --json "$TMP/in/a.json"
+cp "$TMP/in/a.json" "$TMP/in/a.orig"
+expect 2 "would overwrite the --from-json input" -- compare --workload numa02 --scale 0.005 \
+	--from-json "old=$TMP/in/a.json" --variant a --json-dir "$TMP/./in/"
+if cmp -s "$TMP/in/a.json" "$TMP/in/a.orig"; then ok; else ko "--json-dir overwrote its --from-json input"; fi
+
 # --json-dir: the same bytes as numasim run with the same settings, host_s aside
 "$BIN" run $CMP --quiet --json "$TMP/run-base.json"
 "$BIN" run $CMP --quiet --set "$NEVER" --json "$TMP/run-never.json"
