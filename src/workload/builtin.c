@@ -71,16 +71,26 @@ struct numa01 {
  */
 static int numa01_node(struct wl_args *a, const struct wl_ctx *c)
 {
+	/* the benchmark's node 0 and node 1, counted over the nodes a memory
+	 * policy can bind: a device's memory (MEM_DEVICE) is not one of them */
+	uint32_t cand[2], nr = 0;
 	struct rng r;
 
+	for (uint32_t n = 0; n < c->m->nr_nodes && nr < 2; n++)
+		if (c->m->node[n].kind != MEM_DEVICE)
+			cand[nr++] = n;
 	if (a->given[N1_NODE]) {
 		if (a->u[N1_NODE] >= c->m->nr_nodes)
 			return wl_fail(c, "key 'node': node %" PRIu64 " does not exist (the machine "
 				       "has %" PRIu32 " node)", a->u[N1_NODE], c->m->nr_nodes);
+		if (c->m->node[a->u[N1_NODE]].kind == MEM_DEVICE)
+			return wl_fail(c, "key 'node': node %" PRIu64 " is a device's memory, which "
+				       "a memory policy cannot bind (choose a node of system memory)",
+				       a->u[N1_NODE]);
 		return 0;
 	}
 	rng_seed(&r, c->seed, NUMA01_RNG_STREAM);
-	a->u[N1_NODE] = c->m->nr_nodes < 2 ? 0 : rng_below(&r, 2);
+	a->u[N1_NODE] = nr < 2 ? cand[0] : cand[rng_below(&r, 2)];
 	return 0;
 }
 

@@ -291,6 +291,13 @@ else ko "compare migrc: fewer remote flushes (migrc) and a peak pending row expe
 
 # device-private memory (docs/device.md)
 expect 0 "gpu-1node" -- list
+# numa01's node is never a device's memory: drawn from the seed among the
+# nodes a policy can bind, and refused by name when given
+for sd in 1 2 3 4 5 6; do
+	expect 0 "" -- run --machine gpu-1node --workload numa01 --seed $sd $SMALL
+done
+expect 0 "" -- run --machine gpu-1node --workload numa01_THREAD_ALLOC --seed 5 $SMALL
+expect 2 "key 'node': node 1 is a device's memory" -- run --machine gpu-1node --workload numa01:node=1 $SMALL
 expect 0 "gpu-pingpong" -- list
 expect 2 "workload 'gpu-pingpong': the machine '2node-128cpu' has no device node" -- run --workload gpu-pingpong
 expect 2 "key 'device': node 0 of 'gpu-2node' is not a device node" -- run --machine gpu-2node --workload gpu-stream:device=0
