@@ -397,13 +397,16 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 	for (size_t k = 0; k < ARRAY_SIZE(text_counters); k++)
 		fprintf(out, "  %-28s %14llu\n", vm_event_text[text_counters[k]],
 			(unsigned long long)s->vs.event[text_counters[k]]);
-	if (s->vs.event[SIM_DEVICE_TO_DEVICE_PAGES] || s->vs.event[SIM_DEVICE_POPULATED_PAGES])
-		fprintf(out, "  %-28s %14llu pages (%llu THPs) to, %llu (%llu THPs) back; %llu faults\n",
+	if (s->vs.event[SIM_DEVICE_TO_DEVICE_PAGES] || s->vs.event[SIM_DEVICE_POPULATED_PAGES] ||
+	    s->vs.event[SIM_DEVICE_MIGRATE_FAIL])
+		fprintf(out, "  %-28s %14llu pages (%llu THPs) to, %llu (%llu THPs) back; %llu faults; "
+			"%llu pages failed to move\n",
 			"device migrations", (unsigned long long)s->vs.event[SIM_DEVICE_TO_DEVICE_PAGES],
 			(unsigned long long)s->vs.event[SIM_DEVICE_TO_DEVICE_THP],
 			(unsigned long long)s->vs.event[SIM_DEVICE_TO_RAM_PAGES],
 			(unsigned long long)s->vs.event[SIM_DEVICE_TO_RAM_THP],
-			(unsigned long long)s->vs.event[SIM_DEVICE_FAULTS]);
+			(unsigned long long)s->vs.event[SIM_DEVICE_FAULTS],
+			(unsigned long long)s->vs.event[SIM_DEVICE_MIGRATE_FAIL]);
 	if (s->tun.v[T_MIGRC])
 		fprintf(out, "  %-28s %14llu flushes, %llu pages; peak pending %llu pages\n",
 			"migrc deferred", (unsigned long long)s->vs.event[SIM_MIGRC_DEFERRED],

@@ -291,6 +291,9 @@ else ko "compare migrc: fewer remote flushes (migrc) and a peak pending row expe
 
 # device-private memory (docs/device.md)
 expect 0 "gpu-1node" -- list
+# device memory smaller than the working set: the failures are shown
+expect 0 "4194304 pages failed to move" -- run --machine gpu-1node --workload gpu-stream:size=96G,chunk=96G
+expect 0 "sim_device_migrate_fail  *4194304" -- compare --machine gpu-1node --workload gpu-stream:size=96G,chunk=96G --variant a
 # numa01's node is never a device's memory: drawn from the seed among the
 # nodes a policy can bind, and refused by name when given
 for sd in 1 2 3 4 5 6; do
