@@ -73,13 +73,17 @@ static int parse_run_options(int argc, char **argv, struct options *o)
 		if (c == -1)
 			break;
 		switch (c) {
-		case 'j': o->json = optarg; break;
+		case 'j':
+			if (cli_once(&o->run.given, c, "--json"))
+				return 2;
+			o->json = optarg;
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return cli_bad("unknown option '%s' (see numasim --help)", argv[optind - 1]);
+			return cli_unknown_option(longopts, argv[optind - 1], "numasim --help");
 		default: {
 			int rc = cli_run_option(&o->run, c, optarg);
 			if (rc)
@@ -206,7 +210,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
-		return cmd_list();
+		return argc > 2 ? cli_bad("list takes no arguments ('%s')", argv[2]) : cmd_list();
 	if (!strcmp(cmd, "calibrate"))
 		return cmd_calibrate(argc - 1, argv + 1);
 	if (!strcmp(cmd, "trace"))

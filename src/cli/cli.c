@@ -2,6 +2,7 @@
 /*
  * cli/cli.c - the run options and one simulation, shared by the commands.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,16 @@ int cli_bad(const char *fmt, ...)
 int cli_run_option(struct run_opts *o, int c, const char *arg)
 {
 	char err[512];
+	switch (c) {
+	case OPT_MACHINE:
+	case OPT_WORKLOAD:
+	case OPT_SCALE:
+	case OPT_SEED:
+		if (cli_once(&o->given, c, c == OPT_MACHINE ? "--machine" : c == OPT_WORKLOAD ?
+			     "--workload" : c == OPT_SCALE ? "--scale" : "--seed"))
+			return 2;
+		break;
+	}
 	switch (c) {
 	case OPT_MACHINE: o->machine = arg; return 0;
 	case OPT_WORKLOAD: o->workload = arg; return 0;
@@ -145,4 +156,35 @@ void cli_run_free(struct cli_run *r)
 		free(r->s);
 	}
 	r->s = NULL;
+}
+
+int cli_once(uint64_t *seen, int c, const char *name)
+{
+	uint64_t bit = 1ull << ((unsigned)c & 63);
+	if (*seen & bit)
+		return cli_bad("%s given twice (it takes one value)", name);
+	*seen |= bit;
+	return 0;
+}
+
+int cli_unknown_option(const struct option *longopts, const char *arg, const char *help)
+{
+	if (arg[0] == '-' && arg[1] == '-' && arg[2]) {
+		const char *name = arg + 2;
+		size_t n = strcspn(name, "=");
+		char list[256] = "";
+		size_t used = 0;
+		int matches = 0;
+		for (const struct option *o = longopts; o->name; o++)
+			if (!strncmp(o->name, name, n)) {
+				matches++;
+				int w = snprintf(list + used, sizeof(list) - used, "%s--%s",
+						 matches > 1 ? ", " : "", o->name);
+				if (w > 0 && (size_t)w < sizeof(list) - used)
+					used += (size_t)w;
+			}
+		if (matches > 1)
+			return cli_bad("ambiguous option '%s' (could be %s)", arg, list);
+	}
+	return cli_bad("unknown option '%s' (see %s)", arg, help);
 }

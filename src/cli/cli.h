@@ -28,6 +28,7 @@ struct run_opts {
 	double scale;
 	uint64_t seed;
 	struct tunables tun;	/* defaults, then every --set in order */
+	uint64_t given;		/* bit (c & 63) of each single-valued option seen: no repeats */
 };
 
 /* getopt_long codes of the shared options, and their table entries. */
@@ -57,6 +58,17 @@ int cli_run_option(struct run_opts *o, int c, const char *arg);
 
 /* Print "numasim: <message>" on stderr; return 2, the bad-input exit status. */
 int cli_bad(const char *fmt, ...) sim_printf(1, 2);
+
+struct option;
+/*
+ * getopt_long() refused @arg (an argv word): report it, naming the options
+ * it could abbreviate when it is ambiguous ("--s": --scale, --seed, --set),
+ * else as unknown; @help names the help to see. Returns 2.
+ */
+int cli_unknown_option(const struct option *longopts, const char *arg, const char *help);
+/* A single-valued option given twice: @seen holds a bit per option code
+ * (c & 63). Return 2 with a message if @c was seen, else mark it, 0. */
+int cli_once(uint64_t *seen, int c, const char *name);
 
 /* The machine and the workload of a set of run options, built once. */
 struct cli_setup {

@@ -271,15 +271,23 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		switch (ch) {
 		case 'V': rc = add_variant(c, optarg); break;
 		case 'F': rc = add_from_json(c, optarg); break;
-		case 'D': c->json_dir = optarg; break;
-		case 'N': rc = parse_seeds(c, optarg); break;
+		case 'D':
+			if (cli_once(&c->run.given, ch, "--json-dir"))
+				return 2;
+			c->json_dir = optarg;
+			break;
+		case 'N':
+			if (cli_once(&c->run.given, ch, "--seeds"))
+				return 2;
+			rc = parse_seeds(c, optarg);
+			break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
 		case 'h': compare_usage(stdout); exit(0);
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return cli_bad("unknown option '%s' (see numasim compare --help)", argv[optind - 1]);
+			return cli_unknown_option(longopts, argv[optind - 1], "numasim compare --help");
 		default:
 			rc = cli_run_option(&c->run, ch, optarg);
 			if (rc == 1)

@@ -169,6 +169,17 @@ elif [ "$(cat "$TMP/keep.json")" = old ] && ! ls "$TMP"/keep.json.tmp.* >/dev/nu
 	grep -q "cannot write: File too large" "$TMP/keep.err"; then ok
 else ko "--json past a file-size limit: old file replaced or a temporary left: $(ls "$TMP"; cat "$TMP/keep.err")"; fi
 
+# strict command lines: ambiguous abbreviations, repeated single-valued
+# options and stray arguments are refused, naming what is wrong
+expect 2 "ambiguous option '--s' (could be --scale, --seed, --set)" -- run --s 3
+expect 0 "" -- run --sca 0.005 --workload numa02 --quiet
+expect 2 "\-\-machine given twice" -- run --machine 2node-128cpu --machine 4node-48cpu
+expect 2 "\-\-seed given twice" -- run --seed 1 --seed 2
+expect 2 "\-\-json given twice" -- run --json "$TMP/x1.json" --json "$TMP/x2.json"
+expect 2 "\-\-seeds given twice" -- compare --seeds 2 --seeds 3 --variant a
+expect 2 "ambiguous option '--s'" -- compare --s 3 --variant a
+expect 2 "list takes no arguments ('extra')" -- list extra
+
 # determinism: the same inputs and seed give the same bytes, host_s aside
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/a.json"
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/b.json"
