@@ -15,6 +15,7 @@
 #include "machine/machine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <hwloc.h>
 #include <limits.h>
 #include <math.h>
@@ -22,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define MAX_FILE_BYTES	(64u * 1024 * 1024)	/* lstopo XML of a big box is a few MB */
 #define SHOW_MAX	32			/* characters of a bad value quoted back */
@@ -959,6 +962,102 @@ int machine_load_host(struct machine *m, char *err, size_t errlen)
 	return ret;
 }
 
+static int read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	while (len) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* What the importing child sends back: its verdict, message and machine. */
+struct hw_reply {
+	int ret;
+	char err[512];
+	struct machine m;
+};
+
+/*
+ * import_hwloc() in a child process. libhwloc's XML import trusts its input:
+ * some malformed files (a misspelt attribute) make it crash (hwloc 2.9). A
+ * crash in the child is reported as a bad file naming @path, and the
+ * simulator never runs on what a crashed parser left behind. struct machine
+ * holds no pointers, so it crosses the pipe as bytes.
+ */
+static int import_hwloc_isolated(struct machine *m, const char *path, const char *buf,
+				 size_t len, char *err, size_t errlen)
+{
+	int fds[2];
+	if (pipe(fds))
+		return import_hwloc(m, path, buf, len, err, errlen);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return import_hwloc(m, path, buf, len, err, errlen);
+	}
+	if (pid == 0) {
+		struct hw_reply *r = calloc(1, sizeof(*r));
+		int devnull = open("/dev/null", O_WRONLY);
+		if (devnull >= 0)
+			dup2(devnull, STDERR_FILENO);	/* a crash's report is ours to give */
+		close(fds[0]);
+		if (!r)
+			_exit(3);
+		r->ret = import_hwloc(&r->m, path, buf, len, r->err, sizeof(r->err));
+		_exit(write_full(fds[1], r, sizeof(*r)) ? 3 : 0);
+	}
+	close(fds[1]);
+	struct hw_reply *r = calloc(1, sizeof(*r));
+	int got = r ? read_full(fds[0], r, sizeof(*r)) : -1;
+	close(fds[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	int ret;
+	if (!r)
+		ret = errorf(err, errlen, "%s: out of host memory", path);
+	else if (got || !WIFEXITED(status) || WEXITSTATUS(status))
+		ret = WIFSIGNALED(status)
+			? errorf(err, errlen, "%s: not a valid hwloc XML topology (libhwloc crashed "
+				 "on it with signal %d: check its elements and attributes)", path,
+				 WTERMSIG(status))
+			: errorf(err, errlen, "%s: not a valid hwloc XML topology (its import failed)",
+				 path);
+	else {
+		ret = r->ret;
+		if (ret)
+			errorf(err, errlen, "%s", r->err);
+		else
+			*m = r->m;
+	}
+	free(r);
+	return ret;
+}
+
 static bool looks_like_xml(const char *arg, const char *buf, size_t len)
 {
 	size_t n = strlen(arg);
@@ -987,7 +1086,7 @@ int machine_resolve(struct machine *m, const char *arg, char *err, size_t errlen
 		return -1;
 	}
 	if (looks_like_xml(arg, buf, len))
-		ret = import_hwloc(m, arg, buf, len, err, errlen);
+		ret = import_hwloc_isolated(m, arg, buf, len, err, errlen);
 	else
 		ret = machine_parse(m, buf, len, arg, err, errlen);
 	free(buf);

@@ -77,6 +77,9 @@ expect 2 "bogus" -- run --workload numa01:bogus=1
 expect 2 "no-such-file.machine" -- run --machine no-such-file.machine
 printf 'name = broken\n[node 0]\nkind = dram\nmemory = 12Q\ncores = 4\nsocket = 0\nbw_gbps = 10\n' >"$TMP/bad.machine"
 expect 2 "bad.machine:4: key 'memory'" -- run --machine "$TMP/bad.machine"
+# an hwloc XML that crashes libhwloc 2.9's import (a misspelt attribute):
+# imported in a child process, so it is a bad file, not a crash
+expect 2 "crash-complete-nodeset.xml: not a valid hwloc XML topology" -- run --machine fuzz/corpus/fuzz_hwloc_xml/crash-complete-nodeset.xml
 printf 'name = broken\nfrobs = 3\n' >"$TMP/bad2.machine"
 expect 2 "bad2.machine:2: key 'frobs'" -- run --machine "$TMP/bad2.machine"
 # more memory in total than 32-bit page frame numbers reach: the key named
