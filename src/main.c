@@ -120,15 +120,19 @@ static int cmd_run(int argc, char **argv)
 	int run_rc = r.rc;
 	if (run_rc)
 		err_print("numasim", "workload '%s' failed: %s", su.wl.desc, r.s->error);
+	if (r.s->interrupted)
+		err_print("numasim", "interrupted at %.3f simulated s: the result so far%s",
+			  (double)r.s->end_ns / 1e9, o.json ? ", marked \"interrupted\", is written" : "");
 	if (!o.quiet)
 		report_text(r.s, &r.ri, stdout);
 	if (o.json && report_json_write(r.s, &r.ri, o.json)) {
 		err_print("numasim", "--json '%s': cannot write: %s", o.json, strerror(errno));
 		run_rc = -1;
 	}
+	int sig = r.s->interrupted ? cli_interrupted() : 0;
 	cli_run_free(&r);
 	cli_setup_free(&su);
-	return run_rc ? 1 : 0;
+	return sig ? 128 + sig : run_rc ? 1 : 0;
 }
 
 static int cmd_list(void)
@@ -200,6 +204,7 @@ int main(int argc, char **argv)
 	/* past a file-size limit write() fails with EFBIG and the result file
 	 * is abandoned cleanly, instead of the process dying half-way */
 	signal(SIGXFSZ, SIG_IGN);
+	cli_catch_interrupts();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -692,6 +692,12 @@ int sim_run(struct sim *s)
 	while (s->nr_live_tasks > 0 && !s->failed) {
 		struct cpu *c = s->heap.nr ? &s->cpus[s->heap.e[0].id] : NULL;
 		uint64_t tev = evq_next_time(&s->evq);
+		if (s->stop && unlikely(*s->stop)) {
+			/* interrupted: everything before the CPU furthest behind happened */
+			s->interrupted = s->truncated = true;
+			s->end_ns = c ? MIN(c->now, tev) : tev;
+			break;
+		}
 		if (!c || tev <= c->now) {
 			if (!c && s->nr_pending_wakeups == 0) {
 				sim_fail(s, "deadlock: every task is blocked and nothing can wake one");
@@ -711,7 +717,7 @@ int sim_run(struct sim *s)
 		run_cpu(s, c, MIN(c->now + slice, tev));
 		cpu_heap_update(s, c);
 	}
-	if (s->truncated)
+	if (s->truncated && !s->interrupted)
 		s->end_ns = s->max_ns;
 	ts_sample(s, s->end_ns);
 	VM_AUDIT(sim_audit(s));

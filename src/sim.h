@@ -11,6 +11,8 @@
 #ifndef NUMASIM_SIM_H
 #define NUMASIM_SIM_H
 
+#include <signal.h>
+
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/event.h"
@@ -152,6 +154,10 @@ struct sim {
 	/* -- the caller's -- */
 	void (*progress)(const struct sim *s, void *arg);	/* called at each sample, if set */
 	void *progress_arg;		/* passed to progress */
+	/* when set and non-zero (a signal handler's flag), sim_run stops before
+	 * the next slice: the result so far, marked interrupted */
+	const volatile sig_atomic_t *stop;
+	bool interrupted;		/* stopped through @stop */
 };
 
 /*

@@ -3,6 +3,7 @@
  * cli/cli.c - the run options and one simulation, shared by the commands.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,27 @@ static void progress(const struct sim *s, void *arg)
 			(double)t / 1e9, host, s->nr_live_tasks);
 }
 
+/* Set by SIGINT/SIGTERM: the running simulation stops at its next slice. */
+static volatile sig_atomic_t interrupt_flag;
+
+static void on_interrupt(int sig)
+{
+	interrupt_flag = sig;
+}
+
+void cli_catch_interrupts(void)
+{
+	struct sigaction sa = { .sa_handler = on_interrupt, .sa_flags = SA_RESETHAND };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_interrupted(void)
+{
+	return interrupt_flag;
+}
+
 int cli_simulate(struct cli_run *r, const struct cli_setup *su, const struct run_opts *o,
 		 const struct tunables *tun, const char *label, char *err, size_t errlen)
 {
@@ -135,6 +157,7 @@ int cli_simulate(struct cli_run *r, const struct cli_setup *su, const struct run
 		r->s = NULL;
 		return -1;
 	}
+	r->s->stop = &interrupt_flag;
 	bool tty = isatty(STDERR_FILENO);
 	if (tty) {
 		r->s->progress = progress;

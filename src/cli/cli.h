@@ -59,6 +59,14 @@ int cli_run_option(struct run_opts *o, int c, const char *arg);
 /* Print "numasim: <message>" on stderr; return 2, the bad-input exit status. */
 int cli_bad(const char *fmt, ...) sim_printf(1, 2);
 
+/*
+ * SIGINT and SIGTERM stop a simulation cli_simulate() runs at its next slice
+ * (the result so far is kept, marked interrupted); a second one kills as
+ * usual. cli_interrupted() is the signal that came, or 0.
+ */
+void cli_catch_interrupts(void);
+int cli_interrupted(void);
+
 struct option;
 /*
  * getopt_long() refused @arg (an argv word): report it, naming the options

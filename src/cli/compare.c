@@ -1064,11 +1064,18 @@ int cmd_compare(int argc, char **argv)
 		rc = cli_setup(&su, &c.run);
 	if (!rc) {
 		int worst = 0;
-		for (int i = 0, nth = 0; i < c.nr_src; i++)
+		for (int i = 0, nth = 0; i < c.nr_src && !cli_interrupted(); i++)
 			if (!c.src[i].file) {
 				int vrc = run_variant(&c, &c.src[i], &su, ++nth);
 				worst = MAX(worst, vrc);
 			}
+		if (cli_interrupted()) {
+			/* a column cut short would compare unlike with like: no table */
+			err_print("numasim", "compare interrupted: no table (results already "
+				  "written to --json-dir stay, the cut one marked \"interrupted\")");
+			rc = 128 + cli_interrupted();
+			goto out;
+		}
 		print_title(&c, stdout);
 		struct table t = { .nr_cols = c.nr_src };
 		add_elapsed_rows(&t, &c);
@@ -1079,6 +1086,7 @@ int cmd_compare(int argc, char **argv)
 		table_free(&t);
 		rc = worst;
 	}
+out:
 	if (su.m)
 		cli_setup_free(&su);
 	for (int i = 0; i < c.nr_src; i++) {

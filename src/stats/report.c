@@ -332,6 +332,8 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, RKEY(ELAPSED_S), json_object_new_double((double)s->end_ns / 1e9));
 	json_object_object_add(r, RKEY(HOST_S), json_object_new_double(ri->host_s));
 	json_object_object_add(r, RKEY(TRUNCATED), json_object_new_boolean(s->truncated));
+	if (s->interrupted)	/* only then: results of whole runs keep their bytes */
+		json_object_object_add(r, "interrupted", json_object_new_boolean(true));
 	json_object_object_add(r, "failed", json_object_new_boolean(s->failed != 0));
 	json_object_object_add(r, "error", json_object_new_string(s->failed ? s->error : ""));
 	json_object_object_add(r, RKEY(CONFIG), config_json(s, ri));
@@ -377,7 +379,8 @@ void report_text(const struct sim *s, const struct run_info *ri, FILE *out)
 	fprintf(out, "numasim %s: %s on %s (scale %g, seed %llu)\n", NUMASIM_VERSION, s->wl->desc,
 		s->m.name, ri->scale, (unsigned long long)s->seed);
 	fprintf(out, "  %-22s %10.3f s%s   (host %.2f s)\n", "elapsed (simulated)",
-		(double)s->end_ns / 1e9, s->truncated ? " (truncated)" : "", ri->host_s);
+		(double)s->end_ns / 1e9,
+		s->interrupted ? " (interrupted)" : s->truncated ? " (truncated)" : "", ri->host_s);
 	if (s->vs.event[SIM_ACCESSES])
 		fprintf(out, "  %-22s %10.4g /s  (%llu in all)\n", "accesses (64 B)",
 			accesses_per_s(s), (unsigned long long)s->vs.event[SIM_ACCESSES]);

@@ -183,6 +183,21 @@ expect 2 "\-\-seeds given twice" -- compare --seeds 2 --seeds 3 --variant a
 expect 2 "ambiguous option '--s'" -- compare --s 3 --variant a
 expect 2 "list takes no arguments ('extra')" -- list extra
 
+# SIGINT/SIGTERM: the run stops at its next slice and writes what it has,
+# marked interrupted; exit 128 + the signal
+timeout --preserve-status -s INT 1 "$BIN" run --workload numa01 --quiet --json "$TMP/int.json" 2>"$TMP/int.err"
+rc=$?
+if [ "$rc" -eq 130 ] && jq -e '.interrupted == true and .truncated == true and .elapsed_s > 0' "$TMP/int.json" >/dev/null &&
+	grep -q "interrupted at" "$TMP/int.err"; then ok
+else ko "SIGINT: exit $rc, expected 130 and a result marked interrupted: $(cat "$TMP/int.err")"; fi
+timeout --preserve-status -s TERM 1 "$BIN" compare --workload numa01 --variant a --variant b --json-dir "$TMP/intc" >"$TMP/intc.out" 2>&1
+rc=$?
+if [ "$rc" -eq 143 ] && grep -q "compare interrupted: no table" "$TMP/intc.out" &&
+	jq -e '.interrupted == true' "$TMP/intc/a.json" >/dev/null && [ ! -e "$TMP/intc/b.json" ]; then ok
+else ko "SIGTERM in compare: exit $rc, expected 143, no table, a.json interrupted: $(cat "$TMP/intc.out")"; fi
+if jq -e 'has("interrupted") | not' "$TMP/g.json" >/dev/null; then ok
+else ko "a whole run's JSON has an interrupted key"; fi
+
 # determinism: the same inputs and seed give the same bytes, host_s aside
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/a.json"
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/b.json"
