@@ -214,6 +214,7 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 		wake_up_new_task(s, t, 0, 0);
 	}
 	evq_push(&s->evq, tun->v[T_BW_WINDOW_US] * NSEC_PER_USEC, EV_BW_WINDOW, 0);
+	s->ts.stride = 1;
 	evq_push(&s->evq, 0, EV_SAMPLE, 0);
 	s->policy->init(s);	/* e.g. autonuma2012's daemons' first timers */
 	return 0;
@@ -245,6 +246,31 @@ static void ts_sample(struct sim *s, uint64_t now)
 			x->proc_tasks[t->mm->id * MAX_NUMNODES + s->cpus[t->cpu].node]++;
 	}
 	memcpy(x->vm, s->vs.event, sizeof(x->vm));
+}
+
+/* Keep every other periodic sample (those at even multiples of the stride). */
+static void ts_thin(struct timeseries *ts)
+{
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < ts->nr; i++) {
+		if (i % 2) {
+			free(ts->s[i].proc_node);
+			free(ts->s[i].proc_tasks);
+		} else {
+			ts->s[kept++] = ts->s[i];
+		}
+	}
+	ts->nr = kept;
+	ts->stride *= 2;
+}
+
+/* EV_SAMPLE: a periodic sample, thinning first if the series is full. */
+static void ts_periodic_sample(struct sim *s, uint64_t now)
+{
+	if (s->ts.nr >= TS_MAX_SAMPLES)
+		ts_thin(&s->ts);
+	ts_sample(s, now);
+	evq_push(&s->evq, now + s->tun.v[T_SAMPLE_MS] * NSEC_PER_MSEC * s->ts.stride, EV_SAMPLE, 0);
 }
 
 /* ---- phases ---- */
@@ -665,8 +691,7 @@ static void fire_event(struct sim *s)
 			 EV_BW_WINDOW, 0);
 		break;
 	case EV_SAMPLE:
-		ts_sample(s, ev.time_ns);
-		evq_push(&s->evq, ev.time_ns + s->tun.v[T_SAMPLE_MS] * NSEC_PER_MSEC, EV_SAMPLE, 0);
+		ts_periodic_sample(s, ev.time_ns);
 		if (s->progress)
 			s->progress(s, s->progress_arg);
 		break;

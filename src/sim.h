@@ -48,9 +48,17 @@ struct ts_sample {
 	uint64_t vm[NR_VM_EVENT_ITEMS];
 };
 
+/*
+ * The time series: a sample every numasim.sample_ms * stride. At most
+ * TS_MAX_SAMPLES periodic samples are kept: when they would overflow, every
+ * other one is dropped and the stride doubles, so memory stays bounded on
+ * any run length and the samples stay evenly spaced (plus one at the end).
+ */
+#define TS_MAX_SAMPLES 2048
 struct timeseries {
 	struct ts_sample *s;
 	uint32_t nr, cap;
+	uint32_t stride;	/* sample_ms multiples between two kept samples (1, 2, 4, ...) */
 };
 
 enum sim_event_type {

@@ -198,6 +198,15 @@ else ko "SIGTERM in compare: exit $rc, expected 143, no table, a.json interrupte
 if jq -e 'has("interrupted") | not' "$TMP/g.json" >/dev/null; then ok
 else ko "a whole run's JSON has an interrupted key"; fi
 
+# the time series stays bounded: sample_ms=1 over 30 simulated s keeps at
+# most 2048 periodic samples, evenly spaced (plus the final one)
+"$BIN" run --workload numa01 --scale 0.2 --set numasim.sample_ms=1 --quiet --json "$TMP/ts.json"
+if jq -e '(.timeseries | length) <= 2049 and (.timeseries | length) > 1024 and
+	(.timeseries[1].t_s - .timeseries[0].t_s) as $d |
+	((.timeseries[2].t_s - .timeseries[1].t_s - $d) | fabs) < 1e-9 and
+	((.timeseries[-2].t_s - .timeseries[-3].t_s - $d) | fabs) < 1e-9' "$TMP/ts.json" >/dev/null; then ok
+else ko "sample_ms=1: time series not bounded or not evenly spaced"; fi
+
 # determinism: the same inputs and seed give the same bytes, host_s aside
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/a.json"
 "$BIN" run --workload numa01 --scale 0.005 --seed 9 --quiet --json "$TMP/b.json"
