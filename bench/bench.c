@@ -38,9 +38,19 @@
  *      (2 M with --quick) replayed on 2node-128cpu, 8-byte accesses sweeping
  *      64 MiB (the first pass stores) and random lines over 1 GiB (a store
  *      in four): accesses replayed per host second.
+ *  10. CPU count: one thread's sweep (4 KiB pages) and random reads over 1 GiB
+ *      on 2node-128cpu made with 16, 128 and 512 CPUs (a generated machine
+ *      file): host seconds per million pages swept or accesses made, which
+ *      should not grow with the CPUs the machine has.
+ *  11. HeMem's memsim GUPS (cuhk-mass/hemem memsim/memsim.c at 78a0d26:
+ *      10 M read-and-write updates per phase, 9 in 10 to a 1 MiB hot set) as
+ *      a numasim skewed workload on tiered-16cpu in tiering mode: updates per
+ *      host second; beside it memsim's own rate if $MEMSIM names a built
+ *      memsim program (e.g. mmgr_hemem), else a note that it was not run.
  * Figures are reported, never asserted: timing belongs here, not in tests.
  * Usage: numasim-bench [--quick] [speed] [access] [numa] [tiering] [migrc] [device]
- *        [calibrate] [trace] (no section: all; access: 2 and 2b, which speed includes)
+ *        [calibrate] [trace] [cpus] [memsim] (no section: all; access: 2 and 2b,
+ *        which speed includes)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +80,7 @@ struct bench_case {
 	double scale;
 	enum wl_op as_op;	/* nonzero: the workload's WL_RANDOM phases become this op */
 	double zipf_s;		/* for as_op == WL_ZIPF */
+	const char *machine_text;	/* non-NULL: machine-file text instead of the preset */
 };
 
 /* No generator makes zipf or chase phases: turn a random workload's into them. */
@@ -111,8 +122,11 @@ static void run_case(const struct bench_case *c, int fd)
 	for (int i = 0; c->sets[i]; i++)
 		if (tunable_set(&tun, c->sets[i], err, sizeof(err)))
 			goto out;
-	if (machine_preset(&m, c->machine) ||
-	    workload_build(&wl, c->workload, &m, c->scale, 1, err, sizeof(err)))
+	if (c->machine_text ? machine_parse(&m, c->machine_text, strlen(c->machine_text),
+					    c->machine, err, sizeof(err))
+			    : machine_resolve(&m, c->machine, err, sizeof(err)))
+		goto out;
+	if (workload_build(&wl, c->workload, &m, c->scale, 1, err, sizeof(err)))
 		goto out;
 	if (c->as_op)
 		retype_random(&wl, c->as_op, c->zipf_s);
@@ -554,6 +568,164 @@ static void trace_table(bool quick)
 	}
 }
 
+/* ---- 10. CPU count ---- */
+
+static void cpus_table(bool quick)
+{
+	static const uint32_t nr_cpus[] = { 16, 128, 512 };
+	const struct {
+		const char *name, *full, *one;
+		bool random;
+	} pats[] = {
+		{ "sweep, 4 KiB pages", quick ? "seq:size=1G,threads=1,passes=40,init=main"
+					      : "seq:size=1G,threads=1,passes=400,init=main",
+		  "seq:size=1G,threads=1,passes=1,init=main", false },
+		{ "random reads", quick ? "random:size=1G,threads=1,accesses=1000000,init=main"
+					: "random:size=1G,threads=1,accesses=10000000,init=main",
+		  "random:size=1G,threads=1,accesses=1,init=main", true },
+	};
+	printf("   %-20s %6s %12s %10s %16s\n", "work (one thread)", "CPUs", "M counted", "host s",
+	       "host s per M");
+	for (size_t p = 0; p < ARRAY_SIZE(pats); p++)
+		for (size_t i = 0; i < ARRAY_SIZE(nr_cpus); i++) {
+			char name[32], text[256];
+			/* 2 nodes x cores x 2 threads: the preset's cores changed only */
+			snprintf(name, sizeof(name), "2node-%ucpu", nr_cpus[i]);
+			snprintf(text, sizeof(text),
+				 "base = 2node-128cpu\nname = %s\n[node 0]\ncores = %u\n"
+				 "[node 1]\ncores = %u\n", name, nr_cpus[i] / 4, nr_cpus[i] / 4);
+			const char *thp = "transparent_hugepage.enabled=never";
+			struct bench_case a = { pats[p].name, name, pats[p].full, { thp, NULL }, 1.0 };
+			struct bench_case b = { pats[p].name, name, pats[p].one, { thp, NULL }, 1.0 };
+			a.machine_text = b.machine_text = text;
+			struct result ra, rb;
+			printf("   %-20s %6u", pats[p].name, nr_cpus[i]);
+			if (bench(&a, &ra) || bench(&b, &rb)) {
+				printf(" failed\n");
+				continue;
+			}
+			/* the first touch (and, for the sweep, its first pass) subtracted */
+			uint64_t n = pats[p].random ? ra.accesses - rb.accesses
+						    : ra.translations - rb.translations;
+			double t = ra.host_s - rb.host_s;
+			printf(" %12.1f %10.2f %16.4f\n", (double)n / 1e6, t, t / ((double)n / 1e6));
+			fflush(stdout);
+		}
+}
+
+/* ---- 11. HeMem's memsim GUPS ---- */
+
+/*
+ * memsim's gups(): 10 M updates per phase, each a read and a write of one
+ * address (two memaccess() calls), chosen with probability 0.9 in the hot set
+ * and else anywhere in the working set; two phases, the second with the hot
+ * set moved to the end of the working set. As numasim work: a skewed phase of
+ * read-modify-writes (write_ratio=1) whose first 1 MiB is hot.
+ * SIMPLIFIED: one phase of 20 M updates with the hot set at the start
+ * (skewed's hot share is the start of its range); the working set is 6 GiB
+ * on tiered-16cpu (1 GiB DRAM, 8 GiB CXL) instead of memsim's 512 GiB of NVM
+ * behind 42 GiB of DRAM, which numasim would first touch with 4 KiB pages.
+ */
+#define GUPS_SIZE (6 * GiB)
+#define GUPS_HOT (1 * MiB)
+#define GUPS_UPDATES 20000000ull
+
+/* Host seconds of memsim's two GUPS phases: from each "gups(" line on its
+ * standard error to the next "reset_stats" line or its exit. */
+static int run_memsim(const char *prog, double *host_s, uint64_t *updates)
+{
+	int p[2];
+	if (pipe(p))
+		return -1;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char hot[32];
+		snprintf(hot, sizeof(hot), "%llu", (unsigned long long)GUPS_HOT);
+		dup2(p[1], 2);
+		close(p[0]);
+		close(p[1]);
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execl(prog, prog, hot, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	FILE *f = fdopen(p[0], "r");
+	char line[512];
+	double start = 0, total = 0;
+	int phases = 0;
+	bool in_phase = false;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strstr(line, "gups(")) {
+			start = now_s();
+			in_phase = true;
+			phases++;
+		} else if (in_phase && strstr(line, "reset_stats")) {
+			total += now_s() - start;
+			in_phase = false;
+		}
+	}
+	if (in_phase)
+		total += now_s() - start;	/* the last phase ends with the program */
+	if (f)
+		fclose(f);
+	int status;
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || phases == 0)
+		return -1;
+	*host_s = total;
+	*updates = (uint64_t)phases * 10000000ull;
+	return 0;
+}
+
+static void memsim_table(bool quick)
+{
+	const uint64_t updates = quick ? GUPS_UPDATES / 10 : GUPS_UPDATES;
+	char full[160], one[160];
+	const char *fmt = "skewed:size=%lluM,threads=1,accesses=%llu,hot=%.17g,hot_prob=0.9,"
+			  "write_ratio=1,init=main";
+	const double hot = (double)GUPS_HOT / (double)GUPS_SIZE;
+	snprintf(full, sizeof(full), fmt, (unsigned long long)(GUPS_SIZE >> 20),
+		 (unsigned long long)updates, hot);
+	snprintf(one, sizeof(one), fmt, (unsigned long long)(GUPS_SIZE >> 20), 1ull, hot);
+	const struct bench_case a = { "gups", "tiered-16cpu", full,
+				      { "kernel.numa_balancing=2", "numa.demotion_enabled=1", NULL },
+				      1.0 };
+	const struct bench_case b = { "gups-1", "tiered-16cpu", one,
+				      { "kernel.numa_balancing=2", "numa.demotion_enabled=1", NULL },
+				      1.0 };
+	struct result ra, rb;
+	printf("   %-34s %12s %10s %18s\n", "simulator", "updates", "host s", "updates / host s");
+	if (bench(&a, &ra) || bench(&b, &rb)) {
+		printf("   numasim: failed\n");
+	} else {
+		uint64_t n = ra.accesses - rb.accesses;
+		double t = ra.host_s - rb.host_s;
+		printf("   %-34s %12llu %10.2f %18.3e   (first touch excluded; %.1f%% TLB misses)\n",
+		       "numasim (tiered-16cpu, mode 2)", (unsigned long long)n, t, (double)n / t,
+		       100.0 * (double)(ra.misses - rb.misses) /
+			       (double)(ra.translations - rb.translations));
+	}
+	const char *prog = getenv("MEMSIM");
+	double ms;
+	uint64_t mu;
+	if (!prog || !*prog) {
+		printf("   memsim: not run (set MEMSIM to a built memsim program, e.g. "
+		       "hemem/memsim/mmgr_hemem)\n");
+		return;
+	}
+	if (access(prog, X_OK) || run_memsim(prog, &ms, &mu)) {
+		printf("   memsim: not run (%s could not be run to completion)\n", prog);
+		return;
+	}
+	char label[64];
+	const char *base = strrchr(prog, '/');
+	snprintf(label, sizeof(label), "memsim %s (1 MiB hot set)", base ? base + 1 : prog);
+	printf("   %-34s %12llu %10.2f %18.3e   (two memaccess() calls per update)\n", label,
+	       (unsigned long long)mu, ms, (double)mu / ms);
+}
+
 static bool want(int argc, char **argv, const char *section)
 {
 	bool any = false;
@@ -646,9 +818,21 @@ calibrate:
 	calibrate_table();
 trace:
 	if (!want(argc, argv, "trace"))
-		return 0;
+		goto cpus;
 	printf("\n9. Trace replay: a generated .nstrace, one thread, 4 KiB pages, mmap'ed%s\n",
 	       quick ? " (2 M accesses)" : "");
 	trace_table(quick);
+cpus:
+	if (!want(argc, argv, "cpus"))
+		goto memsim;
+	printf("\n10. Host cost against the number of simulated CPUs (2node-128cpu with 16, 128, "
+	       "512 CPUs; first pass or first touch excluded)\n");
+	cpus_table(quick);
+memsim:
+	if (!want(argc, argv, "memsim"))
+		return 0;
+	printf("\n11. HeMem's memsim GUPS side by side (1 MiB hot set, 9 in 10 updates to it)%s\n",
+	       quick ? " (2 M updates)" : "");
+	memsim_table(quick);
 	return 0;
 }
