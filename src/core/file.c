@@ -45,15 +45,30 @@ int file_probe_writable(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int file_read_full(int fd, void *buf, size_t len)
 {
+	char *p = buf;
+	while (len) {
+		ssize_t n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int file_write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
 	while (len) {
 		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
 			return -1;
-		}
 		p += n;
 		len -= (size_t)n;
 	}
@@ -72,7 +87,7 @@ int file_write_atomic(const char *path, const void *buf, size_t len)
 		free(t);
 		return -1;
 	}
-	int rc = write_all(fd, buf, len);
+	int rc = file_write_full(fd, buf, len);
 	int saved = errno;
 	if (close(fd) && !rc) {
 		rc = -1;

@@ -27,4 +27,9 @@ int file_probe_writable(const char *path, char *err, size_t errlen);
  */
 int file_write_atomic(const char *path, const void *buf, size_t len);
 
+/* Read or write exactly @len bytes on @fd, retrying after EINTR and short
+ * transfers; -1 on an error or an early end of file. */
+int file_read_full(int fd, void *buf, size_t len);
+int file_write_full(int fd, const void *buf, size_t len);
+
 #endif

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/parse.h"
 #include "machine/machine.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -962,36 +963,6 @@ int machine_load_host(struct machine *m, char *err, size_t errlen)
 	return ret;
 }
 
-static int read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	while (len) {
-		ssize_t n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* What the importing child sends back: its verdict, message and machine. */
 struct hw_reply {
 	int ret;
@@ -1028,11 +999,11 @@ static int import_hwloc_isolated(struct machine *m, const char *path, const char
 		if (!r)
 			_exit(3);
 		r->ret = import_hwloc(&r->m, path, buf, len, r->err, sizeof(r->err));
-		_exit(write_full(fds[1], r, sizeof(*r)) ? 3 : 0);
+		_exit(file_write_full(fds[1], r, sizeof(*r)) ? 3 : 0);
 	}
 	close(fds[1]);
 	struct hw_reply *r = calloc(1, sizeof(*r));
-	int got = r ? read_full(fds[0], r, sizeof(*r)) : -1;
+	int got = r ? file_read_full(fds[0], r, sizeof(*r)) : -1;
 	close(fds[0]);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
