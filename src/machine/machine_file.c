@@ -10,10 +10,10 @@
  * SIMPLIFIED: the hwloc import keeps only nodes, cores, PUs, packages and the
  *             SLIT; bandwidths, TLB and costs come from the defaults.
  */
+#include "core/file.h"
 #include "core/err.h"
 #include "core/parse.h"
 #include "machine/machine.h"
-#include "core/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
