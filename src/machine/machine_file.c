@@ -10,8 +10,8 @@
  * SIMPLIFIED: the hwloc import keeps only nodes, cores, PUs, packages and the
  *             SLIT; bandwidths, TLB and costs come from the defaults.
  */
-#include "core/file.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/parse.h"
 #include "machine/machine.h"
 
