@@ -90,20 +90,23 @@ static int check_host_memory(struct sim *s, char *err, size_t errlen)
 	const unsigned int shift = host_page_shift();
 	struct host_estimate *e = &s->host_est;
 	host_estimate(&s->m, &s->tun, s->wl, shift, e);
-	const uint64_t va_need = e->total - MIN(e->total, e->slots) + e->reservation;
+	/* the folio array is reserved already (phys_mem_init): the address
+	 * space still needed is what grows outside it */
+	const uint64_t va_need = e->total - MIN(e->total, e->slots);
 	if (a.check && (e->total > a.rss || va_need > a.va)) {
 		const bool va = e->total <= a.rss;
 		return errorf(err, errlen,
-			      "workload '%s' needs about %llu MiB of host memory to simulate "
+			      "workload '%s' needs about %llu MiB of %s to simulate "
 			      "(folio slots %llu MiB, page tables %llu MiB, time series and report "
 			      "%llu MiB, tasks %llu MiB, other %llu MiB%s), more than the %llu MiB "
 			      "available: %s; use --scale to shrink it",
 			      s->wl->desc, (unsigned long long)mib(va ? va_need : e->total),
+			      va ? "address space" : "host memory",
 			      (unsigned long long)mib(e->slots), (unsigned long long)mib(e->pgtables),
 			      (unsigned long long)mib(e->timeseries + e->report),
 			      (unsigned long long)mib(e->tasks),
 			      (unsigned long long)mib(e->lru + e->transient + e->fixed),
-			      va ? ", address space of the folio array" : "",
+			      va ? ", outside the folio array's reservation" : "",
 			      (unsigned long long)((va ? a.va : a.rss) >> 20),
 			      va ? a.va_what : a.rss_what);
 	}
@@ -111,7 +114,7 @@ static int check_host_memory(struct sim *s, char *err, size_t errlen)
 	const uint64_t own = e->total - MIN(e->total, e->report);
 	const uint64_t grown = own > (UINT64_MAX - 256 * MiB) / 2 ? UINT64_MAX : 2 * own + 256 * MiB;
 	h->limit = MIN(a.rss - MIN(a.rss, e->report), grown);
-	h->limit_va = a.va == UINT64_MAX ? UINT64_MAX : a.va - MIN(a.va, e->reservation + e->report);
+	h->limit_va = a.va == UINT64_MAX ? UINT64_MAX : a.va - MIN(a.va, e->report);
 	if (h->limit == grown)
 		snprintf(h->what, sizeof(h->what), "twice its estimate of %llu MiB and 256 MiB",
 			 (unsigned long long)mib(own));
@@ -119,8 +122,8 @@ static int check_host_memory(struct sim *s, char *err, size_t errlen)
 		snprintf(h->what, sizeof(h->what), "%.200s, less %llu MiB for the report",
 			 a.rss_what, (unsigned long long)mib(e->report));
 	if (h->limit_va < h->limit - MIN(h->limit, e->slots))
-		snprintf(h->what, sizeof(h->what), "%.100s, less the folio array's address space",
-			 a.va_what);
+		snprintf(h->what, sizeof(h->what), "%.100s, less %llu MiB for the report",
+			 a.va_what, (unsigned long long)mib(e->report));
 	phys_mem_account(&s->pm, h, shift);
 	s->ptpool.acct = h;
 	return 0;
