@@ -68,33 +68,76 @@ static void build_zonelists(struct sim *s)
 	}
 }
 
-/* Refuse a run whose simulated memory could not fit in this host's memory. */
-static int check_host_memory(const struct sim *s, char *err, size_t errlen)
+/* ---- host memory (docs/host-memory.md) ---- */
+
+static uint64_t mib(uint64_t bytes)
 {
-	uint64_t need = 0;
-	for (uint32_t p = 0; p < s->wl->nr_procs; p++) {
-		const struct wl_program *prog = &s->wl->programs[s->wl->procs[p].main_program];
-		for (uint32_t i = 0; i < prog->nr_phases; i++)
-			if (prog->phases[i].op == WL_MMAP)
-				need += prog->phases[i].len;
-			else if (prog->phases[i].op == WL_MREMAP)	/* growth */
-				need += prog->phases[i].new_len - MIN(prog->phases[i].new_len,
-								      prog->phases[i].len);
-	}
-	/* bytes of host memory per simulated page: folio slot plus a PTE and
-	 * its share of a table, in the worst case (4 KiB mappings) */
-	uint64_t host = (need >> PAGE_SHIFT) * (sizeof(struct folio) + 9);
-	long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-	if (pages > 0 && psize > 0 && host > (uint64_t)pages * (uint64_t)psize * 3 / 4) {
-		snprintf(err, errlen,
-			 "workload '%s' maps %llu MiB, which needs about %llu MiB of host memory to "
-			 "simulate; this host has %llu MiB (use --scale to shrink it)",
-			 s->wl->name, (unsigned long long)(need >> 20),
-			 (unsigned long long)(host >> 20),
-			 (unsigned long long)((uint64_t)pages * (uint64_t)psize >> 20));
+	return DIV_ROUND_UP(bytes, MiB);
+}
+
+/*
+ * Refuse a run whose estimate does not fit in what the host can give
+ * (core/hostmem.h), and set the limit at which a run that grows past it
+ * anyway stops itself: what is available, less room for the report written
+ * after it stops, and at most twice the estimate (a run that outgrows its
+ * estimate that much is one the estimate got wrong).
+ */
+static int check_host_memory(struct sim *s, char *err, size_t errlen)
+{
+	struct host_avail a;
+	if (host_mem_available(&a, err, errlen))
 		return -1;
+	const unsigned int shift = host_page_shift();
+	struct host_estimate *e = &s->host_est;
+	host_estimate(&s->m, &s->tun, s->wl, shift, e);
+	/* the folio array is reserved already (phys_mem_init): the address
+	 * space still needed is what grows outside it */
+	const uint64_t va_need = e->total - MIN(e->total, e->slots);
+	if (a.check && (e->total > a.rss || va_need > a.va)) {
+		const bool va = e->total <= a.rss;
+		return errorf(err, errlen,
+			      "workload '%s' needs about %llu MiB of %s to simulate "
+			      "(folio slots %llu MiB, page tables %llu MiB, time series and report "
+			      "%llu MiB, tasks %llu MiB, other %llu MiB%s), more than the %llu MiB "
+			      "available: %s; use --scale to shrink it",
+			      s->wl->desc, (unsigned long long)mib(va ? va_need : e->total),
+			      va ? "address space" : "host memory",
+			      (unsigned long long)mib(e->slots), (unsigned long long)mib(e->pgtables),
+			      (unsigned long long)mib(e->timeseries + e->report),
+			      (unsigned long long)mib(e->tasks),
+			      (unsigned long long)mib(e->lru + e->transient + e->fixed),
+			      va ? ", outside the folio array's reservation" : "",
+			      (unsigned long long)((va ? a.va : a.rss) >> 20),
+			      va ? a.va_what : a.rss_what);
 	}
+	struct host_mem *h = &s->hostmem;
+	const uint64_t own = e->total - MIN(e->total, e->report);
+	const uint64_t grown = own > (UINT64_MAX - 256 * MiB) / 2 ? UINT64_MAX : 2 * own + 256 * MiB;
+	h->limit = MIN(a.rss - MIN(a.rss, e->report), grown);
+	h->limit_va = a.va == UINT64_MAX ? UINT64_MAX : a.va - MIN(a.va, e->report);
+	if (h->limit == grown)
+		snprintf(h->what, sizeof(h->what), "twice its estimate of %llu MiB and 256 MiB",
+			 (unsigned long long)mib(own));
+	else
+		snprintf(h->what, sizeof(h->what), "%.200s, less %llu MiB for the report",
+			 a.rss_what, (unsigned long long)mib(e->report));
+	if (h->limit_va < h->limit - MIN(h->limit, e->slots))
+		snprintf(h->what, sizeof(h->what), "%.100s, less %llu MiB for the report",
+			 a.va_what, (unsigned long long)mib(e->report));
+	phys_mem_account(&s->pm, h, shift);
+	s->ptpool.acct = h;
 	return 0;
+}
+
+/* The run took more host memory than it may: stop it (as sim_fail does). */
+static sim_cold void host_mem_stop(struct sim *s, uint64_t now)
+{
+	const struct host_mem *h = &s->hostmem;
+	sim_fail(s, "out of host memory: the simulation took %llu MiB at %.3f simulated s, past "
+		    "its limit of %llu MiB (%s; its estimate was %llu MiB); use --scale to shrink it",
+		 (unsigned long long)mib(h->used), (double)now / 1e9,
+		 (unsigned long long)(MIN(h->limit, h->limit_va) >> 20), h->what,
+		 (unsigned long long)mib(s->host_est.total));
 }
 
 static int setup_cpus(struct sim *s, char *err, size_t errlen)
@@ -131,7 +174,8 @@ struct task *task_create(struct sim *s, struct mm_struct *mm, uint32_t proc, uin
 			 struct task *parent, uint64_t now)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
-	ARRAY_GROW(s->tasks, s->cap_tasks, s->nr_tasks, 64);
+	host_mem_charge(&s->hostmem, host_malloc_bytes(sizeof(*t)));
+	ARRAY_GROW_CHARGED(&s->hostmem, s->tasks, s->cap_tasks, s->nr_tasks, 64);
 	t->pid = s->nr_tasks;
 	s->tasks[s->nr_tasks++] = t;
 	t->tgid = parent ? parent->tgid : t->pid;
@@ -170,13 +214,15 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 	s->access_start_ns = UINT64_MAX;
 	s->max_ns = tun->v[T_MAX_SIM_S] ? tun->v[T_MAX_SIM_S] * NSEC_PER_SEC : UINT64_MAX;
 	evq_init(&s->evq);
-	if (check_host_memory(s, err, errlen))
-		return -1;
 	uint64_t sizes[MAX_NUMNODES];
 	for (uint32_t n = 0; n < m->nr_nodes; n++)
 		sizes[n] = m->node[n].mem_bytes;
 	if (phys_mem_init(&s->pm, sizes, m->nr_nodes, err, errlen))
 		return -1;
+	if (check_host_memory(s, err, errlen)) {
+		phys_mem_destroy(&s->pm);
+		return -1;
+	}
 	uint64_t devices = 0;
 	for (uint32_t n = 0; n < m->nr_nodes; n++)
 		if (m->node[n].kind == MEM_DEVICE)
@@ -225,7 +271,8 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 static void ts_sample(struct sim *s, uint64_t now)
 {
 	struct timeseries *ts = &s->ts;
-	ARRAY_GROW(ts->s, ts->cap, ts->nr, 64);
+	ARRAY_GROW_CHARGED(&s->hostmem, ts->s, ts->cap, ts->nr, 64);
+	host_mem_charge(&s->hostmem, host_est_sample(s->nr_mms));
 	struct ts_sample *x = &ts->s[ts->nr++];
 	memset(x, 0, sizeof(*x));
 	x->t_ns = now;
@@ -249,11 +296,12 @@ static void ts_sample(struct sim *s, uint64_t now)
 }
 
 /* Keep every other periodic sample (those at even multiples of the stride). */
-static void ts_thin(struct timeseries *ts)
+static void ts_thin(struct sim *s, struct timeseries *ts)
 {
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < ts->nr; i++) {
 		if (i % 2) {
+			host_mem_uncharge(&s->hostmem, host_est_sample(s->nr_mms));
 			free(ts->s[i].proc_node);
 			free(ts->s[i].proc_tasks);
 		} else {
@@ -268,7 +316,7 @@ static void ts_thin(struct timeseries *ts)
 static void ts_periodic_sample(struct sim *s, uint64_t now)
 {
 	if (s->ts.nr >= TS_MAX_SAMPLES)
-		ts_thin(&s->ts);
+		ts_thin(s, &s->ts);
 	ts_sample(s, now);
 	evq_push(&s->evq, now + s->tun.v[T_SAMPLE_MS] * NSEC_PER_MSEC * s->ts.stride, EV_SAMPLE, 0);
 }
@@ -415,7 +463,7 @@ static int syscall_result(struct sim *s, struct task *t, const struct wl_phase *
 /* A new entry of the run's syscall list (the report's "syscalls"). */
 static struct syscall_record *sysrec_new(struct sim *s, const struct task *t, enum wl_op op)
 {
-	ARRAY_GROW(s->sysrec, s->cap_sysrec, s->nr_sysrec, 16);
+	ARRAY_GROW_CHARGED(&s->hostmem, s->sysrec, s->cap_sysrec, s->nr_sysrec, 16);
 	struct syscall_record *r = &s->sysrec[s->nr_sysrec++];
 	memset(r, 0, sizeof(*r));
 	r->pid = t->pid;
@@ -674,6 +722,10 @@ static void run_cpu(struct sim *s, struct cpu *cpu, uint64_t deadline)
 		bool stays = run_phase(s, cpu, t, MIN(deadline, cpu->next_tick_ns));
 		t->sum_exec_runtime += cpu->now - before;
 		cpu->busy_ns += cpu->now - before;
+		if (unlikely(host_mem_over(&s->hostmem))) {
+			host_mem_stop(s, cpu->now);
+			break;
+		}
 		if (!stays)
 			continue;	/* the CPU picked another task, or went idle */
 		s->policy->safe_point(s, cpu);	/* mainline: numa_apply_pending_move() */
@@ -721,6 +773,10 @@ int sim_run(struct sim *s)
 			/* interrupted: everything before the CPU furthest behind happened */
 			s->interrupted = s->truncated = true;
 			s->end_ns = c ? MIN(c->now, tev) : tev;
+			break;
+		}
+		if (unlikely(host_mem_over(&s->hostmem))) {	/* grown in a timer */
+			host_mem_stop(s, c ? MIN(c->now, tev) : tev);
 			break;
 		}
 		if (!c || tev <= c->now) {

@@ -16,11 +16,13 @@
 #include "core/compiler.h"
 #include "core/err.h"
 #include "core/event.h"
+#include "core/hostmem.h"
 #include "core/rng.h"
 #include "core/tunables.h"
 #include "cpu/cost.h"
 #include "cpu/sched.h"
 #include "machine/machine.h"
+#include "mem/host_estimate.h"
 #include "mem/memory_tiers.h"
 #include "mem/mm.h"
 #include "mem/vmscan.h"
@@ -156,6 +158,10 @@ struct sim {
 	uint64_t access_start_ns;	/* first random/gauss/lookup phase began (UINT64_MAX: none) */
 	uint64_t max_ns;		/* numasim.max_sim_seconds in ns, UINT64_MAX if none */
 	bool truncated;			/* stopped by max_ns */
+	/* host memory (docs/host-memory.md): the estimate sim_create checked,
+	 * and the counter of what the run takes, which stops it at its limit */
+	struct host_estimate host_est;
+	struct host_mem hostmem;
 	int failed;			/* a workload error stopped the run */
 	char error[512];		/* its message (sim_fail) */
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages numasim needs to build and test, if missing.
 # valgrind: the trace scenario records a program with valgrind's lackey tool.
+# time: /usr/bin/time measures peak memory in tests/scenarios/hostmem.sh.
 set -e
 # libnuma-dev: numasim-native; numactl and jq: its tests (tests/scenarios/native.sh)
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev"
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev time"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

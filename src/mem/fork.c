@@ -286,6 +286,7 @@ static void ts_add_mm(struct sim *s)
 {
 	const size_t row = MAX_NUMNODES;
 	for (uint32_t i = 0; i < s->ts.nr; i++) {
+		host_mem_recharge(&s->hostmem, host_est_sample(s->nr_mms - 1), host_est_sample(s->nr_mms));
 		struct ts_sample *x = &s->ts.s[i];
 		x->proc_node = xreallocarray(x->proc_node, s->nr_mms * row, sizeof(*x->proc_node));
 		memset(&x->proc_node[(s->nr_mms - 1) * row], 0, row * sizeof(*x->proc_node));

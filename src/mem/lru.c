@@ -39,10 +39,22 @@ static uint32_t stale_slot(const struct lru_stale *m, uint32_t pfn)
 	return i;
 }
 
-static void stale_grow(struct lru_stale *m)
+/* The host memory of @cap keys and counts (or a ring of @cap pfns). */
+static uint64_t map_bytes(uint64_t cap)
+{
+	return cap ? 2 * host_malloc_bytes(cap * sizeof(uint32_t)) : 0;
+}
+
+static uint64_t ring_bytes(uint64_t cap)
+{
+	return cap ? host_malloc_bytes(cap * sizeof(uint32_t)) : 0;
+}
+
+static void stale_grow(struct host_mem *h, struct lru_stale *m)
 {
 	struct lru_stale old = *m;
 	m->cap = old.cap ? old.cap * 2 : STALE_MIN_CAP;
+	host_mem_recharge(h, map_bytes(old.cap), map_bytes(m->cap));
 	m->key = malloc(m->cap * sizeof(*m->key));
 	m->count = malloc(m->cap * sizeof(*m->count));
 	if (!m->key || !m->count)
@@ -59,10 +71,10 @@ static void stale_grow(struct lru_stale *m)
 	free(old.count);
 }
 
-static void stale_inc(struct lru_stale *m, uint32_t pfn)
+static void stale_inc(struct host_mem *h, struct lru_stale *m, uint32_t pfn)
 {
 	if (2 * (m->nr + 1) > m->cap)
-		stale_grow(m);
+		stale_grow(h, m);
 	uint32_t i = stale_slot(m, pfn);
 	if (m->key[i] == PFN_NIL) {
 		m->key[i] = pfn;
@@ -123,9 +135,10 @@ static void ring_compact(struct lru_ring *r)
 	r->head = out;
 }
 
-static void ring_grow(struct lru_ring *r)
+static void ring_grow(struct host_mem *h, struct lru_ring *r)
 {
 	uint64_t cap = r->cap ? r->cap * 2 : RING_MIN_CAP;
+	host_mem_recharge(h, ring_bytes(r->cap), ring_bytes(cap));
 	uint32_t *pfn = xreallocarray(NULL, cap, sizeof(*pfn));
 	uint64_t n = r->head - r->tail;
 	for (uint64_t i = 0; i < n; i++)
@@ -137,13 +150,13 @@ static void ring_grow(struct lru_ring *r)
 	r->head = n;
 }
 
-static void ring_push(struct lru_ring *r, uint32_t pfn)
+static void ring_push(struct host_mem *h, struct lru_ring *r, uint32_t pfn)
 {
 	if (r->head - r->tail == r->cap) {
 		if (r->stale.total > r->cap / 4)
 			ring_compact(r);
 		else
-			ring_grow(r);
+			ring_grow(h, r);
 	}
 	r->pfn[r->head++ & (r->cap - 1)] = pfn;
 }
@@ -161,7 +174,7 @@ void lru_add(struct phys_mem *pm, struct lruvec *lv, struct folio *f)
 {
 	VM_BUG_ON(!folio_test(f, PG_head) || folio_test(f, PG_lru));
 	struct lru_ring *r = &lv->lists[folio_lru_list(f)];
-	ring_push(r, (uint32_t)folio_pfn(pm, f));
+	ring_push(pm->acct, r, (uint32_t)folio_pfn(pm, f));
 	folio_set(f, PG_lru);
 	r->nr_folios++;
 	r->nr_pages += folio_nr_pages(f);
@@ -174,7 +187,7 @@ void lru_del(struct phys_mem *pm, struct lruvec *lv, struct folio *f)
 	folio_clear(f, PG_lru);
 	r->nr_folios--;
 	r->nr_pages -= folio_nr_pages(f);
-	stale_inc(&r->stale, (uint32_t)folio_pfn(pm, f));
+	stale_inc(pm->acct, &r->stale, (uint32_t)folio_pfn(pm, f));
 	/* amortised O(1): the live folios shrink by a third between two */
 	if (r->stale.total > r->nr_folios / 2 + COMPACT_SLACK)
 		ring_compact(r);

@@ -278,10 +278,19 @@ struct zap_batch {
 	uint32_t nr, cap;
 };
 
-static void zap_batch_add(struct zap_batch *b, struct folio *f, int32_t refs)
+/* The batch's arrays, charged to the run's host memory while they live. */
+static uint64_t zap_batch_bytes(uint32_t cap)
+{
+	return cap ? host_malloc_bytes(cap * sizeof(struct folio *)) +
+			     host_malloc_bytes(cap * sizeof(int32_t)) : 0;
+}
+
+static void zap_batch_add(struct sim *s, struct zap_batch *b, struct folio *f, int32_t refs)
 {
 	if (b->nr == b->cap) {
+		uint32_t old = b->cap;
 		b->cap = array_next_cap(b->cap, b->nr + 1ull, 64, ARRAY_CAP_MAX(b->cap));
+		host_mem_recharge(&s->hostmem, zap_batch_bytes(old), zap_batch_bytes(b->cap));
 		b->f = xreallocarray(b->f, b->cap, sizeof(*b->f));
 		b->refs = xreallocarray(b->refs, b->cap, sizeof(*b->refs));
 	}
@@ -300,7 +309,7 @@ static void zap_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table 
 		set_pte_at(s, mm, pt, i, (pte_t){ 0 });
 		if (pte_special(p))
 			continue;	/* the zero page is not reference counted */
-		zap_batch_add(b, folio_remove_pte_map(s, pte_pfn(p)), 1);
+		zap_batch_add(s, b, folio_remove_pte_map(s, pte_pfn(p)), 1);
 	}
 }
 
@@ -314,7 +323,7 @@ static void zap_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *s
 	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 	f[1].entire_mapcount--;
 	f[1].large_mapcount--;
-	zap_batch_add(b, f, 1);
+	zap_batch_add(s, b, f, 1);
 }
 
 /* Clear every entry of [start, end), collecting the folios to put in @b.
@@ -343,6 +352,8 @@ static void zap_batch_put(struct sim *s, struct zap_batch *b)
 		folio_put_refs(s, b->f[i], b->refs[i]);
 	free(b->f);
 	free(b->refs);
+	host_mem_uncharge(&s->hostmem, zap_batch_bytes(b->cap));
+	*b = (struct zap_batch){ 0 };
 }
 
 /* Unmap [start, end) (page aligned): clear entries, flush, then free. */
@@ -864,6 +875,7 @@ struct mm_struct *mm_create(struct sim *s)
 	struct mm_struct *mm = calloc(1, sizeof(*mm));
 	if (!mm)
 		abort();
+	host_mem_charge(&s->hostmem, host_malloc_bytes(sizeof(*mm)) + sizeof(*s->mms));
 	s->mms = xreallocarray(s->mms, (s->nr_mms + 1), sizeof(*s->mms));
 	mm->id = s->nr_mms;
 	s->mms[s->nr_mms++] = mm;
@@ -871,13 +883,19 @@ struct mm_struct *mm_create(struct sim *s)
 	return mm;
 }
 
-/* Tear down at the end of the simulation: unmap everything, free tables. */
+/* Tear down at the end of the simulation: unmap everything, free tables.
+ * Nothing is flushed, so the folios go a PMD's worth at a time: the batch
+ * stays small whatever the mm's size. */
 void mm_destroy(struct sim *s, struct mm_struct *mm)
 {
 	struct zap_batch b = { 0 };
 	for (uint32_t i = 0; i < mm->nr_vmas; i++)
-		zap_range(s, NULL, mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, &b);
-	zap_batch_put(s, &b);
+		for (uint64_t a = mm->vmas[i].vm_start; a < mm->vmas[i].vm_end;) {
+			uint64_t next = MIN(ALIGN_DOWN(a, PMD_SIZE) + PMD_SIZE, mm->vmas[i].vm_end);
+			zap_range(s, NULL, mm, a, next, &b);
+			zap_batch_put(s, &b);
+			a = next;
+		}
 	pgd_free_tables(&s->ptpool, &mm->pgd);
 	free(mm->vmas);
 	free(mm);

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -72,6 +73,32 @@ static inline bool page_is_buddy(const struct phys_mem *pm, uint64_t pfn, uint32
 	return folio_test(f, PG_buddy) && f->order == order;
 }
 
+/* ---- host memory: slots written for the first time ---- */
+
+static sim_noinline void slots_charge(struct phys_mem *pm, uint64_t first, uint64_t last)
+{
+	for (uint64_t g = first; g <= last; g++) {
+		uint64_t bit = 1ull << (g % 64);
+		if (pm->touched[g / 64] & bit)
+			continue;
+		pm->touched[g / 64] |= bit;
+		host_mem_charge(pm->acct, 1ull << pm->granule_shift);
+		pm->acct->slots += 1ull << pm->granule_shift;
+	}
+}
+
+/* Slots [pfn, pfn + nr) are about to be written. */
+static inline void slots_touch(struct phys_mem *pm, uint64_t pfn, uint64_t nr)
+{
+	if (!pm->touched)
+		return;
+	uint64_t first = pfn * sizeof(struct folio) >> pm->granule_shift;
+	uint64_t last = ((pfn + nr) * sizeof(struct folio) - 1) >> pm->granule_shift;
+	if (first == last && (pm->touched[first / 64] >> (first % 64) & 1))
+		return;	/* the common case: a page already backed */
+	slots_charge(pm, first, last);
+}
+
 /* ---- free lists (intrusive, doubly linked through the slots) ---- */
 
 /*
@@ -85,6 +112,7 @@ static void free_list_add(struct phys_mem *pm, struct pglist_data *pgdat, uint64
 	struct free_area *area = &pgdat->free_area[order];
 	struct folio *f = &pm->folios[pfn];
 
+	slots_touch(pm, pfn, 1);
 	*f = (struct folio){ .flags = PG_buddy, .order = (uint8_t)order,
 			     .nid = (uint8_t)pgdat->nid,
 			     .buddy_next = area->head, .buddy_prev = PFN_NIL };
@@ -182,6 +210,7 @@ static void prep_new_folio(struct phys_mem *pm, uint64_t pfn, uint32_t order, ui
 {
 	const uint64_t nr = order >= PMD_ORDER ? 2 : 1ull << order;
 
+	slots_touch(pm, pfn, nr);
 	pm->folios[pfn] = (struct folio){ .flags = PG_head, .order = (uint8_t)order,
 					  .nid = (uint8_t)nid, .refcount = 1 };
 	for (uint64_t i = 1; i < nr; i++)
@@ -194,6 +223,8 @@ void folio_materialize_tails(struct phys_mem *pm, uint64_t head_pfn)
 	const struct folio *head = &pm->folios[head_pfn];
 	const uint64_t nr = folio_nr_pages(head);
 
+	if (nr > 2)
+		slots_touch(pm, head_pfn + 2, nr - 2);
 	for (uint64_t i = 2; i < nr; i++) {
 		struct folio *t = &pm->folios[head_pfn + i];
 
@@ -539,8 +570,30 @@ void phys_mem_set_thp(struct phys_mem *pm, bool enabled)
 	setup_per_zone_wmarks(pm);
 }
 
+void phys_mem_account(struct phys_mem *pm, struct host_mem *acct, unsigned int granule_shift)
+{
+	uint64_t granules = DIV_ROUND_UP(pm->map_bytes, 1ull << granule_shift);
+	pm->touched = calloc(DIV_ROUND_UP(granules, 64), sizeof(*pm->touched));
+	if (!pm->touched)
+		abort();
+	pm->acct = acct;
+	pm->granule_shift = granule_shift;
+}
+
+uint64_t phys_mem_touched_bytes(const struct phys_mem *pm)
+{
+	uint64_t n = 0;
+	uint64_t words = pm->touched ? DIV_ROUND_UP(DIV_ROUND_UP(pm->map_bytes,
+							1ull << pm->granule_shift), 64) : 0;
+	for (uint64_t i = 0; i < words; i++)
+		n += (uint64_t)__builtin_popcountll(pm->touched[i]);
+	return n << pm->granule_shift;
+}
+
 void phys_mem_destroy(struct phys_mem *pm)
 {
+	free(pm->touched);
+	pm->touched = NULL;
 	if (pm->folios)
 		munmap(pm->folios, pm->map_bytes);
 	pm->folios = NULL;

@@ -17,6 +17,7 @@
 #ifndef NUMASIM_MEM_PAGE_ALLOC_H
 #define NUMASIM_MEM_PAGE_ALLOC_H
 
+#include "core/hostmem.h"
 #include "machine/machine.h"
 #include "mem/folio.h"
 #include "mem/memremap.h"
@@ -63,6 +64,11 @@ struct phys_mem {
 	void *flush_pending_arg;
 	uint64_t device_nodes;	/* nodes of device-private memory (ZONE_DEVICE) */
 	bool thp_enabled;	/* PMD-size THPs enabled: khugepaged raises min_free_kbytes */
+	/* host-memory accounting (phys_mem_account): one bit per host page of
+	 * the folio array, set when a slot in it is first written */
+	struct host_mem *acct;
+	uint64_t *touched;
+	unsigned int granule_shift;	/* log2 of the host page the bits stand for */
 };
 
 /*
@@ -74,6 +80,18 @@ struct phys_mem {
 int phys_mem_init(struct phys_mem *pm, const uint64_t *node_bytes, uint32_t nr_nodes,
 		  char *err, size_t errlen);
 void phys_mem_destroy(struct phys_mem *pm);
+
+/*
+ * Charge @acct with the host pages of the folio array as slots in them are
+ * first written (the host backs the reservation a page at a time: 1 <<
+ * @granule_shift bytes, 2 MiB where the host's THP would back it with huge
+ * pages), and the LRU rings' arrays. Slots written before the call are not
+ * counted.
+ */
+void phys_mem_account(struct phys_mem *pm, struct host_mem *acct, unsigned int granule_shift);
+
+/* Bytes of the folio array written so far (what phys_mem_account charged). */
+uint64_t phys_mem_touched_bytes(const struct phys_mem *pm);
 
 /* The nodes in @mask hold device-private memory (a driver's ZONE_DEVICE
  * pages): no watermarks, and the other nodes' reserves are computed

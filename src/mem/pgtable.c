@@ -9,12 +9,20 @@
 #include "core/debug.h"
 #include "mem/pgtable.h"
 
-static void *xcalloc_table(size_t size)
+static void *xcalloc_table(struct pgtable_pool *pool, size_t size)
 {
 	void *p = calloc(1, size);
 	if (!p)
 		abort();	/* host out of memory: nothing sensible to do */
+	pool->host_bytes += size;
+	host_mem_charge(pool->acct, host_malloc_bytes(size));
 	return p;
+}
+
+static void free_table(struct pgtable_pool *pool, void *p, size_t size)
+{
+	free(p);
+	host_mem_uncharge(pool->acct, host_malloc_bytes(size));
 }
 
 struct pte_table *pte_table_alloc(struct pgtable_pool *pool)
@@ -24,8 +32,7 @@ struct pte_table *pte_table_alloc(struct pgtable_pool *pool)
 		pool->free_pte = pt->free_next;
 		memset(pt, 0, sizeof(*pt));
 	} else {
-		pt = xcalloc_table(sizeof(*pt));
-		pool->host_bytes += sizeof(*pt);
+		pt = xcalloc_table(pool, sizeof(*pt));
 	}
 	pool->nr_pte_tables++;
 	return pt;
@@ -43,16 +50,14 @@ struct pmd_slot *pmd_slot_alloc(struct pgtable_pool *pool, struct pgd *pgd, uint
 {
 	struct pud_table **pudp = &pgd->pud[pgd_index(addr)];
 	if (!*pudp) {
-		*pudp = xcalloc_table(sizeof(**pudp));
+		*pudp = xcalloc_table(pool, sizeof(**pudp));
 		pool->nr_pud_tables++;
-		pool->host_bytes += sizeof(**pudp);
 	}
 	struct pmd_table **pmdp = &(*pudp)->pmd[pud_index(addr)];
 	if (!*pmdp) {
-		*pmdp = xcalloc_table(sizeof(**pmdp));
+		*pmdp = xcalloc_table(pool, sizeof(**pmdp));
 		(*pudp)->nr_used++;
 		pool->nr_pmd_tables++;
-		pool->host_bytes += sizeof(**pmdp);
 	}
 	return &(*pmdp)->slot[pmd_index(addr)];
 }
@@ -72,10 +77,10 @@ void pgd_free_tables(struct pgtable_pool *pool, struct pgd *pgd)
 				if (pmdt->slot[k].pt)
 					pte_table_free(pool, pmdt->slot[k].pt);
 			}
-			free(pmdt);
+			free_table(pool, pmdt, sizeof(*pmdt));
 			pool->nr_pmd_tables--;
 		}
-		free(pud);
+		free_table(pool, pud, sizeof(*pud));
 		pool->nr_pud_tables--;
 		pgd->pud[i] = NULL;
 	}
@@ -86,7 +91,7 @@ void pgtable_pool_destroy(struct pgtable_pool *pool)
 	while (pool->free_pte) {
 		struct pte_table *pt = pool->free_pte;
 		pool->free_pte = pt->free_next;
-		free(pt);
+		free_table(pool, pt, sizeof(*pt));
 	}
 }
 

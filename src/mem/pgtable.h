@@ -42,6 +42,7 @@
 #define NUMASIM_MEM_PGTABLE_H
 
 #include "core/compiler.h"
+#include "core/hostmem.h"
 #include "machine/machine.h"
 #include "mem/folio.h"
 
@@ -186,6 +187,7 @@ struct pgtable_pool {
 	uint64_t nr_pte_tables;		/* in use */
 	uint64_t nr_pmd_tables, nr_pud_tables;
 	uint64_t host_bytes;		/* allocated from the host, for the memory report */
+	struct host_mem *acct;		/* charged with each table's malloc chunk, or NULL */
 };
 
 struct pte_table *pte_table_alloc(struct pgtable_pool *pool);

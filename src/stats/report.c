@@ -120,7 +120,9 @@ static json_object *nodes_json(const struct sim *s)
 
 static json_object *node_array(const uint64_t *v, uint32_t nr)
 {
-	json_object *a = json_object_new_array();
+	/* sized: json-c's default room for 32 entries is most of the time
+	 * series' JSON tree, an array per process in every sample */
+	json_object *a = json_object_new_array_ext((int)MAX(nr, 1u));
 	for (uint32_t n = 0; n < nr; n++)
 		json_object_array_add(a, jint(v[n]));
 	return a;
@@ -324,6 +326,28 @@ static json_object *syscalls_json(const struct sim *s)
 	return a;
 }
 
+/* The estimate checked before the run and the most the run charged
+ * (docs/host-memory.md): they depend on the host's page size and THP mode. */
+static json_object *host_memory_json(const struct sim *s)
+{
+	const struct host_estimate *e = &s->host_est;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "estimate_bytes", jint(e->total));
+	json_object_object_add(o, "charged_peak_bytes", jint(s->hostmem.peak));
+	json_object_object_add(o, "charged_slots_bytes", jint(s->hostmem.slots));
+	json_object *p = json_object_new_object();
+	json_object_object_add(p, "slots", jint(e->slots));
+	json_object_object_add(p, "page_tables", jint(e->pgtables));
+	json_object_object_add(p, "lru", jint(e->lru));
+	json_object_object_add(p, "tasks", jint(e->tasks));
+	json_object_object_add(p, "timeseries", jint(e->timeseries));
+	json_object_object_add(p, "report", jint(e->report));
+	json_object_object_add(p, "transient", jint(e->transient));
+	json_object_object_add(p, "fixed", jint(e->fixed));
+	json_object_object_add(o, "estimate_parts", p);
+	return o;
+}
+
 json_object *report_json(const struct sim *s, const struct run_info *ri)
 {
 	json_object *r = json_object_new_object();
@@ -331,6 +355,7 @@ json_object *report_json(const struct sim *s, const struct run_info *ri)
 	json_object_object_add(r, "kernel_model", json_object_new_string(KERNEL_MODEL));
 	json_object_object_add(r, RKEY(ELAPSED_S), json_object_new_double((double)s->end_ns / 1e9));
 	json_object_object_add(r, RKEY(HOST_S), json_object_new_double(ri->host_s));
+	json_object_object_add(r, "host_memory", host_memory_json(s));
 	json_object_object_add(r, RKEY(TRUNCATED), json_object_new_boolean(s->truncated));
 	if (s->interrupted)	/* only then: results of whole runs keep their bytes */
 		json_object_object_add(r, "interrupted", json_object_new_boolean(true));
