@@ -53,6 +53,24 @@ static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr, bool *writable, bo
 }
 
 /*
+ * Does frame @used hold what the live frame @live holds? Its folio is still
+ * in use, at the same version of the same page: an old copy of unchanged
+ * data. A frame freed and reused for another page is not, whatever its
+ * version. A source migrc/LUF keeps pending a flush keeps its copy (its
+ * rmap fields hold the request's list instead).
+ */
+static bool same_data(struct sim *s, uint64_t used, uint64_t live)
+{
+	const struct folio *a = page_folio(&s->pm, used), *b = page_folio(&s->pm, live);
+	if (!folio_test(a, PG_head) || a->version != b->version)
+		return false;
+	if (folio_test(a, PG_pending_free))
+		return true;
+	return a->anon_vma == b->anon_vma &&
+	       a->index + (used - folio_pfn(&s->pm, a)) == b->index + (live - folio_pfn(&s->pm, b));
+}
+
+/*
  * The oracle (DESIGN §5): an access served by a TLB entry whose frame is no
  * longer the one the page table maps is stale. A stale write is lost; a stale
  * read is wrong when the copy read differs from the live data (or there is no
@@ -75,9 +93,7 @@ static void oracle_check(struct sim *s, struct mm_struct *mm, uint64_t addr, uin
 		s->oracle.lost_writes += !(live == used && protnone);
 		return;
 	}
-	const struct folio *stale = page_folio(&s->pm, used);
-	if (live == PFN_NONE || !folio_test(stale, PG_head) ||
-	    stale->version != page_folio(&s->pm, live)->version)
+	if (live == PFN_NONE || !same_data(s, used, live))
 		s->oracle.stale_reads++;
 }
 
