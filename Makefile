@@ -127,6 +127,7 @@ tests/scenarios/run.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim && \
 tests/scenarios/validate.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/hostmem.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/flush.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/cycles.sh $(BUILD)/$(1)/obj
 endef
 

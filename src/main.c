@@ -120,6 +120,14 @@ static int cmd_run(int argc, char **argv)
 	int run_rc = r.rc;
 	if (run_rc)
 		err_print("numasim", "workload '%s' failed: %s", su.wl.desc, r.s->error);
+	if (!run_rc && (r.s->oracle.stale_reads || r.s->oracle.lost_writes)) {
+		/* damage through stale translations: a flush was missing */
+		err_print("numasim", "oracle failed: %llu stale reads and %llu lost writes through "
+			  "TLB entries a flush should have removed (docs/validation.md)",
+			  (unsigned long long)r.s->oracle.stale_reads,
+			  (unsigned long long)r.s->oracle.lost_writes);
+		run_rc = 1;
+	}
 	if (r.s->interrupted)
 		err_print("numasim", "interrupted at %.3f simulated s: the result so far%s",
 			  (double)r.s->end_ns / 1e9, o.json ? ", marked \"interrupted\", is written" : "");

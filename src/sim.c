@@ -837,10 +837,11 @@ struct tlb_audit {
 	struct cpu *cpu;
 };
 
-/* With every flush done, every TLB entry belongs to an ASID of its CPU and
- * matches its page table, unless that ASID is behind its mm's tlb_gen
- * (flushes this CPU missed while lazy or running another mm), or the entry is
- * a read-only translation of a source whose flush migrc/LUF deferred. */
+/* Every TLB entry belongs to an ASID of its CPU and matches its page table,
+ * unless that ASID is behind its mm's tlb_gen (flushes this CPU missed while
+ * lazy or running another mm), the entry is a read-only translation of a
+ * source whose flush migrc/LUF deferred, or a flush numasim.debug_skip_flush
+ * omitted left it (marked skipped, and its CPU marked stale). */
 static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 {
 	struct tlb_audit *a = arg;
@@ -849,6 +850,10 @@ static void audit_tlb_entry(struct tlb_entry *e, bool huge, void *arg)
 	uint64_t va = (e->key & ((1ull << 36) - 1)) << (huge ? PMD_SHIFT : PAGE_SHIFT);
 	const struct tlb_ctx *ctx = cpu_tlb_ctx(a->cpu, mm_id);
 	VM_BUG_ON(!ctx);
+	if (e->skipped) {
+		VM_BUG_ON(!(a->cpu->tlb_maybe_stale & TLB_STALE_SKIPPED));
+		return;
+	}
 	if (ctx->tlb_gen < s->mms[mm_id]->tlb_gen)
 		return;
 	if ((a->cpu->tlb_maybe_stale & TLB_STALE_DEFERRED) && !e->writable &&
@@ -877,8 +882,6 @@ void sim_audit(struct sim *s)
 	tlb_defer_check(s);
 	vmscan_check(s);
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
-		if (s->cpus[c].tlb_maybe_stale & TLB_STALE_SKIPPED)
-			continue;
 		struct tlb_audit a = { s, &s->cpus[c] };
 		tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, &a);
 	}

@@ -11,13 +11,14 @@
  * without walking. This is exact for placement and cost; TLB contents after a
  * bulk step hold only the step's last pages (APPROX), which changes nothing
  * for sweeps larger than the TLB's reach, the only ones taken in bulk.
- * Bulk steps are taken only while no CPU may hold a stale translation
- * (sim->nr_stale_cpus == 0), so the oracle sees every access that matters.
+ * Bulk steps are taken only while the sweeping CPU holds no stale
+ * translation (bulk_ok()), so the oracle sees every access that matters.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/access.h"
+#include "cpu/tlbflush.h"
 #include "fault/fault.h"
 #include "sim.h"
 
@@ -29,23 +30,44 @@ struct xlate {
 	bool huge;
 };
 
-/* What the page table maps at @addr now (PFN_NONE if nothing), and whether
- * that entry allows writing. */
-static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr, bool *writable)
+/* What the page table maps at @addr now (PFN_NONE if nothing), whether that
+ * entry allows writing, and whether it is a NUMA hinting (protnone) entry. */
+static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr, bool *writable, bool *protnone)
 {
 	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
 	*writable = false;
+	*protnone = false;
 	if (!slot)
 		return PFN_NONE;
 	if (slot->pmd.val) {
 		*writable = pmd_write(slot->pmd);
+		*protnone = pmd_protnone(slot->pmd);
 		return pmd_present(slot->pmd) ? pmd_pfn(slot->pmd) + pte_index(addr) : PFN_NONE;
 	}
 	if (!slot->pt)
 		return PFN_NONE;
 	pte_t p = slot->pt->pte[pte_index(addr)];
 	*writable = pte_write(p);
+	*protnone = pte_protnone(p);
 	return pte_present(p) ? pte_pfn(p) : PFN_NONE;
+}
+
+/*
+ * Does frame @used hold what the live frame @live holds? Its folio is still
+ * in use, at the same version of the same page: an old copy of unchanged
+ * data. A frame freed and reused for another page is not, whatever its
+ * version. A source migrc/LUF keeps pending a flush keeps its copy (its
+ * rmap fields hold the request's list instead).
+ */
+static bool same_data(struct sim *s, uint64_t used, uint64_t live)
+{
+	const struct folio *a = page_folio(&s->pm, used), *b = page_folio(&s->pm, live);
+	if (!folio_test(a, PG_head) || a->version != b->version)
+		return false;
+	if (folio_test(a, PG_pending_free))
+		return true;
+	return a->anon_vma == b->anon_vma &&
+	       a->index + (used - folio_pfn(&s->pm, a)) == b->index + (live - folio_pfn(&s->pm, b));
 }
 
 /*
@@ -55,22 +77,23 @@ static uint64_t live_pfn(struct mm_struct *mm, uint64_t addr, bool *writable)
  * live data any more). A write through an entry that is no longer writable is
  * stale too: it lands in a frame the page table now write-protects (shared
  * after fork, or read-only after mprotect), where no later write should reach.
+ * A write through an entry of a page now protnone (the NUMA scanner's flush
+ * was omitted: a hint fault missed) is stale but still reaches the live
+ * frame, so it is not lost; it is once the page has moved.
  */
 static void oracle_check(struct sim *s, struct mm_struct *mm, uint64_t addr, uint64_t used,
 			 bool write)
 {
-	bool live_writable;
-	uint64_t live = live_pfn(mm, addr, &live_writable);
+	bool live_writable, protnone;
+	uint64_t live = live_pfn(mm, addr, &live_writable, &protnone);
 	if (live == used && (!write || live_writable))
 		return;
 	s->oracle.stale_accesses++;
 	if (write) {
-		s->oracle.lost_writes++;
+		s->oracle.lost_writes += !(live == used && protnone);
 		return;
 	}
-	const struct folio *stale = page_folio(&s->pm, used);
-	if (live == PFN_NONE || !folio_test(stale, PG_head) ||
-	    stale->version != page_folio(&s->pm, live)->version)
+	if (live == PFN_NONE || !same_data(s, used, live))
 		s->oracle.stale_reads++;
 }
 
@@ -200,6 +223,24 @@ bool cpu_access(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
 {
 	uint32_t nid;
 	return cpu_access_nid(s, cpu, t, addr, kind, &nid);
+}
+
+/*
+ * May @cpu take bulk steps, which do not look its TLB up page by page? Not
+ * while it may hold a stale translation. With migrc/LUF on, not while any
+ * CPU may (their rule since they came). Otherwise only @cpu's own TLB
+ * matters: a CPU left with entries of a flush skipped under
+ * numasim.debug_skip_flush sweeps page by page until those entries are gone,
+ * and every other CPU runs as it would with the flush.
+ */
+static inline bool bulk_ok(struct sim *s, struct cpu *cpu)
+{
+	if (likely(s->nr_stale_cpus == 0))
+		return true;
+	tlb_settle_skipped(s, cpu);
+	if (s->tlb_defer)
+		return s->nr_stale_cpus == 0;
+	return !cpu->tlb_maybe_stale;
 }
 
 /* ---- phases with a duration ---- */
@@ -378,7 +419,7 @@ static uint64_t sweep_pages(struct sweep *sw)
 	while (addr < sw->end && sw->cpu->now < sw->deadline) {
 		/* not a pure shortcut: a run may end past the deadline by up to
 		 * RUN_MAX_PAGES pages, which shifts how CPUs interleave */
-		if (sw->s->nr_stale_cpus == 0 && IS_ALIGNED(addr, PAGE_SIZE)) {
+		if (bulk_ok(sw->s, sw->cpu) && IS_ALIGNED(addr, PAGE_SIZE)) {
 			struct pmd_slot *slot = pmd_slot_lookup(&sw->t->mm->pgd, addr);
 			uint64_t next = slot && slot->pt ? sweep_run(sw, slot->pt, addr) : addr;
 			if (next != addr) {
@@ -479,7 +520,7 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 		return false;
 	}
 	struct pmd_slot *slot = pmd_slot_lookup(&t->mm->pgd, c->addr);
-	if (likely(slot && s->nr_stale_cpus == 0)) {
+	if (likely(slot && bulk_ok(s, cpu))) {
 		if (slot->pmd.val && pmd_usable(slot->pmd, sw.write)) {
 			c->addr = sweep_huge(&sw, slot);
 			return false;

@@ -51,20 +51,32 @@ void tlb_destroy(struct tlb *t)
 	}
 }
 
+/* @old in @t is overwritten by @new (either may be empty): keep the count
+ * of skipped entries, which are only there under numasim.debug_skip_flush. */
+static inline void skipped_replaced(struct tlb *t, const struct tlb_entry *old,
+				    const struct tlb_entry *new)
+{
+	if (unlikely(t->nr_skipped))
+		t->nr_skipped = t->nr_skipped - (old->key != TLB_KEY_INVALID && old->skipped) +
+				new->skipped;
+}
+
 /* Put @src in @a; return whether a valid entry of another key was replaced. */
-static bool tlb_array_put(struct tlb_array *a, const struct tlb_entry *src)
+static bool tlb_array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *src)
 {
 	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
 	struct tlb_entry *row = &a->e[set * a->ways];
 	for (uint32_t w = 0; w < a->ways; w++)
 		if (row[w].key == src->key) {
 			bool changed = row[w].pfn != src->pfn || row[w].writable != src->writable;
+			skipped_replaced(t, &row[w], src);
 			row[w] = *src;
 			return changed;
 		}
 	uint32_t w = a->victim[set];
 	a->victim[set] = (uint16_t)((w + 1) % a->ways);
 	bool evicted = row[w].key != TLB_KEY_INVALID;
+	skipped_replaced(t, &row[w], src);
 	row[w] = *src;
 	return evicted;
 }
@@ -91,7 +103,7 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
 	if (!e)
 		return NULL;
 	struct tlb_array *l1 = *huge ? &t->l1_2m : &t->l1_4k;
-	tlb_array_put(l1, e);
+	tlb_array_put(t, l1, e);
 	return tlb_array_find(l1, e->key);
 }
 
@@ -104,31 +116,33 @@ struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr)
 	e = tlb_array_find(&t->l2, k2);
 	if (!e)
 		return NULL;
-	tlb_array_put(&t->l1_2m, e);
+	tlb_array_put(t, &t->l1_2m, e);
 	return tlb_array_find(&t->l1_2m, k2);
 }
 
 void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge)
 {
 	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
-	tlb_array_put(huge ? &t->l1_2m : &t->l1_4k, &e);
-	t->l2_changes += tlb_array_put(&t->l2, &e);
+	tlb_array_put(t, huge ? &t->l1_2m : &t->l1_4k, &e);
+	t->l2_changes += tlb_array_put(t, &t->l2, &e);
 }
 
-static bool tlb_array_drop(struct tlb_array *a, uint64_t key)
+static bool tlb_array_drop(struct tlb *t, struct tlb_array *a, uint64_t key)
 {
 	struct tlb_entry *e = tlb_array_find(a, key);
-	if (e)
+	if (e) {
+		t->nr_skipped -= e->skipped;
 		e->key = TLB_KEY_INVALID;
+	}
 	return e != NULL;
 }
 
 void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr)
 {
 	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
-	tlb_array_drop(&t->l1_4k, k4);
-	tlb_array_drop(&t->l1_2m, k2);
-	t->l2_changes += tlb_array_drop(&t->l2, k4) + tlb_array_drop(&t->l2, k2);
+	tlb_array_drop(t, &t->l1_4k, k4);
+	tlb_array_drop(t, &t->l1_2m, k2);
+	t->l2_changes += tlb_array_drop(t, &t->l2, k4) + tlb_array_drop(t, &t->l2, k2);
 }
 
 static uint32_t key_mm(uint64_t key)
@@ -136,12 +150,13 @@ static uint32_t key_mm(uint64_t key)
 	return (uint32_t)((key & ~TLB_KEY_HUGE) >> 36);
 }
 
-static uint64_t tlb_array_flush_mm(struct tlb_array *a, uint32_t mm_id)
+static uint64_t tlb_array_flush_mm(struct tlb *t, struct tlb_array *a, uint32_t mm_id)
 {
 	uint32_t n = a->sets * a->ways;
 	uint64_t dropped = 0;
 	for (uint32_t i = 0; i < n; i++)
 		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id) {
+			t->nr_skipped -= a->e[i].skipped;
 			a->e[i].key = TLB_KEY_INVALID;
 			dropped++;
 		}
@@ -150,9 +165,9 @@ static uint64_t tlb_array_flush_mm(struct tlb_array *a, uint32_t mm_id)
 
 void tlb_flush_mm(struct tlb *t, uint32_t mm_id)
 {
-	tlb_array_flush_mm(&t->l1_4k, mm_id);
-	tlb_array_flush_mm(&t->l1_2m, mm_id);
-	t->l2_changes += tlb_array_flush_mm(&t->l2, mm_id);
+	tlb_array_flush_mm(t, &t->l1_4k, mm_id);
+	tlb_array_flush_mm(t, &t->l1_2m, mm_id);
+	t->l2_changes += tlb_array_flush_mm(t, &t->l2, mm_id);
 }
 
 void tlb_flush_all(struct tlb *t)
@@ -161,7 +176,48 @@ void tlb_flush_all(struct tlb *t)
 	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
 		for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++)
 			arrays[i]->e[j].key = TLB_KEY_INVALID;
+	t->nr_skipped = 0;
 	t->l2_changes++;
+}
+
+typedef bool (*stale_fn)(const struct tlb_entry *e, bool huge, void *arg);
+
+static uint32_t mark_entry(struct tlb *t, struct tlb_entry *e, stale_fn stale, void *arg)
+{
+	if (e->skipped || !stale(e, (e->key & TLB_KEY_HUGE) != 0, arg))
+		return 0;
+	e->skipped = 1;
+	t->nr_skipped++;
+	return 1;
+}
+
+static uint32_t mark_key(struct tlb *t, struct tlb_array *a, uint64_t key, stale_fn stale,
+			 void *arg)
+{
+	struct tlb_entry *e = tlb_array_find(a, key);
+	return e ? mark_entry(t, e, stale, arg) : 0;
+}
+
+uint32_t tlb_mark_skipped(struct tlb *t, uint32_t mm_id, uint64_t start, uint64_t end,
+			  uint64_t stride, bool full, stale_fn stale, void *arg)
+{
+	uint32_t n = 0;
+	struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
+	if (full) {
+		for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
+			for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++) {
+				struct tlb_entry *e = &arrays[i]->e[j];
+				if (e->key != TLB_KEY_INVALID && key_mm(e->key) == mm_id)
+					n += mark_entry(t, e, stale, arg);
+			}
+		return n;
+	}
+	for (uint64_t a = start; a < end; a += stride) {
+		uint64_t k4 = tlb_key(mm_id, a), k2 = tlb_key_huge(mm_id, a);
+		n += mark_key(t, &t->l1_4k, k4, stale, arg) + mark_key(t, &t->l1_2m, k2, stale, arg) +
+		     mark_key(t, &t->l2, k4, stale, arg) + mark_key(t, &t->l2, k2, stale, arg);
+	}
+	return n;
 }
 
 void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void *arg), void *arg)

@@ -9,9 +9,14 @@
  *
  * APPROX: round-robin replacement per set instead of true LRU.
  *
- * Invariant (audited, SIM_DEBUG_VM >= 3): unless the CPU's tlb_maybe_stale is
- * set (a flush it needed was skipped), every valid entry matches the current
- * page table of its address space.
+ * Invariant (audited, SIM_DEBUG_VM >= 3): every valid entry that is not
+ * `skipped` matches the current page table of its address space (or belongs
+ * to an ASID behind its tlb_gen, or to a migrc/LUF pending source).
+ *
+ * numasim.debug_skip_flush does not drop the entries a flush would drop: it
+ * marks them `skipped` (tlb_mark_skipped()) and leaves them where they are,
+ * so the TLB holds exactly what it would without the flush; nr_skipped
+ * counts such entries until they are evicted, replaced or flushed.
  */
 #ifndef NUMASIM_CPU_TLB_H
 #define NUMASIM_CPU_TLB_H
@@ -27,7 +32,8 @@ struct tlb_entry {
 	uint64_t pfn : 40;	/* base frame (4 KiB) or PMD frame (2 MiB) */
 	uint64_t nid : 8;
 	uint64_t writable : 1;
-	uint64_t unused : 15;
+	uint64_t skipped : 1;	/* a flush skipped by numasim.debug_skip_flush left it */
+	uint64_t unused : 14;
 };
 
 struct tlb_array {
@@ -41,6 +47,7 @@ struct tlb {
 	/* bumped whenever a valid L2 entry is replaced or invalidated: while it
 	 * stands still, every translation in L2 stays there (sweep warmth) */
 	uint64_t l2_changes;
+	uint32_t nr_skipped;	/* entries (of all levels) with `skipped` set */
 };
 
 static inline uint64_t tlb_key(uint32_t mm_id, uint64_t vaddr)
@@ -78,6 +85,13 @@ void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
 /* Invalidate every translation of one address space. */
 void tlb_flush_mm(struct tlb *t, uint32_t mm_id);
 void tlb_flush_all(struct tlb *t);
+
+/* Of the entries tlb_flush_one() (per @stride page of [start, end)), or with
+ * @full tlb_flush_mm(), would drop, mark `skipped` those for which @stale
+ * says so; return how many were marked. */
+uint32_t tlb_mark_skipped(struct tlb *t, uint32_t mm_id, uint64_t start, uint64_t end,
+			  uint64_t stride, bool full,
+			  bool (*stale)(const struct tlb_entry *e, bool huge, void *arg), void *arg);
 
 /* Call @fn for every valid entry (audits and the oracle's tests). */
 void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void *arg), void *arg);

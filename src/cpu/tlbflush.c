@@ -144,24 +144,71 @@ static bool mask_has_other(const cpumask_t *m, uint32_t self)
 	return false;
 }
 
-/* Debug: omit the flush, marking every CPU that needed it as stale. */
-static void skip_flush(struct sim *s, struct cpu *cpu, const cpumask_t *mask)
+/*
+ * numasim.debug_skip_flush: the flush of [start, end) of @mm (all of it if
+ * @full) is omitted, and nothing else: mm->tlb_gen is not bumped (no CPU
+ * catches up later), no IPI is sent or charged, and every entry the flush
+ * would have dropped stays, marked `skipped`, on every CPU holding an ASID
+ * for @mm if it no longer agrees with the page table. Those CPUs are marked
+ * stale, so the oracle checks their accesses; a CPU that held no such entry
+ * is not, and runs exactly as it would have.
+ */
+/* Does @e disagree with @mm's page table now: another frame, no valid
+ * mapping (none, a migration entry, protnone), or write permission that is
+ * gone? An entry that agrees is harmless even though its flush was skipped. */
+static bool entry_stale(const struct tlb_entry *e, bool huge, void *arg)
 {
-	tlb_mark_stale(s, cpu, TLB_STALE_SKIPPED);
-	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
-		if (cpumask_test(mask, i))
-			tlb_mark_stale(s, &s->cpus[i], TLB_STALE_SKIPPED);
+	struct mm_struct *mm = arg;
+	uint64_t va = (e->key & ((1ull << 36) - 1)) << (huge ? PMD_SHIFT : PAGE_SHIFT);
+	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, va);
+	if (!slot)
+		return true;
+	uint64_t pfn, flags;
+	if (slot->pmd.val) {
+		pfn = pmd_pfn(slot->pmd) + (huge ? 0 : pte_index(va));
+		flags = slot->pmd.val;
+	} else {
+		if (huge || !slot->pt)
+			return true;
+		pte_t p = slot->pt->pte[pte_index(va)];
+		pfn = pte_pfn(p);
+		flags = p.val;
+	}
+	if (!(flags & _PAGE_PRESENT) || pfn != e->pfn)
+		return true;
+	return e->writable && (flags & (_PAGE_RW | _PAGE_DIRTY)) != (_PAGE_RW | _PAGE_DIRTY);
 }
 
-void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
-			uint64_t end, bool huge)
+static void skip_flush(struct sim *s, struct mm_struct *mm, uint64_t start, uint64_t end,
+		       bool huge, bool full)
+{
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++) {
+		struct cpu *c = &s->cpus[i];
+		if (cpu_tlb_ctx(c, mm->id) &&
+		    tlb_mark_skipped(&c->tlb, mm->id, start, end, huge ? PMD_SIZE : PAGE_SIZE, full,
+				     entry_stale, mm))
+			tlb_mark_stale(s, c, TLB_STALE_SKIPPED);
+	}
+}
+
+void tlb_settle_skipped(struct sim *s, struct cpu *c)
+{
+	if (!(c->tlb_maybe_stale & TLB_STALE_SKIPPED) || c->tlb.nr_skipped)
+		return;
+	c->tlb_maybe_stale &= (uint8_t)~TLB_STALE_SKIPPED;
+	if (!c->tlb_maybe_stale)
+		s->nr_stale_cpus--;
+}
+
+static void flush_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			uint64_t end, bool huge, uint32_t skip_bit)
 {
 	const struct kernel_costs *k = &s->m.cost;
 	uint64_t nr = (end - start) >> (huge ? PMD_SHIFT : PAGE_SHIFT);
 	bool full = nr > TLB_SINGLE_PAGE_FLUSH_CEILING;
 
-	if (s->tun.v[T_DEBUG_SKIP_FLUSH]) {
-		skip_flush(s, cpu, &mm->cpumask);
+	if (unlikely(s->tun.v[T_DEBUG_SKIP_FLUSH] & skip_bit)) {
+		skip_flush(s, mm, start, end, huge, full);
 		return;
 	}
 	mm->tlb_gen++;	/* inc_mm_tlb_gen(): CPUs not reached now catch up at switch_mm */
@@ -204,14 +251,27 @@ void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, ui
 		ipi_sent(s, cpu, targets);
 }
 
+void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			uint64_t end, bool huge)
+{
+	flush_range(s, cpu, mm, start, end, huge, DEBUG_SKIP_FLUSH_UNMAP);
+}
+
+void flush_tlb_prot_numa(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			 uint64_t end)
+{
+	flush_range(s, cpu, mm, start, end, false, DEBUG_SKIP_FLUSH_PROT_NUMA);
+}
+
 void flush_tlb_batch(struct sim *s, struct cpu *cpu, struct mm_struct *const *mms, uint32_t nr_mms)
 {
 	const struct kernel_costs *k = &s->m.cost;
 	cpumask_t mask = { { 0 } };
 	for (uint32_t m = 0; m < nr_mms; m++)
 		cpumask_or(&mask, &mask, &mms[m]->cpumask);
-	if (s->tun.v[T_DEBUG_SKIP_FLUSH]) {
-		skip_flush(s, cpu, &mask);
+	if (unlikely(s->tun.v[T_DEBUG_SKIP_FLUSH] & DEBUG_SKIP_FLUSH_UNMAP)) {
+		for (uint32_t m = 0; m < nr_mms; m++)
+			skip_flush(s, mms[m], 0, 0, false, true);
 		return;
 	}
 	for (uint32_t m = 0; m < nr_mms; m++)	/* arch_tlbbatch_add_pending() */

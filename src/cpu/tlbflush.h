@@ -15,6 +15,19 @@ struct cpu;
 struct mm_struct;
 struct tlb_ctx;
 
+/* numasim.debug_skip_flush, a bit mask: which flushes to omit. */
+enum {
+	/* every flush after a page-table change that leaves an entry with the
+	 * wrong frame or too much permission: zap, munmap, mremap, mprotect,
+	 * fork, CoW, THP split, the unmap of migration, reclaim and device
+	 * migration (flush_tlb_mm_range(), flush_tlb_batch()) */
+	DEBUG_SKIP_FLUSH_UNMAP = 1,
+	/* the NUMA scanner's flush after making entries protnone
+	 * (flush_tlb_prot_numa()): without it CPUs keep their translations
+	 * and take no hint faults, so NUMA balancing stops for them */
+	DEBUG_SKIP_FLUSH_PROT_NUMA = 2,
+};
+
 /* x86 tlb_single_page_flush_ceiling: above this many pages, flush everything. */
 #define TLB_SINGLE_PAGE_FLUSH_CEILING 33
 
@@ -25,11 +38,23 @@ struct tlb_ctx;
  * Once a second per mm the IPIs also go to CPUs now running another mm,
  * which leave mm_cpumask. Costs go to the initiator (IPI send and wait) and
  * to each target.
- * numasim.debug_skip_flush omits the flush and marks the CPUs stale, so the
- * oracle can show what a missing flush breaks.
+ * numasim.debug_skip_flush (DEBUG_SKIP_FLUSH_UNMAP) omits the flush and
+ * nothing else: the entries it would drop stay, marked `skipped` (tlb.h),
+ * and the CPUs holding them are marked stale, so the oracle can show what
+ * the missing flush breaks.
  */
 void flush_tlb_mm_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
 			uint64_t end, bool huge);
+
+/* The flush after change_prot_numa() (change_protection()'s
+ * flush_tlb_range()) made [start, end) of @mm protnone: flush_tlb_mm_range(),
+ * omitted under DEBUG_SKIP_FLUSH_PROT_NUMA instead. */
+void flush_tlb_prot_numa(struct sim *s, struct cpu *cpu, struct mm_struct *mm, uint64_t start,
+			 uint64_t end);
+
+/* @c no longer holds an entry a skipped flush left: it is not stale for
+ * that reason any more (its accesses need no check, bulk sweeps resume). */
+void tlb_settle_skipped(struct sim *s, struct cpu *c);
 
 /*
  * switch_mm_irqs_off - @cpu starts running a task of @mm: join mm_cpumask,

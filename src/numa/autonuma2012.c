@@ -773,7 +773,7 @@ static uint64_t knumad_do_scan(struct sim *s, struct cpu *cpu)
 		const uint64_t end_addr = MIN(address, vma->vm_end);
 		/* flush so the hinting faults start (the series flushed each part) */
 		if (changed)
-			flush_tlb_mm_range(s, cpu, mm, start_addr, end_addr, false);
+			flush_tlb_prot_numa(s, cpu, mm, start_addr, end_addr);
 		if (address < vma->vm_end)
 			break;		/* resume inside this VMA next time */
 		vma = vma_next(mm, vma);

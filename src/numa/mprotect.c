@@ -127,7 +127,7 @@ uint64_t change_prot_numa(struct sim *s, struct cpu *cpu, struct task *t,
 		a = next;
 	}
 	if (flush.start != flush.end)
-		flush_tlb_mm_range(s, cpu, mm, flush.start, flush.end, false);
+		flush_tlb_prot_numa(s, cpu, mm, flush.start, flush.end);
 	count_vm_events(&s->vs, NUMA_PTE_UPDATES, pages);
 	cpu_charge_kernel(cpu, examined * s->m.cost.pte_update_ns);
 	return pages;

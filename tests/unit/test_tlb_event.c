@@ -646,7 +646,7 @@ static void test_tunables_bools(void **state)
 	(void)state;
 	struct tunables t;
 	const char *const bools[] = { "transparent_hugepage.use_zero_page",
-				      "numasim.debug_skip_flush" };
+				      "numasim.debug_migrc_skip_write_flush" };
 
 	tunables_init(&t);
 	for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
