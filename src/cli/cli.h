@@ -124,6 +124,9 @@ void compare_usage(FILE *out);
  * (the keys compare and validate read)? 0, or -1 with the first problem.
  */
 struct json_object *cli_read_json_file(const char *path, char *err, size_t errlen);
+/* The parse half of cli_read_json_file(): @n bytes of @buf (not NUL-terminated)
+ * as one JSON value, nothing but blanks after it. */
+struct json_object *cli_parse_json(const char *buf, size_t n, char *err, size_t errlen);
 int cli_check_result(struct json_object *r, char *err, size_t errlen);
 
 /* numasim validate (validate.c): the workload on a real kernel in QEMU beside
