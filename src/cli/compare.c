@@ -264,6 +264,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	opterr = 0;
+	optind = 0;	/* glibc: a full re-initialisation, so a second parse starts afresh */
 	for (;;) {
 		int ch = getopt_long(argc, argv, ":", longopts, NULL);
 		if (ch == -1)
@@ -284,11 +285,11 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
-		case 'h': compare_usage(stdout); exit(0);
+		case 'h': return CLI_HELP;
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return cli_unknown_option(longopts, argv[optind - 1], "numasim compare --help");
+			return cli_refused_option(longopts, argv, optind, "numasim compare --help");
 		default:
 			rc = cli_run_option(&c->run, ch, optarg);
 			if (rc == 1)
@@ -1069,15 +1070,45 @@ static int check_json_dir_inputs(const struct compare *c)
 	return 0;
 }
 
+static int compare_init(struct compare *c, int argc)
+{
+	*c = (struct compare){ .seeds = 1 };
+	run_opts_init(&c->run);
+	c->src = calloc((size_t)argc + 1, sizeof(*c->src));
+	return c->src ? 0 : cli_bad("out of host memory");
+}
+
+static void compare_free(struct compare *c)
+{
+	for (int i = 0; i < c->nr_src; i++) {
+		free(c->src[i].name);
+		if (c->src[i].res)
+			json_object_put(c->src[i].res);
+	}
+	free(c->src);
+}
+
+int compare_parse_args(int argc, char **argv)
+{
+	struct compare c;
+	int rc = compare_init(&c, argc);
+	if (!rc)
+		rc = parse_compare_options(argc, argv, &c);
+	compare_free(&c);
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
-	struct compare c = { 0 };
-	run_opts_init(&c.run);
-	c.seeds = 1;
-	c.src = calloc((size_t)argc + 1, sizeof(*c.src));
-	if (!c.src)
-		return cli_bad("out of host memory");
+	struct compare c;
+	if (compare_init(&c, argc))
+		return 2;
 	int rc = parse_compare_options(argc, argv, &c);
+	if (rc == CLI_HELP) {
+		compare_usage(stdout);
+		compare_free(&c);
+		return 0;
+	}
 	/* Files first: a typo in a file name should not wait for the runs. */
 	for (int i = 0; !rc && i < c.nr_src; i++)
 		if (c.src[i].file)
@@ -1116,11 +1147,6 @@ int cmd_compare(int argc, char **argv)
 out:
 	if (su.m)
 		cli_setup_free(&su);
-	for (int i = 0; i < c.nr_src; i++) {
-		free(c.src[i].name);
-		if (c.src[i].res)
-			json_object_put(c.src[i].res);
-	}
-	free(c.src);
+	compare_free(&c);
 	return rc;
 }
