@@ -130,7 +130,7 @@ static void gen_machine(struct gen *g, struct model *md, struct text *t)
 	for (uint32_t n = 0; n < md->nr_nodes; n++) {
 		md->kind[n] = order[n];
 		md->cores[n] = order[n] == MEM_DRAM ? 1 + take(g, 2) : 0;
-		md->mem_mb[n] = 8 * (1 + take(g, 4));
+		md->mem_mb[n] = 4 * (1 + take(g, 8));	/* small: reclaim and demotion happen */
 		if (md->cores[n])
 			cpu_socket[n] = one_socket ? 0 : sockets++;
 		md->nr_cpus += md->cores[n] * md->smt;
@@ -415,7 +415,9 @@ static void gen_phase(struct pctx *c)
 		policy(c, false);
 		break;
 	case 14:
-		put(c->t, "%s: %uus\n", take(c->g, 2) ? "compute" : "sleep", 10 + 100 * take(c->g, 30));
+		/* long ones are cheap on the host and let ticks, scanners and daemons run */
+		put(c->t, "%s: %uus\n", take(c->g, 2) ? "compute" : "sleep",
+		    take(c->g, 2) ? 10 + 100 * take(c->g, 30) : 1000 * (1 + take(c->g, 30)));
 		break;
 	case 15:
 		if (c->barrier) {
@@ -450,6 +452,13 @@ static void gen_phase(struct pctx *c)
 			r->fixed = true;
 			ind(c, 0), put(c->t, "- random: %s\n", r->name);
 			ind(c, 2), put(c->t, "accesses: %u\n", 100 + 100 * take(c->g, 10));
+			if (take(c->g, 2)) {
+				/* read-only for a while: NUMA migrations of clean read-only
+				 * folios are the ones migrc/LUF defer flushes for */
+				ind(c, 0), put(c->t, "- compute: %ums\n", 1 + take(c->g, 20));
+				ind(c, 0), put(c->t, "- sweep: %s\n", r->name);
+				ind(c, 2), put(c->t, "access: read\n");
+			}
 			ind(c, 0), put(c->t, "- mprotect: %s\n", r->name);
 			ind(c, 2), put(c->t, "prot: rw\n");
 			break;
@@ -471,7 +480,7 @@ static void gen_phases(struct pctx *c, uint32_t nr)
 
 static void gen_mmaps(struct pctx *c, uint32_t first, uint32_t nr)
 {
-	static const uint32_t sizes_k[] = { 64, 256, 1024, 2048, 4096, 6144, 8192, 16 };
+	static const uint32_t sizes_k[] = { 64, 256, 1024, 2048, 4096, 6144, 8192, 16, 16384, 24576 };
 	for (uint32_t i = first; i < first + nr; i++) {
 		struct region *r = &c->r[i];
 		r->size = 1024ull * sizes_k[take(c->g, ARRAY_SIZE(sizes_k))];
@@ -615,8 +624,8 @@ static void gen_sets(struct gen *g, struct model *md, struct text *t)
 	uint32_t mc = take(g, 3);
 	md->migrc = mc != 0;
 	put(t, "numasim.migrc=%s\n", migrc[mc]);
-	put(t, "numa_balancing.scan_delay_ms=%u\n", take(g, 4) * 3);
-	put(t, "numa_balancing.scan_period_min_ms=%u\n", 1 + take(g, 10));
+	put(t, "numa_balancing.scan_delay_ms=%u\n", take(g, 4));
+	put(t, "numa_balancing.scan_period_min_ms=%u\n", 1 + take(g, 4));
 	put(t, "numa_balancing.scan_period_max_ms=%u\n", 10 + take(g, 100));
 	put(t, "numa_balancing.scan_size_mb=%u\n", 1 + take(g, 8));
 	put(t, "numa_balancing.hot_threshold_ms=%u\n", 1 + take(g, 50));
@@ -706,12 +715,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sim_create(s, m, &tun, &wl, 1, err, sizeof(err)))
 		fail("sim_create failed", err, &mt, &wt, &st);
 	int rc = sim_run(s);
+#if SIM_DEBUG_VM >= 1 && SIM_DEBUG_VM < 3
+	sim_audit(s);	/* the libFuzzer build (SIM_DEBUG_VM=1): sim_run() audits only at 3 */
+#endif
 	if (verbose)
 		fprintf(stderr, "fuzz_model: rc %d%s%s, %.3f simulated ms, oracle %llu/%llu/%llu\n", rc,
 			rc ? ": " : "", rc ? s->error : "", (double)s->end_ns / 1e6,
 			(unsigned long long)s->oracle.stale_accesses,
 			(unsigned long long)s->oracle.stale_reads,
 			(unsigned long long)s->oracle.lost_writes);
+	if (verbose) {
+		/* the counters that moved: what the run exercised */
+		fprintf(stderr, "fuzz_model: counters");
+		for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+			if (s->vs.event[i])
+				fprintf(stderr, " %s", vm_event_text[i]);
+		fprintf(stderr, "\n");
+	}
 	if (rc && !s->error[0])
 		fail("a failed run without a message", "", &mt, &wt, &st);
 	if (s->oracle.stale_reads || s->oracle.lost_writes || (!md.migrc && s->oracle.stale_accesses)) {
