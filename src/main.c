@@ -18,7 +18,6 @@
  * cli/cli.c, shared with compare.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +30,6 @@
 #include "numa/policy.h"
 #include "sim.h"
 #include "stats/report.h"
-
-struct options {
-	struct run_opts run;
-	const char *json;
-	bool quiet;
-};
 
 static void usage(FILE *out)
 {
@@ -58,50 +51,14 @@ static void usage(FILE *out)
 		"  --quiet            no summary on stdout\n");
 }
 
-static int parse_run_options(int argc, char **argv, struct options *o)
-{
-	static const struct option longopts[] = {
-		CLI_RUN_LONGOPTS,
-		{ "json", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	opterr = 0;
-	for (;;) {
-		int c = getopt_long(argc, argv, ":", longopts, NULL);
-		if (c == -1)
-			break;
-		switch (c) {
-		case 'j':
-			if (cli_once(&o->run.given, c, "--json"))
-				return 2;
-			o->json = optarg;
-			break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); exit(0);
-		case ':':
-			return cli_bad("option '%s' needs a value", argv[optind - 1]);
-		case '?':
-			return cli_unknown_option(longopts, argv[optind - 1], "numasim --help");
-		default: {
-			int rc = cli_run_option(&o->run, c, optarg);
-			if (rc)
-				return rc == 1 ? cli_bad("unknown option '%s' (see numasim --help)",
-							 argv[optind - 1]) : rc;
-		}
-		}
-	}
-	if (optind < argc)
-		return cli_bad("unexpected argument '%s'", argv[optind]);
-	return 0;
-}
-
 static int cmd_run(int argc, char **argv)
 {
-	struct options o = { 0 };
-	run_opts_init(&o.run);
-	int rc = parse_run_options(argc, argv, &o);
+	struct run_args o;
+	int rc = cli_parse_run(argc, argv, &o);
+	if (rc == CLI_HELP) {
+		usage(stdout);
+		return 0;
+	}
 	if (rc)
 		return rc;
 	char err[1024];

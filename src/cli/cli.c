@@ -211,3 +211,30 @@ int cli_unknown_option(const struct option *longopts, const char *arg, const cha
 	}
 	return cli_bad("unknown option '%s' (see %s)", arg, help);
 }
+
+/* Does the long-option word @w ("--name=value") name a no_argument option
+ * whose code is @c? Then getopt refused its "=value". */
+static bool long_with_value(const struct option *longopts, const char *w, int c)
+{
+	if (strncmp(w, "--", 2) || !strchr(w, '='))
+		return false;
+	size_t n = (size_t)(strchr(w, '=') - (w + 2));
+	for (const struct option *o = longopts; o->name; o++)
+		if (!strncmp(o->name, w + 2, n) && o->val == c && o->has_arg == no_argument)
+			return true;
+	return false;
+}
+
+int cli_refused_option(const struct option *longopts, char **argv, int optind_now,
+		       const char *help)
+{
+	/* glibc: optopt is 0 for an unknown or ambiguous long option (optind is
+	 * then past its word), the option's code for "--flag=value", the letter
+	 * for an unknown short option */
+	const char *w = optind_now > 0 ? argv[optind_now - 1] : "";
+	if (optopt == 0 || long_with_value(longopts, w, optopt))
+		return cli_unknown_option(longopts, w, help);
+	if (optopt > ' ' && optopt < 127)
+		return cli_bad("unknown option '-%c' (see %s)", optopt, help);
+	return cli_bad("unknown option (see %s)", help);
+}

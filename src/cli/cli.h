@@ -74,6 +74,33 @@ struct option;
  * else as unknown; @help names the help to see. Returns 2.
  */
 int cli_unknown_option(const struct option *longopts, const char *arg, const char *help);
+/*
+ * getopt_long() just returned '?' with @optind_now: report what it refused,
+ * a long option's word or a short option's letter (numasim has none; in a
+ * cluster "-xy" glibc leaves optind on the word until its last letter, so
+ * argv[optind - 1] may be an earlier word). Returns 2.
+ */
+int cli_refused_option(const struct option *longopts, char **argv, int optind_now,
+		       const char *help);
+
+/* A parser's return for --help: the caller prints the usage and exits 0. */
+#define CLI_HELP (-1)
+
+/* `numasim run`'s command line (cli/run_args.c). */
+struct run_args {
+	struct run_opts run;
+	const char *json;	/* --json FILE, or NULL */
+	bool quiet;
+};
+/*
+ * cli_parse_run - parse `numasim run` options; argv[0] is "run". Return 0,
+ * 2 after a message on stderr, or CLI_HELP. No exit(), no I/O beyond the
+ * message; getopt's state is reset first, so it may be called again.
+ */
+int cli_parse_run(int argc, char **argv, struct run_args *o);
+/* The same for `numasim compare` (compare.c), its result freed again:
+ * 0, 2 after a message, or CLI_HELP. */
+int compare_parse_args(int argc, char **argv);
 /* A single-valued option given twice: @seen holds a bit per option code
  * (c & 63). Return 2 with a message if @c was seen, else mark it, 0. */
 int cli_once(uint64_t *seen, int c, const char *name);
@@ -124,6 +151,9 @@ void compare_usage(FILE *out);
  * (the keys compare and validate read)? 0, or -1 with the first problem.
  */
 struct json_object *cli_read_json_file(const char *path, char *err, size_t errlen);
+/* The parse half of cli_read_json_file(): @n bytes of @buf (not NUL-terminated)
+ * as one JSON value, nothing but blanks after it. */
+struct json_object *cli_parse_json(const char *buf, size_t n, char *err, size_t errlen);
 int cli_check_result(struct json_object *r, char *err, size_t errlen);
 
 /* numasim validate (validate.c): the workload on a real kernel in QEMU beside

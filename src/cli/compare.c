@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -263,6 +264,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		{ NULL, 0, NULL, 0 },
 	};
 	opterr = 0;
+	optind = 0;	/* glibc: a full re-initialisation, so a second parse starts afresh */
 	for (;;) {
 		int ch = getopt_long(argc, argv, ":", longopts, NULL);
 		if (ch == -1)
@@ -283,11 +285,11 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
-		case 'h': compare_usage(stdout); exit(0);
+		case 'h': return CLI_HELP;
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		case '?':
-			return cli_unknown_option(longopts, argv[optind - 1], "numasim compare --help");
+			return cli_refused_option(longopts, argv, optind, "numasim compare --help");
 		default:
 			rc = cli_run_option(&c->run, ch, optarg);
 			if (rc == 1)
@@ -341,9 +343,21 @@ static bool is_number(json_object *v)
 	       (json_object_is_type(v, json_type_double) && isfinite(json_object_get_double(v)));
 }
 
+/* json-c stores an integer that overflows 64 bits as UINT64_MAX, silently:
+ * a count is refused past INT64_MAX, which also no real counter reaches. */
 static bool is_count(json_object *v)
 {
-	return json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0;
+	return json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0 &&
+	       json_object_get_uint64(v) <= INT64_MAX;
+}
+
+/* Seconds of a run: finite, not negative, at most the UINT64_MAX ns a
+ * simulated clock holds (584 years). */
+#define MAX_RUN_S 1.8446744e10
+static bool is_seconds(json_object *v)
+{
+	return is_number(v) && json_object_get_double(v) >= 0 &&
+	       json_object_get_double(v) <= MAX_RUN_S;
 }
 
 json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
@@ -378,10 +392,20 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
 		free(buf);
 		return NULL;
 	}
+	json_object *r = cli_parse_json(buf, n, err, errlen);
+	free(buf);
+	return r;
+}
+
+json_object *cli_parse_json(const char *buf, size_t n, char *err, size_t errlen)
+{
+	if (n > INT_MAX) {
+		snprintf(err, errlen, "cannot read: file too large");
+		return NULL;
+	}
 	struct json_tokener *tok = json_tokener_new();
 	if (!tok) {
 		snprintf(err, errlen, "cannot read: out of host memory");
-		free(buf);
 		return NULL;
 	}
 	json_object *r = json_tokener_parse_ex(tok, buf, (int)n);
@@ -402,7 +426,6 @@ json_object *cli_read_json_file(const char *path, char *err, size_t errlen)
 		}
 	}
 	json_tokener_free(tok);
-	free(buf);
 	return r;
 }
 
@@ -421,7 +444,7 @@ static bool of_type(json_object *v, enum result_key_type t)
 }
 
 static const char *const type_words[] = {
-	[RK_number] = "a finite number", [RK_count] = "a non-negative integer",
+	[RK_number] = "a finite number", [RK_count] = "a non-negative integer below 2^63",
 	[RK_string] = "a string", [RK_boolean] = "true or false",
 	[RK_object] = "an object", [RK_array] = "an array",
 };
@@ -462,9 +485,12 @@ int cli_check_result(json_object *r, char *err, size_t errlen)
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (!get(r, result_keys[required[i]].key))
 			return errorf(err, errlen, "missing key '%s'", result_keys[required[i]].key);
-	if (!is_number(get(r, RKEY(ELAPSED_S))) || json_object_get_double(get(r, RKEY(ELAPSED_S))) < 0)
-		return errorf_at(err, errlen, NULL, 0, RKEY(ELAPSED_S),
-				 "expected a finite non-negative number");
+	static const enum result_key secs[] = { RK_ELAPSED_S, RK_HOST_S };
+	for (size_t i = 0; i < ARRAY_SIZE(secs); i++)
+		if ((v = get(r, result_keys[secs[i]].key)) && !is_seconds(v))
+			return errorf_at(err, errlen, NULL, 0, result_keys[secs[i]].key,
+					 "expected a finite non-negative number (seconds, at most %.4g)",
+					 MAX_RUN_S);
 	if (check_key(r, NULL, RK_HOST_S, false, err, errlen) ||
 	    check_key(r, NULL, RK_TRUNCATED, false, err, errlen) ||
 	    check_key(get(r, RKEY(CONFIG)), RKEY(CONFIG), RK_CONFIG_SCALE, false, err, errlen) ||
@@ -520,7 +546,9 @@ static void conf_from_json(struct conf *cf, json_object *r)
 		cf->scale = json_object_get_double(v);
 		cf->have_scale = true;
 	}
-	if ((v = get(c, RKEY(CONFIG_SEED))) && is_count(v)) {
+	/* a seed is any uint64: not is_count() */
+	if ((v = get(c, RKEY(CONFIG_SEED))) && json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) >= 0) {
 		cf->seed = json_object_get_uint64(v);
 		cf->have_seed = true;
 	}
@@ -1042,15 +1070,45 @@ static int check_json_dir_inputs(const struct compare *c)
 	return 0;
 }
 
+static int compare_init(struct compare *c, int argc)
+{
+	*c = (struct compare){ .seeds = 1 };
+	run_opts_init(&c->run);
+	c->src = calloc((size_t)argc + 1, sizeof(*c->src));
+	return c->src ? 0 : cli_bad("out of host memory");
+}
+
+static void compare_free(struct compare *c)
+{
+	for (int i = 0; i < c->nr_src; i++) {
+		free(c->src[i].name);
+		if (c->src[i].res)
+			json_object_put(c->src[i].res);
+	}
+	free(c->src);
+}
+
+int compare_parse_args(int argc, char **argv)
+{
+	struct compare c;
+	int rc = compare_init(&c, argc);
+	if (!rc)
+		rc = parse_compare_options(argc, argv, &c);
+	compare_free(&c);
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
-	struct compare c = { 0 };
-	run_opts_init(&c.run);
-	c.seeds = 1;
-	c.src = calloc((size_t)argc + 1, sizeof(*c.src));
-	if (!c.src)
-		return cli_bad("out of host memory");
+	struct compare c;
+	if (compare_init(&c, argc))
+		return 2;
 	int rc = parse_compare_options(argc, argv, &c);
+	if (rc == CLI_HELP) {
+		compare_usage(stdout);
+		compare_free(&c);
+		return 0;
+	}
 	/* Files first: a typo in a file name should not wait for the runs. */
 	for (int i = 0; !rc && i < c.nr_src; i++)
 		if (c.src[i].file)
@@ -1089,11 +1147,6 @@ int cmd_compare(int argc, char **argv)
 out:
 	if (su.m)
 		cli_setup_free(&su);
-	for (int i = 0; i < c.nr_src; i++) {
-		free(c.src[i].name);
-		if (c.src[i].res)
-			json_object_put(c.src[i].res);
-	}
-	free(c.src);
+	compare_free(&c);
 	return rc;
 }

@@ -276,6 +276,7 @@ struct zap_batch {
 	struct folio **f;
 	int32_t *refs;
 	uint32_t nr, cap;
+	bool zero_zapped;	/* a zero-page entry was cleared: no folio, but a flush all the same */
 };
 
 /* The batch's arrays, charged to the run's host memory while they live. */
@@ -307,8 +308,12 @@ static void zap_pte_range(struct sim *s, struct mm_struct *mm, struct pte_table 
 		if (pte_none(p))
 			continue;
 		set_pte_at(s, mm, pt, i, (pte_t){ 0 });
-		if (pte_special(p))
-			continue;	/* the zero page is not reference counted */
+		if (pte_special(p)) {
+			/* the zero page is not reference counted, but it is in TLBs:
+			 * zap_present_ptes() calls tlb_remove_tlb_entry() for it too */
+			b->zero_zapped = true;
+			continue;
+		}
 		zap_batch_add(s, b, folio_remove_pte_map(s, pte_pfn(p)), 1);
 	}
 }
@@ -318,8 +323,10 @@ static void zap_huge_pmd(struct sim *s, struct mm_struct *mm, struct pmd_slot *s
 {
 	pmd_t p = slot->pmd;
 	set_pmd_at(s, mm, slot, (pmd_t){ 0 });
-	if (pmd_special(p))
+	if (pmd_special(p)) {
+		b->zero_zapped = true;	/* zap_huge_pmd(): tlb_remove_pmd_tlb_entry() */
 		return;
+	}
 	struct folio *f = pfn_folio(&s->pm, pmd_pfn(p));
 	f[1].entire_mapcount--;
 	f[1].large_mapcount--;
@@ -366,7 +373,7 @@ static void zap_page_range(struct sim *s, struct cpu *cpu, struct mm_struct *mm,
 	 * counts as partly mapped only if mappings remain after the whole range */
 	for (uint32_t i = 0; i < b.nr; i++)
 		folio_note_partially_mapped(s, b.f[i]);
-	if (b.nr)
+	if (b.nr || b.zero_zapped)
 		flush_tlb_mm_range(s, cpu, mm, start, end, false);
 	zap_batch_put(s, &b);
 }

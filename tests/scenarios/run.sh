@@ -289,16 +289,16 @@ expect 2 "missing key 'processes\[0\].resident_pages'" -- compare --variant a --
 printf '{"elapsed_s": 1.5, "vmstat": {' >"$TMP/cut.json"
 expect 2 "cut.json': not JSON" -- compare --variant a --from-json "$TMP/cut.json"
 # --from-json: numbers that are not finite, or counts that are not counts, are refused by key
-for v in NaN Infinity -Infinity 1e400 '"1.5"'; do
+for v in NaN Infinity -Infinity 1e400 '"1.5"' -0.5 1e300; do
 	printf '{"elapsed_s": %s, "vmstat": {}, "processes": [], "oracle": {"stale_reads": 0, "lost_writes": 0}}\n' "$v" >"$TMP/badnum.json"
 	expect 2 "badnum.json': key 'elapsed_s': expected a finite non-negative number" -- compare --variant a --from-json "$TMP/badnum.json"
 done
-for v in '"7"' -1 1e300 1.5; do
+for v in '"7"' -1 1e300 1.5 9223372036854775808 99999999999999999999; do
 	printf '{"elapsed_s": 1, "vmstat": {}, "processes": [], "migrc": {"peak_pending_pages": %s}}\n' "$v" >"$TMP/badnum.json"
 	expect 2 "badnum.json': key 'migrc.peak_pending_pages': expected a non-negative integer" -- compare --variant a --from-json "$TMP/badnum.json"
 done
 printf '{"elapsed_s": 1, "host_s": NaN, "vmstat": {}, "processes": []}\n' >"$TMP/badnum.json"
-expect 2 "key 'host_s': expected a finite number" -- compare --variant a --from-json "$TMP/badnum.json"
+expect 2 "key 'host_s': expected a finite non-negative number" -- compare --variant a --from-json "$TMP/badnum.json"
 printf '{"elapsed_s": 1, "config": {"scale": Infinity}, "vmstat": {}, "processes": []}\n' >"$TMP/badnum.json"
 expect 2 "key 'config.scale': expected a finite number" -- compare --variant a --from-json "$TMP/badnum.json"
 

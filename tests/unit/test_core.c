@@ -349,7 +349,7 @@ static void test_result_roundtrip(void **state)
 	json_object_object_add(key_of(r, RK_MIGRC), RKEY(MIGRC_PEAK_PENDING_PAGES),
 			       json_object_new_double(1e300));
 	assert_int_equal(cli_check_result(r, err, sizeof(err)), -1);
-	assert_string_equal(err, "key 'migrc.peak_pending_pages': expected a non-negative integer");
+	assert_string_equal(err, "key 'migrc.peak_pending_pages': expected a non-negative integer below 2^63");
 	json_object_put(r);
 	tl_env_free(&e);
 }

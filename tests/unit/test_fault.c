@@ -19,6 +19,9 @@
  */
 #include "testlib.h"
 
+#include "cpu/access.h"
+#include "cpu/tlbflush.h"
+
 #define PG PAGE_SIZE
 
 static const char *const only_64k[] = {
@@ -930,6 +933,40 @@ static void test_huge_zero_page(void **state)
 	tl_env_free(&e);
 }
 
+/*
+ * MADV_DONTNEED of a range the zero pages alone map (the huge one, then the
+ * small one) flushes the TLB: a later read faults again instead of going
+ * through the translation just zapped. (Found by fuzz/fuzz_model.c: the zap
+ * flushed only when it freed a folio, and the zero pages are none.)
+ */
+static void test_dontneed_zero_page_flushes(void **state)
+{
+	(void)state;
+	struct tl_env e;
+	struct snap sn;
+
+	for (int small = 0; small < 2; small++) {
+		tl_env_init(&e, "2node-128cpu", small ? thp_never : NULL);
+		uint32_t r = tl_mmap(&e, 4 * MiB);
+		tl_start(&e, 1);
+		const uint64_t base = tl_addr(&e, r);
+		struct cpu *cpu = tl_cpu(&e, 0);
+
+		switch_mm_irqs_off(e.s, cpu, tl_mm(&e));	/* the CPU runs the mm */
+		assert_true(cpu_access(e.s, cpu, e.s->tasks[0], base + PG, ACCESS_LOAD));
+		take(&e, &sn);
+		assert_true(cpu_access(e.s, cpu, e.s->tasks[0], base + PG, ACCESS_LOAD));
+		assert_int_equal(dev(&e, &sn, PGFAULT), 0);	/* a TLB hit */
+		assert_int_equal(sys_madvise(e.s, cpu, tl_mm(&e), base, 2 * MiB, MM_MADV_DONTNEED), 0);
+		take(&e, &sn);
+		assert_true(cpu_access(e.s, cpu, e.s->tasks[0], base + PG, ACCESS_LOAD));
+		assert_int_equal(dev(&e, &sn, PGFAULT), 1);
+		assert_oracle_clean(e.s);
+		audit(&e);
+		tl_env_free(&e);
+	}
+}
+
 static void test_no_huge_zero_page(void **state)
 {
 	(void)state;
@@ -1754,6 +1791,7 @@ int main(void)
 		cmocka_unit_test(test_clear_page_rate),
 		cmocka_unit_test(test_pmd_thp_write_fault),
 		cmocka_unit_test(test_huge_zero_page),
+		cmocka_unit_test(test_dontneed_zero_page_flushes),
 		cmocka_unit_test(test_no_huge_zero_page),
 		cmocka_unit_test(test_small_zero_page_then_write),
 		cmocka_unit_test(test_mprotect_ro_rw_reuses_page),

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cli/run_args.c - the command line of `numasim run`, parsed without side
+ * effects (no exit(), nothing run), so the program (main.c) and the
+ * command-line fuzz target (fuzz/fuzz_cmdline.c) share one parser.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cli_parse_run(int argc, char **argv, struct run_args *o)
+{
+	static const struct option longopts[] = {
+		CLI_RUN_LONGOPTS,
+		{ "json", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct run_args){ 0 };
+	run_opts_init(&o->run);
+	opterr = 0;
+	optind = 0;	/* glibc: a full re-initialisation, so a second parse starts afresh */
+	for (;;) {
+		int c = getopt_long(argc, argv, ":", longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'j':
+			if (cli_once(&o->run.given, c, "--json"))
+				return 2;
+			o->json = optarg;
+			break;
+		case 'q': o->quiet = true; break;
+		case 'h': return CLI_HELP;
+		case ':':
+			return cli_bad("option '%s' needs a value", argv[optind - 1]);
+		case '?':
+			return cli_refused_option(longopts, argv, optind, "numasim --help");
+		default: {
+			int rc = cli_run_option(&o->run, c, optarg);
+			if (rc)
+				return rc == 1 ? cli_bad("unknown option '%s' (see numasim --help)",
+							 argv[optind - 1]) : rc;
+		}
+		}
+	}
+	if (optind < argc)
+		return cli_bad("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
