@@ -135,8 +135,8 @@ void validate_usage(FILE *out);
 int cmd_report(int argc, char **argv);
 void report_usage(FILE *out);
 struct html_input;
-/* --html FILE (of run and compare; @opt names the option): can @path be
- * written? 0, or 2 after a message. */
+/* --html FILE of run and compare (cli.c; @opt names the option): can @path
+ * be written? 0, or 2 after a message. */
 int cli_html_probe(const char *opt, const char *path);
 /* Write the page of @in[0..@n) to @path: 0, or 1 after a message. */
 int cli_html_write(const char *opt, const char *path, const struct html_input *in, size_t n);

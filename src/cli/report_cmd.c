@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cli/report_cmd.c - numasim report: one HTML page from JSON results
- * (stats/html_report.h, docs/report.md), and the --html output of
- * `numasim run` and `numasim compare`.
+ * (stats/html_report.h, docs/report.md); `numasim run --html` and
+ * `numasim compare --html` write the same page (cli.c).
  *
  *   numasim report [NAME=]RESULT.json... -o FILE.html
  *
@@ -102,34 +102,6 @@ static void free_inputs(struct html_input *in, size_t n)
 			json_object_put(in[i].res);
 	}
 	free(in);
-}
-
-int cli_html_probe(const char *opt, const char *path)
-{
-	char err[512];
-	if (file_probe_writable(path, err, sizeof(err)))
-		return cli_bad("%s '%s': %s", opt, path, err);
-	return 0;
-}
-
-int cli_html_write(const char *opt, const char *path, const struct html_input *in, size_t n)
-{
-	char err[512];
-	if (html_report_write(path, in, n, err, sizeof(err))) {
-		err_print("numasim", "%s '%s': %s", opt, path, err);
-		return 1;
-	}
-	return 0;
-}
-
-int cli_html_write_run(const char *path, const struct sim *s, const struct run_info *ri)
-{
-	struct html_input in = { .name = "run", .res = report_json(s, ri) };
-	int rc = in.res ? cli_html_write("--html", path, &in, 1) : 1;
-	if (!in.res)
-		err_print("numasim", "--html '%s': out of host memory", path);
-	json_object_put(in.res);
-	return rc;
 }
 
 int cmd_report(int argc, char **argv)

@@ -252,8 +252,8 @@ static void page_head(struct ctx *c)
 		sb_printf(b, ", scale %g", r->scale);
 	if (c->multi)
 		sb_printf(b, "; %zu variants", c->nr_v);
-	if (r->native_kernel) {
-		sb_puts(b, "; a real run on Linux ");
+	if (r->native_kernel && !c->multi) {
+		sb_puts(b, "; a real run on ");
 		sb_escape(b, r->native_kernel);
 	}
 	sb_printf(b, "; report by numasim %s</p>\n", NUMASIM_VERSION);
@@ -1087,6 +1087,10 @@ static void config_list(struct ctx *c)
 			if (!strcmp(c->runs[i].in->name, v->name) && c->runs[i].have_seed)
 				sb_printf(&c->b, "%s%llu", k++ ? ", " : v->nr > 1 ? ", seeds " : ", seed ",
 					  (unsigned long long)c->runs[i].seed);
+		if (r->native_kernel) {
+			sb_puts(&c->b, "; a real run on ");
+			sb_escape(&c->b, r->native_kernel);
+		}
 		sb_puts(&c->b, "</td></tr>\n");
 	}
 	sb_puts(&c->b, "</table>\n");
