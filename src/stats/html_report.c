@@ -924,7 +924,8 @@ out:
 static void free_vs_watermarks(struct ctx *c, const struct hr_run *r0, uint32_t n)
 {
 	static const char *const wname[NR_HW] = { "min", "low", "high", "promo" };
-	static const char *const wcolor[NR_HW] = { "#c00000", "#d55e00", "#009e73", "#7f7f7f" };
+	/* off the variants' palette: a watermark never looks like a variant */
+	static const char *const wcolor[NR_HW] = { "#b2182b", "#6a3d9a", "#555555", "#999999" };
 	struct plot_hline hl[NR_HW];
 	char labels[NR_HW][48], title[96];
 	size_t nh = 0;
