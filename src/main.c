@@ -4,7 +4,8 @@
  * tunables and the workload, run, report.
  *
  *   numasim run  [--machine M] [--workload W[:k=v,...]|FILE.yaml] [--scale F] [--seed N]
- *                [--set KEY=VALUE]... [--json FILE] [--quiet]
+ *                [--set KEY=VALUE]... [--json FILE] [--html FILE] [--quiet]
+ *   numasim report [NAME=]RESULT.json... -o FILE.html   (cli/report_cmd.c)
  *   numasim compare [run options] --variant NAME[:KEY=VALUE,...]...
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
  *   numasim list
@@ -37,6 +38,8 @@ static void usage(FILE *out)
 		"usage: numasim run [options]   simulate one workload on one machine\n"
 		"       numasim compare [options] --variant NAME[:KEY=VALUE,...]...\n"
 		"                               several configurations side by side\n"
+		"       numasim report RESULT.json... -o FILE.html\n"
+		"                               an HTML page of results (numasim report --help)\n"
 		"       numasim list            presets, workloads, policies and tunables\n"
 		"       numasim calibrate [--machine M]\n"
 		"                               MLC-like latency and bandwidth, modelled vs published\n"
@@ -48,6 +51,7 @@ static void usage(FILE *out)
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
+		"  --html FILE        write the result as an HTML page (docs/report.md)\n"
 		"  --quiet            no summary on stdout\n");
 }
 
@@ -65,6 +69,8 @@ static int cmd_run(int argc, char **argv)
 	/* a bad output path fails now, not after the whole simulation */
 	if (o.json && file_probe_writable(o.json, err, sizeof(err)))
 		return cli_bad("--json '%s': %s", o.json, err);
+	if (o.html && cli_html_probe("--html", o.html))
+		return 2;
 	struct cli_setup su;
 	rc = cli_setup(&su, &o.run);
 	if (rc)
@@ -94,6 +100,8 @@ static int cmd_run(int argc, char **argv)
 		err_print("numasim", "--json '%s': cannot write: %s", o.json, strerror(errno));
 		run_rc = -1;
 	}
+	if (o.html && cli_html_write_run(o.html, r.s, &r.ri))
+		run_rc = -1;
 	int sig = r.s->interrupted ? cli_interrupted() : 0;
 	cli_run_free(&r);
 	cli_setup_free(&su);
@@ -179,6 +187,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return argc > 2 ? cli_bad("list takes no arguments ('%s')", argv[2]) : cmd_list();
 	if (!strcmp(cmd, "calibrate"))
@@ -191,6 +201,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		printf("\n");
 		compare_usage(stdout);
+		printf("\n");
+		report_usage(stdout);
 		printf("\n");
 		trace_usage(stdout);
 		printf("\n");

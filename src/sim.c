@@ -268,6 +268,20 @@ int sim_create(struct sim *s, const struct machine *m, const struct tunables *tu
 
 /* ---- time series ---- */
 
+/* Each task's node now, one character per task (struct ts_sample). */
+static char *ts_task_nodes(const struct sim *s)
+{
+	uint32_t nr = MIN(s->nr_tasks, (uint32_t)TS_MAX_TASKS);
+	char *v = xcalloc((size_t)nr + 1, 1);
+	_Static_assert(MAX_NUMNODES <= 16, "a node is one hex digit");
+	for (uint32_t i = 0; i < nr; i++) {
+		const struct task *t = s->tasks[i];
+		v[i] = t->state == TASK_NEW || t->state == TASK_DEAD ? '-'
+		       : "0123456789abcdef"[s->cpus[t->cpu].node];
+	}
+	return v;
+}
+
 static void ts_sample(struct sim *s, uint64_t now)
 {
 	struct timeseries *ts = &s->ts;
@@ -292,6 +306,7 @@ static void ts_sample(struct sim *s, uint64_t now)
 		if (t->state == TASK_RUNNING)
 			x->proc_tasks[t->mm->id * MAX_NUMNODES + s->cpus[t->cpu].node]++;
 	}
+	x->task_node = ts_task_nodes(s);
 	memcpy(x->vm, s->vs.event, sizeof(x->vm));
 }
 
@@ -304,6 +319,7 @@ static void ts_thin(struct sim *s, struct timeseries *ts)
 			host_mem_uncharge(&s->hostmem, host_est_sample(s->nr_mms));
 			free(ts->s[i].proc_node);
 			free(ts->s[i].proc_tasks);
+			free(ts->s[i].task_node);
 		} else {
 			ts->s[kept++] = ts->s[i];
 		}
@@ -918,6 +934,7 @@ void sim_destroy(struct sim *s)
 	for (uint32_t i = 0; i < s->ts.nr; i++) {
 		free(s->ts.s[i].proc_node);
 		free(s->ts.s[i].proc_tasks);
+		free(s->ts.s[i].task_node);
 	}
 	free(s->ts.s);
 	evq_destroy(&s->evq);

@@ -47,6 +47,8 @@ struct ts_sample {
 	uint64_t migrc_pending[MAX_NUMNODES];	/* migrc/LUF: source pages pending a flush */
 	uint64_t *proc_node;			/* [proc][node] resident pages */
 	uint64_t *proc_tasks;			/* [proc][node] runnable tasks, by the node of their CPU */
+	char *task_node;			/* per task by pid, at most TS_MAX_TASKS: its CPU's node as a
+						 * hex digit, '-' before its first run or after its exit */
 	uint64_t vm[NR_VM_EVENT_ITEMS];
 };
 
@@ -57,6 +59,9 @@ struct ts_sample {
  * any run length and the samples stay evenly spaced (plus one at the end).
  */
 #define TS_MAX_SAMPLES 2048
+/* Tasks whose node each sample records (ts_sample.task_node): the first ones
+ * created; a workload of thousands of threads keeps its series small. */
+#define TS_MAX_TASKS 128
 struct timeseries {
 	struct ts_sample *s;
 	uint32_t nr, cap;

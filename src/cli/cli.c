@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cli/cli.c - the run options and one simulation, shared by the commands.
+ * cli/cli.c - the run options and one simulation, shared by the commands;
+ * writing their --html page.
  */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +14,9 @@
 
 #include "cli/cli.h"
 #include "core/err.h"
+#include "core/file.h"
 #include "core/parse.h"
+#include "stats/html_report.h"
 
 void run_opts_init(struct run_opts *o)
 {
@@ -237,4 +241,34 @@ int cli_refused_option(const struct option *longopts, char **argv, int optind_no
 	if (optopt > ' ' && optopt < 127)
 		return cli_bad("unknown option '-%c' (see %s)", optopt, help);
 	return cli_bad("unknown option (see %s)", help);
+}
+
+/* ---- --html of run and compare (the page: stats/html_report.h) ---- */
+
+int cli_html_probe(const char *opt, const char *path)
+{
+	char err[512];
+	if (file_probe_writable(path, err, sizeof(err)))
+		return cli_bad("%s '%s': %s", opt, path, err);
+	return 0;
+}
+
+int cli_html_write(const char *opt, const char *path, const struct html_input *in, size_t n)
+{
+	char err[512];
+	if (html_report_write(path, in, n, err, sizeof(err))) {
+		err_print("numasim", "%s '%s': %s", opt, path, err);
+		return 1;
+	}
+	return 0;
+}
+
+int cli_html_write_run(const char *path, const struct sim *s, const struct run_info *ri)
+{
+	struct html_input in = { .name = "run", .res = report_json(s, ri) };
+	int rc = in.res ? cli_html_write("--html", path, &in, 1) : 1;
+	if (!in.res)
+		err_print("numasim", "--html '%s': out of host memory", path);
+	json_object_put(in.res);
+	return rc;
 }

@@ -90,6 +90,7 @@ int cli_refused_option(const struct option *longopts, char **argv, int optind_no
 struct run_args {
 	struct run_opts run;
 	const char *json;	/* --json FILE, or NULL */
+	const char *html;	/* --html FILE, or NULL */
 	bool quiet;
 };
 /*
@@ -160,6 +161,18 @@ int cli_check_result(struct json_object *r, char *err, size_t errlen);
  * the simulation; argv[0] is "validate". */
 int cmd_validate(int argc, char **argv);
 void validate_usage(FILE *out);
+
+/* numasim report (report_cmd.c): an HTML page from JSON results; argv[0] is "report". */
+int cmd_report(int argc, char **argv);
+void report_usage(FILE *out);
+struct html_input;
+/* --html FILE of run and compare (cli.c; @opt names the option): can @path
+ * be written? 0, or 2 after a message. */
+int cli_html_probe(const char *opt, const char *path);
+/* Write the page of @in[0..@n) to @path: 0, or 1 after a message. */
+int cli_html_write(const char *opt, const char *path, const struct html_input *in, size_t n);
+/* The same for one finished simulation (numasim run --html). */
+int cli_html_write_run(const char *path, const struct sim *s, const struct run_info *ri);
 
 /* numasim trace convert|info (trace_cmd.c); argv[0] is "trace". */
 int cmd_trace(int argc, char **argv);

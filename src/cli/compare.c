@@ -3,7 +3,7 @@
  * cli/compare.c - numasim compare: several configurations side by side.
  *
  *   numasim compare [run options] --variant NAME[:KEY=VALUE[,KEY=VALUE...]]...
- *                   [--from-json [NAME=]FILE]... [--json-dir DIR] [--seeds N]
+ *                   [--from-json [NAME=]FILE]... [--json-dir DIR] [--seeds N] [--html FILE]
  *
  * Every variant runs the same machine, workload, scale and seed (the run
  * options), with its own tunables applied after the shared --set ones; a
@@ -21,6 +21,9 @@
  * the elapsed row gives the median and the range, the other rows come from
  * the median run (the lower middle one for even N).
  *
+ * --html FILE writes the page `numasim report` would make of the results
+ * (stats/html_report.h): every run's, each seed's, with its time series.
+ *
  * Output is deterministic apart from the host seconds row.
  */
 #include <errno.h>
@@ -37,6 +40,7 @@
 #include "core/array.h"
 #include "core/err.h"
 #include "core/parse.h"
+#include "stats/html_report.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
 #define NAME_MAX_LEN 64
@@ -103,6 +107,9 @@ struct compare {
 	struct run_opts run;
 	uint32_t seeds;		/* runs per live variant (--seeds) */
 	const char *json_dir;
+	const char *html;	/* --html: the page; every live run's result is kept for it */
+	struct html_input *runs;	/* in the order run */
+	size_t nr_runs, cap_runs;
 	struct source *src;
 	int nr_src, nr_live;
 };
@@ -131,6 +138,8 @@ void compare_usage(FILE *out)
 		"  --seeds N          run each variant N times, seeds --seed .. --seed+N-1:\n"
 		"                     the elapsed row shows the median and the range, the\n"
 		"                     other rows the median run (1..1000, default 1)\n"
+		"  --html FILE        write an HTML page of the comparison: the table, and\n"
+		"                     each variant's curves overlaid (docs/report.md)\n"
 		"At least one --variant, or two columns in all. Exit status: 2 for bad input,\n"
 		"1 if a variant failed (its column says so), else 0.\n"
 		"example:\n"
@@ -258,6 +267,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		{ "from-json", required_argument, NULL, 'F' },
 		{ "json-dir", required_argument, NULL, 'D' },
 		{ "seeds", required_argument, NULL, 'N' },
+		{ "html", required_argument, NULL, 'H' },
 		/* an exact match, so that --json is not taken as --json-dir */
 		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -282,6 +292,11 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			if (cli_once(&c->run.given, ch, "--seeds"))
 				return 2;
 			rc = parse_seeds(c, optarg);
+			break;
+		case 'H':
+			if (cli_once(&c->run.given, ch, "--html"))
+				return 2;
+			c->html = optarg;
 			break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
@@ -554,11 +569,12 @@ static void conf_from_json(struct conf *cf, json_object *r)
 	}
 }
 
-static int load_from_json(struct source *s)
+static int load_from_json(struct source *s, bool html)
 {
 	char err[512];
 	s->res = cli_read_json_file(s->file, err, sizeof(err));
-	if (s->res && cli_check_result(s->res, err, sizeof(err))) {
+	if (s->res && (cli_check_result(s->res, err, sizeof(err)) ||
+		       (html && html_report_check(s->res, err, sizeof(err))))) {
 		json_object_put(s->res);
 		s->res = NULL;
 	}
@@ -613,6 +629,33 @@ static char *json_dir_path(const struct compare *c, const struct source *s, uint
 	return n < 0 ? NULL : path;
 }
 
+/* --html: keep a live run's whole result for the page. */
+static void keep_for_html(struct compare *c, const struct source *s, json_object *res)
+{
+	ARRAY_GROW(c->runs, c->cap_runs, c->nr_runs, 8);
+	c->runs[c->nr_runs++] = (struct html_input){ .name = s->name, .res = res };
+}
+
+/* --html: the page of every column's results, in the columns' order. */
+static int write_html(const struct compare *c)
+{
+	struct html_input *in = calloc(c->nr_runs + (size_t)c->nr_src, sizeof(*in));
+	size_t n = 0;
+	if (!in)
+		return cli_bad("out of host memory");
+	for (int i = 0; i < c->nr_src; i++) {
+		const struct source *s = &c->src[i];
+		if (s->file)
+			in[n++] = (struct html_input){ .name = s->name, .file = s->file, .res = s->res };
+		for (size_t k = 0; !s->file && k < c->nr_runs; k++)
+			if (!strcmp(c->runs[k].name, s->name))
+				in[n++] = c->runs[k];
+	}
+	int rc = cli_html_write("--html", c->html, in, n);
+	free(in);
+	return rc;
+}
+
 static json_object *run_once(struct compare *c, struct source *s, const struct cli_setup *su,
 			     const char *label, uint64_t seed, int *rc)
 {
@@ -630,9 +673,14 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 		err_print("numasim", "variant '%s': workload '%s' failed: %s", s->name,
 			su->wl.desc, r.s->error);
 		*rc = 1;
+		if (c->html)	/* the page says it failed */
+			keep_for_html(c, s, report_json(r.s, &r.ri));
 	} else {
 		res = report_json(r.s, &r.ri);
-		json_object_object_del(res, RKEY(TIMESERIES));	/* not needed here; can be large */
+		if (c->html)
+			keep_for_html(c, s, json_object_get(res));
+		else
+			json_object_object_del(res, RKEY(TIMESERIES));	/* not needed here; can be large */
 		if (c->json_dir) {
 			char *path = json_dir_path(c, s, seed);
 			if (!path)
@@ -1086,6 +1134,9 @@ static void compare_free(struct compare *c)
 			json_object_put(c->src[i].res);
 	}
 	free(c->src);
+	for (size_t i = 0; i < c->nr_runs; i++)
+		json_object_put(c->runs[i].res);
+	free(c->runs);
 }
 
 int compare_parse_args(int argc, char **argv)
@@ -1112,7 +1163,9 @@ int cmd_compare(int argc, char **argv)
 	/* Files first: a typo in a file name should not wait for the runs. */
 	for (int i = 0; !rc && i < c.nr_src; i++)
 		if (c.src[i].file)
-			rc = load_from_json(&c.src[i]);
+			rc = load_from_json(&c.src[i], c.html != NULL);
+	if (!rc && c.html)
+		rc = cli_html_probe("--html", c.html);
 	if (!rc && c.json_dir && c.nr_live && make_dir(c.json_dir))
 		rc = cli_bad("--json-dir '%s': cannot create: %s", c.json_dir, strerror(errno));
 	if (!rc && c.json_dir && c.nr_live)
@@ -1143,6 +1196,8 @@ int cmd_compare(int argc, char **argv)
 		table_print(&t, &c, stdout);
 		table_free(&t);
 		rc = worst;
+		if (c.html && write_html(&c))
+			rc = MAX(rc, 1);
 	}
 out:
 	if (su.m)

@@ -15,6 +15,7 @@ int cli_parse_run(int argc, char **argv, struct run_args *o)
 	static const struct option longopts[] = {
 		CLI_RUN_LONGOPTS,
 		{ "json", required_argument, NULL, 'j' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -32,6 +33,11 @@ int cli_parse_run(int argc, char **argv, struct run_args *o)
 			if (cli_once(&o->run.given, c, "--json"))
 				return 2;
 			o->json = optarg;
+			break;
+		case 'H':
+			if (cli_once(&o->run.given, c, "--html"))
+				return 2;
+			o->html = optarg;
 			break;
 		case 'q': o->quiet = true; break;
 		case 'h': return CLI_HELP;

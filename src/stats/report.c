@@ -98,11 +98,16 @@ static json_object *nodes_json(const struct sim *s)
 		const struct pglist_data *pg = &s->pm.node[n];
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "node", jint(n));
-		json_object_object_add(o, "kind", json_object_new_string(mem_kind_name(s->m.node[n].kind)));
+		json_object_object_add(o, RKEY(NODE_KIND), json_object_new_string(mem_kind_name(s->m.node[n].kind)));
 		json_object_object_add(o, "cpus", jint(s->m.node[n].nr_cpus));
-		json_object_object_add(o, "total_pages", jint(pg->node_present_pages));
+		json_object_object_add(o, RKEY(NODE_TOTAL_PAGES), jint(pg->node_present_pages));
 		json_object_object_add(o, "free_pages", jint(pg->nr_free_pages));
 		json_object_object_add(o, "used_pages", jint(pg->node_present_pages - pg->nr_free_pages));
+		/* one zone per node: its watermarks (setup_per_zone_wmarks) */
+		json_object_object_add(o, RKEY(NODE_WMARK_MIN), jint(pg->watermark[WMARK_MIN]));
+		json_object_object_add(o, RKEY(NODE_WMARK_LOW), jint(pg->watermark[WMARK_LOW]));
+		json_object_object_add(o, RKEY(NODE_WMARK_HIGH), jint(pg->watermark[WMARK_HIGH]));
+		json_object_object_add(o, RKEY(NODE_WMARK_PROMO), jint(pg->watermark[WMARK_PROMO]));
 		const struct lruvec *lv = s->reclaim[n].lruvec;
 		if (lv) {	/* kept only where reclaim can demote */
 			json_object_object_add(o, "nr_inactive_anon", jint(lru_size(lv, LRU_INACTIVE_ANON)));
@@ -202,9 +207,9 @@ static json_object *timeseries_json(const struct sim *s)
 		const struct ts_sample *x = &s->ts.s[i];
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, RKEY(TS_T_S), json_object_new_double((double)x->t_ns / 1e9));
-		json_object_object_add(o, "node_used_pages", node_array(x->node_used, s->m.nr_nodes));
-		json_object_object_add(o, "hot_threshold_ms", node_array(x->hot_threshold_ms, s->m.nr_nodes));
-		json_object_object_add(o, "migrc_pending_pages", node_array(x->migrc_pending, s->m.nr_nodes));
+		json_object_object_add(o, RKEY(TS_NODE_USED_PAGES), node_array(x->node_used, s->m.nr_nodes));
+		json_object_object_add(o, RKEY(TS_HOT_THRESHOLD_MS), node_array(x->hot_threshold_ms, s->m.nr_nodes));
+		json_object_object_add(o, RKEY(TS_MIGRC_PENDING_PAGES), node_array(x->migrc_pending, s->m.nr_nodes));
 		json_object *procs = json_object_new_array();
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(procs, node_array(&x->proc_node[p * MAX_NUMNODES], s->m.nr_nodes));
@@ -213,10 +218,11 @@ static json_object *timeseries_json(const struct sim *s)
 		for (uint32_t p = 0; p < s->nr_mms; p++)
 			json_object_array_add(tasks, node_array(&x->proc_tasks[p * MAX_NUMNODES], s->m.nr_nodes));
 		json_object_object_add(o, RKEY(TS_PROCESS_RUNNABLE_TASKS), tasks);
+		json_object_object_add(o, RKEY(TS_TASK_NODE), json_object_new_string(x->task_node));
 		json_object *v = json_object_new_object();
 		for (size_t k = 0; k < ARRAY_SIZE(ts_counters); k++)
 			json_object_object_add(v, vm_event_text[ts_counters[k]], jint(x->vm[ts_counters[k]]));
-		json_object_object_add(o, "vmstat", v);
+		json_object_object_add(o, RKEY(TS_VMSTAT), v);
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -320,7 +320,8 @@ static void test_result_roundtrip(void **state)
 	char err[256] = "";
 
 	(void)state;
-	tl_run_spec(&e, "2node-128cpu", "numa01:size=16M,loops=10", NULL, 1);
+	static const char *const sets[] = { "numasim.sample_ms=10", NULL };	/* a series */
+	tl_run_spec(&e, "2node-128cpu", "numa01:size=16M,loops=10", sets, 1);
 	json_object *r = report_json(e.s, &ri);
 	for (size_t i = 0; i < ARRAY_SIZE(top); i++)
 		key_of(r, top[i]);
@@ -331,6 +332,14 @@ static void test_result_roundtrip(void **state)
 	key_of(key_of(r, RK_ORACLE), RK_ORACLE_LOST_WRITES);
 	json_object *node0 = json_object_array_get_idx(key_of(r, RK_NODES), 0);
 	key_of(node0, RK_NODE_NUMASTAT);
+	key_of(node0, RK_NODE_KIND);
+	key_of(node0, RK_NODE_TOTAL_PAGES);
+	/* the watermarks are ordered as setup_per_zone_wmarks sets them */
+	uint64_t wmin = json_object_get_uint64(key_of(node0, RK_NODE_WMARK_MIN));
+	uint64_t wlow = json_object_get_uint64(key_of(node0, RK_NODE_WMARK_LOW));
+	uint64_t whigh = json_object_get_uint64(key_of(node0, RK_NODE_WMARK_HIGH));
+	key_of(node0, RK_NODE_WMARK_PROMO);
+	assert_true(wmin > 0 && wmin < wlow && wlow < whigh);
 	json_object *p0 = json_object_array_get_idx(key_of(r, RK_PROCESSES), 0);
 	assert_non_null(p0);
 	key_of(p0, RK_PROC_RESIDENT_PAGES);
@@ -344,6 +353,20 @@ static void test_result_roundtrip(void **state)
 	key_of(x0, RK_TS_T_S);
 	key_of(x0, RK_TS_PROCESS_RESIDENT_PAGES);
 	key_of(x0, RK_TS_PROCESS_RUNNABLE_TASKS);
+	key_of(x0, RK_TS_NODE_USED_PAGES);
+	key_of(x0, RK_TS_HOT_THRESHOLD_MS);
+	key_of(x0, RK_TS_MIGRC_PENDING_PAGES);
+	key_of(x0, RK_TS_VMSTAT);
+	/* numa01's threads: on CPUs of both nodes while it runs, all exited at the end */
+	json_object *ts = key_of(r, RK_TIMESERIES);
+	size_t nr = json_object_array_length(ts);
+	const char *mid = json_object_get_string(key_of(json_object_array_get_idx(ts, nr / 2),
+							 RK_TS_TASK_NODE));
+	const char *end = json_object_get_string(key_of(json_object_array_get_idx(ts, nr - 1),
+							 RK_TS_TASK_NODE));
+	assert_true(strlen(mid) >= 2 && strlen(mid) <= TS_MAX_TASKS);
+	assert_true(strchr(mid, '0') && strchr(mid, '1') && strspn(mid, "01-") == strlen(mid));
+	assert_true(strlen(end) >= strlen(mid) && strspn(end, "-") == strlen(end));
 	assert_int_equal(cli_check_result(r, err, sizeof(err)), 0);
 	/* and a value of the wrong type is refused, naming the key */
 	json_object_object_add(key_of(r, RK_MIGRC), RKEY(MIGRC_PEAK_PENDING_PAGES),
