@@ -5,6 +5,7 @@
  *
  *   numasim run  [--machine M] [--workload W[:k=v,...]|FILE.yaml] [--scale F] [--seed N]
  *                [--set KEY=VALUE]... [--json FILE] [--quiet]
+ *                [--numastat] [--numa-maps PID]... [--sched PID]...   (stats/procfs.h)
  *   numasim compare [run options] --variant NAME[:KEY=VALUE,...]...
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
  *   numasim list
@@ -27,15 +28,27 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/file.h"
+#include "core/parse.h"
 #include "cpu/calibrate.h"
 #include "numa/policy.h"
 #include "sim.h"
+#include "stats/procfs.h"
 #include "stats/report.h"
+
+/* After the run: numastat's tables, /proc/PID/numa_maps, /proc/PID/sched. */
+#define MAX_PROC_FILES 16
+struct proc_file {
+	int opt;		/* 'M': numa_maps, 'C': sched */
+	uint32_t pid;
+};
 
 struct options {
 	struct run_opts run;
 	const char *json;
 	bool quiet;
+	bool numastat;
+	struct proc_file proc[MAX_PROC_FILES];
+	int nr_proc;
 };
 
 static void usage(FILE *out)
@@ -55,7 +68,57 @@ static void usage(FILE *out)
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
-		"  --quiet            no summary on stdout\n");
+		"  --quiet            no summary on stdout, no progress line on stderr\n"
+		"  --numastat         after the run: numastat -p, -m and its counters, in its layout\n"
+		"  --numa-maps PID    after the run: /proc/PID/numa_maps of task PID (repeatable)\n"
+		"  --sched PID        after the run: the NUMA lines of /proc/PID/sched (repeatable)\n"
+		"                     (PID: a task's \"pid\" in the JSON result; 0 is the first\n"
+		"                     process's main thread; docs/kernel-formats.md)\n");
+}
+
+static const char *proc_opt_name(int opt)
+{
+	return opt == 'M' ? "--numa-maps" : "--sched";
+}
+
+static int add_proc_file(struct options *o, int opt, const char *arg)
+{
+	uint64_t pid;
+	if (o->nr_proc == MAX_PROC_FILES)
+		return cli_bad("%s '%s': at most %d --numa-maps and --sched in all", proc_opt_name(opt),
+			       arg, MAX_PROC_FILES);
+	if (parse_u64_str(arg, 0, UINT32_MAX - 1, &pid))
+		return cli_bad("%s '%s': expected a task id, a whole number (the \"pid\" of "
+			       "processes[].tasks[] in the JSON result)", proc_opt_name(opt), arg);
+	o->proc[o->nr_proc++] = (struct proc_file){ .opt = opt, .pid = (uint32_t)pid };
+	return 0;
+}
+
+/* Every PID names a task the workload creates: checked before the run. */
+static int check_proc_pids(const struct options *o, const struct workload *wl)
+{
+	uint32_t planned = procfs_planned_tasks(wl);
+	for (int i = 0; i < o->nr_proc; i++)
+		if (o->proc[i].pid >= planned)
+			return cli_bad("%s %u: no such task: workload '%s' has tasks 0 to %u",
+				       proc_opt_name(o->proc[i].opt), o->proc[i].pid, wl->desc,
+				       planned - 1);
+	return 0;
+}
+
+/* The kernel-format outputs asked for; 2 if a task never came to be. */
+static int print_proc_files(const struct options *o, const struct sim *s)
+{
+	if (o->numastat)
+		procfs_numastat(s, stdout);
+	for (int i = 0; i < o->nr_proc; i++) {
+		const struct proc_file *f = &o->proc[i];
+		printf("# cat /proc/%u/%s\n", f->pid, f->opt == 'M' ? "numa_maps" : "sched");
+		if ((f->opt == 'M' ? procfs_numa_maps : procfs_sched)(s, f->pid, stdout))
+			return cli_bad("%s %u: no such task: the run created tasks 0 to %u",
+				       proc_opt_name(f->opt), f->pid, s->nr_tasks - 1);
+	}
+	return 0;
 }
 
 static int parse_run_options(int argc, char **argv, struct options *o)
@@ -64,6 +127,9 @@ static int parse_run_options(int argc, char **argv, struct options *o)
 		CLI_RUN_LONGOPTS,
 		{ "json", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "numastat", no_argument, NULL, 'n' },
+		{ "numa-maps", required_argument, NULL, 'M' },
+		{ "sched", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -78,7 +144,13 @@ static int parse_run_options(int argc, char **argv, struct options *o)
 				return 2;
 			o->json = optarg;
 			break;
-		case 'q': o->quiet = true; break;
+		case 'q': o->quiet = o->run.no_progress = true; break;
+		case 'n': o->numastat = true; break;
+		case 'M':
+		case 'C':
+			if (add_proc_file(o, c, optarg))
+				return 2;
+			break;
 		case 'h': usage(stdout); exit(0);
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);
@@ -112,6 +184,10 @@ static int cmd_run(int argc, char **argv)
 	rc = cli_setup(&su, &o.run);
 	if (rc)
 		return rc;
+	if (check_proc_pids(&o, &su.wl)) {
+		cli_setup_free(&su);
+		return 2;
+	}
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o.run, &o.run.tun, NULL, err, sizeof(err))) {
 		cli_setup_free(&su);
@@ -125,6 +201,8 @@ static int cmd_run(int argc, char **argv)
 			  (double)r.s->end_ns / 1e9, o.json ? ", marked \"interrupted\", is written" : "");
 	if (!o.quiet)
 		report_text(r.s, &r.ri, stdout);
+	if (print_proc_files(&o, r.s) && !run_rc)
+		run_rc = 2;
 	if (o.json && report_json_write(r.s, &r.ri, o.json)) {
 		err_print("numasim", "--json '%s': cannot write: %s", o.json, strerror(errno));
 		run_rc = -1;
@@ -132,7 +210,7 @@ static int cmd_run(int argc, char **argv)
 	int sig = r.s->interrupted ? cli_interrupted() : 0;
 	cli_run_free(&r);
 	cli_setup_free(&su);
-	return sig ? 128 + sig : run_rc ? 1 : 0;
+	return sig ? 128 + sig : run_rc == 2 ? 2 : run_rc ? 1 : 0;
 }
 
 static int cmd_list(void)

@@ -29,6 +29,7 @@ struct run_opts {
 	uint64_t seed;
 	struct tunables tun;	/* defaults, then every --set in order */
 	uint64_t given;		/* bit (c & 63) of each single-valued option seen: no repeats */
+	bool no_progress;	/* no progress line on a terminal (run --quiet) */
 };
 
 /* getopt_long codes of the shared options, and their table entries. */
@@ -89,12 +90,6 @@ struct cli_setup {
 int cli_setup(struct cli_setup *su, const struct run_opts *o);
 void cli_setup_free(struct cli_setup *su);
 
-/* Progress line on stderr while a simulation runs (when it is a terminal). */
-struct cli_progress {
-	struct timespec t0;
-	const char *label;	/* NULL: `numasim run`'s line; else "[numasim compare] LABEL: ..." */
-};
-
 /* One finished (or failed) simulation. */
 struct cli_run {
 	struct sim *s;
@@ -105,7 +100,7 @@ struct cli_run {
 /*
  * cli_simulate - run @su's workload on @su's machine with tunables @tun in a
  * fresh struct sim, with a progress line on stderr if it is a terminal
- * (@label as in struct cli_progress). Return 0 with the results in @r (see
+ * and @o allows it (cli/progress.h; @label as in struct cli_progress). Return 0 with the results in @r (see
  * r->rc), or -1 with a message in @err if the simulation cannot be set up
  * (e.g. the machine does not fit in this host's memory). Free @r with
  * cli_run_free() either way.
