@@ -124,6 +124,7 @@ define run-suite
 tests/run-unit.sh $(BUILD)/$(1)/tests && \
 for n in $(FUZZ_NAMES); do $(BUILD)/$(1)/replay/$$n fuzz/corpus/$$n || exit 1; done && \
 tests/scenarios/run.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/kfmt.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim && \
 tests/scenarios/validate.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/cycles.sh $(BUILD)/$(1)/obj

@@ -554,7 +554,8 @@ static void keep_runs(struct source *s, json_object *const *res, uint32_t n)
 		for (uint32_t k = 0; k < n; k++) {
 			json_object *v = op == MMT_ELAPSED ? get(res[k], RKEY(ELAPSED_S))
 				: get(get(res[k], "workload"), "accesses_per_s");
-			s->runs[op][k] = is_number(v) ? json_object_get_double(v) : 0;
+			s->runs[op][k] = !is_number(v) ? 0 : json_object_get_double(v) /
+					 (op == MMT_ACCESS_RATE ? 1e6 : 1);
 		}
 	}
 	s->nr_runs = n;

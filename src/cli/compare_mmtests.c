@@ -27,7 +27,7 @@
 #define COMPARE_LEN 7		/* Compare: _CompareLength */
 #define QNORM_975 1.959963984540054	/* qnorm(1 - 0.05 / 2) */
 
-static const char *const op_names[NR_MMT_OPS] = { "elapsed", "accesses_per_s" };
+static const char *const op_names[NR_MMT_OPS] = { "elapsed", "Maccesses/s" };
 static const bool op_higher[NR_MMT_OPS] = { false, true };	/* getPreferredValue() */
 
 enum mmt_stat { ST_MIN, ST_MEAN, ST_STDDEV, ST_COEFFVAR, ST_MAX, ST_BMEAN95, NR_STATS };
