@@ -125,6 +125,7 @@ tests/run-unit.sh $(BUILD)/$(1)/tests && \
 for n in $(FUZZ_NAMES); do $(BUILD)/$(1)/replay/$$n fuzz/corpus/$$n || exit 1; done && \
 tests/scenarios/run.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/report.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/kfmt.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim && \
 tests/scenarios/validate.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/hostmem.sh $(BUILD)/$(1)/numasim && \

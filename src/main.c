@@ -5,6 +5,7 @@
  *
  *   numasim run  [--machine M] [--workload W[:k=v,...]|FILE.yaml] [--scale F] [--seed N]
  *                [--set KEY=VALUE]... [--json FILE] [--html FILE] [--quiet]
+ *                [--numastat] [--numa-maps PID]... [--sched PID]...   (stats/procfs.h)
  *   numasim report [NAME=]RESULT.json... -o FILE.html   (cli/report_cmd.c)
  *   numasim compare [run options] --variant NAME[:KEY=VALUE,...]...
  *                [--from-json [NAME=]FILE]... [--json-dir DIR]   (cli/compare.c)
@@ -27,9 +28,11 @@
 #include "cli/cli.h"
 #include "core/err.h"
 #include "core/file.h"
+#include "core/parse.h"
 #include "cpu/calibrate.h"
 #include "numa/policy.h"
 #include "sim.h"
+#include "stats/procfs.h"
 #include "stats/report.h"
 
 static void usage(FILE *out)
@@ -52,7 +55,44 @@ static void usage(FILE *out)
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
 		"  --html FILE        write the result as an HTML page (docs/report.md)\n"
-		"  --quiet            no summary on stdout\n");
+		"  --quiet            no summary on stdout, no progress line on stderr\n"
+		"  --numastat         after the run: numastat -p, -m and its counters, in its layout\n"
+		"  --numa-maps PID    after the run: /proc/PID/numa_maps of task PID (repeatable)\n"
+		"  --sched PID        after the run: the NUMA lines of /proc/PID/sched (repeatable)\n"
+		"                     (PID: a task's \"pid\" in the JSON result; 0 is the first\n"
+		"                     process's main thread; docs/kernel-formats.md)\n");
+}
+
+static const char *proc_opt_name(int opt)
+{
+	return opt == 'M' ? "--numa-maps" : "--sched";
+}
+
+/* Every PID names a task the workload creates: checked before the run. */
+static int check_proc_pids(const struct run_args *o, const struct workload *wl)
+{
+	uint32_t planned = procfs_planned_tasks(wl);
+	for (int i = 0; i < o->nr_proc; i++)
+		if (o->proc[i].pid >= planned)
+			return cli_bad("%s %u: no such task: workload '%s' has tasks 0 to %u",
+				       proc_opt_name(o->proc[i].opt), o->proc[i].pid, wl->desc,
+				       planned - 1);
+	return 0;
+}
+
+/* The kernel-format outputs asked for; 2 if a task never came to be. */
+static int print_proc_files(const struct run_args *o, const struct sim *s)
+{
+	if (o->numastat)
+		procfs_numastat(s, stdout);
+	for (int i = 0; i < o->nr_proc; i++) {
+		const struct proc_file *f = &o->proc[i];
+		printf("# cat /proc/%u/%s\n", f->pid, f->opt == 'M' ? "numa_maps" : "sched");
+		if ((f->opt == 'M' ? procfs_numa_maps : procfs_sched)(s, f->pid, stdout))
+			return cli_bad("%s %u: no such task: the run created tasks 0 to %u",
+				       proc_opt_name(f->opt), f->pid, s->nr_tasks - 1);
+	}
+	return 0;
 }
 
 static int cmd_run(int argc, char **argv)
@@ -75,6 +115,10 @@ static int cmd_run(int argc, char **argv)
 	rc = cli_setup(&su, &o.run);
 	if (rc)
 		return rc;
+	if (check_proc_pids(&o, &su.wl)) {
+		cli_setup_free(&su);
+		return 2;
+	}
 	struct cli_run r;
 	if (cli_simulate(&r, &su, &o.run, &o.run.tun, NULL, err, sizeof(err))) {
 		cli_setup_free(&su);
@@ -96,6 +140,8 @@ static int cmd_run(int argc, char **argv)
 			  (double)r.s->end_ns / 1e9, o.json ? ", marked \"interrupted\", is written" : "");
 	if (!o.quiet)
 		report_text(r.s, &r.ri, stdout);
+	if (print_proc_files(&o, r.s) && !run_rc)
+		run_rc = 2;
 	if (o.json && report_json_write(r.s, &r.ri, o.json)) {
 		err_print("numasim", "--json '%s': cannot write: %s", o.json, strerror(errno));
 		run_rc = -1;
@@ -105,7 +151,7 @@ static int cmd_run(int argc, char **argv)
 	int sig = r.s->interrupted ? cli_interrupted() : 0;
 	cli_run_free(&r);
 	cli_setup_free(&su);
-	return sig ? 128 + sig : run_rc ? 1 : 0;
+	return sig ? 128 + sig : run_rc == 2 ? 2 : run_rc ? 1 : 0;
 }
 
 static int cmd_list(void)

@@ -33,6 +33,10 @@
 
 struct numa_policy_ops;
 
+/* Slices between two calls of sim->progress: cheap next to a slice's work,
+ * frequent enough for a line redrawn 4 times a host second. */
+#define SIM_PROGRESS_SLICES 64
+
 /* The correctness oracle (DESIGN §5): accesses through stale translations. */
 struct oracle {
 	uint64_t stale_accesses;	/* through a TLB entry that no longer matches the page table */
@@ -171,8 +175,11 @@ struct sim {
 	char error[512];		/* its message (sim_fail) */
 
 	/* -- the caller's -- */
-	void (*progress)(const struct sim *s, void *arg);	/* called at each sample, if set */
+	/* called every SIM_PROGRESS_SLICES slices of the event loop, if set;
+	 * it must not change the simulation (cli/progress.c draws a line) */
+	void (*progress)(const struct sim *s, void *arg);
 	void *progress_arg;		/* passed to progress */
+	uint64_t progress_slices;	/* slices run while progress was set */
 	/* when set and non-zero (a signal handler's flag), sim_run stops before
 	 * the next slice: the result so far, marked interrupted */
 	const volatile sig_atomic_t *stop;

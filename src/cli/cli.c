@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
 #include "core/err.h"
 #include "core/file.h"
 #include "core/parse.h"
@@ -104,26 +105,6 @@ void cli_setup_free(struct cli_setup *su)
 	*su = (struct cli_setup){ 0 };
 }
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-static void progress(const struct sim *s, void *arg)
-{
-	const struct cli_progress *p = arg;
-	double host = seconds_since(&p->t0);
-	uint64_t t = s->heap.nr ? s->heap.e[0].now : s->end_ns;
-	if (p->label)
-		fprintf(stderr, "\r[numasim compare] %s: simulated %.1f s, host %.1f s, %u tasks running   ",
-			p->label, (double)t / 1e9, host, s->nr_live_tasks);
-	else
-		fprintf(stderr, "\r[numasim] simulated %8.2f s, host %6.1f s, %u tasks running   ",
-			(double)t / 1e9, host, s->nr_live_tasks);
-}
-
 /* Set by SIGINT/SIGTERM: the running simulation stops at its next slice. */
 static volatile sig_atomic_t interrupt_flag;
 
@@ -148,31 +129,31 @@ int cli_interrupted(void)
 int cli_simulate(struct cli_run *r, const struct cli_setup *su, const struct run_opts *o,
 		 const struct tunables *tun, const char *label, char *err, size_t errlen)
 {
-	struct cli_progress p = { .label = label };
+	struct cli_progress p;
 	*r = (struct cli_run){ .ri = { .machine_arg = o->machine, .scale = o->scale } };
-	clock_gettime(CLOCK_MONOTONIC, &p.t0);
 	r->s = calloc(1, sizeof(*r->s));
 	if (!r->s) {
 		snprintf(err, errlen, "out of host memory");
 		return -1;
 	}
+	cli_progress_start(&p, &su->wl, stderr, label);	/* the host time includes the set-up */
 	if (sim_create(r->s, su->m, tun, &su->wl, o->seed, err, errlen)) {
 		free(r->s);
 		r->s = NULL;
 		return -1;
 	}
 	r->s->stop = &interrupt_flag;
-	bool tty = isatty(STDERR_FILENO);
-	if (tty) {
-		r->s->progress = progress;
+	bool line = !o->no_progress && isatty(STDERR_FILENO);
+	if (line) {
+		r->s->progress = cli_progress_tick;
 		r->s->progress_arg = &p;
 	}
 	r->rc = sim_run(r->s);
-	r->ri.host_s = seconds_since(&p.t0);
+	r->ri.host_s = cli_progress_seconds(&p);
 	r->s->progress = NULL;
 	r->s->progress_arg = NULL;
-	if (tty)
-		fputs("\r\033[K", stderr);
+	if (line)
+		cli_progress_end(&p, r->s);
 	return 0;
 }
 

@@ -29,6 +29,7 @@ struct run_opts {
 	uint64_t seed;
 	struct tunables tun;	/* defaults, then every --set in order */
 	uint64_t given;		/* bit (c & 63) of each single-valued option seen: no repeats */
+	bool no_progress;	/* no progress line on a terminal (run --quiet) */
 };
 
 /* getopt_long codes of the shared options, and their table entries. */
@@ -87,11 +88,21 @@ int cli_refused_option(const struct option *longopts, char **argv, int optind_no
 #define CLI_HELP (-1)
 
 /* `numasim run`'s command line (cli/run_args.c). */
+/* After the run: /proc/PID/numa_maps or /proc/PID/sched (stats/procfs.h). */
+#define MAX_PROC_FILES 16
+struct proc_file {
+	int opt;		/* 'M': numa_maps, 'C': sched */
+	uint32_t pid;
+};
+
 struct run_args {
 	struct run_opts run;
 	const char *json;	/* --json FILE, or NULL */
 	const char *html;	/* --html FILE, or NULL */
-	bool quiet;
+	bool quiet;		/* also no progress line */
+	bool numastat;		/* --numastat */
+	struct proc_file proc[MAX_PROC_FILES];	/* --numa-maps, --sched in order */
+	int nr_proc;
 };
 /*
  * cli_parse_run - parse `numasim run` options; argv[0] is "run". Return 0,
@@ -117,12 +128,6 @@ struct cli_setup {
 int cli_setup(struct cli_setup *su, const struct run_opts *o);
 void cli_setup_free(struct cli_setup *su);
 
-/* Progress line on stderr while a simulation runs (when it is a terminal). */
-struct cli_progress {
-	struct timespec t0;
-	const char *label;	/* NULL: `numasim run`'s line; else "[numasim compare] LABEL: ..." */
-};
-
 /* One finished (or failed) simulation. */
 struct cli_run {
 	struct sim *s;
@@ -133,7 +138,7 @@ struct cli_run {
 /*
  * cli_simulate - run @su's workload on @su's machine with tunables @tun in a
  * fresh struct sim, with a progress line on stderr if it is a terminal
- * (@label as in struct cli_progress). Return 0 with the results in @r (see
+ * and @o allows it (cli/progress.h; @label as in struct cli_progress). Return 0 with the results in @r (see
  * r->rc), or -1 with a message in @err if the simulation cannot be set up
  * (e.g. the machine does not fit in this host's memory). Free @r with
  * cli_run_free() either way.

@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/compare_mmtests.h"
 #include "core/array.h"
 #include "core/err.h"
 #include "core/parse.h"
@@ -99,6 +100,8 @@ struct source {
 	json_object *res;	/* the result; NULL if the variant failed ("failed" column) */
 	struct conf conf;
 	double min_s, max_s;	/* live variant with --seeds: elapsed range of its runs */
+	double *runs[NR_MMT_OPS];	/* per run, for --format mmtests (cli/compare_mmtests.h) */
+	uint32_t nr_runs;
 };
 
 #define MAX_SEEDS 1000
@@ -110,6 +113,7 @@ struct compare {
 	const char *html;	/* --html: the page; every live run's result is kept for it */
 	struct html_input *runs;	/* in the order run */
 	size_t nr_runs, cap_runs;
+	bool mmtests;		/* --format mmtests */
 	struct source *src;
 	int nr_src, nr_live;
 };
@@ -140,6 +144,10 @@ void compare_usage(FILE *out)
 		"                     other rows the median run (1..1000, default 1)\n"
 		"  --html FILE        write an HTML page of the comparison: the table, and\n"
 		"                     each variant's curves overlaid (docs/report.md)\n"
+		"  --format text|mmtests\n"
+		"                     mmtests: the table of mmtests' compare-mmtests.pl over\n"
+		"                     the runs (Amean, Stddev, ...; gains against the first\n"
+		"                     column, *marked* when significant; docs/kernel-formats.md)\n"
 		"At least one --variant, or two columns in all. Exit status: 2 for bad input,\n"
 		"1 if a variant failed (its column says so), else 0.\n"
 		"example:\n"
@@ -268,6 +276,7 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		{ "json-dir", required_argument, NULL, 'D' },
 		{ "seeds", required_argument, NULL, 'N' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "format", required_argument, NULL, 'O' },
 		/* an exact match, so that --json is not taken as --json-dir */
 		{ "json", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -297,6 +306,13 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			if (cli_once(&c->run.given, ch, "--html"))
 				return 2;
 			c->html = optarg;
+			break;
+		case 'O':
+			if (cli_once(&c->run.given, ch, "--format"))
+				return 2;
+			if (strcmp(optarg, "text") && strcmp(optarg, "mmtests"))
+				return cli_bad("--format '%s': expected text or mmtests", optarg);
+			c->mmtests = !strcmp(optarg, "mmtests");
 			break;
 		case 'j':
 			return cli_bad("compare writes one JSON result per variant: use --json-dir DIR");
@@ -569,6 +585,25 @@ static void conf_from_json(struct conf *cf, json_object *r)
 	}
 }
 
+/* The measures of compare --format mmtests, per run (or of a --from-json file). */
+static void keep_runs(struct source *s, json_object *const *res, uint32_t n)
+{
+	for (int op = 0; op < NR_MMT_OPS; op++) {
+		s->runs[op] = calloc(n, sizeof(double));
+		if (!s->runs[op]) {
+			err_print("numasim", "out of host memory");
+			exit(1);
+		}
+		for (uint32_t k = 0; k < n; k++) {
+			json_object *v = op == MMT_ELAPSED ? get(res[k], RKEY(ELAPSED_S))
+				: get(get(res[k], "workload"), "accesses_per_s");
+			s->runs[op][k] = !is_number(v) ? 0 : json_object_get_double(v) /
+					 (op == MMT_ACCESS_RATE ? 1e6 : 1);
+		}
+	}
+	s->nr_runs = n;
+}
+
 static int load_from_json(struct source *s, bool html)
 {
 	char err[512];
@@ -581,6 +616,7 @@ static int load_from_json(struct source *s, bool html)
 	if (!s->res)
 		return cli_bad("--from-json '%s': %s", s->file, err);
 	conf_from_json(&s->conf, s->res);
+	keep_runs(s, &s->res, 1);
 	return 0;
 }
 
@@ -704,6 +740,24 @@ static int by_elapsed(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void print_mmtests(const struct compare *c, FILE *out)
+{
+	struct mmt_column *cols = calloc((size_t)c->nr_src, sizeof(*cols));
+	if (!cols) {
+		err_print("numasim", "out of host memory");
+		exit(1);
+	}
+	for (int j = 0; j < c->nr_src; j++) {
+		const struct source *s = &c->src[j];
+		cols[j].name = s->name;
+		cols[j].nr_runs = s->res ? s->nr_runs : 0;
+		for (int op = 0; op < NR_MMT_OPS; op++)
+			cols[j].runs[op] = s->runs[op];
+	}
+	compare_mmtests_print(out, cols, c->nr_src);
+	free(cols);
+}
+
 static int run_variant(struct compare *c, struct source *s, const struct cli_setup *su, int nth)
 {
 	char label[NAME_MAX_LEN + 64];
@@ -719,6 +773,8 @@ static int run_variant(struct compare *c, struct source *s, const struct cli_set
 	for (uint32_t k = 0; k < c->seeds && !rc; k++)
 		if ((res[n] = run_once(c, s, su, label, c->run.seed + k, &rc)))
 			n++;
+	if (!rc && n)
+		keep_runs(s, res, n);
 	if (!rc && n) {
 		qsort(res, n, sizeof(*res), by_elapsed);
 		s->min_s = json_object_get_double(get(res[0], RKEY(ELAPSED_S)));
@@ -1130,6 +1186,8 @@ static void compare_free(struct compare *c)
 {
 	for (int i = 0; i < c->nr_src; i++) {
 		free(c->src[i].name);
+		for (int op = 0; op < NR_MMT_OPS; op++)
+			free(c->src[i].runs[op]);
 		if (c->src[i].res)
 			json_object_put(c->src[i].res);
 	}
@@ -1188,6 +1246,11 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		print_title(&c, stdout);
+		if (c.mmtests) {
+			print_mmtests(&c, stdout);
+			rc = worst;
+			goto out;
+		}
 		struct table t = { .nr_cols = c.nr_src };
 		add_elapsed_rows(&t, &c);
 		add_counter_rows(&t, &c);

@@ -9,6 +9,22 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/parse.h"
+
+/* --numa-maps PID or --sched PID: at most MAX_PROC_FILES in all. */
+static int add_proc_file(struct run_args *o, int opt, const char *arg)
+{
+	const char *name = opt == 'M' ? "--numa-maps" : "--sched";
+	uint64_t pid;
+	if (o->nr_proc == MAX_PROC_FILES)
+		return cli_bad("%s '%s': at most %d --numa-maps and --sched in all", name, arg,
+			       MAX_PROC_FILES);
+	if (parse_u64_str(arg, 0, UINT32_MAX - 1, &pid))
+		return cli_bad("%s '%s': expected a task id, a whole number (the \"pid\" of "
+			       "processes[].tasks[] in the JSON result)", name, arg);
+	o->proc[o->nr_proc++] = (struct proc_file){ .opt = opt, .pid = (uint32_t)pid };
+	return 0;
+}
 
 int cli_parse_run(int argc, char **argv, struct run_args *o)
 {
@@ -16,6 +32,9 @@ int cli_parse_run(int argc, char **argv, struct run_args *o)
 		CLI_RUN_LONGOPTS,
 		{ "json", required_argument, NULL, 'j' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "numastat", no_argument, NULL, 'n' },
+		{ "numa-maps", required_argument, NULL, 'M' },
+		{ "sched", required_argument, NULL, 'C' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -39,7 +58,13 @@ int cli_parse_run(int argc, char **argv, struct run_args *o)
 				return 2;
 			o->html = optarg;
 			break;
-		case 'q': o->quiet = true; break;
+		case 'q': o->quiet = o->run.no_progress = true; break;
+		case 'n': o->numastat = true; break;
+		case 'M':
+		case 'C':
+			if (add_proc_file(o, c, optarg))
+				return 2;
+			break;
 		case 'h': return CLI_HELP;
 		case ':':
 			return cli_bad("option '%s' needs a value", argv[optind - 1]);

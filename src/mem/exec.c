@@ -57,6 +57,13 @@ void exec_mmap_image(struct sim *s, struct mm_struct *mm, struct task *t)
 	t->stack_top = STACK_TOP;
 }
 
+bool exec_vma_is_heap(const struct sim *s, const struct vm_area_struct *vma)
+{
+	/* without the image there is no brk heap, whatever lies at its address */
+	return image_enabled(s) && vma->vm_start <= HEAP_START + HEAP_SIZE &&
+	       vma->vm_end >= HEAP_START;
+}
+
 int thread_stack_alloc(struct sim *s, struct cpu *cpu, struct task *parent, struct task *t)
 {
 	if (!image_enabled(s) || !parent->stack_top)

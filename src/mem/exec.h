@@ -14,6 +14,7 @@ struct sim;
 struct cpu;
 struct task;
 struct mm_struct;
+struct vm_area_struct;
 
 /*
  * exec_mmap_image - the mappings a new program starts with (Linux
@@ -45,5 +46,12 @@ void task_image_first_run(struct sim *s, struct cpu *cpu, struct task *t);
  * take it, to within a tick.
  */
 void task_touch_stack(struct sim *s, struct cpu *cpu, struct task *t);
+
+/*
+ * exec_vma_is_heap - is @vma the brk heap exec_mmap_image() laid out?
+ * (Linux vma_is_initial_heap(): it spans [mm->start_brk, mm->brk].) For
+ * /proc/PID/numa_maps' "heap" and numastat -p's Heap row (stats/procfs.c).
+ */
+bool exec_vma_is_heap(const struct sim *s, const struct vm_area_struct *vma);
 
 #endif

@@ -174,7 +174,7 @@ else ko "--json past a file-size limit: old file replaced or a temporary left: $
 
 # strict command lines: ambiguous abbreviations, repeated single-valued
 # options and stray arguments are refused, naming what is wrong
-expect 2 "ambiguous option '--s' (could be --scale, --seed, --set)" -- run --s 3
+expect 2 "ambiguous option '--s' (could be --scale, --seed, --set, --sched)" -- run --s 3
 expect 0 "" -- run --sca 0.005 --workload numa02 --quiet
 expect 2 "\-\-machine given twice" -- run --machine 2node-128cpu --machine 4node-48cpu
 expect 2 "\-\-seed given twice" -- run --seed 1 --seed 2
