@@ -126,6 +126,7 @@ for n in $(FUZZ_NAMES); do $(BUILD)/$(1)/replay/$$n fuzz/corpus/$$n || exit 1; d
 tests/scenarios/run.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim && \
 tests/scenarios/validate.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/sweep.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/cycles.sh $(BUILD)/$(1)/obj
 endef
 

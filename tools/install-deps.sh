@@ -4,7 +4,8 @@
 # valgrind: the trace scenario records a program with valgrind's lackey tool.
 set -e
 # libnuma-dev: numasim-native; numactl and jq: its tests (tests/scenarios/native.sh)
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev"
+# parallel: GNU parallel runs numasim sweep's job list (tests/scenarios/sweep.sh)
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev parallel"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

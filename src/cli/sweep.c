@@ -231,7 +231,9 @@ static bool workload_may_be_file(const char *spec)
 static char *spec_dir(const char *spec)
 {
 	const char *slash = strrchr(spec, '/');
-	return slash ? strndup(spec, (size_t)(slash - spec) + 1) : xstrdup("");
+	char *dir = xstrdup(spec);
+	dir[slash ? (size_t)(slash - spec) + 1 : 0] = '\0';
+	return dir;
 }
 
 /*
@@ -276,7 +278,7 @@ static int check_cells(struct sweep *w)
 	w->machine_arg = calloc(sp->nr_machines, sizeof(char *));
 	w->workload_arg = calloc(sp->nr_workloads, sizeof(char *));
 	struct machine *m = calloc(1, sizeof(*m));
-	if (!dir || !w->machine_arg || !w->workload_arg || !m) {
+	if (!w->machine_arg || !w->workload_arg || !m) {
 		free(dir);
 		free(m);
 		return cli_bad("out of host memory");
@@ -592,7 +594,10 @@ static void reap(const struct sweep *w, struct run_state *st, struct slot *s, in
 		printf("[%u/%u] %s: ok (%.1f s)\n", st->done, st->nr_todo, c->name, since(&s->t0));
 	} else {
 		st->failed++;
-		if (WIFSIGNALED(status))
+		if (st->stopping || cli_interrupted())
+			err_print("numasim sweep", "[%u/%u] cell %u %s: stopped (interrupted)",
+				  st->done, st->nr_todo, s->cell, c->name);
+		else if (WIFSIGNALED(status))
 			err_print("numasim sweep", "[%u/%u] cell %u %s: killed by signal %d: see "
 				  "%s/log/%s.log", st->done, st->nr_todo, s->cell, c->name,
 				  WTERMSIG(status), w->out, c->name);
@@ -727,10 +732,10 @@ static int find_out(struct sweep *w)
 	if (w->out_arg) {
 		w->out = absolute(w->out_arg);
 	} else if (w->sp.out.s) {
-		char *dir = spec_dir(w->sp.file);
 		/* out: is relative to the spec, like its files */
-		w->out = w->sp.out.s[0] == '/' ? xstrdup(w->sp.out.s)
-			 : absolute(dir[0] ? xasprintf("%s%s", dir, w->sp.out.s) : w->sp.out.s);
+		char *dir = spec_dir(w->sp.file), *rel = xasprintf("%s%s", dir, w->sp.out.s);
+		w->out = w->sp.out.s[0] == '/' ? xstrdup(w->sp.out.s) : absolute(rel);
+		free(rel);
 		free(dir);
 	} else {
 		return cli_bad("%s: where do the results go? give --out DIR (or out: DIR in the spec)",

@@ -737,18 +737,30 @@ void sweep_name_part(const char *s, char *out, size_t outlen, int strip_path)
 
 /* ---- the grid ---- */
 
-/* The short name of axis @i: the key's last part, or the whole key if that is ambiguous. */
+/* The last @k dot-separated parts of @key (all of it if it has fewer). */
+static const char *key_suffix(const char *key, unsigned k)
+{
+	const char *p = key + strlen(key);
+	while (p > key) {
+		if (p[-1] == '.' && !--k)
+			return p;
+		p--;
+	}
+	return key;
+}
+
+/* The short name of axis @i: the fewest last parts of its key that no other axis ends with. */
 static const char *axis_short(const struct sweep_spec *sp, uint32_t i)
 {
-	const char *key = sp->axes[i].key.s, *dot = strrchr(key, '.');
-	const char *last = dot && dot[1] ? dot + 1 : key;
-
-	for (uint32_t j = 0; j < sp->nr_axes; j++) {
-		const char *other = sp->axes[j].key.s, *od = strrchr(other, '.');
-		if (j != i && !strcmp(od && od[1] ? od + 1 : other, last))
-			return key;
+	const char *key = sp->axes[i].key.s;
+	for (unsigned k = 1;; k++) {
+		const char *mine = key_suffix(key, k);
+		bool unique = true;
+		for (uint32_t j = 0; j < sp->nr_axes && unique; j++)
+			unique = j == i || strcmp(key_suffix(sp->axes[j].key.s, k), mine);
+		if (unique || mine == key)
+			return mine;
 	}
-	return last;
 }
 
 static char *combo_name(const struct sweep_spec *sp, const struct sweep_combo *c)
