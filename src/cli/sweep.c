@@ -737,6 +737,8 @@ static int find_out(struct sweep *w)
 		w->out = w->sp.out.s[0] == '/' ? xstrdup(w->sp.out.s) : absolute(rel);
 		free(rel);
 		free(dir);
+	} else if (w->list) {
+		w->out = xstrdup("OUT");	/* a dry run: where the results would go */
 	} else {
 		return cli_bad("%s: where do the results go? give --out DIR (or out: DIR in the spec)",
 			       w->sp.file);

@@ -78,6 +78,10 @@ mkdir -p "$TMP/badidx"
 printf '{"cells": [{"name": 3}]}\n' >"$TMP/badidx/cells.json"
 expect 2 "cells.json: key 'cells\[0\].name': expected a string" -- merge "$TMP/badidx"
 
+# the shipped example: 2 machines x 2 workloads x 4 combinations x 3 seeds
+check "examples/sweeps/thp.yaml: 48 cells" test "$("$BIN" sweep "$ROOT/examples/sweeps/thp.yaml" --list | wc -l)" -eq 48
+expect 0 "^0 2node-128cpu__numa01__enabled-always+numa_balancing-0__s1: .* --json OUT/" -- sweep "$ROOT/examples/sweeps/thp.yaml" --list
+
 # ---- the grid, run here ----
 spec grid.yaml 'out: grid
 machines: [4node-48cpu, tiered-16cpu]
