@@ -130,6 +130,7 @@ tests/scenarios/native.sh $(BUILD)/$(1)/numasim-native $(BUILD)/$(1)/numasim && 
 tests/scenarios/validate.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/hostmem.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/flush.sh $(BUILD)/$(1)/numasim && \
+tests/scenarios/sweep.sh $(BUILD)/$(1)/numasim && \
 tests/scenarios/cycles.sh $(BUILD)/$(1)/obj
 endef
 

@@ -13,6 +13,7 @@
  *   numasim calibrate [--machine M]    MLC-like figures, modelled vs published
  *   numasim trace convert IN OUT | info FILE   traces (cli/trace_cmd.c)
  *   numasim validate [options]   the workload on a real kernel in QEMU (cli/validate.c)
+ *   numasim sweep SPEC | merge DIR   grids of runs and their table (cli/sweep.c, cli/merge.c)
  *
  * Bad input gets a message naming the option, key, file or line and exit
  * status 2; a workload that fails while running (out of memory, a stray
@@ -51,6 +52,10 @@ static void usage(FILE *out)
 		"       numasim validate [options]\n"
 		"                               the workload on a real kernel in QEMU beside\n"
 		"                               numasim (numasim validate --help)\n"
+		"       numasim sweep SPEC [--jobs N | --emit parallel|slurm]\n"
+		"                               a grid of runs from a spec file (docs/sweep.md)\n"
+		"       numasim merge DIR [--csv FILE]\n"
+		"                               a sweep's results in one table\n"
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP
 		"  --json FILE        write the full result as JSON\n"
@@ -243,6 +248,10 @@ int main(int argc, char **argv)
 		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(cmd, "validate"))
 		return cmd_validate(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sweep"))
+		return cmd_sweep(argc - 1, argv + 1);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		usage(stdout);
 		printf("\n");
@@ -253,6 +262,10 @@ int main(int argc, char **argv)
 		trace_usage(stdout);
 		printf("\n");
 		validate_usage(stdout);
+		printf("\n");
+		sweep_usage(stdout);
+		printf("\n");
+		merge_usage(stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "--version")) {

@@ -6,7 +6,8 @@
 set -e
 # libnuma-dev: numasim-native; numactl and jq: its tests (tests/scenarios/native.sh)
 # chromium and a font: the HTML report rendered headless (tests/scenarios/report.sh)
-PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev chromium fonts-dejavu-core time"
+# parallel: GNU parallel runs numasim sweep's job list (tests/scenarios/sweep.sh)
+PKGS="build-essential pkg-config libcmocka-dev libjson-c-dev libhwloc-dev libnuma-dev numactl jq valgrind libyaml-dev chromium fonts-dejavu-core time parallel"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -151,6 +151,26 @@ void cli_run_free(struct cli_run *r);
 int cmd_compare(int argc, char **argv);
 void compare_usage(FILE *out);
 
+/* compare's counter rows in table order: vm_event_items, or these two
+ * (numa_hint_local_percent, migrc.peak_pending_pages); merge's CSV has them too. */
+#define COMPARE_ROW_LOCAL_PCT (-1)
+#define COMPARE_ROW_PEAK_PENDING (-2)
+extern const int compare_rows[];
+extern const size_t compare_nr_rows;
+
+/* A column of compare's table from results already run (numasim merge). */
+struct compare_column {
+	const char *name;
+	struct tunables tun;		/* what it ran with */
+	struct json_object *res;	/* its median run's result (cli_check_result'ed); NULL: failed */
+	double min_s, max_s;		/* the elapsed range of its runs */
+	uint64_t seed;			/* its first seed */
+};
+/* Compare's title ("numasim VERSION @title: ...") and table of @n columns. */
+void compare_print_columns(FILE *out, const char *title, const struct tunables *shared,
+			   uint32_t nr_runs, const char *seeds, const struct compare_column *cols,
+			   int n);
+
 /*
  * Read a JSON file whole (at most 1 GiB); NULL with the reason in @err.
  * cli_check_result: is it a result of `numasim run --json` or numasim-native
@@ -182,5 +202,12 @@ int cli_html_write_run(const char *path, const struct sim *s, const struct run_i
 /* numasim trace convert|info (trace_cmd.c); argv[0] is "trace". */
 int cmd_trace(int argc, char **argv);
 void trace_usage(FILE *out);
+
+/* numasim sweep SPEC (sweep.c) and numasim merge DIR (merge.c): a grid of
+ * runs from a spec file, and its results in one table (docs/sweep.md). */
+int cmd_sweep(int argc, char **argv);
+void sweep_usage(FILE *out);
+int cmd_merge(int argc, char **argv);
+void merge_usage(FILE *out);
 
 #endif

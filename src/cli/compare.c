@@ -47,10 +47,11 @@
 #define NAME_MAX_LEN 64
 
 /* Counter rows in table order; ROW_LOCAL_PCT: mmtests' "NUMA hint local percent";
- * ROW_PEAK_PENDING: the result's migrc.peak_pending_pages. */
-#define ROW_LOCAL_PCT (-1)
-#define ROW_PEAK_PENDING (-2)
-static const int compare_rows[] = {
+ * ROW_PEAK_PENDING: the result's migrc.peak_pending_pages. numasim merge's CSV
+ * has a column per row (cli.h). */
+#define ROW_LOCAL_PCT COMPARE_ROW_LOCAL_PCT
+#define ROW_PEAK_PENDING COMPARE_ROW_PEAK_PENDING
+const int compare_rows[] = {
 	PGFAULT,
 	THP_FAULT_ALLOC,
 	THP_FAULT_FALLBACK,
@@ -81,6 +82,7 @@ static const int compare_rows[] = {
 	SIM_DEVICE_FAULTS,
 	SIM_ACCESSES,
 };
+const size_t compare_nr_rows = ARRAY_SIZE(compare_rows);
 
 /* What a column ran: for the title line and the legend. */
 struct conf {
@@ -116,6 +118,8 @@ struct compare {
 	bool mmtests;		/* --format mmtests */
 	struct source *src;
 	int nr_src, nr_live;
+	const char *title;	/* the title's command word: NULL "compare" (merge gives "merge") */
+	const char *seeds_desc;	/* the seeds behind each column ("1..3", "1,5"): NULL seed.. */
 };
 
 void compare_usage(FILE *out)
@@ -1095,10 +1099,12 @@ static bool str_differs(const char *a, const char *b)
 static void print_title(const struct compare *c, FILE *out)
 {
 	const struct conf *ref = &c->src[0].conf;
-	fprintf(out, "numasim %s compare", NUMASIM_VERSION);
+	fprintf(out, "numasim %s %s", NUMASIM_VERSION, c->title ? c->title : "compare");
 	if (ref->workload && ref->machine)
 		fprintf(out, ": %s on %s", ref->workload, ref->machine);
-	if (ref->have_scale && ref->have_seed && c->seeds > 1 && !c->src[0].file)
+	if (ref->have_scale && c->seeds > 1 && !c->src[0].file && c->seeds_desc)
+		fprintf(out, " (scale %g, seeds %s: median and range)", ref->scale, c->seeds_desc);
+	else if (ref->have_scale && ref->have_seed && c->seeds > 1 && !c->src[0].file)
 		fprintf(out, " (scale %g, seeds %llu..%llu: median and range)", ref->scale,
 			(unsigned long long)ref->seed, (unsigned long long)(ref->seed + c->seeds - 1));
 	else if (ref->have_scale && ref->have_seed)
@@ -1267,4 +1273,43 @@ out:
 		cli_setup_free(&su);
 	compare_free(&c);
 	return rc;
+}
+
+/*
+ * Columns of results already run (numasim merge): compare's title and table,
+ * each column the median run of its seeds, whose elapsed range it shows
+ * when @nr_runs > 1; the legend shows each column's tunables that differ
+ * from @shared.
+ */
+void compare_print_columns(FILE *out, const char *title, const struct tunables *shared,
+			   uint32_t nr_runs, const char *seeds, const struct compare_column *cols,
+			   int n)
+{
+	struct compare c = { .seeds = MAX(nr_runs, 1u), .nr_src = n, .title = title,
+			     .seeds_desc = seeds };
+	run_opts_init(&c.run);
+	c.run.tun = *shared;
+	c.src = calloc((size_t)n, sizeof(*c.src));
+	if (!c.src) {
+		err_print("numasim", "out of host memory");
+		exit(1);
+	}
+	for (int j = 0; j < n; j++) {
+		struct source *s = &c.src[j];
+		*s = (struct source){ .name = (char *)cols[j].name, .tun = cols[j].tun,
+				      .res = cols[j].res, .min_s = cols[j].min_s,
+				      .max_s = cols[j].max_s };
+		if (s->res)
+			conf_from_json(&s->conf, s->res);
+		s->conf.seed = cols[j].seed;	/* the first of the seeds, as the title says */
+	}
+	print_title(&c, out);
+	struct table t = { .nr_cols = n };
+	add_elapsed_rows(&t, &c);
+	add_counter_rows(&t, &c);
+	add_placement_rows(&t, &c);
+	add_oracle_rows(&t, &c);
+	table_print(&t, &c, out);
+	table_free(&t);
+	free(c.src);
 }
