@@ -362,7 +362,7 @@ static void csv_header(FILE *f, json_object *tcols)
 			     row == COMPARE_ROW_PEAK_PENDING ? "sim_migrc_peak_pending_pages" :
 			     vm_event_text[row], false);
 	}
-	csv_field(f, "oracle_" /* prefix */ "stale_reads", false);
+	csv_field(f, "oracle_stale_reads", false);
 	csv_field(f, "oracle_lost_writes", false);
 	fputc('\n', f);
 }
