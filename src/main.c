@@ -54,7 +54,7 @@ static void usage(FILE *out)
 		"                               numasim (numasim validate --help)\n"
 		"       numasim sweep SPEC [--jobs N | --emit parallel|slurm]\n"
 		"                               a grid of runs from a spec file (docs/sweep.md)\n"
-		"       numasim merge DIR [--csv FILE]\n"
+		"       numasim merge DIR [--csv FILE] [--html FILE]\n"
 		"                               a sweep's results in one table\n"
 		"options of run (compare takes the first five too; numasim compare --help):\n"
 		CLI_RUN_OPTIONS_HELP

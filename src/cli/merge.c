@@ -34,8 +34,12 @@
 #include "core/array.h"
 #include "core/err.h"
 #include "core/file.h"
+#include "stats/html_report.h"
 
 #define MAX_CELLS 100000u	/* as many as a sweep makes (SWEEP_MAX_CELLS) */
+/* merge --html reads every complete cell's whole result, time series
+ * included, and overlays them: past this a page is neither readable nor small */
+#define MAX_HTML_CELLS 256u
 
 enum status { ST_OK, ST_FAILED, ST_INTERRUPTED, ST_MISSING, ST_INVALID };
 static const char *const status_word[] = {
@@ -56,6 +60,7 @@ struct cell {
 struct merge {
 	const char *dir;
 	const char *csv;
+	const char *html;	/* --html FILE, or NULL */
 	json_object *index;	/* DIR/cells.json, or NULL */
 	json_object *owned;	/* strings made up for cells without an index */
 	struct cell *cells;
@@ -65,15 +70,16 @@ struct merge {
 void merge_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: numasim merge DIR [--csv FILE]\n"
+		"usage: numasim merge DIR [--csv FILE] [--html FILE]\n"
 		"The results of a sweep (numasim sweep --out DIR) in one table: compare's\n"
 		"layout, one table per machine, workload and scale, a column per tunable\n"
 		"combination with its seeds as median and range.\n"
 		"  --csv FILE         also one CSV row per cell (its parameters, status and\n"
 		"                     figures) in FILE; '-': the CSV alone, on stdout\n"
+		"  --html FILE        also numasim report's page of the complete cells, the\n"
+		"                     seeds of a cell as one variant (at most %u cells)\n"
 		"Without DIR/cells.json, every DIR/*.json result is a cell. Exit status: 2 for\n"
-		"a bad file, 1 if a cell has no complete result, else 0.\n");
-	/* TODO(issue 16): --html FILE, numasim report's page of these columns. */
+		"a bad file, 1 if a cell has no complete result, else 0.\n", MAX_HTML_CELLS);
 }
 
 /* ---- reading ---- */
@@ -608,6 +614,7 @@ static int parse_merge_options(int argc, char **argv, struct merge *m)
 {
 	static const struct option longopts[] = {
 		{ "csv", required_argument, NULL, 'c' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -623,6 +630,11 @@ static int parse_merge_options(int argc, char **argv, struct merge *m)
 				return 2;
 			m->csv = optarg;
 			break;
+		case 'H':
+			if (cli_once(&seen, c, "--html"))
+				return 2;
+			m->html = optarg;
+			break;
 		case 'h': merge_usage(stdout); exit(0);
 		case ':': return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(longopts, argv[optind - 1], "numasim merge --help");
@@ -636,7 +648,62 @@ static int parse_merge_options(int argc, char **argv, struct merge *m)
 	char err[512];
 	if (m->csv && strcmp(m->csv, "-") && file_probe_writable(m->csv, err, sizeof(err)))
 		return cli_bad("--csv '%s': %s", m->csv, err);
+	if (m->html && cli_html_probe("--html", m->html))
+		return 2;
 	return 0;
+}
+
+/* The variant a cell is drawn as: its name without the "__sSEED" of its seed. */
+static char *html_variant_name(const struct cell *c)
+{
+	const char *n = c->name, *u = strstr(n, "__s"), *last = NULL;
+	for (; u; u = strstr(u + 1, "__s"))
+		last = u;
+	size_t len = strlen(n);
+	if (c->have_seed && last && last[3] && strspn(last + 3, "0123456789") == strlen(last + 3))
+		len = (size_t)(last - n);
+	return strndup(n, len);
+}
+
+/*
+ * --html: the complete cells' whole results (merge's own copies lack the
+ * time series) handed to numasim report's writer, a cell's seeds as one
+ * variant. 0, 1 if the page could not be written, 2 for too many cells.
+ */
+static int write_html(const struct merge *m)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < m->nr_cells; i++)
+		n += m->cells[i].st == ST_OK;
+	if (n > MAX_HTML_CELLS)
+		return cli_bad("--html: %u complete cells, at most %u in one page (merge a "
+			       "smaller folder)", n, MAX_HTML_CELLS);
+	struct html_input *in = calloc(n ? n : 1, sizeof(*in));
+	int rc = in ? 0 : 1;
+	size_t k = 0;
+	for (uint32_t i = 0; !rc && i < m->nr_cells; i++) {
+		const struct cell *c = &m->cells[i];
+		if (c->st != ST_OK)
+			continue;
+		char err[512];
+		in[k] = (struct html_input){ .name = html_variant_name(c), .file = c->path,
+					     .res = cli_read_json_file(c->path, err, sizeof(err)) };
+		if (!in[k].name || !in[k].res) {
+			err_print("numasim", "merge --html: %s: %s", c->path,
+				  in[k].name ? err : "out of host memory");
+			rc = 1;
+		}
+		k++;
+	}
+	if (!rc)
+		rc = cli_html_write("--html", m->html, in, k);
+	for (size_t i = 0; in && i < k; i++) {
+		free((char *)in[i].name);
+		if (in[i].res)
+			json_object_put(in[i].res);
+	}
+	free(in);
+	return rc;
 }
 
 /* Name the cells without a complete result; 1 if there are any, else 0. */
@@ -670,9 +737,10 @@ int cmd_merge(int argc, char **argv)
 	if (!rc) {
 		if (!m.csv || strcmp(m.csv, "-"))
 			print_tables(&m, stdout);
-		/* TODO(issue 16): --html FILE: hand the columns to numasim report's writer. */
 		if (m.csv)
 			rc = write_csv(&m);
+		if (!rc && m.html)
+			rc = write_html(&m);
 		int inc = report_incomplete(&m);
 		rc = rc ? rc : invalid ? 2 : inc;
 	}

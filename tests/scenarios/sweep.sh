@@ -107,6 +107,21 @@ check "CSV header" grep -q '^cell,machine,workload,scale,seed,variant,kernel.num
 check "merge table title" grep -q "merge: numa02.* on 4node-48cpu (scale 0.002, seeds 1..2: median and range)" "$TMP/table.txt"
 check "merge table columns" grep -q "^  nobal  *kernel.numa_balancing=0" "$TMP/table.txt"
 check "two tables" test "$(grep -c '^numasim .* merge:' "$TMP/table.txt")" -eq 2
+# --html: numasim report's page, each cell's seeds as one variant; the same
+# page as numasim report given the same files under the same names
+expect 2 "--html '/proc/x.html'" -- merge "$G" --html /proc/x.html
+"$BIN" merge "$G" --html "$TMP/merge.html" >/dev/null; rc=$?
+check "merge --html exits 0 ($rc)" test "$rc" -eq 0
+check "merge --html: charts" grep -q "<svg" "$TMP/merge.html"
+check "merge --html: a variant per cell" grep -q "tiered-16cpu__numa02__nobal" "$TMP/merge.html"
+set --
+for f in "$G"/*__s[12].json; do
+	n=$(basename "$f" .json); set -- "$@" "${n%__s[12]}=$f"
+done
+"$BIN" report "$@" -o "$TMP/report.html"
+grep -v '\.json' "$TMP/merge.html" >"$TMP/merge.body"
+grep -v '\.json' "$TMP/report.html" >"$TMP/report.body"
+check "merge --html is numasim report's page" cmp -s "$TMP/merge.body" "$TMP/report.body"
 # each row's figures are its own JSON's, as written
 col() { head -1 "$TMP/local.csv" | tr ',' '\n' | grep -n "^$1\$" | cut -d: -f1; }
 ce=$(col elapsed_s); cp=$(col pgfault); cs=$(col status)
