@@ -475,6 +475,20 @@ void host_estimate(const struct machine *m, const struct tunables *tun, const st
 	for (uint32_t n = 0; n < m->nr_nodes; n++)
 		nr_pfns += m->node[n].mem_bytes / PAGE_SIZE;
 
+	/* near a full machine, THP allocations fall back to base pages (no
+	 * free 2 MiB block above the watermarks): count them so, with their
+	 * PTE tables */
+	if (sat_add(c.small, sat_mul(c.thps, 1u << PMD_ORDER)) > nr_pfns / 10 * 9) {
+		c.pte = sat_add(c.pte, sat_mul(c.thps, host_malloc_bytes(sizeof(struct pte_table))));
+		c.small = sat_add(c.small, sat_mul(c.thps, 1u << PMD_ORDER));
+		c.thps = 0;
+	}
+	/* more than the machine holds: the run fails for want of memory once
+	 * it is full (or reclaims); the tables cover what was touched by then */
+	const uint64_t demand = sat_add(c.small, sat_mul(c.thps, 1u << PMD_ORDER));
+	if (demand > nr_pfns)
+		c.pte = (uint64_t)((double)c.pte * ((double)nr_pfns / (double)demand)) +
+			sat_mul(c.nr_mms, host_malloc_bytes(sizeof(struct pte_table)));
 	e->mapped = c.mapped;
 	e->nr_tasks = c.nr_tasks;
 	e->nr_mms = c.nr_mms;
