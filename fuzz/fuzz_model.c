@@ -683,6 +683,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gen_machine(&g, &md, &mt);
 	gen_sets(&g, &md, &st);
 	gen_workload(&g, &md, &wt);
+	/* decided last, so that the earlier decisions of an input stay as they were */
+	if (md.migrc && take(&g, 3) == 1)
+		/* what migrc/LUF defer: NUMA migrations of small folios mapped clean
+		 * and read-only, as migrations leave them without A/D bits */
+		put(&st, "transparent_hugepage.enabled=never\nnumasim.migration_entry_ad=0\n"
+		    "kernel.numa_balancing=1\n");
 	const char *dir = getenv("FUZZ_MODEL_DUMP");
 	bool verbose = getenv("FUZZ_MODEL_VERBOSE");
 	if (dir) {

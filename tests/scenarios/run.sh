@@ -185,6 +185,11 @@ expect 2 "\-\-json given twice" -- run --json "$TMP/x1.json" --json "$TMP/x2.jso
 expect 2 "\-\-seeds given twice" -- compare --seeds 2 --seeds 3 --variant a
 expect 2 "ambiguous option '--s'" -- compare --s 3 --variant a
 expect 2 "list takes no arguments ('extra')" -- list extra
+# a letter of a cluster is named, not the word before it (fuzz_cmdline)
+expect 2 "unknown option '-x'" -- run --quiet -xy
+expect 2 "unknown option '-x'" -- compare --variant a -xy
+expect 2 "unknown option '\-\-quiet=1'" -- run --quiet=1
+expect 0 "usage: numasim compare" -- compare --help
 
 # SIGINT/SIGTERM: the run stops at its next slice and writes what it has,
 # marked interrupted; exit 128 + the signal
