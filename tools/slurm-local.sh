@@ -40,7 +40,7 @@ is_ours() {
 
 # pid_ours PID: running with DIR on its command line (a zombie has none)
 pid_ours() {
-	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$DIR"
+	tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "$DIR"
 }
 
 # stop_pidfile PIDFILE: TERM, up to 10 s to exit, then KILL
@@ -145,6 +145,10 @@ KillWait=2
 NodeName=$host CPUs=$cpus State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
+	# slurmd 22.05 loads a cgroup plugin even when no plugin above uses
+	# cgroups; naming one skips its autodetection, which fails where
+	# /sys/fs/cgroup is not mounted (a chroot, a container)
+	echo "CgroupPlugin=cgroup/v1" >"$DIR/cgroup.conf"
 }
 
 start() {

@@ -216,7 +216,7 @@ check "the Slurm tasks' CSV is the local one" cmp -s "$TMP/local.csv" "$TMP/slur
 for v in $(env | sed -n 's/^\(S\(BATCH\|LURM\)_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
 slurm_skip() {
 	echo "sweep.sh: the real Slurm cases skipped (the tasks ran emulated above): $1" >&2
-	[ -z "${NUMASIM_REQUIRE_SLURM:-}" ] || ko "NUMASIM_REQUIRE_SLURM is set, but $1"
+	[ -z "${NUMASIM_REQUIRE_SLURM:-}" ] || ko "NUMASIM_REQUIRE_SLURM is set, but the real Slurm cases were skipped"
 }
 have_slurm=1
 for p in munged slurmctld slurmd sbatch; do
@@ -256,7 +256,7 @@ seeds: 1002'
 	"$ROOT/tools/slurm-local.sh" stop "$SD" >/dev/null 2>&1
 	left=""
 	for p in $pids; do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$SD/" && left="$left $p"
+		tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "$SD/" && left="$left $p"
 	done
 	check "the private Slurm stopped:$left" test -z "$left"
 	SD=""
