@@ -20,7 +20,7 @@
 # and so does stop.
 # tests/scenarios/sweep.sh uses it to submit the sweep with sbatch.
 set -eu
-SELF=$0
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cmd=${1:-}
 DIR=/tmp/numasim-slurm
 case ${2:-} in '' | --*) ;; *) DIR=$2 ;; esac
@@ -43,12 +43,18 @@ pid_ours() {
 	tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -qF -- "$DIR"
 }
 
+# alive PID: running and not a zombie (which kill -0 would still find)
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	case $st in '' | Z* | X*) return 1 ;; esac
+}
+
 # stop_pidfile PIDFILE: TERM, up to 10 s to exit, then KILL
 stop_pidfile() {
 	if is_ours "$1"; then
 		kill "$pid" 2>/dev/null || true
 		n=0
-		# is_ours, not kill -0: an exited daemon may stay a zombie a while
+		# pid_ours, not kill -0: an exited daemon may stay a zombie a while
 		while [ $n -lt 50 ] && pid_ours "$pid"; do
 			sleep 0.2; n=$((n + 1))
 		done
@@ -58,7 +64,7 @@ stop_pidfile() {
 }
 
 stop_all() {
-	[ -s "$DIR/watch.pid" ] && { kill "$(cat "$DIR/watch.pid")" 2>/dev/null || true; }
+	is_ours "$DIR/watch.pid" && { kill "$pid" 2>/dev/null || true; }
 	rm -f "$DIR/watch.pid"
 	# cancel this cluster's jobs first: a running job's slurmstepd would
 	# otherwise outlive slurmd
@@ -188,7 +194,7 @@ start() {
 		# stop removes watch.pid, which ends the loop
 		: >"$DIR/watch.pid"
 		(
-			while kill -0 "$watch" 2>/dev/null && [ -e "$DIR/watch.pid" ]; do sleep 1; done
+			while alive "$watch" && [ -e "$DIR/watch.pid" ]; do sleep 1; done
 			[ -e "$DIR/watch.pid" ] && rm -f "$DIR/watch.pid" && "$SELF" stop "$DIR"
 		) </dev/null >/dev/null 2>&1 &
 		echo $! >"$DIR/watch.pid"
