@@ -5,16 +5,28 @@
 # checked against each cell's own JSON and a direct run; a second sweep that
 # runs nothing; a failing cell; the same grid through GNU parallel (the
 # printed invocation, run as printed) and through the Slurm array script
-# (each task run with SLURM_ARRAY_TASK_ID set, and by sbatch itself when a
-# Slurm controller answers), each merged to the same CSV; shell quoting of
-# odd file names.
+# (each task run with SLURM_ARRAY_TASK_ID set, then by a real Slurm: a
+# private one-node cluster that tools/slurm-local.sh starts here, which
+# checks the script with sbatch --test-only and runs the array with sbatch
+# --wait), each merged to the same CSV; shell quoting of odd file names.
+# Without Slurm's programs, or when its daemons cannot start here, the real
+# Slurm cases are skipped with the reason; NUMASIM_REQUIRE_SLURM=1 makes
+# that a failure.
 # Usage: tests/scenarios/sweep.sh build/release/numasim
 set -u
 BIN=$1
 case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+SD=""	# the private Slurm's folder once started: stopped on any exit
+cleanup() {
+	[ -z "$SD" ] || "$ROOT/tools/slurm-local.sh" stop "$SD" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -197,18 +209,58 @@ check "task 8 does not exist" sh -c '! SLURM_ARRAY_TASK_ID=8 bash "$1" 2>/dev/nu
 check "outside Slurm the script refuses" sh -c '! env -u SLURM_ARRAY_TASK_ID bash "$1" 2>/dev/null' - "$S"
 "$BIN" merge "$TMP/slurm" --csv "$TMP/slurm.csv" >/dev/null
 check "the Slurm tasks' CSV is the local one" cmp -s "$TMP/local.csv" "$TMP/slurm.csv"
-# a real Slurm, when one answers (tools/slurm-local.sh starts one on this host)
-if command -v sbatch >/dev/null 2>&1 && timeout 5 sinfo >/dev/null 2>&1; then
-	"$BIN" sweep "$TMP/grid.yaml" --out "$TMP/sbatch" --emit slurm >/dev/null
-	check "sbatch --test-only takes the script" timeout 20 sbatch --test-only "$TMP/sbatch/sweep.sbatch" >/dev/null 2>&1
-	if timeout 60 sbatch --wait --quiet "$TMP/sbatch/sweep.sbatch" >/dev/null 2>&1; then
-		"$BIN" merge "$TMP/sbatch" --csv "$TMP/sbatch.csv" >/dev/null
-		check "sbatch's CSV is the local one" cmp -s "$TMP/local.csv" "$TMP/sbatch.csv"
-	else
-		ko "sbatch --wait of the sweep failed"
-	fi
+# ---- a real Slurm: a private one-node cluster on this host ----
+# Only that cluster is used, never one the environment points at, so the
+# jobs cannot queue behind others; and no SBATCH_* or SLURM_* variable of a
+# calling job reaches sbatch.
+for v in $(env | sed -n 's/^\(S\(BATCH\|LURM\)_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
+slurm_skip() {
+	echo "sweep.sh: the real Slurm cases skipped (the tasks ran emulated above): $1" >&2
+	[ -z "${NUMASIM_REQUIRE_SLURM:-}" ] || ko "NUMASIM_REQUIRE_SLURM is set, but the real Slurm cases were skipped"
+}
+have_slurm=1
+for p in munged slurmctld slurmd sbatch; do
+	command -v "$p" >/dev/null 2>&1 || have_slurm=0
+done
+if [ "$have_slurm" -eq 0 ]; then
+	slurm_skip "Slurm is not installed (tools/install-deps.sh installs slurmctld, slurmd, slurm-client, munge)"
+elif ! out=$("$ROOT/tools/slurm-local.sh" start "$TMP/cluster" --watch $$ 2>&1); then
+	slurm_skip "the private Slurm did not start here: $out"
 else
-	echo "sweep.sh: no Slurm controller answers: sbatch cases skipped (emulated above)" >&2
+	SD=$TMP/cluster
+	export SLURM_CONF="$SD/slurm.conf"
+	"$BIN" sweep "$TMP/grid.yaml" --out "$TMP/sbatch" --emit slurm >/dev/null
+	SB=$TMP/sbatch/sweep.sbatch
+	out=$(timeout 20 sbatch --test-only "$SB" 2>&1); rc=$?
+	check "sbatch --test-only takes the script ($rc): $out" sh -c '[ "$1" -eq 0 ] && printf "%s" "$2" | grep -q "to start at"' - "$rc" "$out"
+	# the check has teeth: more tasks than Slurm's default MaxArraySize
+	# (1001) are refused, and a range of them is taken (docs/sweep.md)
+	spec big.yaml 'machines: tiered-16cpu
+workloads: numa02
+scale: 0.002
+seeds: 1002'
+	out=$("$BIN" sweep "$TMP/big.yaml" --out "$TMP/big" --emit slurm 2>&1)
+	check "1002 tasks: the sweep warns: $out" sh -c 'printf "%s" "$1" | grep -q "MaxArraySize is 1001"' - "$out"
+	out=$(timeout 20 sbatch --test-only "$TMP/big/sweep.sbatch" 2>&1); rc=$?
+	check "sbatch refuses an array of 1002 ($rc): $out" sh -c '[ "$1" -ne 0 ] && printf "%s" "$2" | grep -q "Invalid job array specification"' - "$rc" "$out"
+	check "sbatch takes --array=0-999 of it" timeout 20 sbatch --test-only --array=0-999 "$TMP/big/sweep.sbatch" >/dev/null 2>&1
+	# the array run for real: every task by slurmd, merged to the same CSV
+	t0=$(date +%s)
+	out=$(timeout 60 sbatch --wait --parsable "$SB" 2>&1); rc=$?
+	check "sbatch --wait: the array ran, exit 0 ($rc, $(($(date +%s) - t0)) s): $out" test "$rc" -eq 0
+	check "Slurm wrote each task's log" test "$(ls "$TMP/sbatch/log/" | grep -c '^slurm-[0-7]\.log$')" -eq 8
+	"$BIN" merge "$TMP/sbatch" --csv "$TMP/sbatch.csv" >/dev/null 2>&1
+	check "sbatch's CSV is the local one" cmp -s "$TMP/local.csv" "$TMP/sbatch.csv"
+	pids=$(cat "$SD/slurmctld.pid" "$SD/slurmd.pid" "$SD/munge/munged.pid" 2>/dev/null)
+	check "the daemons' three PIDs: $pids" test "$(echo $pids | wc -w)" -eq 3
+	"$ROOT/tools/slurm-local.sh" stop "$SD" >/dev/null 2>&1
+	left=""
+	for p in $pids; do
+		tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -qF -- "$SD/" && left="$left $p"
+	done
+	check "the private Slurm stopped:$left" test -z "$left"
+	SD=""
+	unset SLURM_CONF
 fi
 
 # ---- odd file names: found next to the spec, quoted for the shell ----
