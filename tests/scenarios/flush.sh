@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Whole runs against the oracle with and without numasim.debug_skip_flush
-# (docs/validation.md, "The oracle"): without the skip nothing is counted;
+# and numasim.debug_migrc_skip_write_flush (docs/validation.md, "The
+# oracle"): without the skip nothing is counted;
 # with it the runs whose migrations need a flush report damage and exit 1,
 # with migrations comparable to the run with the flushes.
 # Usage: tests/scenarios/flush.sh build/release/numasim
@@ -92,6 +93,32 @@ run gs-plain-skip 0 --machine gpu-1node --workload gpu-stream:size=64M,chunk=1M 
 run pp 0 --machine gpu-1node --workload gpu-pingpong:size=16M,rounds=3 && clean pp
 run pp-skip 1 --machine gpu-1node --workload gpu-pingpong:size=16M,rounds=3 \
 	--set numasim.debug_skip_flush=1 && caught pp-skip
+
+# migrc and LUF (workloads/migrc_write.yaml on tiered-small): kswapd demotes
+# a promoted, read-only table with its flush deferred, then a writer writes
+# it while readers keep their translations. The write fault's forced flush
+# keeps the readers right; without it (debug_migrc_skip_write_flush) their
+# read-modify-writes lose the writer's writes, with as many promotions,
+# demotions and deferred pages; the same with LUF.
+MW="--machine examples/machines/tiered-small.machine --workload workloads/migrc_write.yaml
+	--set kernel.numa_balancing=2 --set numa.demotion_enabled=1 --set numasim.migration_entry_ad=0"
+# deferred NAME: pages were pending, and a write fault forced their flush
+deferred() {
+	if jq -e '.migrc.peak_pending_pages > 0 and .vmstat.sim_migrc_deferred_pages > 0 and
+		  .vmstat.sim_migrc_forced_flush_write_fault > 0' "$TMP/$1.json" >/dev/null; then ok
+	else ko "$1: migrc $(jq -c '[.migrc, .vmstat.sim_migrc_deferred_pages,
+		.vmstat.sim_migrc_forced_flush_write_fault]' "$TMP/$1.json")"; fi
+}
+for m in 1 luf; do
+	run mw-$m 0 $MW --set numasim.migrc=$m && clean mw-$m && deferred mw-$m
+	run mw-$m-skip 1 $MW --set numasim.migrc=$m --set numasim.debug_migrc_skip_write_flush=1 &&
+		caught mw-$m-skip && comparable mw-$m mw-$m-skip sim_migrc_deferred_pages &&
+		comparable mw-$m mw-$m-skip pgdemote_kswapd && comparable mw-$m mw-$m-skip pgpromote_success
+	if jq -e '.oracle.lost_writes > 0 and .vmstat.sim_migrc_forced_flush_write_fault == 0 and
+		  .migrc.peak_pending_pages > 0' "$TMP/mw-$m-skip.json" >/dev/null 2>&1; then ok
+	else ko "mw-$m-skip: $(jq -c '[.oracle, .migrc, .vmstat.sim_migrc_forced_flush_write_fault]' \
+		"$TMP/mw-$m-skip.json")"; fi
+done
 
 echo "flush scenarios: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
