@@ -163,15 +163,7 @@ void compare_usage(FILE *out)
 
 static bool valid_name(const char *s, size_t len)
 {
-	if (len == 0 || len > NAME_MAX_LEN || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '+' || c == '-'))
-			return false;
-	}
-	return true;
+	return parse_file_name(s, len, NAME_MAX_LEN);
 }
 
 static int add_variant(struct compare *c, const char *arg)

@@ -237,16 +237,7 @@ static int take_settings(struct spec_parser *P, const yaml_node_t *n, const char
 /* A variant's name names files: compare's rule, and no "__" (it separates a cell name's parts). */
 static bool valid_name(const char *s)
 {
-	size_t len = strlen(s);
-	if (!len || len > SWEEP_MAX_NAME || s[0] == '.' || strstr(s, "__"))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '+' || c == '-'))
-			return false;
-	}
-	return true;
+	return !strstr(s, "__") && parse_file_name(s, strlen(s), SWEEP_MAX_NAME);
 }
 
 static int take_variants(struct spec_parser *P, const yaml_node_t *n)
