@@ -2283,12 +2283,14 @@ int wlfile_load(struct workload *wl, const char *path, const struct machine *m, 
 	return rc;
 }
 
-bool wlfile_is_file_spec(const char *spec)
+static bool has_yaml_ext(const char *spec, size_t n)
 {
-	size_t n = strlen(spec);
-	struct stat st;
+	return (n > 5 && !strcmp(spec + n - 5, ".yaml")) || (n > 4 && !strcmp(spec + n - 4, ".yml"));
+}
 
-	if ((n > 5 && !strcmp(spec + n - 5, ".yaml")) || (n > 4 && !strcmp(spec + n - 4, ".yml")))
+bool wlfile_may_be_file(const char *spec)
+{
+	if (has_yaml_ext(spec, strlen(spec)))
 		return true;
 	/* NAME:key=value is a generator; a built-in name wins over a file of that name */
 	if (strchr(spec, ':'))
@@ -2296,5 +2298,14 @@ bool wlfile_is_file_spec(const char *spec)
 	for (const char *const *w = workload_names; *w; w++)
 		if (!strcmp(*w, spec))
 			return false;
-	return !stat(spec, &st) && S_ISREG(st.st_mode);
+	return true;
+}
+
+bool wlfile_is_file_spec(const char *spec)
+{
+	struct stat st;
+
+	if (!wlfile_may_be_file(spec))
+		return false;
+	return has_yaml_ext(spec, strlen(spec)) || (!stat(spec, &st) && S_ISREG(st.st_mode));
 }
