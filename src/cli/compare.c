@@ -289,9 +289,8 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		case 'V': rc = add_variant(c, optarg); break;
 		case 'F': rc = add_from_json(c, optarg); break;
 		case 'D':
-			if (cli_once(&c->run.given, ch, "--json-dir"))
+			if (cli_once_arg(&c->run.given, ch, "--json-dir", optarg, &c->json_dir))
 				return 2;
-			c->json_dir = optarg;
 			break;
 		case 'N':
 			if (cli_once(&c->run.given, ch, "--seeds"))
@@ -299,9 +298,8 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			rc = parse_seeds(c, optarg);
 			break;
 		case 'H':
-			if (cli_once(&c->run.given, ch, "--html"))
+			if (cli_once_arg(&c->run.given, ch, "--html", optarg, &c->html))
 				return 2;
-			c->html = optarg;
 			break;
 		case 'O':
 			if (cli_once(&c->run.given, ch, "--format"))
@@ -585,11 +583,7 @@ static void conf_from_json(struct conf *cf, json_object *r)
 static void keep_runs(struct source *s, json_object *const *res, uint32_t n)
 {
 	for (int op = 0; op < NR_MMT_OPS; op++) {
-		s->runs[op] = calloc(n, sizeof(double));
-		if (!s->runs[op]) {
-			err_print("numasim", "out of host memory");
-			exit(1);
-		}
+		s->runs[op] = cli_xcalloc(n, sizeof(double));
 		for (uint32_t k = 0; k < n; k++) {
 			json_object *v = op == MMT_ELAPSED ? get(res[k], RKEY(ELAPSED_S))
 				: get(get(res[k], "workload"), "accesses_per_s");
@@ -738,11 +732,7 @@ static int by_elapsed(const void *a, const void *b)
 
 static void print_mmtests(const struct compare *c, FILE *out)
 {
-	struct mmt_column *cols = calloc((size_t)c->nr_src, sizeof(*cols));
-	if (!cols) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	struct mmt_column *cols = cli_xcalloc((size_t)c->nr_src, sizeof(*cols));
 	for (int j = 0; j < c->nr_src; j++) {
 		const struct source *s = &c->src[j];
 		cols[j].name = s->name;
@@ -795,29 +785,11 @@ struct table {
 	char ***row;
 };
 
-static char *xasprintf(const char *fmt, ...) sim_printf(1, 2);
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	va_end(ap);
-	return s;
-}
-
 /* A new row labelled @label; its cells are set by the caller. */
 static char **table_row(struct table *t, char *label)
 {
 	ARRAY_GROW(t->row, t->cap_rows, t->nr_rows, 32);
-	char **r = calloc((size_t)t->nr_cols + 1, sizeof(char *));
-	if (!r) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	char **r = cli_xcalloc((size_t)t->nr_cols + 1, sizeof(char *));
 	r[0] = label;
 	t->row[t->nr_rows++] = r;
 	return r;
@@ -903,11 +875,11 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 	int prec = max < 1 ? 4 : max < 10 ? 3 : 2;
 	const struct source *ref = &c->src[0];
 	double ref_s = ref->res ? json_object_get_double(get(ref->res, RKEY(ELAPSED_S))) : 0;
-	char **r = table_row(t, xasprintf("elapsed (simulated s)"));
+	char **r = table_row(t, cli_xasprintf("elapsed (simulated s)"));
 	for (int j = 0; j < c->nr_src; j++) {
 		const struct source *s = &c->src[j];
 		if (!s->res) {
-			r[j + 1] = xasprintf("failed");
+			r[j + 1] = cli_xasprintf("failed");
 			continue;
 		}
 		double e = json_object_get_double(get(s->res, RKEY(ELAPSED_S)));
@@ -917,18 +889,18 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 		if (c->seeds > 1 && !s->file)
 			snprintf(range, sizeof(range), " [%.*f-%.*f]", prec, s->min_s, prec, s->max_s);
 		if (j == 0 || ref_s <= 0) {
-			r[j + 1] = xasprintf("%.*f%s%s", prec, e, range, trunc);
+			r[j + 1] = cli_xasprintf("%.*f%s%s", prec, e, range, trunc);
 			continue;
 		}
 		double pct = (e - ref_s) * 100.0 / ref_s;
 		if (fabs(pct) < 0.05)
 			pct = 0;	/* no "-0.0%" */
-		r[j + 1] = xasprintf("%.*f%s (%+.1f%%)%s", prec, e, range, pct, trunc);
+		r[j + 1] = cli_xasprintf("%.*f%s (%+.1f%%)%s", prec, e, range, pct, trunc);
 	}
-	r = table_row(t, xasprintf("host (s)"));
+	r = table_row(t, cli_xasprintf("host (s)"));
 	for (int j = 0; j < c->nr_src; j++) {
 		json_object *h = c->src[j].res ? get(c->src[j].res, RKEY(HOST_S)) : NULL;
-		r[j + 1] = h ? xasprintf("%.2f", json_object_get_double(h)) : xasprintf("-");
+		r[j + 1] = h ? cli_xasprintf("%.2f", json_object_get_double(h)) : cli_xasprintf("-");
 	}
 }
 
@@ -936,16 +908,16 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 static void add_peak_pending_row(struct table *t, const struct compare *c)
 {
 	bool nonzero = false;
-	char **r = table_row(t, xasprintf("sim_migrc_peak_pending_pages"));
+	char **r = table_row(t, cli_xasprintf("sim_migrc_peak_pending_pages"));
 	for (int j = 0; j < c->nr_src; j++) {
 		json_object *m = c->src[j].res ? get(c->src[j].res, RKEY(MIGRC)) : NULL;
 		json_object *v = m ? get(m, RKEY(MIGRC_PEAK_PENDING_PAGES)) : NULL;
 		if (!v) {
-			r[j + 1] = xasprintf("-");
+			r[j + 1] = cli_xasprintf("-");
 			continue;
 		}
 		uint64_t n = json_object_get_uint64(v);
-		r[j + 1] = xasprintf("%llu", (unsigned long long)n);
+		r[j + 1] = cli_xasprintf("%llu", (unsigned long long)n);
 		nonzero |= n != 0;
 	}
 	if (!nonzero)
@@ -960,15 +932,15 @@ static void add_counter_rows(struct table *t, const struct compare *c)
 		bool nonzero = false;
 		char **r;
 		if (compare_rows[k] == ROW_LOCAL_PCT) {
-			r = table_row(t, xasprintf("numa_hint_local_percent"));
+			r = table_row(t, cli_xasprintf("numa_hint_local_percent"));
 			for (int j = 0; j < c->nr_src; j++) {
 				uint64_t all, local;
 				const struct source *s = &c->src[j];
 				if (counter(s, vm_event_text[NUMA_HINT_FAULTS], &all) && all &&
 				    counter(s, vm_event_text[NUMA_HINT_FAULTS_LOCAL], &local))
-					r[j + 1] = xasprintf("%.2f", (double)local * 100.0 / (double)all);
+					r[j + 1] = cli_xasprintf("%.2f", (double)local * 100.0 / (double)all);
 				else
-					r[j + 1] = xasprintf("-");
+					r[j + 1] = cli_xasprintf("-");
 			}
 			if (!hint_faults)
 				table_drop_last(t);
@@ -979,14 +951,14 @@ static void add_counter_rows(struct table *t, const struct compare *c)
 			continue;
 		}
 		const char *name = vm_event_text[compare_rows[k]];
-		r = table_row(t, xasprintf("%s", name));
+		r = table_row(t, cli_xasprintf("%s", name));
 		for (int j = 0; j < c->nr_src; j++) {
 			uint64_t v;
 			if (counter(&c->src[j], name, &v)) {
-				r[j + 1] = xasprintf("%llu", (unsigned long long)v);
+				r[j + 1] = cli_xasprintf("%llu", (unsigned long long)v);
 				nonzero |= v != 0;
 			} else {
-				r[j + 1] = xasprintf("-");
+				r[j + 1] = cli_xasprintf("-");
 			}
 		}
 		if (compare_rows[k] == NUMA_HINT_FAULTS)
@@ -1009,12 +981,12 @@ static void add_placement_rows(struct table *t, const struct compare *c)
 	}
 	for (size_t p = 0; p < nr_procs; p++)
 		for (size_t n = 0; n < nr_nodes; n++) {
-			char **r = table_row(t, xasprintf("process %zu node %zu (MiB)", p, n));
+			char **r = table_row(t, cli_xasprintf("process %zu node %zu (MiB)", p, n));
 			for (int j = 0; j < c->nr_src; j++) {
 				uint64_t v;
 				r[j + 1] = resident(&c->src[j], p, n, &v)
-					? xasprintf("%llu", (unsigned long long)(v / MiB_PAGES))
-					: xasprintf("-");
+					? cli_xasprintf("%llu", (unsigned long long)(v / MiB_PAGES))
+					: cli_xasprintf("-");
 			}
 		}
 }
@@ -1023,12 +995,12 @@ static void add_oracle_rows(struct table *t, const struct compare *c)
 {
 	const char *const keys[] = { RKEY(ORACLE_STALE_READS), RKEY(ORACLE_LOST_WRITES) };
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		char **r = table_row(t, xasprintf("oracle %s", keys[k]));
+		char **r = table_row(t, cli_xasprintf("oracle %s", keys[k]));
 		for (int j = 0; j < c->nr_src; j++) {
 			uint64_t v;
 			r[j + 1] = oracle_count(&c->src[j], keys[k], &v)
-				? xasprintf("%llu", (unsigned long long)v)
-				: xasprintf("-");
+				? cli_xasprintf("%llu", (unsigned long long)v)
+				: cli_xasprintf("-");
 		}
 	}
 }
@@ -1039,14 +1011,10 @@ static void append(char **buf, const char *fmt, ...) sim_printf(2, 3);
 static void append(char **buf, const char *fmt, ...)
 {
 	va_list ap;
-	char *more;
 	va_start(ap, fmt);
-	if (vasprintf(&more, fmt, ap) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	char *more = cli_xvasprintf(fmt, ap);
 	va_end(ap);
-	char *joined = xasprintf("%s%s%s", *buf ? *buf : "", *buf ? ", " : "", more);
+	char *joined = cli_xasprintf("%s%s%s", *buf ? *buf : "", *buf ? ", " : "", more);
 	free(*buf);
 	free(more);
 	*buf = joined;
@@ -1281,11 +1249,7 @@ void compare_print_columns(FILE *out, const char *title, const struct tunables *
 			     .seeds_desc = seeds };
 	run_opts_init(&c.run);
 	c.run.tun = *shared;
-	c.src = calloc((size_t)n, sizeof(*c.src));
-	if (!c.src) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	c.src = cli_xcalloc((size_t)n, sizeof(*c.src));
 	for (int j = 0; j < n; j++) {
 		struct source *s = &c.src[j];
 		*s = (struct source){ .name = (char *)cols[j].name, .tun = cols[j].tun,

@@ -114,12 +114,7 @@ static struct cell *new_cell(struct merge *m)
 
 static char *path_in(const struct merge *m, const char *file)
 {
-	char *p;
-	if (asprintf(&p, "%s/%s", m->dir, file) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	return p;
+	return cli_xasprintf("%s/%s", m->dir, file);
 }
 
 /* Entry @i of the index's "cells": 0, or 2 after a message naming the key. */
@@ -565,10 +560,8 @@ static void print_table(const struct merge *m, uint32_t first, bool *done, FILE 
 	uint32_t nr_runs = 1;
 	int nr_cols = 0;
 	char seeds[160] = "";
-	if (!grp || !runs || !cols) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	if (!grp || !runs || !cols)
+		cli_oom();
 	for (uint32_t i = first; i < m->nr_cells; i++) {
 		if (done[i] || !same_table(&m->cells[first], &m->cells[i]))
 			continue;
@@ -594,11 +587,7 @@ static void print_table(const struct merge *m, uint32_t first, bool *done, FILE 
 
 static void print_tables(const struct merge *m, FILE *out)
 {
-	bool *done = calloc(m->nr_cells, sizeof(*done));
-	if (!done) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	bool *done = cli_xcalloc(m->nr_cells, sizeof(*done));
 	for (uint32_t i = 0, nth = 0; i < m->nr_cells; i++)
 		if (!done[i]) {
 			if (nth++)
@@ -626,25 +615,21 @@ static int parse_merge_options(int argc, char **argv, struct merge *m)
 			break;
 		switch (c) {
 		case 'c':
-			if (cli_once(&seen, c, "--csv"))
+			if (cli_once_arg(&seen, c, "--csv", optarg, &m->csv))
 				return 2;
-			m->csv = optarg;
 			break;
 		case 'H':
-			if (cli_once(&seen, c, "--html"))
+			if (cli_once_arg(&seen, c, "--html", optarg, &m->html))
 				return 2;
-			m->html = optarg;
 			break;
 		case 'h': merge_usage(stdout); exit(0);
 		case ':': return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(longopts, argv[optind - 1], "numasim merge --help");
 		}
 	}
-	if (optind >= argc)
-		return cli_bad("merge: which folder? (numasim merge DIR; see numasim merge --help)");
-	m->dir = argv[optind++];
-	if (optind < argc)
-		return cli_bad("unexpected argument '%s'", argv[optind]);
+	if (cli_one_operand(argc, argv, "merge: which folder? (numasim merge DIR; see numasim "
+			    "merge --help)", &m->dir))
+		return 2;
 	char err[512];
 	if (m->csv && strcmp(m->csv, "-") && file_probe_writable(m->csv, err, sizeof(err)))
 		return cli_bad("--csv '%s': %s", m->csv, err);
