@@ -217,16 +217,6 @@ static int add_from_json(struct compare *c, const char *arg)
 	return 0;
 }
 
-/* tunable_set()'s message without its "--set" prefix. */
-static const char *strip_set(const char *msg)
-{
-	if (!strncmp(msg, "--set: ", 7))
-		return msg + 7;
-	if (!strncmp(msg, "--set ", 6))
-		return msg + 6;
-	return msg;
-}
-
 static int apply_settings(struct source *s, const struct tunables *shared)
 {
 	s->tun = *shared;
@@ -244,7 +234,7 @@ static int apply_settings(struct source *s, const struct tunables *shared)
 			break;
 		}
 		if (tunable_set(&s->tun, item, err, sizeof(err))) {
-			rc = cli_bad("variant '%s': %s", s->name, strip_set(err));
+			rc = cli_bad("variant '%s': %s", s->name, tunable_set_reason(err));
 			break;
 		}
 		if (!comma)

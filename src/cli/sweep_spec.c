@@ -693,16 +693,6 @@ void sweep_combo_settings(const struct sweep_spec *sp, const struct sweep_combo 
 		fn(arg, sp->axes[i].key.s, sp->axes[i].values[c->axis_value[i]].s);
 }
 
-/* tunable_set()'s message without its "--set" prefix. */
-static const char *strip_set(const char *msg)
-{
-	if (!strncmp(msg, "--set: ", 7))
-		return msg + 7;
-	if (!strncmp(msg, "--set ", 6))
-		return msg + 6;
-	return msg;
-}
-
 /* Try KEY=VALUE on @t; on a bad one, the message names the spec's line and key path. */
 static int try_setting(const struct sweep_spec *sp, struct tunables *t, const char *path,
 		       const struct sweep_val *key, const struct sweep_val *value, char *err,
@@ -714,7 +704,8 @@ static int try_setting(const struct sweep_spec *sp, struct tunables *t, const ch
 	if (asprintf(&kv, "%s=%s", key->s, value->s) < 0)
 		return errorf(err, errlen, "out of host memory");
 	if (tunable_set(t, kv, why, sizeof(why)))
-		rc = errorf_at(err, errlen, sp->file, value->line, path, "%s", strip_set(why));
+		rc = errorf_at(err, errlen, sp->file, value->line, path, "%s",
+			       tunable_set_reason(why));
 	free(kv);
 	return rc;
 }
