@@ -175,6 +175,63 @@ int cli_once(uint64_t *seen, int c, const char *name)
 	return 0;
 }
 
+int cli_once_arg(uint64_t *seen, int c, const char *name, const char *arg, const char **dst)
+{
+	if (cli_once(seen, c, name))
+		return 2;
+	*dst = arg;
+	return 0;
+}
+
+int cli_one_operand(int argc, char **argv, const char *missing, const char **out)
+{
+	if (optind >= argc)
+		return cli_bad("%s", missing);
+	*out = argv[optind++];
+	if (optind < argc)
+		return cli_bad("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+void cli_oom(void)
+{
+	err_print("numasim", "out of host memory");
+	exit(1);
+}
+
+void *cli_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p)
+		cli_oom();
+	return p;
+}
+
+char *cli_xstrdup(const char *s)
+{
+	char *d = strdup(s);
+	if (!d)
+		cli_oom();
+	return d;
+}
+
+char *cli_xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	if (vasprintf(&s, fmt, ap) < 0)
+		cli_oom();
+	return s;
+}
+
+char *cli_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = cli_xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
+}
+
 int cli_unknown_option(const struct option *longopts, const char *arg, const char *help)
 {
 	if (arg[0] == '-' && arg[1] == '-' && arg[2]) {

@@ -13,6 +13,7 @@
 #define NUMASIM_CLI_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <time.h>
 
 #include "sim.h"
@@ -116,6 +117,22 @@ int compare_parse_args(int argc, char **argv);
 /* A single-valued option given twice: @seen holds a bit per option code
  * (c & 63). Return 2 with a message if @c was seen, else mark it, 0. */
 int cli_once(uint64_t *seen, int c, const char *name);
+/* cli_once(), then *@dst = @arg: a single-valued option's value. 0, or 2 after the message. */
+int cli_once_arg(uint64_t *seen, int c, const char *name, const char *arg, const char **dst);
+/*
+ * The one operand left after the options (argv[optind]) in *@out; 2 after
+ * @missing when there is none, or after "unexpected argument" when there
+ * are more.
+ */
+int cli_one_operand(int argc, char **argv, const char *missing, const char **out);
+
+/* A front end out of host memory: "numasim: out of host memory", exit status 1.
+ * The x- allocators below end so instead of returning NULL. */
+sim_noreturn void cli_oom(void);
+void *cli_xcalloc(size_t n, size_t size);
+char *cli_xstrdup(const char *s);
+char *cli_xasprintf(const char *fmt, ...) sim_printf(1, 2);
+char *cli_xvasprintf(const char *fmt, va_list ap);
 
 /* The machine and the workload of a set of run options, built once. */
 struct cli_setup {

@@ -42,6 +42,7 @@
 #include "core/err.h"
 #include "core/parse.h"
 #include "stats/html_report.h"
+#include "stats/json_get.h"
 
 #define MiB_PAGES (MiB / PAGE_SIZE)
 #define NAME_MAX_LEN 64
@@ -163,15 +164,7 @@ void compare_usage(FILE *out)
 
 static bool valid_name(const char *s, size_t len)
 {
-	if (len == 0 || len > NAME_MAX_LEN || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '+' || c == '-'))
-			return false;
-	}
-	return true;
+	return parse_file_name(s, len, NAME_MAX_LEN);
 }
 
 static int add_variant(struct compare *c, const char *arg)
@@ -224,16 +217,6 @@ static int add_from_json(struct compare *c, const char *arg)
 	return 0;
 }
 
-/* tunable_set()'s message without its "--set" prefix. */
-static const char *strip_set(const char *msg)
-{
-	if (!strncmp(msg, "--set: ", 7))
-		return msg + 7;
-	if (!strncmp(msg, "--set ", 6))
-		return msg + 6;
-	return msg;
-}
-
 static int apply_settings(struct source *s, const struct tunables *shared)
 {
 	s->tun = *shared;
@@ -251,7 +234,7 @@ static int apply_settings(struct source *s, const struct tunables *shared)
 			break;
 		}
 		if (tunable_set(&s->tun, item, err, sizeof(err))) {
-			rc = cli_bad("variant '%s': %s", s->name, strip_set(err));
+			rc = cli_bad("variant '%s': %s", s->name, tunable_set_reason(err));
 			break;
 		}
 		if (!comma)
@@ -297,9 +280,8 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 		case 'V': rc = add_variant(c, optarg); break;
 		case 'F': rc = add_from_json(c, optarg); break;
 		case 'D':
-			if (cli_once(&c->run.given, ch, "--json-dir"))
+			if (cli_once_arg(&c->run.given, ch, "--json-dir", optarg, &c->json_dir))
 				return 2;
-			c->json_dir = optarg;
 			break;
 		case 'N':
 			if (cli_once(&c->run.given, ch, "--seeds"))
@@ -307,9 +289,8 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 			rc = parse_seeds(c, optarg);
 			break;
 		case 'H':
-			if (cli_once(&c->run.given, ch, "--html"))
+			if (cli_once_arg(&c->run.given, ch, "--html", optarg, &c->html))
 				return 2;
-			c->html = optarg;
 			break;
 		case 'O':
 			if (cli_once(&c->run.given, ch, "--format"))
@@ -363,21 +344,6 @@ static int parse_compare_options(int argc, char **argv, struct compare *c)
 
 /* ---- JSON results ---- */
 
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-/* A finite number: json-c reads NaN, Infinity and 1e400 (as infinity) as doubles. */
-static bool is_number(json_object *v)
-{
-	return json_object_is_type(v, json_type_int) ||
-	       (json_object_is_type(v, json_type_double) && isfinite(json_object_get_double(v)));
-}
-
 /* json-c stores an integer that overflows 64 bits as UINT64_MAX, silently:
  * a count is refused past INT64_MAX, which also no real counter reaches. */
 static bool is_count(json_object *v)
@@ -391,7 +357,7 @@ static bool is_count(json_object *v)
 #define MAX_RUN_S 1.8446744e10
 static bool is_seconds(json_object *v)
 {
-	return is_number(v) && json_object_get_double(v) >= 0 &&
+	return jis_number(v) && json_object_get_double(v) >= 0 &&
 	       json_object_get_double(v) <= MAX_RUN_S;
 }
 
@@ -468,7 +434,7 @@ json_object *cli_parse_json(const char *buf, size_t n, char *err, size_t errlen)
 static bool of_type(json_object *v, enum result_key_type t)
 {
 	switch (t) {
-	case RK_number: return is_number(v);
+	case RK_number: return jis_number(v);
 	case RK_count: return is_count(v);
 	case RK_string: return json_object_is_type(v, json_type_string);
 	case RK_boolean: return json_object_is_type(v, json_type_boolean);
@@ -493,7 +459,7 @@ static int check_key(json_object *o, const char *path, enum result_key id, bool 
 		     char *err, size_t errlen)
 {
 	const struct result_key_desc *d = &result_keys[id];
-	json_object *v = get(o, d->key);
+	json_object *v = jget(o, d->key);
 	char full[128];
 
 	if (v ? of_type(v, d->type) : !required)
@@ -518,32 +484,33 @@ int cli_check_result(json_object *r, char *err, size_t errlen)
 		return errorf(err, errlen, "not a numasim result (expected a JSON object)");
 	static const enum result_key required[] = { RK_ELAPSED_S, RK_VMSTAT, RK_PROCESSES };
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
-		if (!get(r, result_keys[required[i]].key))
+		if (!jget(r, result_keys[required[i]].key))
 			return errorf(err, errlen, "missing key '%s'", result_keys[required[i]].key);
 	static const enum result_key secs[] = { RK_ELAPSED_S, RK_HOST_S };
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++)
-		if ((v = get(r, result_keys[secs[i]].key)) && !is_seconds(v))
+		if ((v = jget(r, result_keys[secs[i]].key)) && !is_seconds(v))
 			return errorf_at(err, errlen, NULL, 0, result_keys[secs[i]].key,
 					 "expected a finite non-negative number (seconds, at most %.4g)",
 					 MAX_RUN_S);
 	if (check_key(r, NULL, RK_HOST_S, false, err, errlen) ||
 	    check_key(r, NULL, RK_TRUNCATED, false, err, errlen) ||
-	    check_key(get(r, RKEY(CONFIG)), RKEY(CONFIG), RK_CONFIG_SCALE, false, err, errlen) ||
-	    check_key(get(r, RKEY(MIGRC)), RKEY(MIGRC), RK_MIGRC_PEAK_PENDING_PAGES, false, err,
+	    check_key(jget(r, RKEY(CONFIG)), RKEY(CONFIG), RK_CONFIG_SCALE, false, err, errlen) ||
+	    check_key(jget(r, RKEY(MIGRC)), RKEY(MIGRC), RK_MIGRC_PEAK_PENDING_PAGES, false, err,
 		      errlen) ||
 	    check_key(r, NULL, RK_VMSTAT, true, err, errlen))
 		return -1;
-	json_object *vm = get(r, RKEY(VMSTAT));
+	json_object *vm = jget(r, RKEY(VMSTAT));
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		if ((v = get(vm, vm_event_text[i])) && !is_count(v)) {
+		if ((v = jget(vm, vm_event_text[i])) && !is_count(v)) {
 			snprintf(key, sizeof(key), "%s.%s", RKEY(VMSTAT), vm_event_text[i]);
 			return errorf_at(err, errlen, NULL, 0, key, "expected %s", type_words[RK_count]);
 		}
 	if (check_key(r, NULL, RK_PROCESSES, true, err, errlen))
 		return -1;
-	json_object *procs = get(r, RKEY(PROCESSES));
+	json_object *procs = jget(r, RKEY(PROCESSES));
 	for (size_t p = 0; p < json_object_array_length(procs); p++) {
-		json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
+		json_object *rp = jget(json_object_array_get_idx(procs, p),
+				       RKEY(PROC_RESIDENT_PAGES));
 		snprintf(key, sizeof(key), "%s[%zu].%s", RKEY(PROCESSES), p, RKEY(PROC_RESIDENT_PAGES));
 		if (!rp)
 			return errorf(err, errlen, "missing key '%s'", key);
@@ -558,7 +525,7 @@ int cli_check_result(json_object *r, char *err, size_t errlen)
 						 type_words[RK_count]);
 			}
 	}
-	json_object *o = get(r, RKEY(ORACLE));
+	json_object *o = jget(r, RKEY(ORACLE));
 	if (!o)
 		return 0;
 	if (check_key(r, NULL, RK_ORACLE, true, err, errlen) ||
@@ -571,18 +538,18 @@ int cli_check_result(json_object *r, char *err, size_t errlen)
 /* The configuration a result records ("config"), as far as it does. */
 static void conf_from_json(struct conf *cf, json_object *r)
 {
-	json_object *c = get(r, RKEY(CONFIG)), *v;
+	json_object *c = jget(r, RKEY(CONFIG)), *v;
 	*cf = (struct conf){ 0 };
-	if ((v = get(c, RKEY(CONFIG_MACHINE))) && json_object_is_type(v, json_type_string))
+	if ((v = jget(c, RKEY(CONFIG_MACHINE))) && json_object_is_type(v, json_type_string))
 		cf->machine = json_object_get_string(v);
-	if ((v = get(c, RKEY(CONFIG_WORKLOAD))) && json_object_is_type(v, json_type_string))
+	if ((v = jget(c, RKEY(CONFIG_WORKLOAD))) && json_object_is_type(v, json_type_string))
 		cf->workload = json_object_get_string(v);
-	if ((v = get(c, RKEY(CONFIG_SCALE))) && is_number(v)) {
+	if ((v = jget(c, RKEY(CONFIG_SCALE))) && jis_number(v)) {
 		cf->scale = json_object_get_double(v);
 		cf->have_scale = true;
 	}
 	/* a seed is any uint64: not is_count() */
-	if ((v = get(c, RKEY(CONFIG_SEED))) && json_object_is_type(v, json_type_int) &&
+	if ((v = jget(c, RKEY(CONFIG_SEED))) && json_object_is_type(v, json_type_int) &&
 	    json_object_get_int64(v) >= 0) {
 		cf->seed = json_object_get_uint64(v);
 		cf->have_seed = true;
@@ -593,15 +560,11 @@ static void conf_from_json(struct conf *cf, json_object *r)
 static void keep_runs(struct source *s, json_object *const *res, uint32_t n)
 {
 	for (int op = 0; op < NR_MMT_OPS; op++) {
-		s->runs[op] = calloc(n, sizeof(double));
-		if (!s->runs[op]) {
-			err_print("numasim", "out of host memory");
-			exit(1);
-		}
+		s->runs[op] = cli_xcalloc(n, sizeof(double));
 		for (uint32_t k = 0; k < n; k++) {
-			json_object *v = op == MMT_ELAPSED ? get(res[k], RKEY(ELAPSED_S))
-				: get(get(res[k], "workload"), "accesses_per_s");
-			s->runs[op][k] = !is_number(v) ? 0 : json_object_get_double(v) /
+			json_object *v = op == MMT_ELAPSED ? jget(res[k], RKEY(ELAPSED_S))
+				: jget(jget(res[k], "workload"), "accesses_per_s");
+			s->runs[op][k] = !jis_number(v) ? 0 : json_object_get_double(v) /
 					 (op == MMT_ACCESS_RATE ? 1e6 : 1);
 		}
 	}
@@ -739,18 +702,14 @@ static json_object *run_once(struct compare *c, struct source *s, const struct c
 
 static int by_elapsed(const void *a, const void *b)
 {
-	double x = json_object_get_double(get(*(json_object *const *)a, RKEY(ELAPSED_S)));
-	double y = json_object_get_double(get(*(json_object *const *)b, RKEY(ELAPSED_S)));
+	double x = json_object_get_double(jget(*(json_object *const *)a, RKEY(ELAPSED_S)));
+	double y = json_object_get_double(jget(*(json_object *const *)b, RKEY(ELAPSED_S)));
 	return (x > y) - (x < y);
 }
 
 static void print_mmtests(const struct compare *c, FILE *out)
 {
-	struct mmt_column *cols = calloc((size_t)c->nr_src, sizeof(*cols));
-	if (!cols) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	struct mmt_column *cols = cli_xcalloc((size_t)c->nr_src, sizeof(*cols));
 	for (int j = 0; j < c->nr_src; j++) {
 		const struct source *s = &c->src[j];
 		cols[j].name = s->name;
@@ -781,8 +740,8 @@ static int run_variant(struct compare *c, struct source *s, const struct cli_set
 		keep_runs(s, res, n);
 	if (!rc && n) {
 		qsort(res, n, sizeof(*res), by_elapsed);
-		s->min_s = json_object_get_double(get(res[0], RKEY(ELAPSED_S)));
-		s->max_s = json_object_get_double(get(res[n - 1], RKEY(ELAPSED_S)));
+		s->min_s = json_object_get_double(jget(res[0], RKEY(ELAPSED_S)));
+		s->max_s = json_object_get_double(jget(res[n - 1], RKEY(ELAPSED_S)));
 		s->res = res[(n - 1) / 2];	/* the median run: the lower middle one */
 		res[(n - 1) / 2] = NULL;
 		conf_from_json(&s->conf, s->res);
@@ -803,29 +762,11 @@ struct table {
 	char ***row;
 };
 
-static char *xasprintf(const char *fmt, ...) sim_printf(1, 2);
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	va_end(ap);
-	return s;
-}
-
 /* A new row labelled @label; its cells are set by the caller. */
 static char **table_row(struct table *t, char *label)
 {
 	ARRAY_GROW(t->row, t->cap_rows, t->nr_rows, 32);
-	char **r = calloc((size_t)t->nr_cols + 1, sizeof(char *));
-	if (!r) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	char **r = cli_xcalloc((size_t)t->nr_cols + 1, sizeof(char *));
 	r[0] = label;
 	t->row[t->nr_rows++] = r;
 	return r;
@@ -872,7 +813,7 @@ static void table_free(struct table *t)
 /* A counter of a column's result, by its /proc/vmstat name; false if missing. */
 static bool counter(const struct source *s, const char *name, uint64_t *v)
 {
-	json_object *o = s->res ? get(get(s->res, RKEY(VMSTAT)), name) : NULL;
+	json_object *o = s->res ? jget(jget(s->res, RKEY(VMSTAT)), name) : NULL;
 	if (!o)
 		return false;
 	*v = json_object_get_uint64(o);
@@ -882,7 +823,7 @@ static bool counter(const struct source *s, const char *name, uint64_t *v)
 /* An oracle count of a column's result; false if it has no oracle (a real run). */
 static bool oracle_count(const struct source *s, const char *key, uint64_t *v)
 {
-	json_object *o = s->res ? get(get(s->res, RKEY(ORACLE)), key) : NULL;
+	json_object *o = s->res ? jget(jget(s->res, RKEY(ORACLE)), key) : NULL;
 	if (!o)
 		return false;
 	*v = json_object_get_uint64(o);
@@ -892,10 +833,10 @@ static bool oracle_count(const struct source *s, const char *key, uint64_t *v)
 /* Resident pages of process @p on node @n; false if the column has no such pair. */
 static bool resident(const struct source *s, size_t p, size_t n, uint64_t *v)
 {
-	json_object *procs = s->res ? get(s->res, RKEY(PROCESSES)) : NULL;
+	json_object *procs = s->res ? jget(s->res, RKEY(PROCESSES)) : NULL;
 	if (!procs || p >= json_object_array_length(procs))
 		return false;
-	json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
+	json_object *rp = jget(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
 	if (n >= json_object_array_length(rp))
 		return false;
 	*v = json_object_get_uint64(json_object_array_get_idx(rp, n));
@@ -907,36 +848,37 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 	double max = 0;
 	for (int j = 0; j < c->nr_src; j++)
 		if (c->src[j].res)
-			max = MAX(max, json_object_get_double(get(c->src[j].res, RKEY(ELAPSED_S))));
+			max = MAX(max,
+				  json_object_get_double(jget(c->src[j].res, RKEY(ELAPSED_S))));
 	int prec = max < 1 ? 4 : max < 10 ? 3 : 2;
 	const struct source *ref = &c->src[0];
-	double ref_s = ref->res ? json_object_get_double(get(ref->res, RKEY(ELAPSED_S))) : 0;
-	char **r = table_row(t, xasprintf("elapsed (simulated s)"));
+	double ref_s = ref->res ? json_object_get_double(jget(ref->res, RKEY(ELAPSED_S))) : 0;
+	char **r = table_row(t, cli_xasprintf("elapsed (simulated s)"));
 	for (int j = 0; j < c->nr_src; j++) {
 		const struct source *s = &c->src[j];
 		if (!s->res) {
-			r[j + 1] = xasprintf("failed");
+			r[j + 1] = cli_xasprintf("failed");
 			continue;
 		}
-		double e = json_object_get_double(get(s->res, RKEY(ELAPSED_S)));
-		json_object *tr = get(s->res, RKEY(TRUNCATED));
+		double e = json_object_get_double(jget(s->res, RKEY(ELAPSED_S)));
+		json_object *tr = jget(s->res, RKEY(TRUNCATED));
 		const char *trunc = tr && json_object_get_boolean(tr) ? " (truncated)" : "";
 		char range[64] = "";
 		if (c->seeds > 1 && !s->file)
 			snprintf(range, sizeof(range), " [%.*f-%.*f]", prec, s->min_s, prec, s->max_s);
 		if (j == 0 || ref_s <= 0) {
-			r[j + 1] = xasprintf("%.*f%s%s", prec, e, range, trunc);
+			r[j + 1] = cli_xasprintf("%.*f%s%s", prec, e, range, trunc);
 			continue;
 		}
 		double pct = (e - ref_s) * 100.0 / ref_s;
 		if (fabs(pct) < 0.05)
 			pct = 0;	/* no "-0.0%" */
-		r[j + 1] = xasprintf("%.*f%s (%+.1f%%)%s", prec, e, range, pct, trunc);
+		r[j + 1] = cli_xasprintf("%.*f%s (%+.1f%%)%s", prec, e, range, pct, trunc);
 	}
-	r = table_row(t, xasprintf("host (s)"));
+	r = table_row(t, cli_xasprintf("host (s)"));
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *h = c->src[j].res ? get(c->src[j].res, RKEY(HOST_S)) : NULL;
-		r[j + 1] = h ? xasprintf("%.2f", json_object_get_double(h)) : xasprintf("-");
+		json_object *h = c->src[j].res ? jget(c->src[j].res, RKEY(HOST_S)) : NULL;
+		r[j + 1] = h ? cli_xasprintf("%.2f", json_object_get_double(h)) : cli_xasprintf("-");
 	}
 }
 
@@ -944,16 +886,16 @@ static void add_elapsed_rows(struct table *t, const struct compare *c)
 static void add_peak_pending_row(struct table *t, const struct compare *c)
 {
 	bool nonzero = false;
-	char **r = table_row(t, xasprintf("sim_migrc_peak_pending_pages"));
+	char **r = table_row(t, cli_xasprintf("sim_migrc_peak_pending_pages"));
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *m = c->src[j].res ? get(c->src[j].res, RKEY(MIGRC)) : NULL;
-		json_object *v = m ? get(m, RKEY(MIGRC_PEAK_PENDING_PAGES)) : NULL;
+		json_object *m = c->src[j].res ? jget(c->src[j].res, RKEY(MIGRC)) : NULL;
+		json_object *v = m ? jget(m, RKEY(MIGRC_PEAK_PENDING_PAGES)) : NULL;
 		if (!v) {
-			r[j + 1] = xasprintf("-");
+			r[j + 1] = cli_xasprintf("-");
 			continue;
 		}
 		uint64_t n = json_object_get_uint64(v);
-		r[j + 1] = xasprintf("%llu", (unsigned long long)n);
+		r[j + 1] = cli_xasprintf("%llu", (unsigned long long)n);
 		nonzero |= n != 0;
 	}
 	if (!nonzero)
@@ -968,15 +910,15 @@ static void add_counter_rows(struct table *t, const struct compare *c)
 		bool nonzero = false;
 		char **r;
 		if (compare_rows[k] == ROW_LOCAL_PCT) {
-			r = table_row(t, xasprintf("numa_hint_local_percent"));
+			r = table_row(t, cli_xasprintf("numa_hint_local_percent"));
 			for (int j = 0; j < c->nr_src; j++) {
 				uint64_t all, local;
 				const struct source *s = &c->src[j];
 				if (counter(s, vm_event_text[NUMA_HINT_FAULTS], &all) && all &&
 				    counter(s, vm_event_text[NUMA_HINT_FAULTS_LOCAL], &local))
-					r[j + 1] = xasprintf("%.2f", (double)local * 100.0 / (double)all);
+					r[j + 1] = cli_xasprintf("%.2f", (double)local * 100.0 / (double)all);
 				else
-					r[j + 1] = xasprintf("-");
+					r[j + 1] = cli_xasprintf("-");
 			}
 			if (!hint_faults)
 				table_drop_last(t);
@@ -987,14 +929,14 @@ static void add_counter_rows(struct table *t, const struct compare *c)
 			continue;
 		}
 		const char *name = vm_event_text[compare_rows[k]];
-		r = table_row(t, xasprintf("%s", name));
+		r = table_row(t, cli_xasprintf("%s", name));
 		for (int j = 0; j < c->nr_src; j++) {
 			uint64_t v;
 			if (counter(&c->src[j], name, &v)) {
-				r[j + 1] = xasprintf("%llu", (unsigned long long)v);
+				r[j + 1] = cli_xasprintf("%llu", (unsigned long long)v);
 				nonzero |= v != 0;
 			} else {
-				r[j + 1] = xasprintf("-");
+				r[j + 1] = cli_xasprintf("-");
 			}
 		}
 		if (compare_rows[k] == NUMA_HINT_FAULTS)
@@ -1008,21 +950,22 @@ static void add_placement_rows(struct table *t, const struct compare *c)
 {
 	size_t nr_procs = 0, nr_nodes = 0;
 	for (int j = 0; j < c->nr_src; j++) {
-		json_object *procs = c->src[j].res ? get(c->src[j].res, RKEY(PROCESSES)) : NULL;
+		json_object *procs = c->src[j].res ? jget(c->src[j].res, RKEY(PROCESSES)) : NULL;
 		for (size_t p = 0; procs && p < json_object_array_length(procs); p++) {
-			json_object *rp = get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES));
+			json_object *rp = jget(json_object_array_get_idx(procs, p),
+					       RKEY(PROC_RESIDENT_PAGES));
 			nr_procs = MAX(nr_procs, p + 1);
 			nr_nodes = MAX(nr_nodes, json_object_array_length(rp));
 		}
 	}
 	for (size_t p = 0; p < nr_procs; p++)
 		for (size_t n = 0; n < nr_nodes; n++) {
-			char **r = table_row(t, xasprintf("process %zu node %zu (MiB)", p, n));
+			char **r = table_row(t, cli_xasprintf("process %zu node %zu (MiB)", p, n));
 			for (int j = 0; j < c->nr_src; j++) {
 				uint64_t v;
 				r[j + 1] = resident(&c->src[j], p, n, &v)
-					? xasprintf("%llu", (unsigned long long)(v / MiB_PAGES))
-					: xasprintf("-");
+					? cli_xasprintf("%llu", (unsigned long long)(v / MiB_PAGES))
+					: cli_xasprintf("-");
 			}
 		}
 }
@@ -1031,12 +974,12 @@ static void add_oracle_rows(struct table *t, const struct compare *c)
 {
 	const char *const keys[] = { RKEY(ORACLE_STALE_READS), RKEY(ORACLE_LOST_WRITES) };
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		char **r = table_row(t, xasprintf("oracle %s", keys[k]));
+		char **r = table_row(t, cli_xasprintf("oracle %s", keys[k]));
 		for (int j = 0; j < c->nr_src; j++) {
 			uint64_t v;
 			r[j + 1] = oracle_count(&c->src[j], keys[k], &v)
-				? xasprintf("%llu", (unsigned long long)v)
-				: xasprintf("-");
+				? cli_xasprintf("%llu", (unsigned long long)v)
+				: cli_xasprintf("-");
 		}
 	}
 }
@@ -1047,14 +990,10 @@ static void append(char **buf, const char *fmt, ...) sim_printf(2, 3);
 static void append(char **buf, const char *fmt, ...)
 {
 	va_list ap;
-	char *more;
 	va_start(ap, fmt);
-	if (vasprintf(&more, fmt, ap) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	char *more = cli_xvasprintf(fmt, ap);
 	va_end(ap);
-	char *joined = xasprintf("%s%s%s", *buf ? *buf : "", *buf ? ", " : "", more);
+	char *joined = cli_xasprintf("%s%s%s", *buf ? *buf : "", *buf ? ", " : "", more);
 	free(*buf);
 	free(more);
 	*buf = joined;
@@ -1063,11 +1002,11 @@ static void append(char **buf, const char *fmt, ...)
 /* Tunables of a result file that differ from @shared (keys this build knows). */
 static void file_tunable_diffs(char **buf, json_object *res, const struct tunables *shared)
 {
-	json_object *tun = get(get(res, RKEY(CONFIG)), RKEY(CONFIG_TUNABLES));
+	json_object *tun = jget(jget(res, RKEY(CONFIG)), RKEY(CONFIG_TUNABLES));
 	if (!json_object_is_type(tun, json_type_object))
 		return;
 	for (int i = 0; i < NR_TUNABLES; i++) {
-		json_object *v = get(tun, tunable_desc[i].name);
+		json_object *v = jget(tun, tunable_desc[i].name);
 		char b[32];
 		const char *mine = tunable_value_str(shared, (enum tunable_id)i, b, sizeof(b));
 		if (v && json_object_is_type(v, json_type_string) && strcmp(json_object_get_string(v), mine))
@@ -1128,10 +1067,10 @@ static void print_title(const struct compare *c, FILE *out)
 			append(&d, "from %s", s->file);
 		if (s->file && !cf->machine && !cf->workload)
 			append(&d, "configuration not recorded");
-		json_object *nat = s->file ? get(s->res, RKEY(NATIVE)) : NULL;
-		if (nat && json_object_is_type(get(nat, RKEY(NATIVE_KERNEL)), json_type_string))
+		json_object *nat = s->file ? jget(s->res, RKEY(NATIVE)) : NULL;
+		if (nat && json_object_is_type(jget(nat, RKEY(NATIVE_KERNEL)), json_type_string))
 			append(&d, "real run (numasim-native, %s): elapsed is wall time",
-			       json_object_get_string(get(nat, RKEY(NATIVE_KERNEL))));
+			       json_object_get_string(jget(nat, RKEY(NATIVE_KERNEL))));
 		if (str_differs(cf->machine, ref->machine))
 			append(&d, "machine %s", cf->machine);
 		if (str_differs(cf->workload, ref->workload))
@@ -1289,11 +1228,7 @@ void compare_print_columns(FILE *out, const char *title, const struct tunables *
 			     .seeds_desc = seeds };
 	run_opts_init(&c.run);
 	c.run.tun = *shared;
-	c.src = calloc((size_t)n, sizeof(*c.src));
-	if (!c.src) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	c.src = cli_xcalloc((size_t)n, sizeof(*c.src));
 	for (int j = 0; j < n; j++) {
 		struct source *s = &c.src[j];
 		*s = (struct source){ .name = (char *)cols[j].name, .tun = cols[j].tun,

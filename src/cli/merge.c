@@ -35,6 +35,7 @@
 #include "core/err.h"
 #include "core/file.h"
 #include "stats/html_report.h"
+#include "stats/json_get.h"
 
 #define MAX_CELLS 100000u	/* as many as a sweep makes (SWEEP_MAX_CELLS) */
 /* merge --html reads every complete cell's whole result, time series
@@ -84,17 +85,9 @@ void merge_usage(FILE *out)
 
 /* ---- reading ---- */
 
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
 static const char *get_str(json_object *o, const char *key)
 {
-	json_object *v = get(o, key);
+	json_object *v = jget(o, key);
 	return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 }
 
@@ -114,12 +107,7 @@ static struct cell *new_cell(struct merge *m)
 
 static char *path_in(const struct merge *m, const char *file)
 {
-	char *p;
-	if (asprintf(&p, "%s/%s", m->dir, file) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	return p;
+	return cli_xasprintf("%s/%s", m->dir, file);
 }
 
 /* Entry @i of the index's "cells": 0, or 2 after a message naming the key. */
@@ -133,7 +121,7 @@ static int index_cell(struct merge *m, const char *file, json_object *e, size_t 
 			snprintf(key, sizeof(key), "cells[%zu].%s", i, strings[k]);
 			return cli_bad("%s: key '%s': expected a string", file, key);
 		}
-	json_object *scale = get(e, "scale"), *seed = get(e, "seed"), *tun = get(e, "tunables");
+	json_object *scale = jget(e, "scale"), *seed = jget(e, "seed"), *tun = jget(e, "tunables");
 	const char *bad = !json_object_is_type(scale, json_type_double) &&
 			  !json_object_is_type(scale, json_type_int) ? "scale" :
 			  !json_object_is_type(seed, json_type_int) || json_object_get_int64(seed) < 0 ?
@@ -171,7 +159,7 @@ static int load_index(struct merge *m, const char *file)
 	m->index = cli_read_json_file(file, err, sizeof(err));
 	if (!m->index)
 		return cli_bad("%s: %s", file, err);
-	json_object *cells = get(m->index, "cells");
+	json_object *cells = jget(m->index, "cells");
 	if (!json_object_is_type(cells, json_type_array))
 		return cli_bad("%s: key 'cells': expected an array (is it numasim sweep's index?)", file);
 	size_t n = json_object_array_length(cells);
@@ -243,7 +231,7 @@ static const char *keep(struct merge *m, const char *s)
 /* A cell without an index entry: its parameters from its result's "config". */
 static void describe_from_result(struct merge *m, struct cell *c)
 {
-	json_object *cf = get(c->res, RKEY(CONFIG)), *v;
+	json_object *cf = jget(c->res, RKEY(CONFIG)), *v;
 	struct tunables def;
 	char buf[32], *variant = NULL;
 	size_t vlen = 0;
@@ -252,16 +240,16 @@ static void describe_from_result(struct merge *m, struct cell *c)
 	tunables_init(&def);
 	c->machine = get_str(cf, RKEY(CONFIG_MACHINE));
 	c->workload = get_str(cf, RKEY(CONFIG_WORKLOAD));
-	if ((v = get(cf, RKEY(CONFIG_SCALE))))
+	if ((v = jget(cf, RKEY(CONFIG_SCALE))))
 		c->scale = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
-	if ((v = get(cf, RKEY(CONFIG_SEED))) && json_object_is_type(v, json_type_int)) {
+	if ((v = jget(cf, RKEY(CONFIG_SEED))) && json_object_is_type(v, json_type_int)) {
 		c->seed = json_object_get_uint64(v);
 		c->have_seed = true;
 	}
 	/* the variant: the tunables that differ from the defaults */
 	c->tunables = json_object_new_object();
 	json_object_array_add(m->owned, c->tunables);
-	json_object *tun = get(cf, RKEY(CONFIG_TUNABLES));
+	json_object *tun = jget(cf, RKEY(CONFIG_TUNABLES));
 	for (int i = 0; f && i < NR_TUNABLES; i++) {
 		const char *val = get_str(tun, tunable_desc[i].name);
 		if (val && strcmp(val, tunable_value_str(&def, (enum tunable_id)i, buf, sizeof(buf)))) {
@@ -302,8 +290,8 @@ static int load_result(struct merge *m, struct cell *c)
 		return -1;
 	}
 	json_object_object_del(c->res, RKEY(TIMESERIES));	/* not needed; can be large */
-	json_object *failed = get(c->res, "failed");
-	c->st = get(c->res, "interrupted") ? ST_INTERRUPTED :
+	json_object *failed = jget(c->res, "failed");
+	c->st = jget(c->res, "interrupted") ? ST_INTERRUPTED :
 		failed && json_object_get_boolean(failed) ? ST_FAILED : ST_OK;
 	if (!m->index)
 		describe_from_result(m, c);
@@ -381,28 +369,28 @@ static void csv_json(FILE *f, json_object *v)
 
 static void csv_figures(FILE *f, json_object *r)
 {
-	json_object *vm = get(r, RKEY(VMSTAT));
-	csv_json(f, get(r, RKEY(ELAPSED_S)));
-	json_object *tr = get(r, RKEY(TRUNCATED));
+	json_object *vm = jget(r, RKEY(VMSTAT));
+	csv_json(f, jget(r, RKEY(ELAPSED_S)));
+	json_object *tr = jget(r, RKEY(TRUNCATED));
 	csv_field(f, tr && json_object_get_boolean(tr) ? "true" : "false", false);
 	for (size_t k = 0; k < compare_nr_rows; k++) {
 		int row = compare_rows[k];
 		if (row == COMPARE_ROW_LOCAL_PCT) {
-			json_object *all = get(vm, vm_event_text[NUMA_HINT_FAULTS]);
-			json_object *local = get(vm, vm_event_text[NUMA_HINT_FAULTS_LOCAL]);
+			json_object *all = jget(vm, vm_event_text[NUMA_HINT_FAULTS]);
+			json_object *local = jget(vm, vm_event_text[NUMA_HINT_FAULTS_LOCAL]);
 			char pct[32] = "";
 			if (all && local && json_object_get_uint64(all))
 				snprintf(pct, sizeof(pct), "%.2f", (double)json_object_get_uint64(local) *
 					 100.0 / (double)json_object_get_uint64(all));
 			csv_field(f, pct, false);
 		} else if (row == COMPARE_ROW_PEAK_PENDING) {
-			csv_json(f, get(get(r, RKEY(MIGRC)), RKEY(MIGRC_PEAK_PENDING_PAGES)));
+			csv_json(f, jget(jget(r, RKEY(MIGRC)), RKEY(MIGRC_PEAK_PENDING_PAGES)));
 		} else {
-			csv_json(f, get(vm, vm_event_text[row]));
+			csv_json(f, jget(vm, vm_event_text[row]));
 		}
 	}
-	csv_json(f, get(get(r, RKEY(ORACLE)), RKEY(ORACLE_STALE_READS)));
-	csv_json(f, get(get(r, RKEY(ORACLE)), RKEY(ORACLE_LOST_WRITES)));
+	csv_json(f, jget(jget(r, RKEY(ORACLE)), RKEY(ORACLE_STALE_READS)));
+	csv_json(f, jget(jget(r, RKEY(ORACLE)), RKEY(ORACLE_LOST_WRITES)));
 }
 
 static void csv_row(FILE *f, const struct cell *c, json_object *tcols)
@@ -467,7 +455,7 @@ static bool same_table(const struct cell *a, const struct cell *b)
 
 static double elapsed(json_object *r)
 {
-	return json_object_get_double(get(r, RKEY(ELAPSED_S)));
+	return json_object_get_double(jget(r, RKEY(ELAPSED_S)));
 }
 
 static int by_elapsed(const void *a, const void *b)
@@ -480,7 +468,7 @@ static int by_elapsed(const void *a, const void *b)
 /* What column @col ran with: its median result's tunables, else the defaults and its own. */
 static void column_tunables(struct compare_column *col, const struct cell *any)
 {
-	json_object *tun = col->res ? get(get(col->res, RKEY(CONFIG)), RKEY(CONFIG_TUNABLES))
+	json_object *tun = col->res ? jget(jget(col->res, RKEY(CONFIG)), RKEY(CONFIG_TUNABLES))
 				    : any->tunables;
 	tunables_init(&col->tun);
 	if (!json_object_is_type(tun, json_type_object))
@@ -565,10 +553,8 @@ static void print_table(const struct merge *m, uint32_t first, bool *done, FILE 
 	uint32_t nr_runs = 1;
 	int nr_cols = 0;
 	char seeds[160] = "";
-	if (!grp || !runs || !cols) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	if (!grp || !runs || !cols)
+		cli_oom();
 	for (uint32_t i = first; i < m->nr_cells; i++) {
 		if (done[i] || !same_table(&m->cells[first], &m->cells[i]))
 			continue;
@@ -594,11 +580,7 @@ static void print_table(const struct merge *m, uint32_t first, bool *done, FILE 
 
 static void print_tables(const struct merge *m, FILE *out)
 {
-	bool *done = calloc(m->nr_cells, sizeof(*done));
-	if (!done) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
+	bool *done = cli_xcalloc(m->nr_cells, sizeof(*done));
 	for (uint32_t i = 0, nth = 0; i < m->nr_cells; i++)
 		if (!done[i]) {
 			if (nth++)
@@ -626,25 +608,21 @@ static int parse_merge_options(int argc, char **argv, struct merge *m)
 			break;
 		switch (c) {
 		case 'c':
-			if (cli_once(&seen, c, "--csv"))
+			if (cli_once_arg(&seen, c, "--csv", optarg, &m->csv))
 				return 2;
-			m->csv = optarg;
 			break;
 		case 'H':
-			if (cli_once(&seen, c, "--html"))
+			if (cli_once_arg(&seen, c, "--html", optarg, &m->html))
 				return 2;
-			m->html = optarg;
 			break;
 		case 'h': merge_usage(stdout); exit(0);
 		case ':': return cli_bad("option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(longopts, argv[optind - 1], "numasim merge --help");
 		}
 	}
-	if (optind >= argc)
-		return cli_bad("merge: which folder? (numasim merge DIR; see numasim merge --help)");
-	m->dir = argv[optind++];
-	if (optind < argc)
-		return cli_bad("unexpected argument '%s'", argv[optind]);
+	if (cli_one_operand(argc, argv, "merge: which folder? (numasim merge DIR; see numasim "
+			    "merge --help)", &m->dir))
+		return 2;
 	char err[512];
 	if (m->csv && strcmp(m->csv, "-") && file_probe_writable(m->csv, err, sizeof(err)))
 		return cli_bad("--csv '%s': %s", m->csv, err);

@@ -49,14 +49,12 @@ int cli_parse_run(int argc, char **argv, struct run_args *o)
 			break;
 		switch (c) {
 		case 'j':
-			if (cli_once(&o->run.given, c, "--json"))
+			if (cli_once_arg(&o->run.given, c, "--json", optarg, &o->json))
 				return 2;
-			o->json = optarg;
 			break;
 		case 'H':
-			if (cli_once(&o->run.given, c, "--html"))
+			if (cli_once_arg(&o->run.given, c, "--html", optarg, &o->html))
 				return 2;
-			o->html = optarg;
 			break;
 		case 'q': o->quiet = o->run.no_progress = true; break;
 		case 'n': o->numastat = true; break;

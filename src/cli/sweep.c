@@ -80,30 +80,6 @@ void sweep_usage(FILE *out)
 
 /* ---- strings ---- */
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	return d;
-}
-
-static char *xasprintf(const char *fmt, ...) sim_printf(1, 2);
-static char *xasprintf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		err_print("numasim", "out of host memory");
-		exit(1);
-	}
-	va_end(ap);
-	return s;
-}
-
 /* Characters a POSIX shell takes literally outside quotes. */
 static bool shell_safe(const char *s)
 {
@@ -170,9 +146,8 @@ static int parse_sweep_options(int argc, char **argv, struct sweep *w)
 			break;
 		switch (c) {
 		case 'o':
-			if (cli_once(&seen, c, "--out"))
+			if (cli_once_arg(&seen, c, "--out", optarg, &w->out_arg))
 				return 2;
-			w->out_arg = optarg;
 			break;
 		case 'j':
 			if (cli_once(&seen, c, "--jobs") || parse_jobs(w, optarg))
@@ -194,11 +169,9 @@ static int parse_sweep_options(int argc, char **argv, struct sweep *w)
 		default: return cli_unknown_option(longopts, argv[optind - 1], "numasim sweep --help");
 		}
 	}
-	if (optind >= argc)
-		return cli_bad("sweep: which spec file? (numasim sweep SPEC; see numasim sweep --help)");
-	w->spec_path = argv[optind++];
-	if (optind < argc)
-		return cli_bad("unexpected argument '%s'", argv[optind]);
+	if (cli_one_operand(argc, argv, "sweep: which spec file? (numasim sweep SPEC; see numasim "
+			    "sweep --help)", &w->spec_path))
+		return 2;
 	if (w->list && w->emit)
 		return cli_bad("--list and --emit: give one");
 	return 0;
@@ -214,24 +187,10 @@ static bool is_preset(const char *name)
 	return false;
 }
 
-/* A workload spec that names a file (wlfile_is_file_spec(), before looking at the disk). */
-static bool workload_may_be_file(const char *spec)
-{
-	size_t n = strlen(spec);
-	if ((n > 5 && !strcmp(spec + n - 5, ".yaml")) || (n > 4 && !strcmp(spec + n - 4, ".yml")))
-		return true;
-	if (strchr(spec, ':'))
-		return false;
-	for (const char *const *w = workload_names; *w; w++)
-		if (!strcmp(*w, spec))
-			return false;
-	return true;
-}
-
 static char *spec_dir(const char *spec)
 {
 	const char *slash = strrchr(spec, '/');
-	char *dir = xstrdup(spec);
+	char *dir = cli_xstrdup(spec);
 	dir[slash ? (size_t)(slash - spec) + 1 : 0] = '\0';
 	return dir;
 }
@@ -245,10 +204,10 @@ static char *resolve_file(const char *dir, const char *v)
 {
 	char buf[PATH_MAX];
 	if (v[0] == '/')
-		return xstrdup(v);
-	char *near = xasprintf("%s%s", dir, v);
+		return cli_xstrdup(v);
+	char *near = cli_xasprintf("%s%s", dir, v);
 	const char *found = !access(near, F_OK) ? near : !access(v, F_OK) ? v : NULL;
-	char *r = found && realpath(found, buf) ? xstrdup(buf) : xstrdup(v);
+	char *r = found && realpath(found, buf) ? cli_xstrdup(buf) : cli_xstrdup(v);
 	free(near);
 	return r;
 }
@@ -257,8 +216,8 @@ static char *absolute(const char *path)
 {
 	char cwd[PATH_MAX];
 	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
-		return xstrdup(path);
-	return xasprintf("%s/%s", cwd, path);
+		return cli_xstrdup(path);
+	return cli_xasprintf("%s/%s", cwd, path);
 }
 
 /*
@@ -284,11 +243,11 @@ static int check_cells(struct sweep *w)
 		return cli_bad("out of host memory");
 	}
 	for (uint32_t j = 0; j < sp->nr_workloads; j++)
-		w->workload_arg[j] = workload_may_be_file(sp->workloads[j].s)
-			? resolve_file(dir, sp->workloads[j].s) : xstrdup(sp->workloads[j].s);
+		w->workload_arg[j] = wlfile_may_be_file(sp->workloads[j].s)
+			? resolve_file(dir, sp->workloads[j].s) : cli_xstrdup(sp->workloads[j].s);
 	for (uint32_t i = 0; i < sp->nr_machines && !rc; i++) {
 		const struct sweep_val *mv = &sp->machines[i];
-		w->machine_arg[i] = is_preset(mv->s) ? xstrdup(mv->s) : resolve_file(dir, mv->s);
+		w->machine_arg[i] = is_preset(mv->s) ? cli_xstrdup(mv->s) : resolve_file(dir, mv->s);
 		if (machine_resolve(m, w->machine_arg[i], err, sizeof(err))) {
 			rc = cli_bad("%s:%u: key 'machines[%u]': %s", sp->file, mv->line, i, err);
 			break;
@@ -324,33 +283,33 @@ static void push_arg(struct argv_build *a, char *s)
 
 static void push_set(void *arg, const char *key, const char *value)
 {
-	push_arg(arg, xstrdup("--set"));
-	push_arg(arg, xasprintf("%s=%s", key, value));
+	push_arg(arg, cli_xstrdup("--set"));
+	push_arg(arg, cli_xasprintf("%s=%s", key, value));
 }
 
 static char *cell_json(const struct sweep *w, const struct sweep_cell *c)
 {
-	return xasprintf("%s/%s.json", w->out, c->name);
+	return cli_xasprintf("%s/%s.json", w->out, c->name);
 }
 
 static char **cell_argv(const struct sweep *w, const struct sweep_cell *c)
 {
 	struct argv_build a = { 0 };
-	push_arg(&a, xstrdup(w->bin));
-	push_arg(&a, xstrdup("run"));
-	push_arg(&a, xstrdup("--machine"));
-	push_arg(&a, xstrdup(w->machine_arg[c->machine]));
-	push_arg(&a, xstrdup("--workload"));
-	push_arg(&a, xstrdup(w->workload_arg[c->workload]));
+	push_arg(&a, cli_xstrdup(w->bin));
+	push_arg(&a, cli_xstrdup("run"));
+	push_arg(&a, cli_xstrdup("--machine"));
+	push_arg(&a, cli_xstrdup(w->machine_arg[c->machine]));
+	push_arg(&a, cli_xstrdup("--workload"));
+	push_arg(&a, cli_xstrdup(w->workload_arg[c->workload]));
 	if (w->sp.scale.s) {
-		push_arg(&a, xstrdup("--scale"));
-		push_arg(&a, xstrdup(w->sp.scale.s));
+		push_arg(&a, cli_xstrdup("--scale"));
+		push_arg(&a, cli_xstrdup(w->sp.scale.s));
 	}
-	push_arg(&a, xstrdup("--seed"));
-	push_arg(&a, xasprintf("%llu", (unsigned long long)c->seed));
+	push_arg(&a, cli_xstrdup("--seed"));
+	push_arg(&a, cli_xasprintf("%llu", (unsigned long long)c->seed));
 	sweep_combo_settings(&w->sp, &w->g.combos[c->combo], push_set, &a);
-	push_arg(&a, xstrdup("--quiet"));
-	push_arg(&a, xstrdup("--json"));
+	push_arg(&a, cli_xstrdup("--quiet"));
+	push_arg(&a, cli_xstrdup("--json"));
 	push_arg(&a, cell_json(w, c));
 	push_arg(&a, NULL);
 	return a.v;
@@ -397,7 +356,7 @@ static json_object *cell_json_entry(const struct sweep *w, uint32_t i)
 	json_object_object_add(e, "seed", json_object_new_uint64(c->seed));
 	json_object_object_add(e, "variant", json_object_new_string(w->g.combos[c->combo].name));
 	json_object_object_add(e, "tunables", combo_settings_json(sp, &w->g.combos[c->combo]));
-	char *json = xasprintf("%s.json", c->name);
+	char *json = cli_xasprintf("%s.json", c->name);
 	json_object_object_add(e, "json", json_object_new_string(json));
 	free(json);
 	for (size_t k = 0; w->argv[i][k]; k++)
@@ -428,7 +387,7 @@ static int write_index(const struct sweep *w)
 	json_object_object_add(root, "cells", cells);
 	const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE);
-	char *path = xasprintf("%s/cells.json", w->out), *body = xasprintf("%s\n", text);
+	char *path = cli_xasprintf("%s/cells.json", w->out), *body = cli_xasprintf("%s\n", text);
 	int rc = write_text(path, body, strlen(body));
 	free(body);
 	free(path);
@@ -446,7 +405,7 @@ static long online_cpus(void)
 
 static int emit_parallel(const struct sweep *w)
 {
-	char *buf = NULL, *path = xasprintf("%s/jobs.txt", w->out);
+	char *buf = NULL, *path = cli_xasprintf("%s/jobs.txt", w->out);
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
@@ -459,7 +418,7 @@ static int emit_parallel(const struct sweep *w)
 	int rc = write_text(path, buf, len);
 	if (!rc) {
 		printf("%u cells: %s\nrun them with:\n  parallel --joblog ", w->g.nr_cells, path);
-		char *joblog = xasprintf("%s/joblog", w->out);
+		char *joblog = cli_xasprintf("%s/joblog", w->out);
 		put_shell_word(stdout, joblog);
 		printf(" --resume -j %ld < ", w->jobs ? (long)w->jobs : online_cpus());
 		put_shell_word(stdout, path);
@@ -483,7 +442,7 @@ static void slurm_job_name(const struct sweep *w, char *out, size_t len)
 
 static int emit_slurm(const struct sweep *w)
 {
-	char *buf = NULL, *path = xasprintf("%s/sweep.sbatch", w->out), name[96];
+	char *buf = NULL, *path = cli_xasprintf("%s/sweep.sbatch", w->out), name[96];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
@@ -555,7 +514,7 @@ struct slot {
 static int spawn_cell(const struct sweep *w, uint32_t i, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
-	char *log = xasprintf("%s/log/%s.log", w->out, w->g.cells[i].name);
+	char *log = cli_xasprintf("%s/log/%s.log", w->out, w->g.cells[i].name);
 	int rc = posix_spawn_file_actions_init(&fa);
 	if (!rc)
 		rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -704,7 +663,7 @@ static void print_list(const struct sweep *w)
 /* mkdir -p @dir */
 static int make_dirs(const char *dir)
 {
-	char *p = xstrdup(dir);
+	char *p = cli_xstrdup(dir);
 	int rc = 0;
 	for (char *q = p + 1; !rc; q++) {
 		if (*q != '/' && *q)
@@ -733,12 +692,12 @@ static int find_out(struct sweep *w)
 		w->out = absolute(w->out_arg);
 	} else if (w->sp.out.s) {
 		/* out: is relative to the spec, like its files */
-		char *dir = spec_dir(w->sp.file), *rel = xasprintf("%s%s", dir, w->sp.out.s);
-		w->out = w->sp.out.s[0] == '/' ? xstrdup(w->sp.out.s) : absolute(rel);
+		char *dir = spec_dir(w->sp.file), *rel = cli_xasprintf("%s%s", dir, w->sp.out.s);
+		w->out = w->sp.out.s[0] == '/' ? cli_xstrdup(w->sp.out.s) : absolute(rel);
 		free(rel);
 		free(dir);
 	} else if (w->list) {
-		w->out = xstrdup("OUT");	/* a dry run: where the results would go */
+		w->out = cli_xstrdup("OUT");	/* a dry run: where the results would go */
 	} else {
 		return cli_bad("%s: where do the results go? give --out DIR (or out: DIR in the spec)",
 			       w->sp.file);
@@ -748,7 +707,7 @@ static int find_out(struct sweep *w)
 		w->out[--n] = '\0';
 	if (w->list)
 		return 0;
-	char *logdir = xasprintf("%s/log", w->out);
+	char *logdir = cli_xasprintf("%s/log", w->out);
 	int rc = 0;
 	if (make_dirs(w->out) || make_dirs(logdir))
 		rc = cli_bad("--out '%s': cannot create: %s", w->out, strerror(errno));
@@ -763,7 +722,7 @@ static int self_path(struct sweep *w)
 	if (n <= 0)
 		return cli_bad("cannot find this program's path (/proc/self/exe): %s", strerror(errno));
 	buf[n] = '\0';
-	w->bin = xstrdup(buf);
+	w->bin = cli_xstrdup(buf);
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "cli/sweep_spec.h"
 #include "core/err.h"
 #include "core/parse.h"
+#include "core/yaml_doc.h"
 
 #define SPEC_MAX_DEPTH 8u
 #define SPEC_MAX_ITEMS (1u << 20)	/* scalars read, aliases counted again */
@@ -76,27 +77,6 @@ static yaml_node_t *node_at(struct spec_parser *P, int idx)
 	return yaml_document_get_node(P->doc, idx);
 }
 
-static bool is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
-static const char *type_name(const yaml_node_t *n)
-{
-	return n->type == YAML_MAPPING_NODE ? "a mapping" :
-	       n->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
-}
-
-static size_t seq_len(const yaml_node_t *n)
-{
-	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-}
-
-static size_t map_len(const yaml_node_t *n)
-{
-	return (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-}
-
 /* Count @n more items read; refuse past the bound (aliases can multiply them). */
 static int charge(struct spec_parser *P, const yaml_node_t *n, size_t nr)
 {
@@ -111,8 +91,8 @@ static int charge(struct spec_parser *P, const yaml_node_t *n, size_t nr)
 static int take_scalar(struct spec_parser *P, const yaml_node_t *n, const char *what,
 		       struct sweep_val *out)
 {
-	if (!is_scalar(n))
-		return fail(P, n, "expected %s, got %s", what, type_name(n));
+	if (!ydoc_is_scalar(n))
+		return fail(P, n, "expected %s, got %s", what, ydoc_type_name(n));
 	size_t len = n->data.scalar.length;
 	if (memchr(n->data.scalar.value, '\0', len))
 		return fail(P, n, "a NUL byte in the value");
@@ -156,7 +136,7 @@ static int take_list(struct spec_parser *P, const yaml_node_t *n, const char *wh
 {
 	char base[sizeof(P->path)];
 
-	if (is_scalar(n)) {
+	if (ydoc_is_scalar(n)) {
 		*out = calloc(1, sizeof(**out));
 		if (!*out)
 			return fail(P, n, "out of host memory");
@@ -164,8 +144,8 @@ static int take_list(struct spec_parser *P, const yaml_node_t *n, const char *wh
 		return charge(P, n, 1) || take_scalar(P, n, what, &(*out)[0]);
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
-		return fail(P, n, "expected %s or a list of them, got %s", what, type_name(n));
-	size_t len = seq_len(n);
+		return fail(P, n, "expected %s or a list of them, got %s", what, ydoc_type_name(n));
+	size_t len = ydoc_seq_len(n);
 	if (!len)
 		return fail(P, n, "an empty list");
 	if (len > SWEEP_MAX_CELLS)
@@ -199,14 +179,14 @@ static int take_list(struct spec_parser *P, const yaml_node_t *n, const char *wh
 static int check_mapping(struct spec_parser *P, const yaml_node_t *n, const char *what)
 {
 	if (n->type != YAML_MAPPING_NODE)
-		return fail(P, n, "expected %s, got %s", what, type_name(n));
-	if (charge(P, n, map_len(n)))
+		return fail(P, n, "expected %s, got %s", what, ydoc_type_name(n));
+	if (charge(P, n, ydoc_map_len(n)))
 		return -1;
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = node_at(P, p->key);
-		if (!is_scalar(k) || !k->data.scalar.length)
+		if (!ydoc_is_scalar(k) || !k->data.scalar.length)
 			return fail(P, k, "a key must be a plain name, got %s",
-				    is_scalar(k) ? "an empty one" : type_name(k));
+				    ydoc_is_scalar(k) ? "an empty one" : ydoc_type_name(k));
 		for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
 			const yaml_node_t *o = node_at(P, q->key);
 			if (o->data.scalar.length == k->data.scalar.length &&
@@ -231,7 +211,7 @@ static int take_settings(struct spec_parser *P, const yaml_node_t *n, const char
 		return 0;	/* "base:" alone: no settings */
 	if (check_mapping(P, n, what))
 		return -1;
-	size_t len = map_len(n);
+	size_t len = ydoc_map_len(n);
 	if (len > limit)
 		return fail(P, n, "more than %u settings", limit);
 	*set = calloc(len ? len : 1, sizeof(**set));
@@ -257,16 +237,7 @@ static int take_settings(struct spec_parser *P, const yaml_node_t *n, const char
 /* A variant's name names files: compare's rule, and no "__" (it separates a cell name's parts). */
 static bool valid_name(const char *s)
 {
-	size_t len = strlen(s);
-	if (!len || len > SWEEP_MAX_NAME || s[0] == '.' || strstr(s, "__"))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '+' || c == '-'))
-			return false;
-	}
-	return true;
+	return !strstr(s, "__") && parse_file_name(s, strlen(s), SWEEP_MAX_NAME);
 }
 
 static int take_variants(struct spec_parser *P, const yaml_node_t *n)
@@ -275,7 +246,7 @@ static int take_variants(struct spec_parser *P, const yaml_node_t *n)
 
 	if (check_mapping(P, n, "a mapping of variant names to their settings"))
 		return -1;
-	size_t len = map_len(n);
+	size_t len = ydoc_map_len(n);
 	if (!len)
 		return fail(P, n, "no variants (leave the key out instead)");
 	if (len > SWEEP_MAX_CELLS)
@@ -308,7 +279,7 @@ static int take_axes(struct spec_parser *P, const yaml_node_t *n)
 
 	if (check_mapping(P, n, "a mapping of tunables to lists of values"))
 		return -1;
-	size_t len = map_len(n);
+	size_t len = ydoc_map_len(n);
 	if (!len)
 		return fail(P, n, "no tunables (leave the key out instead)");
 	if (len > SWEEP_MAX_AXES)
@@ -367,8 +338,9 @@ static int take_seeds(struct spec_parser *P, const yaml_node_t *n)
 	int rc = 0;
 	uint64_t count;
 
-	if (is_scalar(n) && !parse_u64(n->data.scalar.value ? (const char *)n->data.scalar.value : "",
-				       n->data.scalar.length, 1, SWEEP_MAX_CELLS, &count)) {
+	if (ydoc_is_scalar(n) &&
+	    !parse_u64(n->data.scalar.value ? (const char *)n->data.scalar.value : "",
+		       n->data.scalar.length, 1, SWEEP_MAX_CELLS, &count)) {
 		sp->seeds = calloc(count, sizeof(*sp->seeds));
 		if (!sp->seeds)
 			return fail(P, n, "out of host memory");
@@ -377,7 +349,7 @@ static int take_seeds(struct spec_parser *P, const yaml_node_t *n)
 		sp->nr_seeds = (uint32_t)count;
 		return 0;
 	}
-	if (is_scalar(n))
+	if (ydoc_is_scalar(n))
 		return fail(P, n, "expected a number of runs from 1 to %u (seeds 1..N) or a list of "
 			    "seeds, got '%.*s'", SWEEP_MAX_CELLS, SPEC_SHOWN,
 			    (const char *)n->data.scalar.value);
@@ -528,78 +500,6 @@ static int fill_defaults(struct spec_parser *P)
 	return 0;
 }
 
-static int yaml_fail(struct spec_parser *P, const yaml_parser_t *y)
-{
-	const yaml_mark_t *mk = y->problem ? &y->problem_mark : &y->context_mark;
-
-	return errorf_at(P->err, P->errlen, P->sp->file, mk->line + 1, NULL, "YAML syntax error: %s%s%s",
-			 y->problem ? y->problem : "cannot parse", y->context ? " " : "",
-			 y->context ? y->context : "");
-}
-
-/*
- * A first pass over the events: refuse deeper nesting than the schema has
- * before the document is built (libyaml's cost per token grows with the
- * flow depth of a hostile "[[[[...").
- */
-static int check_depth(struct spec_parser *P, const char *text, size_t len)
-{
-	yaml_parser_t y;
-	yaml_event_t ev;
-	uint32_t depth = 0;
-	int rc = 0;
-
-	if (!yaml_parser_initialize(&y))
-		return fail(P, NULL, "out of host memory");
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	for (bool end = false; !end && !rc;) {
-		if (!yaml_parser_parse(&y, &ev)) {
-			rc = yaml_fail(P, &y);
-			break;
-		}
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > SPEC_MAX_DEPTH)
-				rc = errorf_at(P->err, P->errlen, P->sp->file, ev.start_mark.line + 1,
-					       NULL, "nested more than %u deep", SPEC_MAX_DEPTH);
-		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-		end = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&y);
-	return rc;
-}
-
-/* The single document of @text; a second one is an error. */
-static int load_doc(struct spec_parser *P, const char *text, size_t len, yaml_document_t *doc)
-{
-	yaml_parser_t y;
-	yaml_document_t extra;
-	int rc = 0;
-
-	if (!yaml_parser_initialize(&y))
-		return fail(P, NULL, "out of host memory");
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, doc)) {
-		rc = yaml_fail(P, &y);
-		yaml_parser_delete(&y);
-		return rc;
-	}
-	if (!yaml_parser_load(&y, &extra)) {
-		rc = yaml_fail(P, &y);
-	} else {
-		yaml_node_t *r = yaml_document_get_root_node(&extra);
-		if (r)
-			rc = fail(P, r, "a second YAML document (one sweep per file)");
-		yaml_document_delete(&extra);
-	}
-	if (rc)
-		yaml_document_delete(doc);
-	yaml_parser_delete(&y);
-	return rc;
-}
-
 int sweep_spec_parse(struct sweep_spec *sp, const char *file, const char *text, size_t len,
 		     char *err, size_t errlen)
 {
@@ -616,7 +516,7 @@ int sweep_spec_parse(struct sweep_spec *sp, const char *file, const char *text, 
 		return fail(&P, NULL, "larger than 1 MiB: not a sweep spec");
 	if (memchr(text, '\0', len))
 		return fail(&P, NULL, "a NUL byte: not a text file");
-	if (check_depth(&P, text, len) || load_doc(&P, text, len, &doc))
+	if (ydoc_load(&doc, sp->file, text, len, SPEC_MAX_DEPTH, "sweep", P.err, P.errlen))
 		return -1;
 	P.doc = &doc;
 	rc = parse_root(&P, yaml_document_get_root_node(&doc));
@@ -793,16 +693,6 @@ void sweep_combo_settings(const struct sweep_spec *sp, const struct sweep_combo 
 		fn(arg, sp->axes[i].key.s, sp->axes[i].values[c->axis_value[i]].s);
 }
 
-/* tunable_set()'s message without its "--set" prefix. */
-static const char *strip_set(const char *msg)
-{
-	if (!strncmp(msg, "--set: ", 7))
-		return msg + 7;
-	if (!strncmp(msg, "--set ", 6))
-		return msg + 6;
-	return msg;
-}
-
 /* Try KEY=VALUE on @t; on a bad one, the message names the spec's line and key path. */
 static int try_setting(const struct sweep_spec *sp, struct tunables *t, const char *path,
 		       const struct sweep_val *key, const struct sweep_val *value, char *err,
@@ -814,7 +704,8 @@ static int try_setting(const struct sweep_spec *sp, struct tunables *t, const ch
 	if (asprintf(&kv, "%s=%s", key->s, value->s) < 0)
 		return errorf(err, errlen, "out of host memory");
 	if (tunable_set(t, kv, why, sizeof(why)))
-		rc = errorf_at(err, errlen, sp->file, value->line, path, "%s", strip_set(why));
+		rc = errorf_at(err, errlen, sp->file, value->line, path, "%s",
+			       tunable_set_reason(why));
 	free(kv);
 	return rc;
 }

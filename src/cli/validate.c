@@ -46,6 +46,7 @@
 #include "core/err.h"
 #include "core/parse.h"
 #include "numa/policy.h"
+#include "stats/json_get.h"
 
 #define V_MAX_ROWS 256
 #define V_KEY_LEN 96
@@ -131,14 +132,6 @@ static int vbad(const char *fmt, ...)
 	verr_print("numasim validate", fmt, ap);
 	va_end(ap);
 	return 2;
-}
-
-static json_object *jget(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	return o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, &v)
-		       ? v
-		       : NULL;
 }
 
 static bool jnum(json_object *v, double *out)

@@ -152,3 +152,16 @@ enum parse_rc parse_double_str(const char *s, double *out)
 {
 	return parse_double(s, strlen(s), out);
 }
+
+bool parse_file_name(const char *s, size_t n, size_t max)
+{
+	if (n == 0 || n > max || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}

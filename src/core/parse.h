@@ -65,4 +65,11 @@ enum parse_rc parse_u64_str(const char *s, uint64_t min, uint64_t max, uint64_t 
 enum parse_rc parse_size_str(const char *s, uint64_t *out);
 enum parse_rc parse_double_str(const char *s, double *out);
 
+/*
+ * A name that names a file (a compare or sweep variant's DIR/NAME.json): the
+ * @n bytes at @s are 1 to @max letters, digits, '.', '_', '+' and '-', not
+ * starting with '.'.
+ */
+bool parse_file_name(const char *s, size_t n, size_t max);
+
 #endif

@@ -118,6 +118,15 @@ int tunable_set(struct tunables *t, const char *assignment, char *err, size_t er
 	return 0;
 }
 
+const char *tunable_set_reason(const char *msg)
+{
+	if (!strncmp(msg, "--set: ", 7))
+		return msg + 7;
+	if (!strncmp(msg, "--set ", 6))
+		return msg + 6;
+	return msg;
+}
+
 const char *tunable_value_str(const struct tunables *t, enum tunable_id id, char *buf, size_t len)
 {
 	const struct tunable_desc *d = &tunable_desc[id];

@@ -47,6 +47,8 @@ extern const struct tunable_desc tunable_desc[NR_TUNABLES];
 void tunables_init(struct tunables *t);
 /* Set "KEY=VALUE". Return 0, or -1 with a message naming the key. */
 int tunable_set(struct tunables *t, const char *assignment, char *err, size_t errlen);
+/* tunable_set()'s message without its "--set" prefix, for settings not given by --set. */
+const char *tunable_set_reason(const char *msg);
 /* The value as text ("always", "1000"). */
 const char *tunable_value_str(const struct tunables *t, enum tunable_id id, char *buf, size_t len);
 

@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "stats/html_data.h"
+#include "stats/json_get.h"
 #include "stats/report.h"
 #include "stats/vmstat.h"
 
@@ -25,20 +26,6 @@ const int hr_ctr_event[NR_HR_CTR] = {
 	[HC_DEMOTE_KSWAPD] = PGDEMOTE_KSWAPD, [HC_DEMOTE_DIRECT] = PGDEMOTE_DIRECT,
 	[HC_TLB_REMOTE] = NR_TLB_REMOTE_FLUSH,
 };
-
-static json_object *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return v;
-}
-
-static bool is_number(json_object *v)
-{
-	return json_object_is_type(v, json_type_int) ||
-	       (json_object_is_type(v, json_type_double) && isfinite(json_object_get_double(v)));
-}
 
 static bool is_count(json_object *v)
 {
@@ -88,7 +75,7 @@ static bool counts(json_object *a, size_t n, double *out)
 /* The optional string @key of @o into *@out; false if present but not a string. */
 static bool opt_string(json_object *o, const char *key, const char **out)
 {
-	json_object *v = get(o, key);
+	json_object *v = jget(o, key);
 	*out = NULL;
 	if (!v)
 		return true;
@@ -100,7 +87,7 @@ static bool opt_string(json_object *o, const char *key, const char **out)
 
 static bool opt_bool(json_object *o, const char *key, bool *out)
 {
-	json_object *v = get(o, key);
+	json_object *v = jget(o, key);
 	*out = false;
 	if (!v)
 		return true;
@@ -112,7 +99,7 @@ static bool opt_bool(json_object *o, const char *key, bool *out)
 
 static int load_config(struct hr_run *r, json_object *res, char *err, size_t errlen)
 {
-	json_object *c = get(res, RKEY(CONFIG)), *v;
+	json_object *c = jget(res, RKEY(CONFIG)), *v;
 	if (!c)
 		return 0;
 	if (!json_object_is_type(c, json_type_object))
@@ -121,20 +108,20 @@ static int load_config(struct hr_run *r, json_object *res, char *err, size_t err
 		return bad(err, errlen, "expected a string", "config.%s", RKEY(CONFIG_MACHINE));
 	if (!opt_string(c, RKEY(CONFIG_WORKLOAD), &r->workload))
 		return bad(err, errlen, "expected a string", "config.%s", RKEY(CONFIG_WORKLOAD));
-	if ((v = get(c, RKEY(CONFIG_SCALE)))) {
-		if (!is_number(v))
+	if ((v = jget(c, RKEY(CONFIG_SCALE)))) {
+		if (!jis_number(v))
 			return bad(err, errlen, "expected a finite number", "config.%s", RKEY(CONFIG_SCALE));
 		r->scale = json_object_get_double(v);
 		r->have_scale = true;
 	}
-	if ((v = get(c, RKEY(CONFIG_SEED)))) {
+	if ((v = jget(c, RKEY(CONFIG_SEED)))) {
 		if (!is_count(v))
 			return bad(err, errlen, "expected a non-negative integer", "config.%s",
 				   RKEY(CONFIG_SEED));
 		r->seed = json_object_get_uint64(v);
 		r->have_seed = true;
 	}
-	if ((v = get(c, RKEY(CONFIG_TUNABLES)))) {
+	if ((v = jget(c, RKEY(CONFIG_TUNABLES)))) {
 		if (!json_object_is_type(v, json_type_object))
 			return bad(err, errlen, "expected an object", "config.%s", RKEY(CONFIG_TUNABLES));
 		json_object_object_foreach(v, key, val)
@@ -148,10 +135,10 @@ static int load_config(struct hr_run *r, json_object *res, char *err, size_t err
 
 static int load_top(struct hr_run *r, json_object *res, char *err, size_t errlen)
 {
-	json_object *v = get(res, RKEY(ELAPSED_S));
+	json_object *v = jget(res, RKEY(ELAPSED_S));
 	if (!v)
 		return errorf(err, errlen, "missing key '%s'", RKEY(ELAPSED_S));
-	if (!is_number(v) || json_object_get_double(v) < 0)
+	if (!jis_number(v) || json_object_get_double(v) < 0)
 		return bad(err, errlen, "expected a finite non-negative number", "%s", RKEY(ELAPSED_S));
 	r->elapsed_s = json_object_get_double(v);
 	if (!opt_bool(res, RKEY(TRUNCATED), &r->truncated))
@@ -162,17 +149,17 @@ static int load_top(struct hr_run *r, json_object *res, char *err, size_t errlen
 		return bad(err, errlen, "expected true or false", "interrupted");
 	if (!opt_string(res, "error", &r->error))
 		return bad(err, errlen, "expected a string", "error");
-	json_object *w = get(res, "workload");
-	if ((v = get(w, "accesses_per_s"))) {
-		if (!is_number(v))
+	json_object *w = jget(res, "workload");
+	if ((v = jget(w, "accesses_per_s"))) {
+		if (!jis_number(v))
 			return bad(err, errlen, "expected a finite number", "workload.accesses_per_s");
 		r->accesses_per_s = json_object_get_double(v);
 		r->have_aps = true;
 	}
-	json_object *nat = get(res, RKEY(NATIVE));
+	json_object *nat = jget(res, RKEY(NATIVE));
 	if (nat && !opt_string(nat, RKEY(NATIVE_KERNEL), &r->native_kernel))
 		return bad(err, errlen, "expected a string", "native.%s", RKEY(NATIVE_KERNEL));
-	r->vmstat = get(res, RKEY(VMSTAT));
+	r->vmstat = jget(res, RKEY(VMSTAT));
 	if (!json_object_is_type(r->vmstat, json_type_object))
 		return r->vmstat ? bad(err, errlen, "expected an object", "%s", RKEY(VMSTAT))
 				 : errorf(err, errlen, "missing key '%s'", RKEY(VMSTAT));
@@ -184,7 +171,7 @@ static int load_top(struct hr_run *r, json_object *res, char *err, size_t errlen
 
 static int load_oracle_migrc(struct hr_run *r, json_object *res, char *err, size_t errlen)
 {
-	json_object *o = get(res, RKEY(ORACLE)), *v;
+	json_object *o = jget(res, RKEY(ORACLE)), *v;
 	if (o) {
 		const struct { const char *key; uint64_t *out; } k[] = {
 			{ "stale_accesses", &r->stale_accesses },
@@ -192,7 +179,7 @@ static int load_oracle_migrc(struct hr_run *r, json_object *res, char *err, size
 			{ RKEY(ORACLE_LOST_WRITES), &r->lost_writes },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(k); i++) {
-			v = get(o, k[i].key);
+			v = jget(o, k[i].key);
 			if (v && !is_count(v))
 				return bad(err, errlen, "expected a non-negative integer", "oracle.%s",
 					   k[i].key);
@@ -200,7 +187,7 @@ static int load_oracle_migrc(struct hr_run *r, json_object *res, char *err, size
 		}
 		r->have_oracle = true;
 	}
-	if ((v = get(get(res, RKEY(MIGRC)), RKEY(MIGRC_PEAK_PENDING_PAGES)))) {
+	if ((v = jget(jget(res, RKEY(MIGRC)), RKEY(MIGRC_PEAK_PENDING_PAGES)))) {
 		if (!is_count(v))
 			return bad(err, errlen, "expected a non-negative integer", "migrc.%s",
 				   RKEY(MIGRC_PEAK_PENDING_PAGES));
@@ -217,7 +204,7 @@ static int load_nodes(struct hr_run *r, json_object *res, char *err, size_t errl
 	static const enum result_key wk[NR_HW] = {
 		RK_NODE_WMARK_MIN, RK_NODE_WMARK_LOW, RK_NODE_WMARK_HIGH, RK_NODE_WMARK_PROMO,
 	};
-	json_object *nodes = get(res, RKEY(NODES));
+	json_object *nodes = jget(res, RKEY(NODES));
 	if (!nodes)
 		return 0;
 	size_t n = arr_len(nodes);
@@ -231,13 +218,13 @@ static int load_nodes(struct hr_run *r, json_object *res, char *err, size_t errl
 			return bad(err, errlen, "expected an object", "nodes[%zu]", i);
 		if (!opt_string(o, RKEY(NODE_KIND), &nd->kind))
 			return bad(err, errlen, "expected a string", "nodes[%zu].%s", i, RKEY(NODE_KIND));
-		if ((v = get(o, RKEY(NODE_TOTAL_PAGES))) && !is_count(v))
+		if ((v = jget(o, RKEY(NODE_TOTAL_PAGES))) && !is_count(v))
 			return bad(err, errlen, "expected a non-negative integer", "nodes[%zu].%s", i,
 				   RKEY(NODE_TOTAL_PAGES));
 		nd->total_pages = v ? (double)json_object_get_uint64(v) : NAN;
 		nd->have_wmark = true;
 		for (int w = 0; w < NR_HW; w++) {
-			v = get(o, result_keys[wk[w]].key);
+			v = jget(o, result_keys[wk[w]].key);
 			if (v && !is_count(v))
 				return bad(err, errlen, "expected a non-negative integer", "nodes[%zu].%s",
 					   i, result_keys[wk[w]].key);
@@ -250,14 +237,14 @@ static int load_nodes(struct hr_run *r, json_object *res, char *err, size_t errl
 
 static int load_processes(struct hr_run *r, json_object *res, char *err, size_t errlen)
 {
-	json_object *procs = get(res, RKEY(PROCESSES));
+	json_object *procs = jget(res, RKEY(PROCESSES));
 	if (!json_object_is_type(procs, json_type_array))
 		return procs ? bad(err, errlen, "expected an array", "%s", RKEY(PROCESSES))
 			     : errorf(err, errlen, "missing key '%s'", RKEY(PROCESSES));
 	size_t np = arr_len(procs);
 	if (!r->nr_nodes) {
-		json_object *rp = np ? get(json_object_array_get_idx(procs, 0), RKEY(PROC_RESIDENT_PAGES))
-				     : NULL;
+		json_object *p0 = np ? json_object_array_get_idx(procs, 0) : NULL;
+		json_object *rp = jget(p0, RKEY(PROC_RESIDENT_PAGES));
 		size_t n = arr_len(rp);
 		r->nr_nodes = (uint32_t)(n >= 1 && n <= MAX_NUMNODES ? n : 1);
 	}
@@ -266,7 +253,7 @@ static int load_processes(struct hr_run *r, json_object *res, char *err, size_t 
 	if (!r->final_res)
 		return errorf(err, errlen, "out of host memory");
 	for (size_t p = 0; p < np; p++)
-		if (!counts(get(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES)),
+		if (!counts(jget(json_object_array_get_idx(procs, p), RKEY(PROC_RESIDENT_PAGES)),
 			    r->nr_nodes, &r->final_res[p * r->nr_nodes]))
 			return bad(err, errlen, r->nr_nodes == 1 ? "expected an array of 1 count (one per node)"
 				   : "expected an array of one count per node", "processes[%zu].%s", p,
@@ -278,7 +265,7 @@ static int load_processes(struct hr_run *r, json_object *res, char *err, size_t 
 static int sample_nodes(const struct hr_run *r, json_object *x, size_t k, enum result_key id,
 			double *out, bool *have, char *err, size_t errlen)
 {
-	json_object *a = get(x, result_keys[id].key);
+	json_object *a = jget(x, result_keys[id].key);
 	if (!a)
 		return 0;
 	if (!counts(a, r->nr_nodes, out))
@@ -290,7 +277,7 @@ static int sample_nodes(const struct hr_run *r, json_object *x, size_t k, enum r
 
 static int sample_res(struct hr_run *r, json_object *x, size_t k, char *err, size_t errlen)
 {
-	json_object *a = get(x, RKEY(TS_PROCESS_RESIDENT_PAGES));
+	json_object *a = jget(x, RKEY(TS_PROCESS_RESIDENT_PAGES));
 	if (!a)
 		return 0;
 	size_t np = arr_len(a);
@@ -314,7 +301,7 @@ static int sample_res(struct hr_run *r, json_object *x, size_t k, char *err, siz
 
 static int sample_tasks(struct hr_run *r, json_object *x, size_t k, char *err, size_t errlen)
 {
-	json_object *v = get(x, RKEY(TS_TASK_NODE));
+	json_object *v = jget(x, RKEY(TS_TASK_NODE));
 	if (!v)
 		return 0;
 	if (!json_object_is_type(v, json_type_string))
@@ -336,14 +323,14 @@ static int sample_tasks(struct hr_run *r, json_object *x, size_t k, char *err, s
 
 static int sample_counters(struct hr_run *r, json_object *x, size_t k, char *err, size_t errlen)
 {
-	json_object *vm = get(x, RKEY(TS_VMSTAT));
+	json_object *vm = jget(x, RKEY(TS_VMSTAT));
 	if (!vm)
 		return 0;
 	if (!json_object_is_type(vm, json_type_object))
 		return bad(err, errlen, "expected an object", "timeseries[%zu].%s", k, RKEY(TS_VMSTAT));
 	for (int c = 0; c < NR_HR_CTR; c++) {
 		const char *name = vm_event_text[hr_ctr_event[c]];
-		json_object *v = get(vm, name);
+		json_object *v = jget(vm, name);
 		if (v && !is_count(v))
 			return bad(err, errlen, "expected a non-negative integer", "timeseries[%zu].%s.%s",
 				   k, RKEY(TS_VMSTAT), name);
@@ -357,10 +344,10 @@ static int load_sample(struct hr_run *r, json_object *x, size_t k, char *err, si
 {
 	if (!json_object_is_type(x, json_type_object))
 		return bad(err, errlen, "expected an object", "timeseries[%zu]", k);
-	json_object *t = get(x, RKEY(TS_T_S));
+	json_object *t = jget(x, RKEY(TS_T_S));
 	if (!t)
 		return errorf(err, errlen, "missing key 'timeseries[%zu].%s'", k, RKEY(TS_T_S));
-	if (!is_number(t) || json_object_get_double(t) < 0)
+	if (!jis_number(t) || json_object_get_double(t) < 0)
 		return bad(err, errlen, "expected a finite non-negative number", "timeseries[%zu].%s", k,
 			   RKEY(TS_T_S));
 	r->t[k] = json_object_get_double(t);
@@ -380,7 +367,7 @@ static int load_sample(struct hr_run *r, json_object *x, size_t k, char *err, si
 
 static int load_timeseries(struct hr_run *r, json_object *res, char *err, size_t errlen)
 {
-	json_object *ts = get(res, RKEY(TIMESERIES));
+	json_object *ts = jget(res, RKEY(TIMESERIES));
 	if (!ts)
 		return 0;
 	if (!json_object_is_type(ts, json_type_array))
@@ -432,7 +419,7 @@ void hr_run_free(struct hr_run *r)
 
 bool hr_counter(const struct hr_run *r, const char *name, double *v)
 {
-	json_object *o = get(r->vmstat, name);
+	json_object *o = jget(r->vmstat, name);
 	if (!o)
 		return false;
 	*v = (double)json_object_get_uint64(o);

@@ -157,6 +157,15 @@ static size_t *pick_alloc(struct ctx *c, const struct hr_run *r, size_t max, siz
 	return idx;
 }
 
+/* The sample times of run @r at @idx[0..@ni): a chart's x values, in its scratch. */
+static double *times_at(struct ctx *c, const struct hr_run *r, const size_t *idx, size_t ni)
+{
+	double *x = scratch(c, ni);
+	for (size_t i = 0; i < ni; i++)
+		x[i] = r->t[idx[i]];
+	return x;
+}
+
 static double max_t(const struct ctx *c)
 {
 	double t = 0;
@@ -499,9 +508,7 @@ static void proc_chart(struct ctx *c, const struct hr_run *r, uint32_t p, uint32
 	size_t ni, *idx = pick_alloc(c, r, MAX_POINTS, &ni);
 	struct plot_series s[MAX_NUMNODES];
 	char labels[MAX_NUMNODES][48], title[96];
-	double *x = scratch(c, ni);
-	for (size_t i = 0; i < ni; i++)
-		x[i] = r->t[idx[i]];
+	double *x = times_at(c, r, idx, ni);
 	for (uint32_t n = 0; n < r->nr_nodes; n++) {
 		double *y = scratch(c, ni);
 		for (size_t i = 0; i < ni; i++) {
@@ -600,9 +607,7 @@ static void node_memory_overlay(struct ctx *c, double xmax)
 		if (!r->have_res)
 			continue;
 		size_t ni, *idx = pick_alloc(c, r, MAX_POINTS, &ni);
-		double *x = scratch(c, ni);
-		for (size_t i = 0; i < ni; i++)
-			x[i] = r->t[idx[i]];
+		double *x = times_at(c, r, idx, ni);
 		for (uint32_t n = 0; n < r->nr_nodes; n++) {
 			double *y = scratch(c, ni);
 			for (size_t i = 0; i < ni; i++) {
@@ -879,9 +884,7 @@ static void node_lines(struct ctx *c, const char *title, const char *ylabel, con
 		const struct hr_run *r = c->v[j].med;
 		const double *field = node_field(r, f);
 		size_t ni, *idx = pick_alloc(c, r, MAX_POINTS, &ni);
-		double *x = scratch(c, ni);
-		for (size_t i = 0; i < ni; i++)
-			x[i] = r->t[idx[i]];
+		double *x = times_at(c, r, idx, ni);
 		for (uint32_t n = 0; n < r->nr_nodes; n++) {
 			if (only_node >= 0 && n != (uint32_t)only_node)
 				continue;

@@ -59,6 +59,19 @@ static bool node_has_memory(const struct sim *s, uint32_t n)
 	return s->m.node[n].kind != MEM_DEVICE && s->pm.node[n].node_present_pages;
 }
 
+/* A line of dashes under every column, the label cell of @lw blank unless @label_dashes. */
+static void dash_row(const struct sim *s, FILE *out, int lw, bool label_dashes)
+{
+	if (label_dashes)
+		dashes(out, lw, true);
+	else
+		cell(out, "", lw, true);
+	for (uint32_t n = 0; n <= s->m.nr_nodes; n++)
+		if (n == s->m.nr_nodes || node_has_memory(s, n))
+			dashes(out, NUMASTAT_WIDTH, false);
+	fputc('\n', out);
+}
+
 /* "Node 0 ... Node N  Total" and the dashes under them, after a label cell of @lw. */
 static void node_header(const struct sim *s, FILE *out, int lw, const char *label,
 			bool label_dashes)
@@ -72,14 +85,7 @@ static void node_header(const struct sim *s, FILE *out, int lw, const char *labe
 		}
 	cell(out, "Total", NUMASTAT_WIDTH, false);
 	fputc('\n', out);
-	if (label_dashes)
-		dashes(out, lw, true);
-	else
-		cell(out, "", lw, true);
-	for (uint32_t n = 0; n <= s->m.nr_nodes; n++)
-		if (n == s->m.nr_nodes || node_has_memory(s, n))
-			dashes(out, NUMASTAT_WIDTH, false);
-	fputc('\n', out);
+	dash_row(s, out, lw, label_dashes);
 }
 
 /* A row of per-node values in pages, shown in MB with a Total column. */
@@ -318,11 +324,7 @@ static void numastat_one_process(const struct sim *s, const struct task *t, FILE
 		for (uint32_t n = 0; n < s->m.nr_nodes; n++)
 			total[n] += pages[r][n];
 	}
-	dashes(out, lw, true);
-	for (uint32_t n = 0; n <= s->m.nr_nodes; n++)
-		if (n == s->m.nr_nodes || node_has_memory(s, n))
-			dashes(out, NUMASTAT_WIDTH, false);
-	fputc('\n', out);
+	dash_row(s, out, lw, true);
 	mb_row(s, out, lw, "Total", total);
 }
 
@@ -355,11 +357,7 @@ static void numastat_processes(const struct sim *s, FILE *out)
 		snprintf(label, sizeof(label), "%u (%.*s)", t->pid, TASK_COMM_LEN - 1, comm(s));
 		mb_row(s, out, lw, label, sum);
 	}
-	dashes(out, lw, true);
-	for (uint32_t n = 0; n <= s->m.nr_nodes; n++)
-		if (n == s->m.nr_nodes || node_has_memory(s, n))
-			dashes(out, NUMASTAT_WIDTH, false);
-	fputc('\n', out);
+	dash_row(s, out, lw, true);
 	mb_row(s, out, lw, "Total", total);
 }
 

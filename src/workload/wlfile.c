@@ -29,6 +29,7 @@
 
 #include "core/err.h"
 #include "core/parse.h"
+#include "core/yaml_doc.h"
 #include "machine/machine.h"
 #include "workload/internal.h"
 #include "workload/wlfile.h"
@@ -187,11 +188,6 @@ static yaml_node_t *node_at(struct wlf *P, int idx)
 	return yaml_document_get_node(P->doc, idx);
 }
 
-static bool is_scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE;
-}
-
 static const char *sval(const yaml_node_t *n)
 {
 	return (const char *)n->data.scalar.value;
@@ -204,7 +200,7 @@ static size_t slen(const yaml_node_t *n)
 
 static bool scalar_is(const yaml_node_t *n, const char *s)
 {
-	return is_scalar(n) && slen(n) == strlen(s) && !memcmp(sval(n), s, slen(n));
+	return ydoc_is_scalar(n) && slen(n) == strlen(s) && !memcmp(sval(n), s, slen(n));
 }
 
 /* An empty value ("key:" alone), "~" or "null", unquoted. */
@@ -212,7 +208,7 @@ static bool is_null(const yaml_node_t *n)
 {
 	if (!n)
 		return true;
-	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+	if (!ydoc_is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
 	return !slen(n) || scalar_is(n, "~") || scalar_is(n, "null") || scalar_is(n, "Null") ||
 	       scalar_is(n, "NULL");
@@ -223,28 +219,22 @@ static bool name_eq(struct wlf_name a, const char *s, size_t n)
 	return a.n == n && !memcmp(a.s, s, n);
 }
 
-static const char *type_name(const yaml_node_t *n)
-{
-	return n->type == YAML_MAPPING_NODE ? "a mapping" :
-	       n->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar";
-}
-
 /* The value must be a scalar; a mapping here is usually an unquoted {expression}. */
 static int want_scalar(struct wlf *P, const yaml_node_t *n, const char *what)
 {
-	if (is_scalar(n))
+	if (ydoc_is_scalar(n))
 		return 0;
 	if (n->type == YAML_MAPPING_NODE && n->data.mapping.style == YAML_FLOW_MAPPING_STYLE)
 		return fail(P, n, "expected %s, got a mapping (quote an expression that starts "
 			    "with '{': \"{cpus}/2\")", what);
-	return fail(P, n, "expected %s, got %s", what, type_name(n));
+	return fail(P, n, "expected %s, got %s", what, ydoc_type_name(n));
 }
 
 static int want_type(struct wlf *P, const yaml_node_t *n, yaml_node_type_t t, const char *what)
 {
 	if (n->type == t)
 		return 0;
-	return fail(P, n, "expected %s, got %s", what, type_name(n));
+	return fail(P, n, "expected %s, got %s", what, ydoc_type_name(n));
 }
 
 /*
@@ -260,8 +250,8 @@ static int check_keys(struct wlf *P, yaml_node_t *n, const char *const *keys)
 		yaml_node_t *k = node_at(P, p->key);
 		const char *const *q;
 
-		if (!is_scalar(k))
-			return fail(P, k, "a key must be a plain name, got %s", type_name(k));
+		if (!ydoc_is_scalar(k))
+			return fail(P, k, "a key must be a plain name, got %s", ydoc_type_name(k));
 		for (q = keys; *q && !scalar_is(k, *q); q++)
 			;
 		if (!*q) {
@@ -294,11 +284,6 @@ static yaml_node_t *get(struct wlf *P, yaml_node_t *n, const char *key)
 		if (scalar_is(node_at(P, p->key), key))
 			return node_at(P, p->value);
 	return NULL;
-}
-
-static size_t seq_len(const yaml_node_t *n)
-{
-	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
 static yaml_node_t *seq_at(struct wlf *P, const yaml_node_t *n, size_t i)
@@ -785,11 +770,11 @@ static int list_string(struct wlf *P, const yaml_node_t *n, uint64_t limit, cons
 static int get_list(struct wlf *P, const yaml_node_t *n, uint64_t limit, const char *what,
 		    uint64_t *bits)
 {
-	if (is_scalar(n))
+	if (ydoc_is_scalar(n))
 		return list_string(P, n, limit, what, bits);
 	if (want_type(P, n, YAML_SEQUENCE_NODE, "a list like [0, 1] or \"0-3,8\""))
 		return -1;
-	for (size_t i = 0; i < seq_len(n); i++) {
+	for (size_t i = 0; i < ydoc_seq_len(n); i++) {
 		yaml_node_t *item = seq_at(P, n, i);
 
 		uint64_t v;
@@ -897,7 +882,7 @@ static int parse_slice(struct wlf *P, struct phase_ctx *c, const yaml_node_t *n,
 		idx = P->v.i;
 		cnt = P->v.n;
 		P->used_index = true;
-	} else if (n->type == YAML_SEQUENCE_NODE && seq_len(n) == 2) {
+	} else if (n->type == YAML_SEQUENCE_NODE && ydoc_seq_len(n) == 2) {
 		if (get_uint(P, seq_at(P, n, 1), 1, WL_MAX_THREADS, &cnt) ||
 		    get_uint(P, seq_at(P, n, 0), 0, cnt - 1, &idx))
 			return -1;
@@ -1175,7 +1160,7 @@ static int parse_flags(struct wlf *P, const yaml_node_t *n, uint32_t *flags)
 {
 	int f;
 
-	if (is_scalar(n)) {
+	if (ydoc_is_scalar(n)) {
 		if (get_choice(P, n, flag_names, &f))
 			return -1;
 		*flags |= flag_bits[f];
@@ -1183,7 +1168,7 @@ static int parse_flags(struct wlf *P, const yaml_node_t *n, uint32_t *flags)
 	}
 	if (want_type(P, n, YAML_SEQUENCE_NODE, "a list of flags"))
 		return -1;
-	for (size_t i = 0; i < seq_len(n); i++) {
+	for (size_t i = 0; i < ydoc_seq_len(n); i++) {
 		if (get_choice(P, seq_at(P, n, i), flag_names, &f))
 			return -1;
 		*flags |= flag_bits[f];
@@ -1640,7 +1625,7 @@ static int parse_phase(struct wlf *P, struct wlf_scope *S, yaml_node_t *n, uint3
 {
 	struct phase_ctx c = { .S = S, .node = n, .prog = prog, .is_main = is_main };
 
-	if (is_scalar(n)) {
+	if (ydoc_is_scalar(n)) {
 		c.op = find_op(n);
 		if (!c.op)
 			return op_list_fail(P, n, "unknown operation");
@@ -1724,7 +1709,7 @@ static int parse_phases(struct wlf *P, struct wlf_scope *S, yaml_node_t *seq, ui
 	size_t old = push_key(P, "phases", 6);
 	int rc = want_type(P, seq, YAML_SEQUENCE_NODE, "a list of phases");
 
-	for (size_t i = 0; !rc && i < seq_len(seq); i++) {
+	for (size_t i = 0; !rc && i < ydoc_seq_len(seq); i++) {
 		size_t o2 = push_index(P, i);
 
 		rc = parse_phase(P, S, seq_at(P, seq, i), prog, is_main);
@@ -1881,7 +1866,7 @@ static bool spawns_explicitly(struct wlf *P, yaml_node_t *seq, uint32_t depth)
 {
 	if (!seq || seq->type != YAML_SEQUENCE_NODE || depth > WLF_MAX_DEPTH)
 		return false;
-	for (size_t i = 0; i < seq_len(seq); i++) {
+	for (size_t i = 0; i < ydoc_seq_len(seq); i++) {
 		yaml_node_t *n = seq_at(P, seq, i);
 
 		if (scalar_is(n, "spawn") || get(P, n, "spawn") ||
@@ -2081,9 +2066,9 @@ static int parse_def(struct wlf *P, yaml_node_t *n, size_t i, struct wlf_names *
 		size_t old = push_key(P, "threads", 7);
 		int rc = want_type(P, thr, YAML_SEQUENCE_NODE, "a list of thread groups");
 
-		if (!rc && seq_len(thr) > WLF_MAX_GROUPS)
+		if (!rc && ydoc_seq_len(thr) > WLF_MAX_GROUPS)
 			rc = fail(P, thr, "more than %u thread groups", WLF_MAX_GROUPS);
-		for (size_t g = 0; !rc && g < seq_len(thr); g++) {
+		for (size_t g = 0; !rc && g < ydoc_seq_len(thr); g++) {
 			size_t o2 = push_index(P, g);
 
 			rc = parse_group(P, def, seq_at(P, thr, g), g, names->group[i][g]);
@@ -2143,8 +2128,8 @@ static int parse_processes(struct wlf *P, yaml_node_t *root)
 		return fail(P, root, "no 'processes:' list");
 	size_t old = push_key(P, "processes", 9);
 	if (want_type(P, procs, YAML_SEQUENCE_NODE, "a list of processes") ||
-	    (!seq_len(procs) && fail(P, procs, "no process")) ||
-	    (seq_len(procs) > WLF_MAX_DEFS && fail(P, procs, "more than %u processes",
+	    (!ydoc_seq_len(procs) && fail(P, procs, "no process")) ||
+	    (ydoc_seq_len(procs) > WLF_MAX_DEFS && fail(P, procs, "more than %u processes",
 						   WLF_MAX_DEFS))) {
 		pop(P, old);
 		return -1;
@@ -2154,7 +2139,7 @@ static int parse_processes(struct wlf *P, yaml_node_t *root)
 		pop(P, old);
 		return fail(P, procs, "out of host memory");
 	}
-	for (size_t i = 0; !rc && i < seq_len(procs); i++) {
+	for (size_t i = 0; !rc && i < ydoc_seq_len(procs); i++) {
 		size_t o2 = push_index(P, i);
 
 		rc = parse_def(P, seq_at(P, procs, i), i, names);
@@ -2232,82 +2217,6 @@ static int parse_root(struct wlf *P, yaml_node_t *root)
 	return parse_processes(P, root);
 }
 
-static int yaml_fail(struct wlf *P, const yaml_parser_t *y)
-{
-	const yaml_mark_t *mk = y->problem ? &y->problem_mark : &y->context_mark;
-
-	if (P->errlen)
-		snprintf(P->err, P->errlen, "%s:%zu: YAML syntax error: %s%s%s", P->file,
-			 mk->line + 1, y->problem ? y->problem : "cannot parse",
-			 y->context ? " " : "", y->context ? y->context : "");
-	return -1;
-}
-
-/*
- * A first pass over the events: refuse nesting deeper than any schema needs
- * before libyaml's scanner, whose cost per token grows with the flow depth,
- * meets a hostile "[[[[...". Stopping at the limit keeps that pass linear.
- */
-static int check_depth(struct wlf *P, const char *text, size_t len)
-{
-	yaml_parser_t y;
-	yaml_event_t ev;
-	uint32_t depth = 0;
-	int rc = 0;
-
-	if (!yaml_parser_initialize(&y))
-		return fail(P, NULL, "out of host memory");
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	for (bool end = false; !end && !rc;) {
-		if (!yaml_parser_parse(&y, &ev)) {
-			rc = yaml_fail(P, &y);
-			break;
-		}
-		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > WLF_MAX_DEPTH && P->errlen)
-				snprintf(P->err, P->errlen, "%s:%zu: nested more than %u deep",
-					 P->file, ev.start_mark.line + 1, WLF_MAX_DEPTH);
-			rc = depth > WLF_MAX_DEPTH ? -1 : 0;
-		} else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
-			depth--;
-		}
-		end = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&y);
-	return rc;
-}
-
-/* Load the single document of @text; a second one is an error. */
-static int load_doc(struct wlf *P, const char *text, size_t len, yaml_document_t *doc)
-{
-	yaml_parser_t y;
-	yaml_document_t extra;
-	int rc = 0;
-
-	if (!yaml_parser_initialize(&y))
-		return fail(P, NULL, "out of host memory");
-	yaml_parser_set_input_string(&y, (const unsigned char *)text, len);
-	if (!yaml_parser_load(&y, doc)) {
-		rc = yaml_fail(P, &y);
-		yaml_parser_delete(&y);
-		return rc;
-	}
-	if (!yaml_parser_load(&y, &extra)) {
-		rc = yaml_fail(P, &y);
-	} else {
-		yaml_node_t *r = yaml_document_get_root_node(&extra);
-
-		if (r)
-			rc = fail(P, r, "a second YAML document (one workload per file)");
-		yaml_document_delete(&extra);
-	}
-	if (rc)
-		yaml_document_delete(doc);
-	yaml_parser_delete(&y);
-	return rc;
-}
-
 int wlfile_parse(struct workload *wl, const char *text, size_t len, const char *path,
 		 const struct machine *m, double scale, char *err, size_t errlen)
 {
@@ -2322,7 +2231,7 @@ int wlfile_parse(struct workload *wl, const char *text, size_t len, const char *
 		err[0] = '\0';
 	if (memchr(text, '\0', len))
 		return fail(&P, NULL, "a NUL byte: not a text file");
-	if (check_depth(&P, text, len) || load_doc(&P, text, len, &doc))
+	if (ydoc_load(&doc, path, text, len, WLF_MAX_DEPTH, "workload", P.err, P.errlen))
 		return -1;
 	P.doc = &doc;
 	P.defs = calloc(WLF_MAX_DEFS, sizeof(*P.defs));
@@ -2374,12 +2283,14 @@ int wlfile_load(struct workload *wl, const char *path, const struct machine *m, 
 	return rc;
 }
 
-bool wlfile_is_file_spec(const char *spec)
+static bool has_yaml_ext(const char *spec, size_t n)
 {
-	size_t n = strlen(spec);
-	struct stat st;
+	return (n > 5 && !strcmp(spec + n - 5, ".yaml")) || (n > 4 && !strcmp(spec + n - 4, ".yml"));
+}
 
-	if ((n > 5 && !strcmp(spec + n - 5, ".yaml")) || (n > 4 && !strcmp(spec + n - 4, ".yml")))
+bool wlfile_may_be_file(const char *spec)
+{
+	if (has_yaml_ext(spec, strlen(spec)))
 		return true;
 	/* NAME:key=value is a generator; a built-in name wins over a file of that name */
 	if (strchr(spec, ':'))
@@ -2387,5 +2298,14 @@ bool wlfile_is_file_spec(const char *spec)
 	for (const char *const *w = workload_names; *w; w++)
 		if (!strcmp(*w, spec))
 			return false;
-	return !stat(spec, &st) && S_ISREG(st.st_mode);
+	return true;
+}
+
+bool wlfile_is_file_spec(const char *spec)
+{
+	struct stat st;
+
+	if (!wlfile_may_be_file(spec))
+		return false;
+	return has_yaml_ext(spec, strlen(spec)) || (!stat(spec, &st) && S_ISREG(st.st_mode));
 }

@@ -31,5 +31,11 @@ int wlfile_parse(struct workload *wl, const char *text, size_t len, const char *
 
 /* Does workload spec @spec name a file rather than a generator? */
 bool wlfile_is_file_spec(const char *spec);
+/*
+ * The same before looking at the disk: false when @spec is a generator or
+ * a built-in name, true when it is FILE.yaml or may name a file (for specs
+ * resolved elsewhere, as numasim sweep's relative to the spec's folder).
+ */
+bool wlfile_may_be_file(const char *spec);
 
 #endif

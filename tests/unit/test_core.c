@@ -153,6 +153,21 @@ static void test_parse_error_words(void **state)
 	assert_string_equal(parse_error(PARSE_RANGE, "integer"), "out of range");
 }
 
+/* Variant names of compare and sweep: they name DIR/NAME.json. */
+static void test_parse_file_name(void **state)
+{
+	(void)state;
+	assert_true(parse_file_name("thp-never_2.5+x", 15, 64));
+	assert_true(parse_file_name("a", 1, 1));
+	assert_false(parse_file_name("", 0, 64));
+	assert_false(parse_file_name(".hidden", 7, 64));
+	assert_false(parse_file_name("a/b", 3, 64));
+	assert_false(parse_file_name("a b", 3, 64));
+	assert_false(parse_file_name("ab", 2, 1));
+	/* only the @n bytes count: the rest may be anything */
+	assert_true(parse_file_name("base:numasim.migrc=1", 4, 64));
+}
+
 static void test_errorf_at(void **state)
 {
 	char buf[128], tiny[12];
@@ -385,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_double),
 		cmocka_unit_test(test_parse_error_words),
+		cmocka_unit_test(test_parse_file_name),
 		cmocka_unit_test(test_errorf_at),
 		cmocka_unit_test(test_array_grow),
 		cmocka_unit_test(test_array_oom),
