@@ -13,27 +13,7 @@ trap 'rm -rf "$TMP"' EXIT
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- ARGS...: exit status CODE and output matching PATTERN
-expect() {
-	code=$1; pattern=$2; shift 3
-	out=$("$BIN" "$@" 2>&1); rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		ko "numasim $*: exit $rc, expected $code; output: $out"
-	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
-		ko "numasim $*: output lacks '$pattern': $out"
-	else
-		ok
-	fi
-}
-
-# check WHAT COMMAND...: the command succeeds
-check() {
-	what=$1; shift
-	if "$@"; then ok; else ko "$what"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 SMALL="--workload numa02:threads=4 --scale 0.005 --quiet"
 

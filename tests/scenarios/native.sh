@@ -12,8 +12,7 @@ trap 'rm -rf "$TMP"' EXIT
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v jq >/dev/null; then
 	echo "native: jq is needed (tools/install-deps.sh installs it)" >&2

@@ -17,21 +17,7 @@ mkdir -p "$ART"
 pass=0
 fail=0
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- ARGS...: exit status CODE and output matching PATTERN
-expect() {
-	code=$1; pattern=$2; shift 3
-	out=$("$BIN" "$@" 2>&1); rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		ko "numasim $*: exit $rc, expected $code; output: $out"
-	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
-		ko "numasim $*: output lacks '$pattern': $out"
-	else
-		ok
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # has FILE PATTERN [MIN]: at least MIN (default 1) lines of FILE match PATTERN
 has() {

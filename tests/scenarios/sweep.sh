@@ -29,27 +29,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 pass=0
 fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE PATTERN -- ARGS...: exit status CODE and output matching PATTERN
-expect() {
-	code=$1; pattern=$2; shift 3
-	out=$("$BIN" "$@" 2>&1); rc=$?
-	if [ "$rc" -ne "$code" ]; then
-		ko "numasim $*: exit $rc, expected $code; output: $out"
-	elif [ -n "$pattern" ] && ! printf '%s' "$out" | grep -q -- "$pattern"; then
-		ko "numasim $*: output lacks '$pattern': $out"
-	else
-		ok
-	fi
-}
-
-# check DESCRIPTION COMMAND...: the command succeeds
-check() {
-	what=$1; shift
-	if "$@"; then ok; else ko "$what"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 spec() { printf '%s\n' "$2" >"$TMP/$1"; }
 
