@@ -920,6 +920,7 @@ void sim_destroy(struct sim *s)
 		free(s->tasks[i]);
 	}
 	free(s->tasks);
+	access_ahead_destroy(s);
 	for (uint32_t i = 1; i < s->nr_anon_vmas; i++)
 		free(s->anon_vmas[i].mms);
 	free(s->anon_vmas);

@@ -19,10 +19,12 @@ static int tlb_array_init(struct tlb_array *a, uint32_t entries, uint32_t ways)
 		return -1;	/* sets must be a power of two */
 	a->sets = sets;
 	a->ways = ways;
-	a->e = malloc((size_t)entries * sizeof(*a->e));
+	const size_t tag_bytes = (size_t)sets * tlb_tag_stride(a);
+	a->e = malloc((size_t)entries * sizeof(*a->e) + tag_bytes);
 	a->victim = calloc(sets, sizeof(*a->victim));
 	if (!a->e || !a->victim)
 		return -1;
+	memset(tlb_tags(a), 0, tag_bytes);
 	for (uint32_t i = 0; i < entries; i++)
 		a->e[i].key = TLB_KEY_INVALID;
 	return 0;
@@ -61,24 +63,42 @@ static inline void skipped_replaced(struct tlb *t, const struct tlb_entry *old,
 				new->skipped;
 }
 
+/* Entry @i of @a now has @key (TLB_KEY_INVALID: empty): keep its tag. */
+static inline void set_key(struct tlb_array *a, size_t i, uint64_t key)
+{
+	a->e[i].key = key;
+	tlb_tags(a)[i / a->ways * tlb_tag_stride(a) + i % a->ways] =
+		key == TLB_KEY_INVALID ? 0 : tlb_tag(key);
+}
+
+/* Put @src, whose key @a does not hold, in the set's next victim way;
+ * return whether a valid entry was evicted. */
+static inline bool tlb_array_put_absent(struct tlb *t, struct tlb_array *a,
+					const struct tlb_entry *src)
+{
+	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
+	uint32_t w = a->victim[set];
+	a->victim[set] = (uint16_t)(w + 1 == a->ways ? 0 : w + 1);
+	struct tlb_entry *e = &a->e[(size_t)set * a->ways + w];
+	bool evicted = e->key != TLB_KEY_INVALID;
+	skipped_replaced(t, e, src);
+	*e = *src;
+	tlb_tags(a)[(size_t)set * tlb_tag_stride(a) + w] = tlb_tag(src->key);
+	return evicted;
+}
+
 /* Put @src in @a; return whether a valid entry of another key was replaced. */
 static bool tlb_array_put(struct tlb *t, struct tlb_array *a, const struct tlb_entry *src)
 {
 	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
-	struct tlb_entry *row = &a->e[set * a->ways];
-	for (uint32_t w = 0; w < a->ways; w++)
-		if (row[w].key == src->key) {
-			bool changed = row[w].pfn != src->pfn || row[w].writable != src->writable;
-			skipped_replaced(t, &row[w], src);
-			row[w] = *src;
-			return changed;
-		}
-	uint32_t w = a->victim[set];
-	a->victim[set] = (uint16_t)((w + 1) % a->ways);
-	bool evicted = row[w].key != TLB_KEY_INVALID;
-	skipped_replaced(t, &row[w], src);
-	row[w] = *src;
-	return evicted;
+	int w = tlb_array_way(a, set, src->key);
+	if (w < 0)
+		return tlb_array_put_absent(t, a, src);
+	struct tlb_entry *e = &a->e[(size_t)set * a->ways + (uint32_t)w];
+	bool changed = e->pfn != src->pfn || e->writable != src->writable;
+	skipped_replaced(t, e, src);
+	*e = *src;
+	return changed;
 }
 
 struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge)
@@ -127,12 +147,21 @@ void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool wr
 	t->l2_changes += tlb_array_put(t, &t->l2, &e);
 }
 
+void tlb_insert_absent(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable,
+		       bool huge)
+{
+	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
+	VM_BUG_ON(tlb_array_find(huge ? &t->l1_2m : &t->l1_4k, key) || tlb_array_find(&t->l2, key));
+	tlb_array_put_absent(t, huge ? &t->l1_2m : &t->l1_4k, &e);
+	t->l2_changes += tlb_array_put_absent(t, &t->l2, &e);
+}
+
 static bool tlb_array_drop(struct tlb *t, struct tlb_array *a, uint64_t key)
 {
 	struct tlb_entry *e = tlb_array_find(a, key);
 	if (e) {
 		t->nr_skipped -= e->skipped;
-		e->key = TLB_KEY_INVALID;
+		set_key(a, (size_t)(e - a->e), TLB_KEY_INVALID);
 	}
 	return e != NULL;
 }
@@ -157,7 +186,7 @@ static uint64_t tlb_array_flush_mm(struct tlb *t, struct tlb_array *a, uint32_t 
 	for (uint32_t i = 0; i < n; i++)
 		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id) {
 			t->nr_skipped -= a->e[i].skipped;
-			a->e[i].key = TLB_KEY_INVALID;
+			set_key(a, i, TLB_KEY_INVALID);
 			dropped++;
 		}
 	return dropped;
@@ -173,9 +202,11 @@ void tlb_flush_mm(struct tlb *t, uint32_t mm_id)
 void tlb_flush_all(struct tlb *t)
 {
 	struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
-	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++) {
 		for (uint32_t j = 0; j < arrays[i]->sets * arrays[i]->ways; j++)
 			arrays[i]->e[j].key = TLB_KEY_INVALID;
+		memset(tlb_tags(arrays[i]), 0, (size_t)arrays[i]->sets * tlb_tag_stride(arrays[i]));
+	}
 	t->nr_skipped = 0;
 	t->l2_changes++;
 }

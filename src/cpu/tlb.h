@@ -9,6 +9,11 @@
  *
  * APPROX: round-robin replacement per set instead of true LRU.
  *
+ * Each way also has an 8-bit tag, a hash of its key (0: empty), kept in a
+ * row of bytes per set: a probe compares the row eight tags at a time and
+ * reads full keys only where a tag matches. The tags are a host-side
+ * shortcut and change no result: a key is found exactly when it is there.
+ *
  * Invariant (audited, SIM_DEBUG_VM >= 3): every valid entry that is not
  * `skipped` matches the current page table of its address space (or belongs
  * to an ASID behind its tlb_gen, or to a migrc/LUF pending source).
@@ -20,6 +25,8 @@
  */
 #ifndef NUMASIM_CPU_TLB_H
 #define NUMASIM_CPU_TLB_H
+
+#include <string.h>
 
 #include "core/compiler.h"
 #include "machine/machine.h"
@@ -37,10 +44,23 @@ struct tlb_entry {
 };
 
 struct tlb_array {
-	struct tlb_entry *e;	/* sets * ways */
+	struct tlb_entry *e;	/* sets * ways, then the tags (tlb_tags()) */
 	uint16_t *victim;	/* per set: next way to replace */
 	uint32_t sets, ways;
 };
+
+/* Bytes of tags per set: the ways rounded up to a multiple of 8. */
+static inline uint32_t tlb_tag_stride(const struct tlb_array *a)
+{
+	return (a->ways + 7) & ~7u;
+}
+
+/* sets * tlb_tag_stride() bytes after the entries: tlb_tag() of each way's
+ * key, 0 where the way is empty. */
+static inline uint8_t *tlb_tags(const struct tlb_array *a)
+{
+	return (uint8_t *)(a->e + (size_t)a->sets * a->ways);
+}
 
 struct tlb {
 	struct tlb_array l1_4k, l1_2m, l2;
@@ -63,13 +83,57 @@ static inline uint64_t tlb_key_huge(uint32_t mm_id, uint64_t vaddr)
 int tlb_init(struct tlb *t, const struct tlb_geometry *g);
 void tlb_destroy(struct tlb *t);
 
+/* The tag of a valid @key: its top byte after a multiplicative hash, never 0. */
+static inline uint8_t tlb_tag(uint64_t key)
+{
+	uint8_t t = (uint8_t)((key * 0x9e3779b97f4a7c15ull) >> 56);
+	return (uint8_t)(t + (t == 0));
+}
+
+#define TLB_BYTES_01 0x0101010101010101ull
+#define TLB_BYTES_80 0x8080808080808080ull
+
+/*
+ * The way of set @set holding @key, or -1. Eight tags at a time: a byte of
+ * x = tags ^ (tag in every byte) is zero where the tag matches, and
+ * (x - 0x01..) & ~x & 0x80.. flags at least every zero byte (and, past a
+ * zero byte, perhaps a 0x01 one: a full key comparison settles each flag).
+ */
+static inline int tlb_array_way(const struct tlb_array *a, uint32_t set, uint64_t key)
+{
+	const uint8_t *tags = tlb_tags(a) + (size_t)set * tlb_tag_stride(a);
+	const struct tlb_entry *row = &a->e[(size_t)set * a->ways];
+	const uint64_t pat = tlb_tag(key) * TLB_BYTES_01;
+	for (uint32_t w0 = 0; w0 < a->ways; w0 += 8) {
+		uint64_t x;
+		memcpy(&x, tags + w0, sizeof(x));
+		x ^= pat;
+		for (uint64_t m = (x - TLB_BYTES_01) & ~x & TLB_BYTES_80; m; m &= m - 1) {
+			uint32_t w = w0 + (uint32_t)__builtin_ctzll(m) / 8;
+			if (w < a->ways && row[w].key == key)
+				return (int)w;
+		}
+	}
+	return -1;
+}
+
 static inline struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t key)
 {
-	struct tlb_entry *set = &a->e[(key & (a->sets - 1)) * a->ways];
-	for (uint32_t w = 0; w < a->ways; w++)
-		if (set[w].key == key)
-			return &set[w];
-	return NULL;
+	uint32_t set = (uint32_t)(key & (a->sets - 1));
+	int w = tlb_array_way(a, set, key);
+	return w < 0 ? NULL : &a->e[(size_t)set * a->ways + (uint32_t)w];
+}
+
+/* A hint for a lookup of @vaddr soon: fetch the L2 tag rows it probes and
+ * the entry a 4 KiB miss would replace into the host cache. */
+static inline void tlb_prefetch(const struct tlb *t, uint32_t mm_id, uint64_t vaddr)
+{
+	const struct tlb_array *a = &t->l2;
+	uint32_t s4 = (uint32_t)(tlb_key(mm_id, vaddr) & (a->sets - 1));
+	uint32_t s2 = (uint32_t)(tlb_key_huge(mm_id, vaddr) & (a->sets - 1));
+	__builtin_prefetch(tlb_tags(a) + (size_t)s4 * tlb_tag_stride(a));
+	__builtin_prefetch(tlb_tags(a) + (size_t)s2 * tlb_tag_stride(a));
+	__builtin_prefetch(&a->e[(size_t)s4 * a->ways + a->victim[s4]], 1);
 }
 
 /* Look up a 4 KiB and then a 2 MiB translation of @vaddr. On an L2 hit the
@@ -79,6 +143,11 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
  * is a PMD). Return NULL on a miss. */
 struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
 void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge);
+/* tlb_insert() of a key neither the L1 array of its size nor the L2 holds
+ * (a lookup just missed it and nothing changed the TLB since): the same
+ * result, without searching the sets for it. */
+void tlb_insert_absent(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable,
+		       bool huge);
 
 /* Invalidate one page's translations (4 KiB, and the 2 MiB one covering it). */
 void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
