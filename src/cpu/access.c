@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cpu/access.h"
+#include "cpu/cost_inline.h"
 #include "cpu/tlbflush.h"
 #include "fault/fault.h"
 #include "sim.h"
@@ -28,6 +29,7 @@ struct xlate {
 	uint64_t pfn;		/* frame of the 4 KiB page accessed */
 	uint32_t nid;
 	bool huge;
+	bool writable;		/* walk(): the entry is writable and dirty */
 };
 
 /* What the page table maps at @addr now (PFN_NONE if nothing), whether that
@@ -111,7 +113,8 @@ static void oracle_check_rmw(struct sim *s, struct mm_struct *mm, uint64_t addr,
 		s->oracle.lost_writes++;
 }
 
-/* The hardware walker: use the entry if it allows the access, setting A/D. */
+/* The hardware walker: use the entry if it allows the access, setting A/D
+ * (set_pte_at()/set_pmd_at() change nothing else a TLB entry caches). */
 static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write, struct xlate *x)
 {
 	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
@@ -127,6 +130,7 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		x->pfn = pmd_pfn(p) + pte_index(addr);
 		x->nid = pmd_nid(p);
 		x->huge = true;
+		x->writable = pmd_write(p) && ((p.val | ad) & _PAGE_DIRTY);
 	} else {
 		if (!slot->pt)
 			return false;
@@ -139,17 +143,9 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		x->pfn = pte_pfn(p);
 		x->nid = pte_nid(p);
 		x->huge = false;
+		x->writable = pte_write(p) && ((p.val | ad) & _PAGE_DIRTY);
 	}
 	return true;
-}
-
-static bool entry_writable(struct mm_struct *mm, uint64_t addr, bool huge)
-{
-	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
-	if (huge)
-		return pmd_write(slot->pmd) && pmd_dirty(slot->pmd);
-	pte_t p = slot->pt->pte[pte_index(addr)];
-	return pte_write(p) && pte_dirty(p);
 }
 
 static void fault_failed(struct sim *s, struct task *t, uint64_t addr, bool write,
@@ -196,13 +192,12 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 		}
 		uint64_t key = x->huge ? tlb_key_huge(mm->id, addr) : tlb_key(mm->id, addr);
 		uint64_t base = x->huge ? x->pfn - pte_index(addr) : x->pfn;
-		bool writable = entry_writable(mm, addr, x->huge);
 		/* the lookup missed both sizes and, without a fault, nothing
 		 * touched the TLB since: the key is in none of its arrays */
 		if (!e && !tries)
-			tlb_insert_absent(&cpu->tlb, key, base, x->nid, writable, x->huge);
+			tlb_insert_absent(&cpu->tlb, key, base, x->nid, x->writable, x->huge);
 		else
-			tlb_insert(&cpu->tlb, key, base, x->nid, writable, x->huge);
+			tlb_insert(&cpu->tlb, key, base, x->nid, x->writable, x->huge);
 	}
 	if (write) {
 		/* a PMD mapping's base frame is its folio's head */
@@ -794,6 +789,7 @@ void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 
 struct access_ahead {
 	uint32_t pid, pc;	/* the task and phase drawn for */
+	uint32_t mm_id;
 	uint64_t start_ns;	/* the phase's start, which tells its instances apart */
 	struct rng base;	/* the task's state before the first entry */
 	uint64_t base_pos;
@@ -802,6 +798,9 @@ struct access_ahead {
 	uint64_t pos;
 	struct access_next {
 		uint64_t addr;
+		/* its PMD slot when drawn, or NULL: a hint for the prefetches
+		 * (PMD tables live as long as their mm), never for the walk */
+		const struct pmd_slot *slot;
 		uint64_t pos;	/* the chase position after this draw */
 		struct rng rng;	/* the task's RNG after this access's draws */
 		bool write;
@@ -834,12 +833,14 @@ static struct access_ahead *ahead_get(struct sim *s, struct cpu *cpu, struct tas
 			abort();
 	}
 	const struct phase_cursor *c = &t->cur;
-	if (a->nr && (a->pid != t->pid || a->pc != t->pc || a->start_ns != c->start_ns ||
-		      a->base_pos != c->pos || memcmp(&a->base, &t->rng, sizeof(a->base))))
+	if (a->nr && (a->pid != t->pid || a->pc != t->pc || a->mm_id != t->mm->id ||
+		      a->start_ns != c->start_ns || a->base_pos != c->pos ||
+		      memcmp(&a->base, &t->rng, sizeof(a->base))))
 		a->nr = 0;
 	if (!a->nr) {	/* the draws continue from the task's own state */
 		a->pid = t->pid;
 		a->pc = t->pc;
+		a->mm_id = t->mm->id;
 		a->start_ns = c->start_ns;
 		a->base = a->rng = t->rng;
 		a->base_pos = a->pos = c->pos;
@@ -862,32 +863,35 @@ static struct access_ahead *ahead_get(struct sim *s, struct cpu *cpu, struct tas
 #define AHEAD_REST 10
 _Static_assert(AHEAD_REST < AHEAD_PTE && AHEAD_PTE < ACCESS_AHEAD, "prefetch stages in order");
 
-static inline void prefetch_slot(const struct pgd *pgd, uint64_t addr)
+/* The PMD slot of @addr if its PMD table exists, asked for. */
+static inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd, uint64_t addr)
 {
 	const struct pud_table *pud = pgd->pud[pgd_index(addr)];
 	const struct pmd_table *pmdt = pud ? pud->pmd[pud_index(addr)] : NULL;
-	if (pmdt)
-		__builtin_prefetch(&pmdt->slot[pmd_index(addr)]);
+	if (!pmdt)
+		return NULL;
+	__builtin_prefetch(&pmdt->slot[pmd_index(addr)]);
+	return &pmdt->slot[pmd_index(addr)];
 }
 
-static inline void prefetch_pte(const struct pgd *pgd, uint64_t addr)
+static inline void prefetch_pte(const struct access_next *n)
 {
-	const struct pmd_slot *slot = pmd_slot_lookup(pgd, addr);
-	if (slot && slot->pt)
-		__builtin_prefetch(&slot->pt->pte[pte_index(addr)]);
+	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;
+	if (pt)
+		__builtin_prefetch(&pt->pte[pte_index(n->addr)]);
 }
 
 /* The TLB sets of the lookup; the folio slot of a write (its version) or
  * of an old entry (the walk sets the accessed bit, which reads the node). */
-static inline void prefetch_rest(struct sim *s, struct cpu *cpu, const struct mm_struct *mm,
-				 uint64_t addr, bool write)
+static inline void prefetch_rest(struct sim *s, struct cpu *cpu, uint32_t mm_id,
+				 const struct access_next *n)
 {
-	tlb_prefetch(&cpu->tlb, mm->id, addr);
-	const struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
-	if (!slot || !slot->pt)
+	tlb_prefetch(&cpu->tlb, mm_id, n->addr);
+	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;
+	if (!pt)
 		return;
-	pte_t p = slot->pt->pte[pte_index(addr)];
-	if (pte_valid(p) && (write || !pte_young(p)) && pte_pfn(p) < s->pm.nr_pfns)
+	pte_t p = pt->pte[pte_index(n->addr)];
+	if (pte_valid(p) && (n->write || !pte_young(p)) && pte_pfn(p) < s->pm.nr_pfns)
 		__builtin_prefetch(&s->pm.folios[pte_pfn(p)], 1);
 }
 
@@ -941,7 +945,7 @@ static inline void ahead_fill(struct access_ahead *a, struct task *t, const stru
 		e->addr = d->start + line * 64;
 		e->rng = r;
 		e->pos = pos;
-		prefetch_slot(&t->mm->pgd, e->addr);
+		e->slot = prefetch_slot(&t->mm->pgd, e->addr);
 	}
 	a->rng = r;
 	a->pos = pos;
@@ -971,29 +975,30 @@ static inline bool ahead_step(struct sim *s, struct cpu *cpu, struct task *t, ui
 	if (phase_time_up(c, ph, cpu, &deadline))
 		return true;
 	struct access_ahead *a = ahead_get(s, cpu, t);
+	const uint32_t m = ACCESS_AHEAD - 1;
 	while (phase_more(c, ph)) {
-		if (cpu->now >= deadline || s->failed)
+		if (cpu->now >= deadline || s->failed) {
+			a->base = t->rng;	/* where the entries left continue */
+			a->base_pos = c->pos;
 			return false;
-		ahead_fill(a, t, &d, kind);
-		const uint32_t m = ACCESS_AHEAD - 1;
-		if (a->nr > AHEAD_PTE)
-			prefetch_pte(&t->mm->pgd, a->e[(a->head + AHEAD_PTE) & m].addr);
-		if (a->nr > AHEAD_REST) {
-			const struct access_next *n = &a->e[(a->head + AHEAD_REST) & m];
-			prefetch_rest(s, cpu, t->mm, n->addr, n->write);
 		}
+		ahead_fill(a, t, &d, kind);
+		if (a->nr > AHEAD_PTE)
+			prefetch_pte(&a->e[(a->head + AHEAD_PTE) & m]);
+		if (a->nr > AHEAD_REST)
+			prefetch_rest(s, cpu, t->mm->id, &a->e[(a->head + AHEAD_REST) & m]);
 		const struct access_next *e = &a->e[a->head];
 		const uint64_t addr = e->addr;
 		const bool write = e->write;
-		t->rng = a->base = e->rng;	/* the access's draws are made */
-		c->pos = a->base_pos = e->pos;
+		t->rng = e->rng;	/* the access's draws are made */
+		c->pos = e->pos;
 		a->head = (a->head + 1) & m;
 		a->nr--;
 		struct xlate x;
 		if (!translate(s, cpu, t, addr, write, false, &x))
 			return true;
-		cpu_advance(cpu, kind == DRAW_CHASE ? mem_dependent_ns(s, cpu, x.nid, write)
-						    : mem_independent_ns(s, cpu, x.nid, 1, write));
+		cpu_advance(cpu, kind == DRAW_CHASE ? mem_latency_ns(s, cpu, x.nid, 1, write, 1.0)
+						    : mem_independent_ns_inline(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}

@@ -63,9 +63,22 @@ static inline void skipped_replaced(struct tlb *t, const struct tlb_entry *old,
 				new->skipped;
 }
 
-/* Entry @i of @a now has @key (TLB_KEY_INVALID: empty): keep its tag. */
-static inline void set_key(struct tlb_array *a, size_t i, uint64_t key)
+static inline bool key_huge(uint64_t key)
 {
+	return key != TLB_KEY_INVALID && (key & TLB_KEY_HUGE);
+}
+
+/* An entry of key @old becomes one of key @new: keep the count of 2 MiB ones. */
+static inline void huge_replaced(struct tlb *t, uint64_t old, uint64_t new)
+{
+	t->nr_huge = t->nr_huge - key_huge(old) + key_huge(new);
+}
+
+/* Entry @i of @a now has @key (TLB_KEY_INVALID: empty): keep its tag and
+ * the count of 2 MiB entries. */
+static inline void set_key(struct tlb *t, struct tlb_array *a, size_t i, uint64_t key)
+{
+	huge_replaced(t, a->e[i].key, key);
 	a->e[i].key = key;
 	tlb_tags(a)[i / a->ways * tlb_tag_stride(a) + i % a->ways] =
 		key == TLB_KEY_INVALID ? 0 : tlb_tag(key);
@@ -82,6 +95,7 @@ static inline bool tlb_array_put_absent(struct tlb *t, struct tlb_array *a,
 	struct tlb_entry *e = &a->e[(size_t)set * a->ways + w];
 	bool evicted = e->key != TLB_KEY_INVALID;
 	skipped_replaced(t, e, src);
+	huge_replaced(t, e->key, src->key);
 	*e = *src;
 	tlb_tags(a)[(size_t)set * tlb_tag_stride(a) + w] = tlb_tag(src->key);
 	return evicted;
@@ -105,18 +119,15 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
 {
 	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
 	struct tlb_entry *e = tlb_array_find(&t->l1_4k, k4);
-	if (e) {
-		*huge = false;
+	*huge = false;
+	if (e)
 		return e;
-	}
-	e = tlb_array_find(&t->l1_2m, k2);
-	if (e) {
+	if (t->nr_huge && (e = tlb_array_find(&t->l1_2m, k2))) {
 		*huge = true;
 		return e;
 	}
 	e = tlb_array_find(&t->l2, k4);
-	*huge = false;
-	if (!e) {
+	if (!e && t->nr_huge) {
 		e = tlb_array_find(&t->l2, k2);
 		*huge = e != NULL;
 	}
@@ -161,7 +172,7 @@ static bool tlb_array_drop(struct tlb *t, struct tlb_array *a, uint64_t key)
 	struct tlb_entry *e = tlb_array_find(a, key);
 	if (e) {
 		t->nr_skipped -= e->skipped;
-		set_key(a, (size_t)(e - a->e), TLB_KEY_INVALID);
+		set_key(t, a, (size_t)(e - a->e), TLB_KEY_INVALID);
 	}
 	return e != NULL;
 }
@@ -186,7 +197,7 @@ static uint64_t tlb_array_flush_mm(struct tlb *t, struct tlb_array *a, uint32_t 
 	for (uint32_t i = 0; i < n; i++)
 		if (a->e[i].key != TLB_KEY_INVALID && key_mm(a->e[i].key) == mm_id) {
 			t->nr_skipped -= a->e[i].skipped;
-			set_key(a, i, TLB_KEY_INVALID);
+			set_key(t, a, i, TLB_KEY_INVALID);
 			dropped++;
 		}
 	return dropped;
@@ -208,6 +219,7 @@ void tlb_flush_all(struct tlb *t)
 		memset(tlb_tags(arrays[i]), 0, (size_t)arrays[i]->sets * tlb_tag_stride(arrays[i]));
 	}
 	t->nr_skipped = 0;
+	t->nr_huge = 0;
 	t->l2_changes++;
 }
 
@@ -260,4 +272,28 @@ void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void
 			if (e->key != TLB_KEY_INVALID)
 				fn(e, (e->key & TLB_KEY_HUGE) != 0, arg);
 		}
+}
+
+/* Validator: each way's tag is its key's (0 if empty), the padding's 0, and
+ * nr_huge counts the valid 2 MiB entries. */
+void tlb_check(const struct tlb *t)
+{
+	const struct tlb_array *arrays[] = { &t->l1_4k, &t->l1_2m, &t->l2 };
+	uint32_t huge = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++) {
+		const struct tlb_array *a = arrays[i];
+		for (uint32_t set = 0; set < a->sets; set++)
+			for (uint32_t w = 0; w < tlb_tag_stride(a); w++) {
+				uint8_t tag = tlb_tags(a)[(size_t)set * tlb_tag_stride(a) + w];
+				if (w >= a->ways) {
+					VM_BUG_ON(tag != 0);
+					continue;
+				}
+				uint64_t key = a->e[(size_t)set * a->ways + w].key;
+				VM_BUG_ON(tag != (key == TLB_KEY_INVALID ? 0 : tlb_tag(key)));
+				huge += key_huge(key);
+			}
+	}
+	VM_BUG_ON(huge != t->nr_huge);
+	(void)huge;
 }

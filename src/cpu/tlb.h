@@ -68,6 +68,9 @@ struct tlb {
 	 * stands still, every translation in L2 stays there (sweep warmth) */
 	uint64_t l2_changes;
 	uint32_t nr_skipped;	/* entries (of all levels) with `skipped` set */
+	/* valid 2 MiB entries in l1_2m and l2: while 0, a lookup need not
+	 * probe for a 2 MiB translation */
+	uint32_t nr_huge;
 };
 
 static inline uint64_t tlb_key(uint32_t mm_id, uint64_t vaddr)
@@ -90,27 +93,34 @@ static inline uint8_t tlb_tag(uint64_t key)
 	return (uint8_t)(t + (t == 0));
 }
 
-#define TLB_BYTES_01 0x0101010101010101ull
-#define TLB_BYTES_80 0x8080808080808080ull
+#define TLB_BYTES_7F 0x7f7f7f7f7f7f7f7full
+
+/* The high bit of each byte of @tags equal to the corresponding byte of
+ * @pat, and no other bit: (x & 0x7f..) + 0x7f.. sets a byte's high bit
+ * iff its low seven bits are not all zero, so a byte is zero exactly where
+ * neither that sum nor x itself has the high bit. */
+static inline uint64_t tlb_tag_match(uint64_t tags, uint64_t pat)
+{
+	const uint64_t x = tags ^ pat;
+	return ~(((x & TLB_BYTES_7F) + TLB_BYTES_7F) | x | TLB_BYTES_7F);
+}
 
 /*
- * The way of set @set holding @key, or -1. Eight tags at a time: a byte of
- * x = tags ^ (tag in every byte) is zero where the tag matches, and
- * (x - 0x01..) & ~x & 0x80.. flags at least every zero byte (and, past a
- * zero byte, perhaps a 0x01 one: a full key comparison settles each flag).
+ * The way of set @set holding @key, or -1: eight tags at a time, full keys
+ * read only where a tag matches. The padding after the last way has tag 0,
+ * which no key has, so it never matches.
  */
 static inline int tlb_array_way(const struct tlb_array *a, uint32_t set, uint64_t key)
 {
 	const uint8_t *tags = tlb_tags(a) + (size_t)set * tlb_tag_stride(a);
 	const struct tlb_entry *row = &a->e[(size_t)set * a->ways];
-	const uint64_t pat = tlb_tag(key) * TLB_BYTES_01;
+	const uint64_t pat = tlb_tag(key) * 0x0101010101010101ull;
 	for (uint32_t w0 = 0; w0 < a->ways; w0 += 8) {
 		uint64_t x;
 		memcpy(&x, tags + w0, sizeof(x));
-		x ^= pat;
-		for (uint64_t m = (x - TLB_BYTES_01) & ~x & TLB_BYTES_80; m; m &= m - 1) {
+		for (uint64_t m = tlb_tag_match(x, pat); m; m &= m - 1) {
 			uint32_t w = w0 + (uint32_t)__builtin_ctzll(m) / 8;
-			if (w < a->ways && row[w].key == key)
+			if (row[w].key == key)
 				return (int)w;
 		}
 	}
@@ -161,6 +171,9 @@ void tlb_flush_all(struct tlb *t);
 uint32_t tlb_mark_skipped(struct tlb *t, uint32_t mm_id, uint64_t start, uint64_t end,
 			  uint64_t stride, bool full,
 			  bool (*stale)(const struct tlb_entry *e, bool huge, void *arg), void *arg);
+
+/* Validator: the tags and the count of 2 MiB entries (sim_audit). */
+void tlb_check(const struct tlb *t);
 
 /* Call @fn for every valid entry (audits and the oracle's tests). */
 void tlb_for_each(struct tlb *t, void (*fn)(struct tlb_entry *e, bool huge, void *arg), void *arg);
