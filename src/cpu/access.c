@@ -169,7 +169,7 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 	struct mm_struct *mm = t->mm;
 	bool huge;
 	count_vm_event(&s->vs, SIM_TRANSLATIONS);
-	struct tlb_entry *e = tlb_lookup(&cpu->tlb, mm->id, addr, &huge);
+	struct tlb_entry *e = tlb_lookup_fast(&cpu->tlb, mm->id, addr, &huge);
 	if (e && (e->writable || !write)) {
 		x->pfn = huge ? e->pfn + pte_index(addr) : e->pfn;
 		x->nid = e->nid;
@@ -785,7 +785,8 @@ void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
  * whose sizes the host-memory estimate counts: a lookahead adds nothing
  * there.
  */
-#define ACCESS_AHEAD 32		/* a power of two */
+#define ACCESS_AHEAD 64		/* a power of two */
+#define AHEAD_REFILL 32		/* draw again when this few are left */
 
 struct access_ahead {
 	uint32_t pid, pc;	/* the task and phase drawn for */
@@ -859,9 +860,9 @@ static struct access_ahead *ahead_get(struct sim *s, struct cpu *cpu, struct tas
  * table as it is at that moment, and a fault, migration or flush before
  * the access only makes one useless. Nothing they read is kept.
  */
-#define AHEAD_PTE 20
+#define AHEAD_PTE 24
 #define AHEAD_REST 10
-_Static_assert(AHEAD_REST < AHEAD_PTE && AHEAD_PTE < ACCESS_AHEAD, "prefetch stages in order");
+_Static_assert(AHEAD_REST < AHEAD_PTE && AHEAD_PTE < AHEAD_REFILL, "prefetch stages in order");
 
 /* The PMD slot of @addr if its PMD table exists, asked for. */
 static inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd, uint64_t addr)
@@ -926,10 +927,13 @@ static inline uint64_t draw_line(const struct draw *d, enum draw_kind kind, stru
 	}
 }
 
-/* Draw until ACCESS_AHEAD accesses wait, or all the phase has left. */
+/* Draw until ACCESS_AHEAD accesses wait, or all the phase has left; in
+ * batches, once no more than AHEAD_REFILL wait. */
 static inline void ahead_fill(struct access_ahead *a, struct task *t, const struct draw *d,
 			      enum draw_kind kind)
 {
+	if (a->nr > AHEAD_REFILL)
+		return;
 	const struct wl_phase *ph = d->ph;
 	const struct phase_cursor *c = &t->cur;
 	uint64_t want = ph->duration_ns ? ACCESS_AHEAD : MIN(ACCESS_AHEAD, ph->count - c->done);

@@ -53,52 +53,14 @@ void tlb_destroy(struct tlb *t)
 	}
 }
 
-/* @old in @t is overwritten by @new (either may be empty): keep the count
- * of skipped entries, which are only there under numasim.debug_skip_flush. */
-static inline void skipped_replaced(struct tlb *t, const struct tlb_entry *old,
-				    const struct tlb_entry *new)
-{
-	if (unlikely(t->nr_skipped))
-		t->nr_skipped = t->nr_skipped - (old->key != TLB_KEY_INVALID && old->skipped) +
-				new->skipped;
-}
-
-static inline bool key_huge(uint64_t key)
-{
-	return key != TLB_KEY_INVALID && (key & TLB_KEY_HUGE);
-}
-
-/* An entry of key @old becomes one of key @new: keep the count of 2 MiB ones. */
-static inline void huge_replaced(struct tlb *t, uint64_t old, uint64_t new)
-{
-	t->nr_huge = t->nr_huge - key_huge(old) + key_huge(new);
-}
-
 /* Entry @i of @a now has @key (TLB_KEY_INVALID: empty): keep its tag and
  * the count of 2 MiB entries. */
 static inline void set_key(struct tlb *t, struct tlb_array *a, size_t i, uint64_t key)
 {
-	huge_replaced(t, a->e[i].key, key);
+	tlb_huge_replaced(t, a->e[i].key, key);
 	a->e[i].key = key;
 	tlb_tags(a)[i / a->ways * tlb_tag_stride(a) + i % a->ways] =
 		key == TLB_KEY_INVALID ? 0 : tlb_tag(key);
-}
-
-/* Put @src, whose key @a does not hold, in the set's next victim way;
- * return whether a valid entry was evicted. */
-static inline bool tlb_array_put_absent(struct tlb *t, struct tlb_array *a,
-					const struct tlb_entry *src)
-{
-	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
-	uint32_t w = a->victim[set];
-	a->victim[set] = (uint16_t)(w + 1 == a->ways ? 0 : w + 1);
-	struct tlb_entry *e = &a->e[(size_t)set * a->ways + w];
-	bool evicted = e->key != TLB_KEY_INVALID;
-	skipped_replaced(t, e, src);
-	huge_replaced(t, e->key, src->key);
-	*e = *src;
-	tlb_tags(a)[(size_t)set * tlb_tag_stride(a) + w] = tlb_tag(src->key);
-	return evicted;
 }
 
 /* Put @src in @a; return whether a valid entry of another key was replaced. */
@@ -107,10 +69,10 @@ static bool tlb_array_put(struct tlb *t, struct tlb_array *a, const struct tlb_e
 	uint32_t set = (uint32_t)(src->key & (a->sets - 1));
 	int w = tlb_array_way(a, set, src->key);
 	if (w < 0)
-		return tlb_array_put_absent(t, a, src);
+		return tlb_array_put_absent(t, a, src, tlb_tag(src->key));
 	struct tlb_entry *e = &a->e[(size_t)set * a->ways + (uint32_t)w];
 	bool changed = e->pfn != src->pfn || e->writable != src->writable;
-	skipped_replaced(t, e, src);
+	tlb_skipped_replaced(t, e, src);
 	*e = *src;
 	return changed;
 }
@@ -131,9 +93,12 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
 		e = tlb_array_find(&t->l2, k2);
 		*huge = e != NULL;
 	}
-	if (!e)
-		return NULL;
-	struct tlb_array *l1 = *huge ? &t->l1_2m : &t->l1_4k;
+	return e ? tlb_refill_l1(t, e, *huge) : NULL;
+}
+
+struct tlb_entry *tlb_refill_l1(struct tlb *t, struct tlb_entry *e, bool huge)
+{
+	struct tlb_array *l1 = huge ? &t->l1_2m : &t->l1_4k;
 	tlb_array_put(t, l1, e);
 	return tlb_array_find(l1, e->key);
 }
@@ -156,15 +121,6 @@ void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool wr
 	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
 	tlb_array_put(t, huge ? &t->l1_2m : &t->l1_4k, &e);
 	t->l2_changes += tlb_array_put(t, &t->l2, &e);
-}
-
-void tlb_insert_absent(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable,
-		       bool huge)
-{
-	struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
-	VM_BUG_ON(tlb_array_find(huge ? &t->l1_2m : &t->l1_4k, key) || tlb_array_find(&t->l2, key));
-	tlb_array_put_absent(t, huge ? &t->l1_2m : &t->l1_4k, &e);
-	t->l2_changes += tlb_array_put_absent(t, &t->l2, &e);
 }
 
 static bool tlb_array_drop(struct tlb *t, struct tlb_array *a, uint64_t key)
@@ -291,7 +247,7 @@ void tlb_check(const struct tlb *t)
 				}
 				uint64_t key = a->e[(size_t)set * a->ways + w].key;
 				VM_BUG_ON(tag != (key == TLB_KEY_INVALID ? 0 : tlb_tag(key)));
-				huge += key_huge(key);
+				huge += tlb_key_is_huge(key);
 			}
 	}
 	VM_BUG_ON(huge != t->nr_huge);

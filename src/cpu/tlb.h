@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "core/compiler.h"
+#include "core/debug.h"
 #include "machine/machine.h"
 
 #define TLB_KEY_INVALID UINT64_MAX
@@ -105,17 +106,29 @@ static inline uint64_t tlb_tag_match(uint64_t tags, uint64_t pat)
 	return ~(((x & TLB_BYTES_7F) + TLB_BYTES_7F) | x | TLB_BYTES_7F);
 }
 
-/*
- * The way of set @set holding @key, or -1: eight tags at a time, full keys
- * read only where a tag matches. The padding after the last way has tag 0,
- * which no key has, so it never matches.
- */
-static inline int tlb_array_way(const struct tlb_array *a, uint32_t set, uint64_t key)
+/* @key's tag in every byte, for tlb_array_way_pat(). */
+static inline uint64_t tlb_tag_pattern(uint64_t key)
 {
-	const uint8_t *tags = tlb_tags(a) + (size_t)set * tlb_tag_stride(a);
-	const struct tlb_entry *row = &a->e[(size_t)set * a->ways];
-	const uint64_t pat = tlb_tag(key) * 0x0101010101010101ull;
-	for (uint32_t w0 = 0; w0 < a->ways; w0 += 8) {
+	return tlb_tag(key) * 0x0101010101010101ull;
+}
+
+/*
+ * The way of set @set holding @key (@pat: its tlb_tag_pattern()), or -1:
+ * eight tags at a time, full keys read only where a tag matches. The
+ * padding after the last way has tag 0, which no key has, so it never
+ * matches. The fields are read once: a store through a byte pointer could
+ * alias them.
+ */
+static inline int tlb_array_way_pat(const struct tlb_array *a, uint32_t set, uint64_t key,
+				    uint64_t pat)
+{
+	const struct tlb_entry *ents = a->e;
+	const uint32_t ways = a->ways;
+	const uint8_t *tags = (const uint8_t *)(ents + (size_t)a->sets * ways) +
+			      (size_t)set * ((ways + 7) & ~7u);
+	const struct tlb_entry *row = ents + (size_t)set * ways;
+	uint32_t w0 = 0;
+	do {
 		uint64_t x;
 		memcpy(&x, tags + w0, sizeof(x));
 		for (uint64_t m = tlb_tag_match(x, pat); m; m &= m - 1) {
@@ -123,8 +136,14 @@ static inline int tlb_array_way(const struct tlb_array *a, uint32_t set, uint64_
 			if (row[w].key == key)
 				return (int)w;
 		}
-	}
+		w0 += 8;
+	} while (w0 < ways);
 	return -1;
+}
+
+static inline int tlb_array_way(const struct tlb_array *a, uint32_t set, uint64_t key)
+{
+	return tlb_array_way_pat(a, set, key, tlb_tag_pattern(key));
 }
 
 static inline struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t key)
@@ -149,15 +168,87 @@ static inline void tlb_prefetch(const struct tlb *t, uint32_t mm_id, uint64_t va
 /* Look up a 4 KiB and then a 2 MiB translation of @vaddr. On an L2 hit the
  * entry is refilled into L1. Return NULL on a miss. */
 struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge);
+/* L2 entry @e was hit: refill it into the L1 array of its size; return the copy there. */
+struct tlb_entry *tlb_refill_l1(struct tlb *t, struct tlb_entry *e, bool huge);
+
+/* tlb_lookup(), inline for the translation path: the same probes in the
+ * same order, the 4 KiB ones only while the TLB holds no 2 MiB entry. */
+static inline struct tlb_entry *tlb_lookup_fast(struct tlb *t, uint32_t mm_id, uint64_t vaddr,
+						bool *huge)
+{
+	const uint64_t k4 = tlb_key(mm_id, vaddr), pat = tlb_tag_pattern(k4);
+	struct tlb_array *l1 = &t->l1_4k, *l2 = &t->l2;
+	if (unlikely(t->nr_huge))
+		return tlb_lookup(t, mm_id, vaddr, huge);
+	*huge = false;
+	uint32_t set = (uint32_t)(k4 & (l1->sets - 1));
+	int w = tlb_array_way_pat(l1, set, k4, pat);
+	if (w >= 0)
+		return &l1->e[(size_t)set * l1->ways + (uint32_t)w];
+	set = (uint32_t)(k4 & (l2->sets - 1));
+	w = tlb_array_way_pat(l2, set, k4, pat);
+	return w < 0 ? NULL : tlb_refill_l1(t, &l2->e[(size_t)set * l2->ways + (uint32_t)w], false);
+}
 /* Look up only the 2 MiB translation of @vaddr (the caller knows the mapping
  * is a PMD). Return NULL on a miss. */
 struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
 void tlb_insert(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable, bool huge);
+
+/* ---- insertion, inline for the translation's miss path ---- */
+
+static inline bool tlb_key_is_huge(uint64_t key)
+{
+	return key != TLB_KEY_INVALID && (key & TLB_KEY_HUGE);
+}
+
+/* An entry of key @old becomes one of key @new: keep the count of 2 MiB ones. */
+static inline void tlb_huge_replaced(struct tlb *t, uint64_t old, uint64_t new)
+{
+	t->nr_huge = t->nr_huge - tlb_key_is_huge(old) + tlb_key_is_huge(new);
+}
+
+/* @old in @t is overwritten by @new (either may be empty): keep the count
+ * of skipped entries, which are only there under numasim.debug_skip_flush. */
+static inline void tlb_skipped_replaced(struct tlb *t, const struct tlb_entry *old,
+					const struct tlb_entry *new)
+{
+	if (unlikely(t->nr_skipped))
+		t->nr_skipped = t->nr_skipped - (old->key != TLB_KEY_INVALID && old->skipped) +
+				new->skipped;
+}
+
+/* Put @src (tag @tag), whose key @a does not hold, in the set's next victim
+ * way; return whether a valid entry was evicted. */
+static inline bool tlb_array_put_absent(struct tlb *t, struct tlb_array *a,
+					const struct tlb_entry *src, uint8_t tag)
+{
+	struct tlb_entry *ents = a->e;
+	const uint32_t sets = a->sets, ways = a->ways;
+	const uint32_t set = (uint32_t)(src->key & (sets - 1));
+	uint16_t *victim = &a->victim[set];
+	const uint32_t w = *victim;
+	*victim = (uint16_t)(w + 1 == ways ? 0 : w + 1);
+	struct tlb_entry *e = &ents[(size_t)set * ways + w];
+	const uint64_t old = e->key;
+	tlb_skipped_replaced(t, e, src);
+	tlb_huge_replaced(t, old, src->key);
+	*e = *src;
+	((uint8_t *)(ents + (size_t)sets * ways))[(size_t)set * ((ways + 7) & ~7u) + w] = tag;
+	return old != TLB_KEY_INVALID;
+}
+
 /* tlb_insert() of a key neither the L1 array of its size nor the L2 holds
  * (a lookup just missed it and nothing changed the TLB since): the same
  * result, without searching the sets for it. */
-void tlb_insert_absent(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid, bool writable,
-		       bool huge);
+static inline void tlb_insert_absent(struct tlb *t, uint64_t key, uint64_t pfn, uint32_t nid,
+				     bool writable, bool huge)
+{
+	const struct tlb_entry e = { .key = key, .pfn = pfn, .nid = nid, .writable = writable };
+	const uint8_t tag = tlb_tag(key);
+	VM_BUG_ON(tlb_array_find(huge ? &t->l1_2m : &t->l1_4k, key) || tlb_array_find(&t->l2, key));
+	tlb_array_put_absent(t, huge ? &t->l1_2m : &t->l1_4k, &e, tag);
+	t->l2_changes += tlb_array_put_absent(t, &t->l2, &e, tag);
+}
 
 /* Invalidate one page's translations (4 KiB, and the 2 MiB one covering it). */
 void tlb_flush_one(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
