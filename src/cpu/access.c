@@ -865,7 +865,8 @@ static struct access_ahead *ahead_get(struct sim *s, struct cpu *cpu, struct tas
 _Static_assert(AHEAD_REST < AHEAD_PTE && AHEAD_PTE < AHEAD_REFILL, "prefetch stages in order");
 
 /* The PMD slot of @addr if its PMD table exists, asked for. */
-static inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd, uint64_t addr)
+static sim_always_inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd,
+							      uint64_t addr)
 {
 	const struct pud_table *pud = pgd->pud[pgd_index(addr)];
 	const struct pmd_table *pmdt = pud ? pud->pmd[pud_index(addr)] : NULL;
@@ -875,7 +876,7 @@ static inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd, uint64
 	return &pmdt->slot[pmd_index(addr)];
 }
 
-static inline void prefetch_pte(const struct access_next *n)
+static sim_always_inline void prefetch_pte(const struct access_next *n)
 {
 	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;
 	if (pt)
@@ -884,8 +885,8 @@ static inline void prefetch_pte(const struct access_next *n)
 
 /* The TLB sets of the lookup; the folio slot of a write (its version) or
  * of an old entry (the walk sets the accessed bit, which reads the node). */
-static inline void prefetch_rest(struct sim *s, struct cpu *cpu, uint32_t mm_id,
-				 const struct access_next *n)
+static sim_always_inline void prefetch_rest(struct sim *s, struct cpu *cpu, uint32_t mm_id,
+					    const struct access_next *n)
 {
 	tlb_prefetch(&cpu->tlb, mm_id, n->addr);
 	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;

@@ -155,7 +155,7 @@ static inline struct tlb_entry *tlb_array_find(struct tlb_array *a, uint64_t key
 
 /* A hint for a lookup of @vaddr soon: fetch the L2 tag rows it probes and
  * the entry a 4 KiB miss would replace into the host cache. */
-static inline void tlb_prefetch(const struct tlb *t, uint32_t mm_id, uint64_t vaddr)
+static sim_always_inline void tlb_prefetch(const struct tlb *t, uint32_t mm_id, uint64_t vaddr)
 {
 	const struct tlb_array *a = &t->l2;
 	uint32_t s4 = (uint32_t)(tlb_key(mm_id, vaddr) & (a->sets - 1));
