@@ -19,7 +19,7 @@ static int tlb_array_init(struct tlb_array *a, uint32_t entries, uint32_t ways)
 		return -1;	/* sets must be a power of two */
 	a->sets = sets;
 	a->ways = ways;
-	const size_t tag_bytes = (size_t)sets * tlb_tag_stride(a);
+	const size_t tag_bytes = (size_t)sets * tlb_tag_stride(a) + 16;	/* a probe's overread */
 	a->e = malloc((size_t)entries * sizeof(*a->e) + tag_bytes);
 	a->victim = calloc(sets, sizeof(*a->victim));
 	if (!a->e || !a->victim)

@@ -27,6 +27,9 @@
 #define NUMASIM_CPU_TLB_H
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/compiler.h"
 #include "core/debug.h"
@@ -112,12 +115,33 @@ static inline uint64_t tlb_tag_pattern(uint64_t key)
 	return tlb_tag(key) * 0x0101010101010101ull;
 }
 
+/* A bit per way of the @n <= 16 tags at @tags equal to the byte of @pat:
+ * one SSE2 compare where there is SSE2 (every x86-64), else eight at a
+ * time. May read up to 16 bytes from @tags (tlb_array_init() pads). */
+static inline uint32_t tlb_tag_mask16(const uint8_t *tags, uint64_t pat, uint32_t n)
+{
+	const uint32_t keep = n >= 16 ? 0xffffu : (1u << n) - 1;
+#ifdef __SSE2__
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)tags);
+	__m128i p = _mm_set1_epi8((char)(uint8_t)pat);
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, p)) & keep;
+#else
+	uint64_t lo, hi;
+	memcpy(&lo, tags, 8);
+	memcpy(&hi, tags + 8, 8);
+	uint64_t ml = tlb_tag_match(lo, pat), mh = tlb_tag_match(hi, pat);
+	uint32_t m = 0;
+	for (uint32_t i = 0; i < 8; i++)
+		m |= (uint32_t)((ml >> (8 * i + 7)) & 1) << i | (uint32_t)((mh >> (8 * i + 7)) & 1) << (i + 8);
+	return m & keep;
+#endif
+}
+
 /*
  * The way of set @set holding @key (@pat: its tlb_tag_pattern()), or -1:
- * eight tags at a time, full keys read only where a tag matches. The
- * padding after the last way has tag 0, which no key has, so it never
- * matches. The fields are read once: a store through a byte pointer could
- * alias them.
+ * sixteen tags at a time, full keys read only where a tag matches. The
+ * padding after the last way has tag 0, which no key has. The fields are
+ * read once: a store through a byte pointer could alias them.
  */
 static inline int tlb_array_way_pat(const struct tlb_array *a, uint32_t set, uint64_t key,
 				    uint64_t pat)
@@ -129,14 +153,12 @@ static inline int tlb_array_way_pat(const struct tlb_array *a, uint32_t set, uin
 	const struct tlb_entry *row = ents + (size_t)set * ways;
 	uint32_t w0 = 0;
 	do {
-		uint64_t x;
-		memcpy(&x, tags + w0, sizeof(x));
-		for (uint64_t m = tlb_tag_match(x, pat); m; m &= m - 1) {
-			uint32_t w = w0 + (uint32_t)__builtin_ctzll(m) / 8;
+		for (uint32_t m = tlb_tag_mask16(tags + w0, pat, ways - w0); m; m &= m - 1) {
+			uint32_t w = w0 + (uint32_t)__builtin_ctz(m);
 			if (row[w].key == key)
 				return (int)w;
 		}
-		w0 += 8;
+		w0 += 16;
 	} while (w0 < ways);
 	return -1;
 }
