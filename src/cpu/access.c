@@ -884,12 +884,20 @@ static sim_always_inline void prefetch_pte(const struct access_next *n)
 }
 
 /* The TLB sets of the lookup; the folio slot of a write (its version) or
- * of an old entry (the walk sets the accessed bit, which reads the node). */
+ * of an old PTE (the walk sets the accessed bit, which reads the node). */
 static sim_always_inline void prefetch_rest(struct sim *s, struct cpu *cpu, uint32_t mm_id,
 					    const struct access_next *n)
 {
 	tlb_prefetch(&cpu->tlb, mm_id, n->addr);
-	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;
+	if (!n->slot)
+		return;
+	const pmd_t pmd = n->slot->pmd;
+	if (pmd.val) {	/* a write bumps the THP's head */
+		if (n->write && pmd_valid(pmd) && pmd_pfn(pmd) < s->pm.nr_pfns)
+			__builtin_prefetch(&s->pm.folios[pmd_pfn(pmd)], 1);
+		return;
+	}
+	const struct pte_table *pt = n->slot->pt;
 	if (!pt)
 		return;
 	pte_t p = pt->pte[pte_index(n->addr)];
