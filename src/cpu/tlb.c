@@ -77,20 +77,30 @@ static bool tlb_array_put(struct tlb *t, struct tlb_array *a, const struct tlb_e
 	return changed;
 }
 
+/* The entry of @key (tag pattern @pat) in @a, or NULL. */
+static inline struct tlb_entry *find_pat(struct tlb_array *a, uint64_t key, uint64_t pat)
+{
+	uint32_t set = (uint32_t)(key & (a->sets - 1));
+	int w = tlb_array_way_pat(a, set, key, pat);
+	return w < 0 ? NULL : &a->e[(size_t)set * a->ways + (uint32_t)w];
+}
+
 struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool *huge)
 {
-	uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
-	struct tlb_entry *e = tlb_array_find(&t->l1_4k, k4);
+	const uint64_t k4 = tlb_key(mm_id, vaddr), k2 = tlb_key_huge(mm_id, vaddr);
+	const uint64_t p4 = tlb_tag_pattern(k4);
+	struct tlb_entry *e = find_pat(&t->l1_4k, k4, p4);
 	*huge = false;
 	if (e)
 		return e;
-	if (t->nr_huge && (e = tlb_array_find(&t->l1_2m, k2))) {
+	const uint64_t p2 = t->nr_huge ? tlb_tag_pattern(k2) : 0;
+	if (t->nr_huge && (e = find_pat(&t->l1_2m, k2, p2))) {
 		*huge = true;
 		return e;
 	}
-	e = tlb_array_find(&t->l2, k4);
+	e = find_pat(&t->l2, k4, p4);
 	if (!e && t->nr_huge) {
-		e = tlb_array_find(&t->l2, k2);
+		e = find_pat(&t->l2, k2, p2);
 		*huge = e != NULL;
 	}
 	return e ? tlb_refill_l1(t, e, *huge) : NULL;
