@@ -194,23 +194,43 @@ struct tlb_entry *tlb_lookup(struct tlb *t, uint32_t mm_id, uint64_t vaddr, bool
 struct tlb_entry *tlb_refill_l1(struct tlb *t, struct tlb_entry *e, bool huge);
 
 /* tlb_lookup(), inline for the translation path: the same probes in the
- * same order, the 4 KiB ones only while the TLB holds no 2 MiB entry. */
+ * same order (L1 4 KiB, L1 2 MiB, L2 4 KiB, L2 2 MiB), the 2 MiB ones only
+ * while the TLB holds a 2 MiB entry; each key's tag computed once. */
 static inline struct tlb_entry *tlb_lookup_fast(struct tlb *t, uint32_t mm_id, uint64_t vaddr,
 						bool *huge)
 {
-	const uint64_t k4 = tlb_key(mm_id, vaddr), pat = tlb_tag_pattern(k4);
+	const uint64_t k4 = tlb_key(mm_id, vaddr), p4 = tlb_tag_pattern(k4);
 	struct tlb_array *l1 = &t->l1_4k, *l2 = &t->l2;
-	if (unlikely(t->nr_huge))
-		return tlb_lookup(t, mm_id, vaddr, huge);
 	*huge = false;
 	uint32_t set = (uint32_t)(k4 & (l1->sets - 1));
-	int w = tlb_array_way_pat(l1, set, k4, pat);
+	int w = tlb_array_way_pat(l1, set, k4, p4);
 	if (w >= 0)
 		return &l1->e[(size_t)set * l1->ways + (uint32_t)w];
+	const bool any_huge = t->nr_huge != 0;
+	const uint64_t k2 = tlb_key_huge(mm_id, vaddr), p2 = any_huge ? tlb_tag_pattern(k2) : 0;
+	if (any_huge) {
+		struct tlb_array *h1 = &t->l1_2m;
+		set = (uint32_t)(k2 & (h1->sets - 1));
+		w = tlb_array_way_pat(h1, set, k2, p2);
+		if (w >= 0) {
+			*huge = true;
+			return &h1->e[(size_t)set * h1->ways + (uint32_t)w];
+		}
+	}
 	set = (uint32_t)(k4 & (l2->sets - 1));
-	w = tlb_array_way_pat(l2, set, k4, pat);
-	return w < 0 ? NULL : tlb_refill_l1(t, &l2->e[(size_t)set * l2->ways + (uint32_t)w], false);
+	w = tlb_array_way_pat(l2, set, k4, p4);
+	if (w >= 0)
+		return tlb_refill_l1(t, &l2->e[(size_t)set * l2->ways + (uint32_t)w], false);
+	if (!any_huge)
+		return NULL;
+	set = (uint32_t)(k2 & (l2->sets - 1));
+	w = tlb_array_way_pat(l2, set, k2, p2);
+	if (w < 0)
+		return NULL;
+	*huge = true;
+	return tlb_refill_l1(t, &l2->e[(size_t)set * l2->ways + (uint32_t)w], true);
 }
+
 /* Look up only the 2 MiB translation of @vaddr (the caller knows the mapping
  * is a PMD). Return NULL on a miss. */
 struct tlb_entry *tlb_lookup_huge(struct tlb *t, uint32_t mm_id, uint64_t vaddr);
