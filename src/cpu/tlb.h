@@ -120,7 +120,7 @@ static inline uint64_t tlb_tag_pattern(uint64_t key)
  * time. May read up to 16 bytes from @tags (tlb_array_init() pads). */
 static inline uint32_t tlb_tag_mask16(const uint8_t *tags, uint64_t pat, uint32_t n)
 {
-	const uint32_t keep = n >= 16 ? 0xffffu : (1u << n) - 1;
+	const uint32_t keep = n >= 16 ? 0xffffu : 0xffffu >> (16 - n);
 #ifdef __SSE2__
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)tags);
 	__m128i p = _mm_set1_epi8((char)(uint8_t)pat);
@@ -151,6 +151,14 @@ static inline int tlb_array_way_pat(const struct tlb_array *a, uint32_t set, uin
 	const uint8_t *tags = (const uint8_t *)(ents + (size_t)a->sets * ways) +
 			      (size_t)set * ((ways + 7) & ~7u);
 	const struct tlb_entry *row = ents + (size_t)set * ways;
+	if (likely(ways <= 16)) {	/* every preset: one compare */
+		for (uint32_t m = tlb_tag_mask16(tags, pat, ways); m; m &= m - 1) {
+			uint32_t w = (uint32_t)__builtin_ctz(m);
+			if (row[w].key == key)
+				return (int)w;
+		}
+		return -1;
+	}
 	uint32_t w0 = 0;
 	do {
 		for (uint32_t m = tlb_tag_mask16(tags + w0, pat, ways - w0); m; m &= m - 1) {
