@@ -6,9 +6,11 @@
  *   1. the autonuma-benchmark workloads at full size on 2node-128cpu:
  *      simulated seconds, host seconds, peak host memory;
  *   2. translations per second on a TLB-missing random-access run
- *      (4 KiB pages over 4 GiB, far beyond the TLB's reach);
+ *      (4 KiB pages over 1, 4 and 64 GiB, far beyond the TLB's reach);
  *   2b. the same for random, zipf (s = 0.99, 1.2) and pointer-chase accesses:
- *      host accesses per second, TLB misses, simulated ns per access;
+ *      host accesses per second, TLB misses, simulated ns per access.
+ *      Sections 2 and 2b time the run with the child's user CPU seconds,
+ *      best of three, so that other jobs on a shared host count less;
  *   3. host bytes per simulated 4 KiB page touched, with THP (default) and
  *      with 4 KiB pages only.
  *   4. NUMA balancing: the four autonuma-benchmark workloads at full size on
@@ -68,6 +70,7 @@
 
 struct result {
 	double sim_s, host_s, access_s;
+	double user_s;		/* user CPU seconds of sim_run() */
 	uint64_t translations, misses, pages_used, maxrss_kb, baseline_kb;
 	uint64_t accesses, promoted, demoted;
 	uint64_t flush_sent, flush_received, migrated, peak_pending, deferred, bad;
@@ -103,6 +106,13 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static double self_user_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+}
+
 static long self_maxrss_kb(void)
 {
 	struct rusage ru;
@@ -134,10 +144,11 @@ static void run_case(const struct bench_case *c, int fd)
 	if (!s || sim_create(s, &m, &tun, &wl, 1, err, sizeof(err)))
 		goto out;
 	r.baseline_kb = (uint64_t)self_maxrss_kb();
-	double t0 = now_s();
+	double t0 = now_s(), u0 = self_user_s();
 	if (sim_run(s) == 0)
 		r.ok = 1;
 	r.host_s = now_s() - t0;
+	r.user_s = self_user_s() - u0;
 	r.sim_s = (double)s->end_ns / 1e9;
 	r.translations = s->vs.event[SIM_TRANSLATIONS];
 	r.misses = s->vs.event[SIM_TLB_MISSES];
@@ -438,12 +449,30 @@ static void calibrate_table(void)
 	}
 }
 
+/* bench() three times: the result of the run with the fewest user seconds. */
+static int bench_best3(const struct bench_case *c, struct result *r)
+{
+	struct result t;
+	int got = 0;
+	for (int i = 0; i < 3; i++)
+		if (!bench(c, &t) && (!got++ || t.user_s < r->user_s))
+			*r = t;
+	return got ? 0 : -1;
+}
+
+/* The random phase alone: the same run with 1 access per thread, subtracted,
+ * removes the first-touch sweep and set-up. User seconds, best of three. */
+static int access_pair(const struct bench_case *a, const struct bench_case *b,
+		       struct result *ra, struct result *rb)
+{
+	return bench_best3(a, ra) || bench_best3(b, rb) ? -1 : 0;
+}
+
 static void access_table(void)
 {
-	/* The rate of the random phase alone: the same run with 1 access per
-	 * thread, subtracted, removes the first-touch sweep and set-up. */
-	printf("\n2. TLB-missing random access (4 KiB pages, one thread; first touch excluded)\n");
-	const char *const sizes[] = { "1G", "4G" };
+	printf("\n2. TLB-missing random access (4 KiB pages, one thread; first touch excluded;\n"
+	       "   user CPU seconds, best of 3)\n");
+	const char *const sizes[] = { "1G", "4G", "64G" };
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		char full[128], one[128];
 		snprintf(full, sizeof(full), "random:size=%s,threads=1,accesses=20000000,init=main", sizes[i]);
@@ -453,20 +482,21 @@ static void access_table(void)
 		const struct bench_case b = { "random-1", "2node-128cpu", one,
 					      { "transparent_hugepage.enabled=never", NULL }, 1.0 };
 		struct result ra, rb;
-		if (bench(&a, &ra) || bench(&b, &rb)) {
+		if (access_pair(&a, &b, &ra, &rb)) {
 			printf("   %s: failed\n", sizes[i]);
 			continue;
 		}
 		uint64_t n = ra.translations - rb.translations;
-		double t = ra.host_s - rb.host_s;
+		double t = ra.user_s - rb.user_s;
 		printf("   %-3s working set: %5.1f M translations/s (%.1f%% TLB misses, %llu in %.2f s)\n",
 		       sizes[i], (double)n / t / 1e6,
 		       100.0 * (double)(ra.misses - rb.misses) / (double)n, (unsigned long long)n, t);
 	}
 
 	/* Host speed of the other latency-bound patterns, the same way: accesses
-	 * per host second, first touch and set-up subtracted. */
-	printf("\n2b. random, zipf and chase accesses (4 GiB, 4 KiB pages, one thread; first touch excluded)\n");
+	 * per user second, first touch and set-up subtracted. */
+	printf("\n2b. random, zipf and chase accesses (4 GiB, 4 KiB pages, one thread; first touch excluded;\n"
+	       "    user CPU seconds, best of 3)\n");
 	const struct {
 		const char *name;
 		enum wl_op op;
@@ -483,12 +513,12 @@ static void access_table(void)
 					      { "transparent_hugepage.enabled=never", NULL }, 1.0,
 					      pats[i].op, pats[i].s };
 		struct result ra, rb;
-		if (bench(&a, &ra) || bench(&b, &rb)) {
+		if (access_pair(&a, &b, &ra, &rb)) {
 			printf("   %-12s failed\n", pats[i].name);
 			continue;
 		}
 		uint64_t n = ra.accesses - rb.accesses;
-		double t = ra.host_s - rb.host_s;
+		double t = ra.user_s - rb.user_s;
 		printf("   %-12s %5.1f M accesses/s (%.1f%% TLB misses, %llu in %.2f s; %.1f simulated ns each)\n",
 		       pats[i].name, (double)n / t / 1e6,
 		       100.0 * (double)(ra.misses - rb.misses) / (double)(ra.translations - rb.translations),

@@ -65,10 +65,14 @@ random|2node-128cpu|random:size=256M,threads=4,accesses=100000|1|transparent_hug
 zipf|2node-128cpu|skewed:size=256M,threads=4,accesses=100000,write_ratio=0.3|1|
 wrongnode|2node-128cpu|wrongnode:size=64M,passes=4|1|transparent_hugepage.enabled=never
 numa02-numab0|2node-128cpu|numa02|0.1|numasim.numab=0 transparent_hugepage.enabled=never
+lookahead|2node-128cpu|@DIR@/lookahead.yaml|1|numa_balancing.scan_delay_ms=1 numa_balancing.scan_period_min_ms=1 numa_balancing.scan_size_mb=64
+lookahead-4k-migrc|2node-128cpu|@DIR@/lookahead.yaml|1|numa_balancing.scan_delay_ms=1 numa_balancing.scan_period_min_ms=1 numa_balancing.scan_size_mb=64 transparent_hugepage.enabled=never numasim.migrc=1
 '
 rc=0
+dir=$(dirname "$0")
 while IFS='|' read -r name machine workload scale sets; do
 	[ -n "$name" ] || continue
+	workload=${workload//@DIR@/$dir}	# workload files beside this script
 	args=()
 	for kv in $sets; do args+=(--set "$kv"); done
 	if ! "$bin" run --machine "$machine" --workload "$workload" --scale "$scale" --seed 3 \

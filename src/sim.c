@@ -901,6 +901,7 @@ void sim_audit(struct sim *s)
 	vmscan_check(s);
 	for (uint32_t c = 0; c < s->m.nr_cpus; c++) {
 		struct tlb_audit a = { s, &s->cpus[c] };
+		tlb_check(&s->cpus[c].tlb);
 		tlb_for_each(&s->cpus[c].tlb, audit_tlb_entry, &a);
 	}
 }
@@ -920,6 +921,7 @@ void sim_destroy(struct sim *s)
 		free(s->tasks[i]);
 	}
 	free(s->tasks);
+	access_ahead_destroy(s);
 	for (uint32_t i = 1; i < s->nr_anon_vmas; i++)
 		free(s->anon_vmas[i].mms);
 	free(s->anon_vmas);

@@ -133,6 +133,7 @@ struct sim {
 
 	/* -- CPUs and time -- */
 	struct cpu *cpus;		/* m.nr_cpus of them: clock, runqueue, TLB */
+	struct access_ahead **ahead;	/* per CPU: accesses drawn ahead (cpu/access.c), NULL until used */
 	struct cpu_heap heap;		/* CPUs by local clock: the one furthest behind runs next */
 	struct event_queue evq;		/* timers: wakeups, kswapd, policy daemons, samples */
 	uint32_t nr_pending_wakeups;	/* EV_WAKEUP events queued */

@@ -17,6 +17,10 @@
 #define sim_noinline	__attribute__((noinline))
 #define sim_cold	__attribute__((cold, noinline))
 #define sim_unused	__attribute__((unused))
+/* For a helper made only of prefetches: GCC takes a function whose only
+ * effect is __builtin_prefetch for a pure one and drops the calls to it
+ * unless it is inlined first. */
+#define sim_always_inline inline __attribute__((always_inline))
 #define sim_printf(a, b) __attribute__((format(printf, a, b)))
 #define sim_noreturn	_Noreturn
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cpu/access.h"
+#include "cpu/cost_inline.h"
 #include "cpu/tlbflush.h"
 #include "fault/fault.h"
 #include "sim.h"
@@ -28,6 +29,7 @@ struct xlate {
 	uint64_t pfn;		/* frame of the 4 KiB page accessed */
 	uint32_t nid;
 	bool huge;
+	bool writable;		/* walk(): the entry is writable and dirty */
 };
 
 /* What the page table maps at @addr now (PFN_NONE if nothing), whether that
@@ -111,7 +113,8 @@ static void oracle_check_rmw(struct sim *s, struct mm_struct *mm, uint64_t addr,
 		s->oracle.lost_writes++;
 }
 
-/* The hardware walker: use the entry if it allows the access, setting A/D. */
+/* The hardware walker: use the entry if it allows the access, setting A/D
+ * (set_pte_at()/set_pmd_at() change nothing else a TLB entry caches). */
 static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write, struct xlate *x)
 {
 	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
@@ -127,6 +130,7 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		x->pfn = pmd_pfn(p) + pte_index(addr);
 		x->nid = pmd_nid(p);
 		x->huge = true;
+		x->writable = pmd_write(p) && ((p.val | ad) & _PAGE_DIRTY);
 	} else {
 		if (!slot->pt)
 			return false;
@@ -139,17 +143,9 @@ static bool walk(struct sim *s, struct mm_struct *mm, uint64_t addr, bool write,
 		x->pfn = pte_pfn(p);
 		x->nid = pte_nid(p);
 		x->huge = false;
+		x->writable = pte_write(p) && ((p.val | ad) & _PAGE_DIRTY);
 	}
 	return true;
-}
-
-static bool entry_writable(struct mm_struct *mm, uint64_t addr, bool huge)
-{
-	struct pmd_slot *slot = pmd_slot_lookup(&mm->pgd, addr);
-	if (huge)
-		return pmd_write(slot->pmd) && pmd_dirty(slot->pmd);
-	pte_t p = slot->pt->pte[pte_index(addr)];
-	return pte_write(p) && pte_dirty(p);
 }
 
 static void fault_failed(struct sim *s, struct task *t, uint64_t addr, bool write,
@@ -173,7 +169,7 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 	struct mm_struct *mm = t->mm;
 	bool huge;
 	count_vm_event(&s->vs, SIM_TRANSLATIONS);
-	struct tlb_entry *e = tlb_lookup(&cpu->tlb, mm->id, addr, &huge);
+	struct tlb_entry *e = tlb_lookup_fast(&cpu->tlb, mm->id, addr, &huge);
 	if (e && (e->writable || !write)) {
 		x->pfn = huge ? e->pfn + pte_index(addr) : e->pfn;
 		x->nid = e->nid;
@@ -196,7 +192,12 @@ static bool translate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t a
 		}
 		uint64_t key = x->huge ? tlb_key_huge(mm->id, addr) : tlb_key(mm->id, addr);
 		uint64_t base = x->huge ? x->pfn - pte_index(addr) : x->pfn;
-		tlb_insert(&cpu->tlb, key, base, x->nid, entry_writable(mm, addr, x->huge), x->huge);
+		/* the lookup missed both sizes and, without a fault, nothing
+		 * touched the TLB since: the key is in none of its arrays */
+		if (!e && !tries)
+			tlb_insert_absent(&cpu->tlb, key, base, x->nid, x->writable, x->huge);
+		else
+			tlb_insert(&cpu->tlb, key, base, x->nid, x->writable, x->huge);
 	}
 	if (write) {
 		/* a PMD mapping's base frame is its folio's head */
@@ -534,34 +535,7 @@ bool sweep_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadlin
 	return false;
 }
 
-/* ---- random, skewed and gauss accesses ---- */
-
-bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
-{
-	const struct wl_phase *ph = &t->prog->phases[t->pc];
-	struct phase_cursor *c = &t->cur;
-	const uint64_t lines = (c->end - c->start) / 64;
-	const uint64_t hot = ph->op == WL_SKEWED ? access_hot_lines(lines, ph->hot_frac) : lines;
-	const bool gauss = ph->op == WL_GAUSS;
-	const double unit = gauss ? access_gauss_unit(lines, ph->stddev) : 0.0;
-	if (phase_time_up(c, ph, cpu, &deadline))
-		return true;
-	while (phase_more(c, ph)) {
-		if (cpu->now >= deadline || s->failed)
-			return false;
-		uint64_t line = gauss ? access_gauss_line(&t->rng, lines, unit)
-				      : access_skewed_line(&t->rng, lines, hot, ph->hot_prob);
-		bool write = ph->access == WL_WRITE ||
-			     (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
-		struct xlate x;
-		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
-			return true;
-		cpu_advance(cpu, mem_independent_ns(s, cpu, x.nid, 1, write));
-		count_vm_event(&s->vs, SIM_ACCESSES);
-		c->done++;
-	}
-	return true;
-}
+/* ---- random, skewed and gauss accesses: random_step() below ---- */
 
 /* ---- table lookups ---- */
 
@@ -797,61 +771,266 @@ void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph
 		zipf_table_init(t->zipf, lines, ph->zipf_s);
 }
 
-static bool draw_write(struct task *t, const struct wl_phase *ph)
+/* ---- random-like phases, drawn ahead ---- */
+
+/*
+ * The accesses drawn ahead, one set per CPU for the task it runs: only what
+ * the draws decide is kept, never a translation, and each entry keeps the
+ * task's RNG state (and chase position) after its draws, which become the
+ * task's own when the access is made; so the task's stream is always where
+ * it would be without the lookahead, and entries left unused (the slice or
+ * the phase ended, the task moved) are dropped without a trace. They stay
+ * valid while the CPU runs the same phase of the same task from the state
+ * they were drawn from (ahead_get()). Not in struct cpu or struct task,
+ * whose sizes the host-memory estimate counts: a lookahead adds nothing
+ * there.
+ */
+#define ACCESS_AHEAD 64		/* a power of two */
+#define AHEAD_REFILL 32		/* draw again when this few are left */
+
+struct access_ahead {
+	uint32_t pid, pc;	/* the task and phase drawn for */
+	uint32_t mm_id;
+	uint64_t start_ns;	/* the phase's start, which tells its instances apart */
+	struct rng base;	/* the task's state before the first entry */
+	uint64_t base_pos;
+	uint32_t head, nr;	/* the next entry to use; entries not used */
+	struct rng rng;		/* the state after the last entry drawn */
+	uint64_t pos;
+	struct access_next {
+		uint64_t addr;
+		/* its PMD slot when drawn, or NULL: a hint for the prefetches
+		 * (PMD tables live as long as their mm), never for the walk */
+		const struct pmd_slot *slot;
+		uint64_t pos;	/* the chase position after this draw */
+		struct rng rng;	/* the task's RNG after this access's draws */
+		bool write;
+	} e[ACCESS_AHEAD];
+};
+
+void access_ahead_destroy(struct sim *s)
 {
-	return ph->access == WL_WRITE ||
-	       (ph->access == WL_RW && rng_double(&t->rng) < ph->write_ratio);
+	if (!s->ahead)
+		return;
+	for (uint32_t i = 0; i < s->m.nr_cpus; i++)
+		free(s->ahead[i]);
+	free(s->ahead);
+	s->ahead = NULL;
+}
+
+/* @cpu's lookahead for the current phase of @t, emptied unless it was
+ * drawn for it from exactly where @t's stream is now. */
+static struct access_ahead *ahead_get(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	if (unlikely(!s->ahead)) {
+		s->ahead = calloc(s->m.nr_cpus, sizeof(*s->ahead));
+		if (!s->ahead)
+			abort();
+	}
+	struct access_ahead *a = s->ahead[cpu->id];
+	if (unlikely(!a)) {
+		a = s->ahead[cpu->id] = calloc(1, sizeof(*a));
+		if (!a)
+			abort();
+	}
+	const struct phase_cursor *c = &t->cur;
+	if (a->nr && (a->pid != t->pid || a->pc != t->pc || a->mm_id != t->mm->id ||
+		      a->start_ns != c->start_ns || a->base_pos != c->pos ||
+		      memcmp(&a->base, &t->rng, sizeof(a->base))))
+		a->nr = 0;
+	if (!a->nr) {	/* the draws continue from the task's own state */
+		a->pid = t->pid;
+		a->pc = t->pc;
+		a->mm_id = t->mm->id;
+		a->start_ns = c->start_ns;
+		a->base = a->rng = t->rng;
+		a->base_pos = a->pos = c->pos;
+	}
+	return a;
 }
 
 /*
- * The next line of a Zipf phase (a rank, through the scattering permutation)
- * or of a chase (the next place on the cycle).
+ * Software pipelining, as GUPS and hash-join codes do: an access is drawn
+ * ACCESS_AHEAD accesses before it is made, and on the way the host is asked
+ * to fetch what its translation will read, a level at a time, each far
+ * enough ahead for the previous level to have arrived: the PMD slot when
+ * it is drawn, the PTE AHEAD_PTE accesses before, then (reading that PTE)
+ * the folio slot a write bumps and the TLB sets the lookup probes
+ * AHEAD_REST accesses before. These are hints only: they read the page
+ * table as it is at that moment, and a fault, migration or flush before
+ * the access only makes one useless. Nothing they read is kept.
  */
-static inline uint64_t perm_next_line(struct task *t, struct phase_cursor *c, bool chase)
+#define AHEAD_PTE 24
+#define AHEAD_REST 10
+_Static_assert(AHEAD_REST < AHEAD_PTE && AHEAD_PTE < AHEAD_REFILL, "prefetch stages in order");
+
+/* The PMD slot of @addr if its PMD table exists, asked for. */
+static sim_always_inline const struct pmd_slot *prefetch_slot(const struct pgd *pgd,
+							      uint64_t addr)
 {
-	if (!chase)
-		return access_perm(&c->perm, access_zipf_rank(t->zipf, &t->rng));
-	uint64_t line = access_perm(&c->perm, c->pos);
-	if (++c->pos == c->perm.n)
-		c->pos = 0;
-	return line;
+	const struct pud_table *pud = pgd->pud[pgd_index(addr)];
+	const struct pmd_table *pmdt = pud ? pud->pmd[pud_index(addr)] : NULL;
+	if (!pmdt)
+		return NULL;
+	__builtin_prefetch(&pmdt->slot[pmd_index(addr)]);
+	return &pmdt->slot[pmd_index(addr)];
+}
+
+static sim_always_inline void prefetch_pte(const struct access_next *n)
+{
+	const struct pte_table *pt = n->slot ? n->slot->pt : NULL;
+	if (pt)
+		__builtin_prefetch(&pt->pte[pte_index(n->addr)]);
+}
+
+/* The TLB sets of the lookup; the folio slot of a write (its version) or
+ * of an old PTE (the walk sets the accessed bit, which reads the node). */
+static sim_always_inline void prefetch_rest(struct sim *s, struct cpu *cpu, uint32_t mm_id,
+					    const struct access_next *n)
+{
+	tlb_prefetch(&cpu->tlb, mm_id, n->addr);
+	if (!n->slot)
+		return;
+	const pmd_t pmd = n->slot->pmd;
+	if (pmd.val) {	/* a write bumps the THP's head */
+		if (n->write && pmd_valid(pmd) && pmd_pfn(pmd) < s->pm.nr_pfns)
+			__builtin_prefetch(&s->pm.folios[pmd_pfn(pmd)], 1);
+		return;
+	}
+	const struct pte_table *pt = n->slot->pt;
+	if (!pt)
+		return;
+	pte_t p = pt->pte[pte_index(n->addr)];
+	if (pte_valid(p) && (n->write || !pte_young(p)) && pte_pfn(p) < s->pm.nr_pfns)
+		__builtin_prefetch(&s->pm.folios[pte_pfn(p)], 1);
+}
+
+enum draw_kind { DRAW_SKEWED, DRAW_GAUSS, DRAW_ZIPF, DRAW_CHASE };
+
+/* What a phase's draws depend on, the same for all of them. */
+struct draw {
+	uint64_t start, lines, hot;
+	double hot_prob, unit;
+	const struct wl_phase *ph;
+	const struct zipf_table *zipf;
+	const struct access_perm *perm;
+};
+
+/* The next line of the phase, from the stream @r (and chase position @pos). */
+static inline uint64_t draw_line(const struct draw *d, enum draw_kind kind, struct rng *r,
+				 uint64_t *pos)
+{
+	switch (kind) {
+	case DRAW_GAUSS:
+		return access_gauss_line(r, d->lines, d->unit);
+	case DRAW_ZIPF:	/* a rank, through the scattering permutation */
+		return access_perm(d->perm, access_zipf_rank(d->zipf, r));
+	case DRAW_CHASE: {	/* the next place on the cycle */
+		uint64_t line = access_perm(d->perm, *pos);
+		if (++*pos == d->perm->n)
+			*pos = 0;
+		return line;
+	}
+	default:
+		return access_skewed_line(r, d->lines, d->hot, d->hot_prob);
+	}
+}
+
+/* Draw until ACCESS_AHEAD accesses wait, or all the phase has left; in
+ * batches, once no more than AHEAD_REFILL wait. */
+static inline void ahead_fill(struct access_ahead *a, struct task *t, const struct draw *d,
+			      enum draw_kind kind)
+{
+	if (a->nr > AHEAD_REFILL)
+		return;
+	const struct wl_phase *ph = d->ph;
+	const struct phase_cursor *c = &t->cur;
+	uint64_t want = ph->duration_ns ? ACCESS_AHEAD : MIN(ACCESS_AHEAD, ph->count - c->done);
+	if (a->nr >= want)
+		return;
+	struct rng r = a->rng;
+	uint64_t pos = a->pos;
+	for (; a->nr < want; a->nr++) {
+		struct access_next *e = &a->e[(a->head + a->nr) & (ACCESS_AHEAD - 1)];
+		uint64_t line = draw_line(d, kind, &r, &pos);
+		e->write = ph->access == WL_WRITE ||
+			   (ph->access == WL_RW && rng_double(&r) < ph->write_ratio);
+		e->addr = d->start + line * 64;
+		e->rng = r;
+		e->pos = pos;
+		e->slot = prefetch_slot(&t->mm->pgd, e->addr);
+	}
+	a->rng = r;
+	a->pos = pos;
 }
 
 /*
- * WL_ZIPF and WL_CHASE. A chase's loads each read the address of the next
- * one: a load cannot issue before the previous one returns, so the thread
- * has one miss in flight and pays every load's whole latency, walk included
- * (mem_dependent_ns()); Zipf's accesses are independent (mem_independent_ns()).
+ * The random-like executors. Zipf accesses are independent
+ * (mem_independent_ns()), as random ones are; a chase's loads each read the
+ * address of the next one: a load cannot issue before the previous one
+ * returns, so the thread has one miss in flight and pays every load's
+ * whole latency, walk included (mem_dependent_ns()). The host, which knows
+ * the cycle, still draws a chase ahead.
  */
-static inline bool perm_step(struct sim *s, struct cpu *cpu, struct task *t,
-				    uint64_t deadline, bool chase)
+static inline bool ahead_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline,
+			      enum draw_kind kind)
 {
 	const struct wl_phase *ph = &t->prog->phases[t->pc];
 	struct phase_cursor *c = &t->cur;
+	const uint64_t lines = (c->end - c->start) / 64;
+	const struct draw d = {
+		.start = c->start, .lines = lines,
+		.hot = ph->op == WL_SKEWED ? access_hot_lines(lines, ph->hot_frac) : lines,
+		.hot_prob = ph->hot_prob,
+		.unit = kind == DRAW_GAUSS ? access_gauss_unit(lines, ph->stddev) : 0.0,
+		.ph = ph, .zipf = t->zipf, .perm = &c->perm,
+	};
 	if (phase_time_up(c, ph, cpu, &deadline))
 		return true;
+	struct access_ahead *a = ahead_get(s, cpu, t);
+	const uint32_t m = ACCESS_AHEAD - 1;
 	while (phase_more(c, ph)) {
-		if (cpu->now >= deadline || s->failed)
+		if (cpu->now >= deadline || s->failed) {
+			a->base = t->rng;	/* where the entries left continue */
+			a->base_pos = c->pos;
 			return false;
-		uint64_t line = perm_next_line(t, c, chase);
-		bool write = draw_write(t, ph);
+		}
+		ahead_fill(a, t, &d, kind);
+		if (a->nr > AHEAD_PTE)
+			prefetch_pte(&a->e[(a->head + AHEAD_PTE) & m]);
+		if (a->nr > AHEAD_REST)
+			prefetch_rest(s, cpu, t->mm->id, &a->e[(a->head + AHEAD_REST) & m]);
+		const struct access_next *e = &a->e[a->head];
+		const uint64_t addr = e->addr;
+		const bool write = e->write;
+		t->rng = e->rng;	/* the access's draws are made */
+		c->pos = e->pos;
+		a->head = (a->head + 1) & m;
+		a->nr--;
 		struct xlate x;
-		if (!translate(s, cpu, t, c->start + line * 64, write, false, &x))
+		if (!translate(s, cpu, t, addr, write, false, &x))
 			return true;
-		cpu_advance(cpu, chase ? mem_dependent_ns(s, cpu, x.nid, write)
-				       : mem_independent_ns(s, cpu, x.nid, 1, write));
+		cpu_advance(cpu, kind == DRAW_CHASE ? mem_latency_ns(s, cpu, x.nid, 1, write, 1.0)
+						    : mem_independent_ns_inline(s, cpu, x.nid, 1, write));
 		count_vm_event(&s->vs, SIM_ACCESSES);
 		c->done++;
 	}
 	return true;
 }
 
+bool random_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
+{
+	if (t->prog->phases[t->pc].op == WL_GAUSS)
+		return ahead_step(s, cpu, t, deadline, DRAW_GAUSS);
+	return ahead_step(s, cpu, t, deadline, DRAW_SKEWED);
+}
+
 bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
-	return perm_step(s, cpu, t, deadline, false);
+	return ahead_step(s, cpu, t, deadline, DRAW_ZIPF);
 }
 
 bool chase_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline)
 {
-	return perm_step(s, cpu, t, deadline, true);
+	return ahead_step(s, cpu, t, deadline, DRAW_CHASE);
 }

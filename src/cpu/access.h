@@ -35,6 +35,8 @@ bool lookup_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadli
 bool zipf_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline);
 /* Run a pointer chase (WL_CHASE) until @deadline; true when complete. */
 bool chase_step(struct sim *s, struct cpu *cpu, struct task *t, uint64_t deadline);
+/* Free the accesses drawn ahead (sim_destroy). */
+void access_ahead_destroy(struct sim *s);
 /* Set up the cursor of a WL_ZIPF or WL_CHASE phase (sim.c's phase_begin). */
 void access_phase_begin(struct sim *s, struct task *t, const struct wl_phase *ph);
 

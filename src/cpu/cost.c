@@ -18,6 +18,7 @@
  */
 #include <string.h>
 
+#include "cpu/cost_inline.h"
 #include "sim.h"
 
 #define SMOOTH 0.5
@@ -84,22 +85,7 @@ void bw_window_update(struct sim *s, uint64_t now)
 void mem_account_rw(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t rbytes,
 		    uint64_t wbytes, double ns)
 {
-	struct bw_model *bw = &s->bw;
-	bw->busy_ns[nid] += ns;
-	bw->bus_ns[nid] += (double)rbytes * bw->ns_per_read[nid] + (double)wbytes * bw->ns_per_write[nid];
-	bw->read_bytes[cpu->node][nid] += (double)rbytes;
-	bw->write_bytes[cpu->node][nid] += (double)wbytes;
-	uint32_t sa = cpu->socket, sb = s->m.node[nid].socket;
-	if (sa != sb) {
-		/* one link between two sockets, counted in both directions */
-		bw->link_busy_ns[sa][sb] += ns;
-		bw->link_busy_ns[sb][sa] += ns;
-	}
-}
-
-static bool sibling_busy(const struct sim *s, const struct cpu *cpu)
-{
-	return cpu->sibling != UINT32_MAX && s->cpus[cpu->sibling].nr_running > 0;
+	mem_account_rw_inline(s, cpu, nid, rbytes, wbytes, ns);
 }
 
 double mem_stream_rate_op(const struct sim *s, const struct cpu *cpu, uint32_t nid,
@@ -120,23 +106,14 @@ double mem_stream_op_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint
 	return ns;
 }
 
-static double latency_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
-			 bool write, double overlap)
+double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
+			  bool write)
 {
-	double ns = s->bw.rand_ns[cpu->node][nid] * (double)n / overlap;
-	if (sibling_busy(s, cpu))
-		ns *= s->m.smt_latency_factor;
-	mem_account_rw(s, cpu, nid, 64 * n, write ? 64 * n : 0, ns);
-	return ns;
+	return mem_independent_ns_inline(s, cpu, nid, n, write);
 }
 
 double mem_random_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n, bool write)
 {
-	return latency_ns(s, cpu, nid, n, write, 1.0);
+	return mem_latency_ns(s, cpu, nid, n, write, 1.0);
 }
 
-double mem_independent_ns(struct sim *s, const struct cpu *cpu, uint32_t nid, uint64_t n,
-			  bool write)
-{
-	return latency_ns(s, cpu, nid, n, write, s->m.random_mlp);
-}

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/debug.h"
 #include "mem/pgtable.h"
@@ -25,6 +26,45 @@ static void free_table(struct pgtable_pool *pool, void *p, size_t size)
 	host_mem_uncharge(pool->acct, host_malloc_bytes(size));
 }
 
+#define PT_CHUNK_BYTES (2ull << 20)	/* a host huge page */
+#define PT_CHUNK_HEAD 64		/* the link to the next chunk */
+#define PT_STRIDE ALIGN_UP(sizeof(struct pte_table), 64)
+
+/* A 2 MiB-aligned chunk of zeroes, advised to be backed by a huge page
+ * (MADV_HUGEPAGE: the host's THP in madvise mode does so; elsewhere the
+ * advice changes nothing). */
+static void *chunk_map(void)
+{
+	char *p = mmap(NULL, 2 * PT_CHUNK_BYTES, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		abort();	/* host out of memory: nothing sensible to do */
+	char *c = (char *)ALIGN_UP((uintptr_t)p, PT_CHUNK_BYTES);
+	if (c > p)
+		munmap(p, (size_t)(c - p));
+	munmap(c + PT_CHUNK_BYTES, (size_t)(p + PT_CHUNK_BYTES - c));
+	madvise(c, PT_CHUNK_BYTES, MADV_HUGEPAGE);
+	return c;
+}
+
+/* A new zeroed PTE table, charged as a calloc of its size would be. */
+static struct pte_table *pte_table_carve(struct pgtable_pool *pool)
+{
+	if (pool->chunk_left < PT_STRIDE) {
+		char *c = chunk_map();
+		*(void **)c = pool->chunks;
+		pool->chunks = c;
+		pool->chunk = c + PT_CHUNK_HEAD;
+		pool->chunk_left = PT_CHUNK_BYTES - PT_CHUNK_HEAD;
+	}
+	struct pte_table *pt = (struct pte_table *)pool->chunk;
+	pool->chunk += PT_STRIDE;
+	pool->chunk_left -= PT_STRIDE;
+	pool->host_bytes += sizeof(*pt);
+	host_mem_charge(pool->acct, host_malloc_bytes(sizeof(*pt)));
+	return pt;
+}
+
 struct pte_table *pte_table_alloc(struct pgtable_pool *pool)
 {
 	struct pte_table *pt = pool->free_pte;
@@ -32,7 +72,7 @@ struct pte_table *pte_table_alloc(struct pgtable_pool *pool)
 		pool->free_pte = pt->free_next;
 		memset(pt, 0, sizeof(*pt));
 	} else {
-		pt = xcalloc_table(pool, sizeof(*pt));
+		pt = pte_table_carve(pool);
 	}
 	pool->nr_pte_tables++;
 	return pt;
@@ -91,8 +131,15 @@ void pgtable_pool_destroy(struct pgtable_pool *pool)
 	while (pool->free_pte) {
 		struct pte_table *pt = pool->free_pte;
 		pool->free_pte = pt->free_next;
-		free_table(pool, pt, sizeof(*pt));
+		host_mem_uncharge(pool->acct, host_malloc_bytes(sizeof(*pt)));
 	}
+	while (pool->chunks) {
+		void *c = pool->chunks;
+		pool->chunks = *(void **)c;
+		munmap(c, PT_CHUNK_BYTES);
+	}
+	pool->chunk = NULL;
+	pool->chunk_left = 0;
 }
 
 void pte_table_check(const struct pte_table *pt, const void *ctx,

@@ -181,9 +181,15 @@ static inline uint32_t pud_index(uint64_t a) { return (uint32_t)((a >> PUD_SHIFT
 static inline uint32_t pmd_index(uint64_t a) { return (uint32_t)((a >> PMD_SHIFT) & 511); }
 static inline uint32_t pte_index(uint64_t a) { return (uint32_t)((a >> PAGE_SHIFT) & 511); }
 
-/* Pools of page-table pages: no allocation once a table has been freed once. */
+/* Pools of page-table pages: no allocation once a table has been freed once.
+ * PTE tables are carved from 2 MiB chunks the host may back with huge
+ * pages (pgtable.c), so that a walk over many tables misses the host's TLB
+ * less; each is still charged as the malloc chunk it used to be. */
 struct pgtable_pool {
 	struct pte_table *free_pte;
+	char *chunk;			/* the chunk PTE tables are carved from */
+	size_t chunk_left;		/* bytes of it not carved yet */
+	void *chunks;			/* every chunk, linked through its first word */
 	uint64_t nr_pte_tables;		/* in use */
 	uint64_t nr_pmd_tables, nr_pud_tables;
 	uint64_t host_bytes;		/* allocated from the host, for the memory report */
